@@ -1,0 +1,49 @@
+package org.notesync;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Settings every feature shares.
+ *
+ * @param mode         {@code dev} (the embedded default: demo data, loopback webhooks allowed) or
+ *                     {@code production} (PostgreSQL only, nothing created on start, https webhooks only)
+ * @param secretKey    master key that encrypts stored secrets (signing keys, webhook secrets); required in
+ *                     production, generated into the data directory in dev mode
+ * @param dataDir      where the embedded database, the generated dev key and uploaded files live
+ * @param issuer       the public base URL of this server, used as the token issuer; derived from the
+ *                     request when empty
+ * @param maxBodySize  largest JSON request body accepted
+ * @param dev          what dev mode creates on its first start
+ */
+@ConfigurationProperties("notesync")
+public record NotesyncProperties(
+        @DefaultValue("dev") Mode mode,
+        String secretKey,
+        @DefaultValue("./data") String dataDir,
+        String issuer,
+        @DefaultValue("1MB") DataSize maxBodySize,
+        @DefaultValue Dev dev) {
+
+    public enum Mode { DEV, PRODUCTION }
+
+    public boolean production() {
+        return mode == Mode.PRODUCTION;
+    }
+
+    /**
+     * @param clientId     the demo integration client's id
+     * @param clientSecret its secret, known in advance so the README's walkthrough can use it
+     * @param userEmail    the demo clinician's login
+     * @param userPassword the demo clinician's password
+     */
+    public record Dev(
+            @DefaultValue("demo-integration") String clientId,
+            @DefaultValue("demo-secret") String clientSecret,
+            @DefaultValue("demo-admin") String adminClientId,
+            @DefaultValue("demo-admin-secret") String adminClientSecret,
+            @DefaultValue("clinician@demo.notesync.local") String userEmail,
+            @DefaultValue("demo-password") String userPassword) {
+    }
+}

@@ -1,0 +1,42 @@
+package org.notesync.identity;
+
+import java.util.List;
+import java.util.UUID;
+
+import org.notesync.web.ApiException;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code GET /me}: the quickstart's first call. */
+@RestController
+class MeController {
+
+    record OrganizationSummary(UUID uuid, String name, String streetAddress, String city, String postalCode,
+            String country) {
+    }
+
+    /** For a client-credentials token there is no clinician: uuid and names are null, the organization is set. */
+    record Me(UUID uuid, String email, String firstName, String lastName, boolean isVerified, String clientId,
+            List<OrganizationSummary> organizations) {
+    }
+
+    private final Accounts accounts;
+
+    MeController(Accounts accounts) {
+        this.accounts = accounts;
+    }
+
+    @GetMapping("/me")
+    Me me(Viewer viewer) {
+        Accounts.Organization org = accounts.organization(viewer.organizationId())
+                .orElseThrow(() -> ApiException.notFound("Organization"));
+        List<OrganizationSummary> orgs = List.of(new OrganizationSummary(org.id(), org.name(), org.streetAddress(),
+                org.city(), org.postalCode(), org.country()));
+        if (viewer.userId() == null) {
+            return new Me(null, null, null, null, false, viewer.clientId(), orgs);
+        }
+        Accounts.User user = accounts.user(viewer.userId()).orElseThrow(() -> ApiException.notFound("User"));
+        return new Me(user.id(), user.email(), user.firstName(), user.lastName(), user.verified(), viewer.clientId(),
+                orgs);
+    }
+}

@@ -1,0 +1,72 @@
+package org.notesync.identity;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+import org.notesync.NotesyncProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.crypto.encrypt.BytesEncryptor;
+import org.springframework.security.crypto.encrypt.Encryptors;
+import org.springframework.stereotype.Component;
+
+/**
+ * Encrypts the secrets the server must read back (token signing keys, webhook signing secrets) with
+ * AES-256-GCM under the master key {@code notesync.secret-key}. Secrets that are only ever checked
+ * (passwords, client secrets) are hashed instead, never stored here.
+ */
+@Component
+public class SecretBox {
+
+    private static final Logger log = LoggerFactory.getLogger(SecretBox.class);
+    private static final String SALT = "6e6f746573796e632d736563726574"; // hex of "notesync-secret"
+
+    private final BytesEncryptor encryptor;
+
+    SecretBox(NotesyncProperties properties) {
+        this.encryptor = Encryptors.stronger(masterKey(properties), SALT);
+    }
+
+    public String encrypt(String plaintext) {
+        return Base64.getEncoder().encodeToString(encryptor.encrypt(plaintext.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    public String decrypt(String ciphertext) {
+        return new String(encryptor.decrypt(Base64.getDecoder().decode(ciphertext)), StandardCharsets.UTF_8);
+    }
+
+    private static String masterKey(NotesyncProperties properties) {
+        if (properties.secretKey() != null && !properties.secretKey().isBlank()) {
+            return properties.secretKey();
+        }
+        if (properties.production()) {
+            throw new IllegalStateException("NOTESYNC_SECRET_KEY must be set in production mode: it encrypts the "
+                    + "stored signing keys and webhook secrets. Generate one with: openssl rand -base64 32");
+        }
+        Path file = Path.of(properties.dataDir(), "secret.key");
+        try {
+            if (Files.exists(file)) {
+                return Files.readString(file).trim();
+            }
+            Files.createDirectories(file.getParent());
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            String encoded = Base64.getEncoder().encodeToString(key);
+            Files.writeString(file, encoded);
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException ignored) {
+                // not a POSIX file system
+            }
+            log.info("Dev mode: generated a master key in {}", file);
+            return encoded;
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot read or create the dev master key " + file, e);
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package org.notesync.identity;
+
+import static org.springframework.http.HttpMethod.DELETE;
+import static org.springframework.http.HttpMethod.GET;
+import static org.springframework.http.HttpMethod.PATCH;
+import static org.springframework.http.HttpMethod.POST;
+import static org.springframework.http.HttpMethod.PUT;
+
+import java.time.Clock;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import org.notesync.NotesyncProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationConsentService;
+import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.client.JdbcRegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Three filter chains: Spring Security's authorization server (token, authorize, device, discovery,
+ * JWKS), the clinician's login and device activation pages, and the API, where every endpoint needs a
+ * bearer token with the endpoint's scope.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    static final String DEVICE_ACTIVATION_PAGE = "/activate";
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain authorizationServerChain(HttpSecurity http) throws Exception {
+        OAuth2AuthorizationServerConfigurer authorizationServer = new OAuth2AuthorizationServerConfigurer();
+        http.securityMatcher(authorizationServer.getEndpointsMatcher())
+                .with(authorizationServer, as -> as
+                        .deviceAuthorizationEndpoint(device -> device.verificationUri(DEVICE_ACTIVATION_PAGE))
+                        .deviceVerificationEndpoint(device -> device
+                                .deviceVerificationResponseHandler(new DeviceActivatedPage())))
+                .authorizeHttpRequests(a -> a.anyRequest().authenticated())
+                .csrf(csrf -> csrf.ignoringRequestMatchers(authorizationServer.getEndpointsMatcher()))
+                .exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(
+                        new LoginUrlAuthenticationEntryPoint("/login"), new MediaTypeRequestMatcher(MediaType.TEXT_HTML)));
+        return http.build();
+    }
+
+    @Bean
+    @Order(2)
+    SecurityFilterChain loginChain(HttpSecurity http) throws Exception {
+        http.securityMatcher("/login", "/logout", DEVICE_ACTIVATION_PAGE, "/default-ui.css")
+                .authorizeHttpRequests(a -> a.requestMatchers("/login", "/default-ui.css").permitAll()
+                        .anyRequest().authenticated())
+                .formLogin(form -> { })
+                .logout(logout -> { });
+        return http.build();
+    }
+
+    @Bean
+    @Order(3)
+    SecurityFilterChain apiChain(HttpSecurity http, ProblemSecurityHandlers problems) throws Exception {
+        http.authorizeHttpRequests(a -> a
+                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info",
+                                "/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml",
+                                "/swagger-ui.html", "/swagger-ui/**", "/error").permitAll()
+                        .requestMatchers(GET, "/me").hasAuthority(scope(Scopes.PROFILE))
+                        .requestMatchers("/admin/**").hasAuthority(scope(Scopes.ADMIN))
+                        .requestMatchers(GET, "/patients", "/patients/**").hasAuthority(scope(Scopes.READ_PATIENTS))
+                        .requestMatchers(POST, "/patients", "/patients/**").hasAuthority(scope(Scopes.WRITE_PATIENTS))
+                        .requestMatchers(PATCH, "/patients/**").hasAuthority(scope(Scopes.WRITE_PATIENTS))
+                        .requestMatchers(PUT, "/patients/**").hasAuthority(scope(Scopes.WRITE_PATIENTS))
+                        .requestMatchers(DELETE, "/patients/**").hasAuthority(scope(Scopes.WRITE_PATIENTS))
+                        .requestMatchers(GET, "/notes", "/notes/**").hasAuthority(scope(Scopes.READ_NOTES))
+                        .requestMatchers(POST, "/notes", "/notes/**").hasAuthority(scope(Scopes.WRITE_NOTES))
+                        .requestMatchers(PATCH, "/notes/**").hasAuthority(scope(Scopes.WRITE_NOTES))
+                        .requestMatchers(DELETE, "/notes/**").hasAuthority(scope(Scopes.WRITE_NOTES))
+                        .requestMatchers(GET, "/audios", "/audios/**").hasAuthority(scope(Scopes.READ_AUDIOS))
+                        .requestMatchers(POST, "/audios", "/audios/**").hasAuthority(scope(Scopes.WRITE_AUDIOS))
+                        .requestMatchers(DELETE, "/audios/**").hasAuthority(scope(Scopes.WRITE_AUDIOS))
+                        .requestMatchers(GET, "/webhooks", "/webhooks/**", "/webhook-deliveries", "/webhook-deliveries/**")
+                                .hasAuthority(scope(Scopes.READ_WEBHOOKS))
+                        .requestMatchers("/webhooks", "/webhooks/**", "/webhook-deliveries", "/webhook-deliveries/**")
+                                .hasAuthority(scope(Scopes.WRITE_WEBHOOKS))
+                        .anyRequest().authenticated())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(csrf -> csrf.disable())
+                .requestCache(cache -> cache.disable())
+                .oauth2ResourceServer(rs -> rs.jwt(jwt -> { })
+                        .authenticationEntryPoint(problems)
+                        .accessDeniedHandler(problems))
+                .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems));
+        return http.build();
+    }
+
+    static String scope(String scope) {
+        return "SCOPE_" + scope;
+    }
+
+    @Bean
+    ProblemSecurityHandlers problemSecurityHandlers(JsonMapper json) {
+        return new ProblemSecurityHandlers(json);
+    }
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    @Bean
+    UserDetailsService clinicians(Accounts accounts) {
+        return email -> accounts.userByEmail(email)
+                .map(u -> User.withUsername(u.email()).password(u.passwordHash()).roles("CLINICIAN").build())
+                .orElseThrow(() -> new UsernameNotFoundException("unknown user"));
+    }
+
+    @Bean
+    RegisteredClientRepository registeredClientRepository(JdbcTemplate jdbc) {
+        return new JdbcRegisteredClientRepository(jdbc);
+    }
+
+    @Bean
+    OAuth2AuthorizationService authorizationService(JdbcTemplate jdbc, RegisteredClientRepository clients) {
+        return new JdbcOAuth2AuthorizationService(jdbc, clients);
+    }
+
+    @Bean
+    OAuth2AuthorizationConsentService authorizationConsentService(JdbcTemplate jdbc,
+            RegisteredClientRepository clients) {
+        return new JdbcOAuth2AuthorizationConsentService(jdbc, clients);
+    }
+
+    @Bean
+    JWKSet signingKeys(JdbcClient jdbc, SecretBox secrets, Clock clock) {
+        return SigningKeys.load(jdbc, secrets, clock);
+    }
+
+    @Bean
+    JWKSource<SecurityContext> jwkSource(JWKSet signingKeys) {
+        return new ImmutableJWKSet<>(signingKeys);
+    }
+
+    @Bean
+    JwtDecoder jwtDecoder(JWKSet signingKeys, NotesyncProperties properties) throws JOSEException {
+        NimbusJwtDecoder decoder = NimbusJwtDecoder
+                .withPublicKey(((RSAKey) signingKeys.getKeys().get(0)).toRSAPublicKey()).build();
+        if (properties.issuer() != null && !properties.issuer().isBlank()) {
+            decoder.setJwtValidator(JwtValidators.createDefaultWithIssuer(properties.issuer()));
+        }
+        return decoder;
+    }
+
+    @Bean
+    AuthorizationServerSettings authorizationServerSettings(NotesyncProperties properties) {
+        AuthorizationServerSettings.Builder settings = AuthorizationServerSettings.builder();
+        if (properties.issuer() != null && !properties.issuer().isBlank()) {
+            settings.issuer(properties.issuer());
+        }
+        return settings.build();
+    }
+
+    @Bean
+    OAuth2TokenCustomizer<JwtEncodingContext> tokenClaims(Accounts accounts) {
+        return new TokenClaims(accounts);
+    }
+
+    @Bean
+    FilterRegistrationBean<JsonTokenRequestFilter> jsonTokenRequestFilter(JsonMapper json) {
+        FilterRegistrationBean<JsonTokenRequestFilter> registration =
+                new FilterRegistrationBean<>(new JsonTokenRequestFilter(json));
+        registration.addUrlPatterns("/oauth2/token");
+        registration.setOrder(-150); // before Spring Security's chain (-100)
+        return registration;
+    }
+
+    @Bean
+    WebMvcConfigurer viewerArgument() {
+        return new WebMvcConfigurer() {
+            @Override
+            public void addArgumentResolvers(java.util.List<HandlerMethodArgumentResolver> resolvers) {
+                resolvers.add(new ViewerResolver());
+            }
+        };
+    }
+}

@@ -1,0 +1,183 @@
+package org.notesync.web;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.springframework.util.MultiValueMap;
+
+/**
+ * The query string of a collection request, read the way API Platform reads it: exact filters
+ * ({@code field=v} or {@code field[]=v}), date filters in both spellings ({@code createdAt[after]},
+ * {@code createdAt[gte]}, {@code createdAt[between]=a..b}), {@code order[field]}, {@code page} and
+ * {@code itemsPerPage}. Every malformed value is a 400 that names its parameter.
+ */
+public final class CollectionQuery {
+
+    public static final int DEFAULT_ITEMS_PER_PAGE = 20;
+    public static final int MAX_ITEMS_PER_PAGE = 100;
+
+    private static final Pattern BRACKETED = Pattern.compile("^([A-Za-z_.]+)\\[([^\\]]*)]$");
+    private static final Set<String> DATE_OPERATORS = Set.of("after", "before", "strictly_after", "strictly_before",
+            "gt", "gte", "lt", "lte", "between");
+
+    private final MultiValueMap<String, String> parameters;
+
+    public CollectionQuery(MultiValueMap<String, String> parameters) {
+        this.parameters = parameters;
+    }
+
+    public MultiValueMap<String, String> parameters() {
+        return parameters;
+    }
+
+    public int page() {
+        Integer page = integer("page");
+        if (page == null) {
+            return 1;
+        }
+        if (page < 1) {
+            throw ApiException.badParameter("page", "must be 1 or more.");
+        }
+        return page;
+    }
+
+    /** Clamped to {@link #MAX_ITEMS_PER_PAGE}, as API Platform does; 0 returns no members, only the count. */
+    public int itemsPerPage() {
+        Integer items = integer("itemsPerPage");
+        if (items == null) {
+            return DEFAULT_ITEMS_PER_PAGE;
+        }
+        if (items < 0) {
+            throw ApiException.badParameter("itemsPerPage", "must be between 0 and " + MAX_ITEMS_PER_PAGE + ".");
+        }
+        return Math.min(items, MAX_ITEMS_PER_PAGE);
+    }
+
+    /** Values of an exact filter, from {@code name=v}, repeated {@code name=v}, and {@code name[]=v}. */
+    public List<String> strings(String name) {
+        List<String> values = new ArrayList<>();
+        for (String key : List.of(name, name + "[]")) {
+            List<String> found = parameters.get(key);
+            if (found != null) {
+                found.stream().filter(v -> !v.isEmpty()).forEach(values::add);
+            }
+        }
+        return values;
+    }
+
+    /**
+     * UUIDs of an exact filter. Accepts a bare uuid or an IRI such as {@code /patients/<uuid>}, as API
+     * Platform clients send both.
+     */
+    public List<UUID> uuids(String name) {
+        List<UUID> ids = new ArrayList<>();
+        for (String value : strings(name)) {
+            String id = value.substring(value.lastIndexOf('/') + 1);
+            try {
+                ids.add(UUID.fromString(id));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badParameter(name, "is not a valid UUID.");
+            }
+        }
+        return ids;
+    }
+
+    /** Boolean filter such as {@code exists[archivedAt]=true}; null when absent. */
+    public Boolean bool(String name) {
+        String value = parameters.getFirst(name);
+        if (value == null) {
+            return null;
+        }
+        return switch (value) {
+            case "true", "1" -> true;
+            case "false", "0" -> false;
+            default -> throw ApiException.badParameter(name, "must be true or false.");
+        };
+    }
+
+    /** The date conditions on one field; an unknown operator or an unreadable date is a 400. */
+    public List<DateCondition> dates(String field) {
+        List<DateCondition> conditions = new ArrayList<>();
+        for (Map.Entry<String, List<String>> entry : parameters.entrySet()) {
+            Matcher m = BRACKETED.matcher(entry.getKey());
+            if (!m.matches() || !m.group(1).equals(field)) {
+                if (entry.getKey().equals(field)) {
+                    throw ApiException.badParameter(field, "needs an operator, for example "
+                            + field + "[after]=2026-02-17.");
+                }
+                continue;
+            }
+            String operator = m.group(2);
+            if (!DATE_OPERATORS.contains(operator)) {
+                throw ApiException.badParameter(entry.getKey(), "unknown operator \"" + operator
+                        + "\"; use one of after, before, strictly_after, strictly_before, gt, gte, lt, lte, between.");
+            }
+            for (String value : entry.getValue()) {
+                if (operator.equals("between")) {
+                    int dots = value.indexOf("..");
+                    if (dots < 0) {
+                        throw ApiException.badParameter(entry.getKey(), "must be two dates separated by \"..\".");
+                    }
+                    conditions.add(new DateCondition(field, DateCondition.Comparison.GTE,
+                            instant(entry.getKey(), value.substring(0, dots))));
+                    conditions.add(new DateCondition(field, DateCondition.Comparison.LTE,
+                            instant(entry.getKey(), value.substring(dots + 2))));
+                } else {
+                    conditions.add(new DateCondition(field, DateCondition.Comparison.of(operator),
+                            instant(entry.getKey(), value)));
+                }
+            }
+        }
+        return conditions;
+    }
+
+    /** {@code order[field]=asc|desc} for the allowed fields, in the order given. */
+    public Map<String, Boolean> order(Set<String> allowed) {
+        Map<String, Boolean> order = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> entry : parameters.entrySet()) {
+            Matcher m = BRACKETED.matcher(entry.getKey());
+            if (!m.matches() || !m.group(1).equals("order")) {
+                continue;
+            }
+            String field = m.group(2);
+            if (!allowed.contains(field)) {
+                throw ApiException.badParameter(entry.getKey(), "cannot order by \"" + field + "\"; allowed: "
+                        + String.join(", ", allowed) + ".");
+            }
+            String direction = entry.getValue().isEmpty() ? "asc" : entry.getValue().get(0).toLowerCase();
+            if (!direction.equals("asc") && !direction.equals("desc")) {
+                throw ApiException.badParameter(entry.getKey(), "must be asc or desc.");
+            }
+            order.put(field, direction.equals("asc"));
+        }
+        return order;
+    }
+
+    private Integer integer(String name) {
+        String value = parameters.getFirst(name);
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(value);
+        } catch (NumberFormatException e) {
+            throw ApiException.badParameter(name, "must be an integer.");
+        }
+    }
+
+    private static Instant instant(String parameter, String value) {
+        try {
+            return Dates.parseInstant(value);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badParameter(parameter, "is not a date (2026-02-17) or a date-time with offset "
+                    + "(2026-02-17T10:30:00+00:00).");
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package org.notesync.web;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.MismatchedInputException;
+
+/**
+ * Turns every error raised while handling a request into a problem document. Messages are written
+ * here, never copied from the input, so patient data cannot leak into an error.
+ */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<ProblemDetail> api(ApiException e, HttpServletRequest request) {
+        return respond(Problems.of(e.status(), e.title(), e.getMessage(), request.getRequestURI()), null);
+    }
+
+    @ExceptionHandler(ValidationException.class)
+    ResponseEntity<ProblemDetail> validation(ValidationException e, HttpServletRequest request) {
+        return respond(unprocessable(e.violations(), request.getRequestURI()), null);
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e, HttpServletRequest request) {
+        String expected = e.getRequiredType() == null ? "value" : e.getRequiredType().getSimpleName();
+        String detail = "Parameter \"" + e.getName() + "\" must be a valid " + expected + ".";
+        return respond(Problems.of(HttpStatus.BAD_REQUEST, "Bad Request", detail, request.getRequestURI()), null);
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+        // Logged without the message of wrapped exceptions' inputs: only the type and our own stack.
+        log.error("Unhandled error on {} {}", request.getMethod(), request.getRequestURI(), e);
+        return respond(Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "Internal Server Error",
+                "An unexpected error occurred.", request.getRequestURI()), null);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String path = path(request);
+        if (causedBy(e, PayloadTooLargeException.class)) {
+            return cast(respond(Problems.of(HttpStatus.CONTENT_TOO_LARGE, "Content Too Large",
+                    "The request body is larger than the server accepts.", path), null));
+        }
+        MismatchedInputException mismatch = cause(e, MismatchedInputException.class);
+        if (mismatch != null && !mismatch.getPath().isEmpty()) {
+            String property = mismatch.getPath().stream()
+                    .map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining(".")).replace(".[", "[");
+            String type = mismatch.getTargetType() == null ? "value" : typeName(mismatch.getTargetType());
+            Violation violation = new Violation(property, "This value should be of type " + type + ".",
+                    Violation.INVALID_TYPE);
+            return cast(respond(unprocessable(List.of(violation), path), null));
+        }
+        String detail = cause(e, JacksonException.class) != null || e.getCause() == null
+                ? "The request body is not valid JSON."
+                : "The request body could not be read.";
+        return cast(respond(Problems.of(HttpStatus.BAD_REQUEST, "Bad Request", detail, path), null));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<Violation> violations = new ArrayList<>();
+        e.getBindingResult().getFieldErrors().forEach(f -> violations.add(
+                new Violation(f.getField(), f.getDefaultMessage(), f.getCode())));
+        return cast(respond(unprocessable(violations, path(request)), null));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(Exception e, Object body, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        ProblemDetail problem = body instanceof ProblemDetail p ? p
+                : e instanceof ErrorResponse er ? er.getBody()
+                : ProblemDetail.forStatus(status);
+        problem.setType(URI.create("/errors/" + status.value()));
+        if (problem.getInstance() == null) {
+            problem.setInstance(URI.create(path(request)));
+        }
+        if (problem.getTitle() == null) {
+            HttpStatus known = HttpStatus.resolve(status.value());
+            problem.setTitle(known == null ? "Error" : known.getReasonPhrase());
+        }
+        return cast(respond(problem, headers));
+    }
+
+    static ProblemDetail unprocessable(List<Violation> violations, String path) {
+        String detail = violations.stream().map(v -> v.propertyPath() + ": " + v.message())
+                .collect(Collectors.joining("\n"));
+        ProblemDetail problem = Problems.of(HttpStatus.UNPROCESSABLE_CONTENT, "Validation Failed", detail, path);
+        problem.setProperty("violations", violations);
+        return problem;
+    }
+
+    private static ResponseEntity<ProblemDetail> respond(ProblemDetail problem, HttpHeaders headers) {
+        HttpHeaders out = new HttpHeaders();
+        if (headers != null) {
+            out.putAll(headers);
+        }
+        out.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        return new ResponseEntity<>(problem, out, problem.getStatus());
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static ResponseEntity<Object> cast(ResponseEntity<ProblemDetail> response) {
+        return (ResponseEntity) response;
+    }
+
+    private static String path(WebRequest request) {
+        return request instanceof ServletWebRequest s ? s.getRequest().getRequestURI() : "/";
+    }
+
+    private static String typeName(Class<?> type) {
+        if (type == String.class) {
+            return "string";
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive() && type != boolean.class) {
+            return "number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "boolean";
+        }
+        if (type.isEnum()) {
+            return "one of the allowed values";
+        }
+        return type.getSimpleName();
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        return cause(e, type) != null;
+    }
+
+    private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+}

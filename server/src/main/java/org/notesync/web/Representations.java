@@ -1,0 +1,135 @@
+package org.notesync.web;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.util.UriComponentsBuilder;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Writes resources and collections the way API Platform does: JSON-LD with Hydra collections by
+ * default, plain JSON (a bare array for collections) when the client asks for {@code application/json}.
+ */
+@org.springframework.stereotype.Component
+public final class Representations {
+
+    public static final MediaType LD_JSON = MediaType.valueOf("application/ld+json");
+    private static final List<MediaType> PRODUCIBLE = List.of(LD_JSON, MediaType.APPLICATION_JSON);
+
+    private final JsonMapper json;
+
+    Representations(JsonMapper json) {
+        this.json = json;
+    }
+
+    /** A resource type as API Platform names it ({@code Note}) and where its items live ({@code /notes}). */
+    public record ResourceType(String name, String path) {
+        public String iri(Object id) {
+            return path + "/" + id;
+        }
+    }
+
+    public <T> ResponseEntity<Object> item(HttpServletRequest request, ResourceType type, Object id, T resource) {
+        return item(request, type, id, resource, HttpStatus.OK);
+    }
+
+    public <T> ResponseEntity<Object> item(HttpServletRequest request, ResourceType type, Object id, T resource,
+            HttpStatus status) {
+        MediaType media = negotiate(request);
+        if (media.equals(MediaType.APPLICATION_JSON)) {
+            return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(resource);
+        }
+        ObjectNode node = linked(type, id, resource);
+        node.put("@context", "/contexts/" + type.name());
+        ObjectNode ordered = json.createObjectNode();
+        ordered.set("@context", node.remove("@context"));
+        ordered.setAll(node);
+        return ResponseEntity.status(status).contentType(LD_JSON).body(ordered);
+    }
+
+    public <T> ResponseEntity<Object> collection(HttpServletRequest request, ResourceType type, Page<T> page,
+            Function<T, Object> idOf) {
+        MediaType media = negotiate(request);
+        if (media.equals(MediaType.APPLICATION_JSON)) {
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(page.items());
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("@context", "/contexts/" + type.name());
+        body.put("@id", type.path());
+        body.put("@type", "Collection");
+        body.put("totalItems", page.totalItems());
+        List<ObjectNode> members = new ArrayList<>(page.items().size());
+        for (T item : page.items()) {
+            members.add(linked(type, idOf.apply(item), item));
+        }
+        body.put("member", members);
+        body.put("view", view(request, page));
+        return ResponseEntity.ok().contentType(LD_JSON).body(body);
+    }
+
+    private ObjectNode linked(ResourceType type, Object id, Object resource) {
+        ObjectNode node = json.createObjectNode();
+        node.put("@id", type.iri(id));
+        node.put("@type", type.name());
+        node.setAll((ObjectNode) json.valueToTree(resource));
+        return node;
+    }
+
+    private static Map<String, Object> view(HttpServletRequest request, Page<?> page) {
+        UriComponentsBuilder base = UriComponentsBuilder.fromPath(request.getRequestURI())
+                .query(request.getQueryString());
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("@id", link(base, page.page()));
+        view.put("@type", "PartialCollectionView");
+        view.put("first", link(base, 1));
+        view.put("last", link(base, page.lastPage()));
+        if (page.page() > 1) {
+            view.put("previous", link(base, Math.min(page.page() - 1, page.lastPage())));
+        }
+        if (page.page() < page.lastPage()) {
+            view.put("next", link(base, page.page() + 1));
+        }
+        return view;
+    }
+
+    private static String link(UriComponentsBuilder base, long page) {
+        return base.cloneBuilder().replaceQueryParam("page", page).build().toUriString();
+    }
+
+    /** Picks JSON-LD or plain JSON from the Accept header; anything else is a 406. */
+    static MediaType negotiate(HttpServletRequest request) {
+        String accept = request.getHeader("Accept");
+        if (accept == null || accept.isBlank()) {
+            return LD_JSON;
+        }
+        List<MediaType> wanted;
+        try {
+            wanted = MediaType.parseMediaTypes(accept);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(HttpStatus.NOT_ACCEPTABLE, "Not Acceptable", "The Accept header is malformed.");
+        }
+        wanted = wanted.stream().sorted(java.util.Comparator.comparingDouble(MediaType::getQualityValue).reversed()
+                .thenComparing(MediaType::isWildcardType).thenComparing(MediaType::isWildcardSubtype)).toList();
+        for (MediaType w : wanted) {
+            if (w.getQualityValue() == 0) {
+                continue;
+            }
+            for (MediaType p : PRODUCIBLE) {
+                if (w.includes(p)) {
+                    return p;
+                }
+            }
+        }
+        throw new ApiException(HttpStatus.NOT_ACCEPTABLE, "Not Acceptable",
+                "This resource can be represented as application/ld+json or application/json.");
+    }
+
+}

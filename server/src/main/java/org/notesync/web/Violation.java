@@ -1,0 +1,13 @@
+package org.notesync.web;
+
+/** One entry of a 422 problem document's {@code violations}, as API Platform shapes it. */
+public record Violation(String propertyPath, String message, String code) {
+
+    public static final String NOT_BLANK = "c1051bb4-d103-4f74-8988-acbcafc7fdc3";
+    public static final String NOT_NULL = "ad32d13f-c3d4-423b-909a-857b961eb720";
+    public static final String INVALID_CHOICE = "8e179f1b-97aa-4560-a02f-2a8b42e49df7";
+    public static final String INVALID_TYPE = "ba785a8c-82cb-4283-967c-3cf342181b40";
+    public static final String TOO_LONG = "d94b19cc-114f-4f44-9cc4-4138e80a87b9";
+    public static final String INVALID_FORMAT = "9ff3fdc4-b214-49db-8718-39c315e33d45";
+    public static final String NOT_FOUND = "notesync-reference-not-found";
+}

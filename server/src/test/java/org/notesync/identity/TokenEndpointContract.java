@@ -1,0 +1,100 @@
+package org.notesync.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.notesync.support.Http;
+import org.notesync.support.ServerTest;
+import org.notesync.support.Tenants;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+@ServerTest
+abstract class TokenEndpointContract {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Tenants tenants;
+
+    @Test
+    void clientCredentialsWithFormBodyGivesAOneHourJwtCarryingTheOrganization() {
+        Tenants.Tenant tenant = tenants.create();
+        Http anonymous = new Http(port, null);
+        Http.Response response = anonymous.raw("POST", "/oauth2/token", "application/x-www-form-urlencoded",
+                Http.form(Map.of("grant_type", "client_credentials", "client_id", tenant.client().clientId(),
+                        "client_secret", tenant.client().clientSecret(), "scope", "read:notes profile")));
+        assertThat(response.status()).isEqualTo(200);
+        JsonNode token = response.json();
+        assertThat(token.get("token_type").asString()).isEqualTo("Bearer");
+        assertThat(token.get("expires_in").asInt()).isBetween(3590, 3600);
+        assertThat(token.get("access_token").asString().split("\\.")).hasSize(3);
+
+        Http.Response me = anonymous.withToken(token.get("access_token").asString()).get("/me");
+        assertThat(me.status()).isEqualTo(200);
+        assertThat(me.json().at("/organizations/0/uuid").asString()).isEqualTo(tenant.organization().id().toString());
+        assertThat(me.json().at("/organizations/0/city").asString()).isEqualTo("Lyon");
+    }
+
+    @Test
+    void tokenEndpointAcceptsTheGuidesJsonBody() {
+        Tenants.Tenant tenant = tenants.create();
+        Http.Response response = new Http(port, null).post("/oauth2/token", Map.of(
+                "grant_type", "client_credentials",
+                "client_id", tenant.client().clientId(),
+                "client_secret", tenant.client().clientSecret(),
+                "scope", "read:notes"));
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        assertThat(response.json().get("access_token").asString()).isNotBlank();
+    }
+
+    @Test
+    void wrongSecretIsRefused() {
+        Tenants.Tenant tenant = tenants.create();
+        Http.Response response = new Http(port, null).post("/oauth2/token", Map.of(
+                "grant_type", "client_credentials",
+                "client_id", tenant.client().clientId(),
+                "client_secret", "not-the-secret"));
+        assertThat(response.status()).isEqualTo(401);
+        assertThat(response.json().get("error").asString()).isEqualTo("invalid_client");
+    }
+
+    @Test
+    void discoveryAndJwksArePublished() {
+        Http anonymous = new Http(port, null);
+        Http.Response metadata = anonymous.get("/.well-known/oauth-authorization-server");
+        assertThat(metadata.status()).isEqualTo(200);
+        assertThat(metadata.json().get("token_endpoint").asString()).endsWith("/oauth2/token");
+        assertThat(metadata.json().get("device_authorization_endpoint").asString())
+                .endsWith("/oauth2/device_authorization");
+        Http.Response jwks = anonymous.get(metadata.json().get("jwks_uri").asString()
+                .replaceFirst("^https?://[^/]+", ""));
+        assertThat(jwks.status()).isEqualTo(200);
+        assertThat(jwks.json().get("keys").get(0).get("kty").asString()).isEqualTo("RSA");
+        assertThat(jwks.json().get("keys").get(0).has("d")).as("private part never published").isFalse();
+    }
+
+    @Test
+    void missingTokenIs401ProblemAndMissingScopeIs403Problem() {
+        Http.Response anonymous = new Http(port, null).get("/me");
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(anonymous.header("WWW-Authenticate")).startsWith("Bearer");
+        assertThat(anonymous.json().get("status").asInt()).isEqualTo(401);
+        assertThat(anonymous.json().get("instance").asString()).isEqualTo("/me");
+
+        Tenants.Tenant tenant = tenants.create();
+        Http.Response noScope = tenant.api(port, "read:notes").get("/me");
+        assertThat(noScope.status()).isEqualTo(403);
+        assertThat(noScope.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(noScope.json().get("title").asString()).isEqualTo("Forbidden");
+
+        Http.Response garbage = new Http(port, "not-a-jwt").get("/me");
+        assertThat(garbage.status()).isEqualTo(401);
+        assertThat(garbage.json().get("detail").asString()).contains("invalid");
+    }
+}

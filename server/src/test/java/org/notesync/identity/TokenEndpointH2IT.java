@@ -1,0 +1,4 @@
+package org.notesync.identity;
+
+class TokenEndpointH2IT extends TokenEndpointContract {
+}
