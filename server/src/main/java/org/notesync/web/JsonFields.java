@@ -83,6 +83,35 @@ public final class JsonFields {
         return value;
     }
 
+    /**
+     * A reference to another resource: a bare uuid or an IRI ending in one ({@code /patients/<uuid>}),
+     * as API Platform clients send both. Empty when absent or null.
+     */
+    public Optional<UUID> reference(String name) {
+        return parsed(name, "a UUID or an IRI ending in one", value -> UUID.fromString(
+                value.substring(value.lastIndexOf('/') + 1)));
+    }
+
+    /** A reference that must be present and not null. */
+    public UUID requiredReference(String name) {
+        JsonNode node = body.get(name);
+        if (node == null || node.isNull()) {
+            violations.add(new Violation(name, "This value should not be null.", Violation.NOT_NULL));
+            return null;
+        }
+        return reference(name).orElse(null);
+    }
+
+    /**
+     * A field the resource requires even though it may be null (API Platform's "required, nullable"):
+     * its absence is a violation, an explicit null is not.
+     */
+    public void requirePresent(String name) {
+        if (!body.has(name)) {
+            violations.add(new Violation(name, "This field is missing.", Violation.MISSING_FIELD));
+        }
+    }
+
     public Optional<UUID> uuid(String name) {
         return parsed(name, "a UUID", UUID::fromString);
     }
