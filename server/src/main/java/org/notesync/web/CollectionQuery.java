@@ -67,7 +67,15 @@ public final class CollectionQuery {
         for (String key : List.of(name, name + "[]")) {
             List<String> found = parameters.get(key);
             if (found != null) {
-                found.stream().filter(v -> !v.isEmpty()).forEach(values::add);
+                for (String value : found) {
+                    if (value.indexOf('\u0000') >= 0) {
+                        // PostgreSQL refuses NUL in text, even as a parameter: a 400, not a 500.
+                        throw ApiException.badParameter(key, "contains a NUL character.");
+                    }
+                    if (!value.isEmpty()) {
+                        values.add(value);
+                    }
+                }
             }
         }
         return values;

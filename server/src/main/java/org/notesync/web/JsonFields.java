@@ -49,6 +49,12 @@ public final class JsonFields {
             return Optional.empty();
         }
         String value = node.stringValue();
+        if (value.indexOf('\u0000') >= 0) {
+            // PostgreSQL cannot store a NUL character in text: refuse it here rather than fail on insert.
+            violations.add(new Violation(name, "This value contains a NUL character, which is not allowed.",
+                    Violation.INVALID_FORMAT));
+            return Optional.empty();
+        }
         if (value.length() > maxLength) {
             violations.add(new Violation(name, "This value is too long. It should have " + maxLength
                     + " characters or less.", Violation.TOO_LONG));
@@ -117,7 +123,7 @@ public final class JsonFields {
     }
 
     public Optional<LocalDate> date(String name) {
-        return parsed(name, "a date (YYYY-MM-DD)", LocalDate::parse);
+        return parsed(name, "a date (YYYY-MM-DD)", Dates::parseDate);
     }
 
     public Optional<Instant> instant(String name) {
@@ -152,6 +158,9 @@ public final class JsonFields {
             if (!item.isString()) {
                 violations.add(new Violation(name + "[" + i + "]", "This value should be of type string.",
                         Violation.INVALID_TYPE));
+            } else if (item.stringValue().indexOf('\u0000') >= 0) {
+                violations.add(new Violation(name + "[" + i + "]",
+                        "This value contains a NUL character, which is not allowed.", Violation.INVALID_FORMAT));
             } else {
                 values.add(item.stringValue());
             }
