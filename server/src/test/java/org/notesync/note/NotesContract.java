@@ -373,6 +373,10 @@ abstract class NotesContract {
         assertThat(past.json().at("/view/previous").asString()).isEqualTo("/notes?itemsPerPage=2&page=3");
         assertThat(past.json().at("/view").has("next")).isFalse();
 
+        Http.Response far = api.get("/notes?itemsPerPage=2147483647&page=2147483647");
+        assertThat(uuids(far)).isEmpty();
+        assertThat(far.json().get("totalItems").asInt()).isEqualTo(5);
+
         Http.Response none = api.get("/notes?itemsPerPage=0");
         assertThat(uuids(none)).isEmpty();
         assertThat(none.json().get("totalItems").asInt()).isEqualTo(5);
@@ -532,6 +536,8 @@ abstract class NotesContract {
                 Arguments.of("type too long", "POST", "/notes", json, "{" + ok + ", \"type\": \"" + "a".repeat(65) + "\", \"content\": \"" + c + "\"}", 422, "type"),
                 Arguments.of("type a number", "POST", "/notes", json, "{" + ok + ", \"type\": 7, \"content\": \"" + c + "\"}", 422, "type"),
                 Arguments.of("type missing", "POST", "/notes", json, "{" + ok + ", \"content\": \"" + c + "\"}", 422, "type"),
+                Arguments.of("content with a NUL character", "POST", "/notes", json, "{" + ok + ", \"type\": \"memo\", \"content\": \"" + c + "\\u0000\"}", 422, "content"),
+                Arguments.of("PATCH content with a NUL character", "PATCH", "/notes/{id}", merge, "{\"content\": \"" + c + "\\u0000\"}", 422, "content"),
                 Arguments.of("content missing", "POST", "/notes", json, "{" + ok + ", \"type\": \"memo\"}", 422, "content"),
                 Arguments.of("content blank", "POST", "/notes", json, "{" + ok + ", \"type\": \"memo\", \"content\": \"  \"}", 422, "content"),
                 Arguments.of("content an object", "POST", "/notes", json, "{" + ok + ", \"type\": \"memo\", \"content\": {\"text\": \"" + c + "\"}}", 422, "content"),
@@ -601,7 +607,10 @@ abstract class NotesContract {
                 Arguments.of("page=0", "page"),
                 Arguments.of("page=x", "page"),
                 Arguments.of("itemsPerPage=-5", "itemsPerPage"),
-                Arguments.of("itemsPerPage=lots", "itemsPerPage"));
+                Arguments.of("itemsPerPage=lots", "itemsPerPage"),
+                Arguments.of("type=memo%00", "type"),
+                Arguments.of("createdAt[gte]=%2B300000-01-01T00:00:00Z", "createdAt[gte]"),
+                Arguments.of("updatedAt[between]=2026-01-01..%2B999999999-12-31T00:00:00Z", "updatedAt[between]"));
     }
 
     @Test

@@ -465,6 +465,10 @@ abstract class PatientsContract {
                 Arguments.of("languageSpoken too long", "POST", "/patients", json, "{\"firstName\": \"" + s + "\", \"lastName\": null, \"languageSpoken\": \"" + "x".repeat(36) + "\"}", 422, "languageSpoken"),
                 Arguments.of("lastName missing", "POST", "/patients", json, "{\"firstName\": \"" + s + "\"}", 422, "lastName"),
                 Arguments.of("both names missing", "POST", "/patients", json, "{}", 422, "firstName"),
+                Arguments.of("a NUL character", "POST", "/patients", json, "{\"firstName\": \"" + s + "\\u0000\", \"lastName\": null}", 422, "firstName"),
+                Arguments.of("externalCreatedAt out of range", "POST", "/patients", json, "{\"firstName\": \"" + s + "\", \"lastName\": null, \"externalCreatedAt\": \"+300000-01-01T00:00:00Z\"}", 422, "externalCreatedAt"),
+                Arguments.of("dateOfBirth out of range", "POST", "/patients", json, "{\"firstName\": \"" + s + "\", \"lastName\": null, \"dateOfBirth\": \"+99999999-01-01\"}", 422, "dateOfBirth"),
+                Arguments.of("PATCH synchronizedAt out of range", "PATCH", "/patients/{id}", merge, "{\"synchronizedAt\": \"-9999-01-01T00:00:00Z\"}", 422, "synchronizedAt"),
                 Arguments.of("user not a uuid", "POST", "/patients", json, "{\"firstName\": \"" + s + "\", \"lastName\": null, \"user\": \"bob\"}", 422, "user"),
                 Arguments.of("user unknown", "POST", "/patients", json, "{\"firstName\": \"" + s + "\", \"lastName\": null, \"user\": \"" + UUID.randomUUID() + "\"}", 422, "user"),
                 Arguments.of("PATCH malformed", "PATCH", "/patients/{id}", merge, "{\"firstName\": \"" + s, 400, null),
@@ -513,7 +517,11 @@ abstract class PatientsContract {
                 Arguments.of("page=0", "page"),
                 Arguments.of("page=two", "page"),
                 Arguments.of("itemsPerPage=-1", "itemsPerPage"),
-                Arguments.of("search=" + "x".repeat(201), "search"));
+                Arguments.of("search=" + "x".repeat(201), "search"),
+                Arguments.of("search=a%00b", "search"),
+                Arguments.of("externalId=a%00b", "externalId"),
+                Arguments.of("createdAt[after]=%2B300000-01-01T00:00:00Z", "createdAt[after]"),
+                Arguments.of("updatedAt[before]=-5000-01-01T00:00:00Z", "updatedAt[before]"));
     }
 
     @Test
