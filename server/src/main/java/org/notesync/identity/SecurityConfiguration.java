@@ -31,6 +31,9 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
@@ -182,12 +185,15 @@ class SecurityConfiguration {
     }
 
     @Bean
-    JwtDecoder jwtDecoder(JWKSet signingKeys, NotesyncProperties properties) throws JOSEException {
+    JwtDecoder jwtDecoder(JWKSet signingKeys, NotesyncProperties properties, ActiveClients activeClients)
+            throws JOSEException {
         NimbusJwtDecoder decoder = NimbusJwtDecoder
                 .withPublicKey(((RSAKey) signingKeys.getKeys().get(0)).toRSAPublicKey()).build();
-        if (properties.issuer() != null && !properties.issuer().isBlank()) {
-            decoder.setJwtValidator(JwtValidators.createDefaultWithIssuer(properties.issuer()));
-        }
+        OAuth2TokenValidator<Jwt> standard = properties.issuer() != null && !properties.issuer().isBlank()
+                ? JwtValidators.createDefaultWithIssuer(properties.issuer())
+                : JwtValidators.createDefault();
+        // A revoked client's tokens stop working before they expire.
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(standard, activeClients));
         return decoder;
     }
 

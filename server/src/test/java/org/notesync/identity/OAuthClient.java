@@ -1,5 +1,7 @@
 package org.notesync.identity;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -11,7 +13,9 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 
+import org.htmlunit.Page;
 import org.notesync.support.Http;
 import tools.jackson.databind.JsonNode;
 
@@ -57,6 +61,26 @@ final class OAuthClient {
             query.put("code_challenge_method", "S256");
         }
         return "/oauth2/authorize?" + Http.form(query);
+    }
+
+    /**
+     * A clinician's browser goes through login and consent for this client; returns the authorization
+     * code read from the redirect to the client, which is not followed.
+     */
+    String authorizationCode(String email, String password, String scope, Pkce pkce) {
+        String state = UUID.randomUUID().toString();
+        try (Browser browser = new Browser(port)) {
+            Page page = browser.open(authorizeUrl(scope, state, pkce));
+            page = browser.logIn(page, email, password);
+            page = browser.approve(page);
+            assertThat(page.getWebResponse().getStatusCode()).as(page.getWebResponse().getContentAsString())
+                    .isEqualTo(302);
+            String location = Browser.location(page);
+            assertThat(location).startsWith(REDIRECT_URI + "?");
+            Map<String, String> query = query(location);
+            assertThat(query).containsEntry("state", state).containsKey("code");
+            return query.get("code");
+        }
     }
 
     /** POST /oauth2/token with a form body; a confidential client authenticates with HTTP Basic. */

@@ -349,21 +349,8 @@ abstract class OAuthFlowsContract {
         assertThat(response.json().get("error").asString()).isEqualTo("invalid_scope");
     }
 
-    /** Drives the browser through login and consent; returns the code from the redirect to the client. */
     String authorize(OAuthClient practice, OAuthClient.Pkce pkce, String email, String password, String scope) {
-        String state = UUID.randomUUID().toString();
-        try (Browser browser = new Browser(port)) {
-            Page page = browser.open(practice.authorizeUrl(scope, state, pkce));
-            page = browser.logIn(page, email, password);
-            page = browser.approve(page);
-            assertThat(page.getWebResponse().getStatusCode()).as(page.getWebResponse().getContentAsString())
-                    .isEqualTo(302);
-            String location = Browser.location(page);
-            assertThat(location).startsWith(OAuthClient.REDIRECT_URI + "?");
-            Map<String, String> query = OAuthClient.query(location);
-            assertThat(query).containsEntry("state", state).containsKey("code");
-            return query.get("code");
-        }
+        return practice.authorizationCode(email, password, scope, pkce);
     }
 
     private Duration refreshTokenLifetime(String refreshToken) {
