@@ -77,9 +77,10 @@ class SecurityConfiguration {
                         .clientAuthentication(c -> c
                                 .authenticationConverter(new PublicDeviceClients.Converter(settings))
                                 .authenticationProvider(new PublicDeviceClients.Provider(clients)))
+                        .authorizationEndpoint(authorize -> authorize.consentPage(ConsentPage.PATH))
                         .deviceAuthorizationEndpoint(device -> device.verificationUri(DEVICE_ACTIVATION_PAGE)
                                 .deviceAuthorizationResponseHandler(new DeviceAuthorizationResponse()))
-                        .deviceVerificationEndpoint(device -> device
+                        .deviceVerificationEndpoint(device -> device.consentPage(ConsentPage.PATH)
                                 .deviceVerificationResponseHandler(new DeviceActivatedPage())
                                 .errorResponseHandler(new DeviceNotActivatedPage())))
                 .authorizeHttpRequests(a -> a.anyRequest().authenticated())
@@ -93,7 +94,7 @@ class SecurityConfiguration {
     @Bean
     @Order(2)
     SecurityFilterChain loginChain(HttpSecurity http) throws Exception {
-        http.securityMatcher("/login", "/logout", DEVICE_ACTIVATION_PAGE, "/default-ui.css")
+        http.securityMatcher("/login", "/logout", DEVICE_ACTIVATION_PAGE, ConsentPage.PATH, "/default-ui.css")
                 .authorizeHttpRequests(a -> a.requestMatchers("/login", "/default-ui.css").permitAll()
                         .anyRequest().authenticated())
                 .formLogin(form -> { })

@@ -134,6 +134,48 @@ abstract class OAuthFlowsContract {
     }
 
     @Test
+    void theConsentPageNamesTheClientAndWhatItAsksAndTheTokenHasOnlyWhatWasTicked() {
+        Tenants.Tenant tenant = tenants.create();
+        OAuthClient practice = new OAuthClient(port, tenant.client());
+        OAuthClient.Pkce pkce = OAuthClient.Pkce.create();
+        String code;
+        try (Browser browser = new Browser(port)) {
+            Page page = browser.logIn(browser.open(practice.authorizeUrl("profile read:notes write:notes", "s2", pkce)),
+                    tenant.clinician().email(), tenant.password());
+            HtmlPage consent = Browser.html(page);
+            assertThat(consent.asNormalizedText()).contains(tenant.client().name(), tenant.organization().name(),
+                    tenant.clinician().email(), "See your name and email address", "Read clinical notes",
+                    "Create and change clinical notes");
+            assertThat(consent.getWebResponse().getContentAsString()).as("nothing loaded from elsewhere")
+                    .doesNotContain("https://", "http://");
+            HtmlForm form = consent.getForms().get(0);
+            ((org.htmlunit.html.HtmlCheckBoxInput) form.getInputByValue("read:notes")).setChecked(true);
+            page = browser.submit(form);
+            code = OAuthClient.query(Browser.location(page)).get("code");
+        }
+        JsonNode tokens = practice.exchange(code, pkce).json();
+        assertThat(tokens.get("scope").asString()).isEqualTo("read:notes");
+        assertThat(OAuthClient.claims(tokens.get("access_token").asString()).get("scope").get(0).asString())
+                .isEqualTo("read:notes");
+        assertThat(new Http(port, tokens.get("access_token").asString()).get("/me").status())
+                .as("profile was not allowed").isEqualTo(403);
+    }
+
+    @Test
+    void aClinicianWhoCancelsSendsTheClientBackAnAccessDenied() {
+        Tenants.Tenant tenant = tenants.create();
+        OAuthClient practice = new OAuthClient(port, tenant.client());
+        try (Browser browser = new Browser(port)) {
+            Page page = browser.logIn(browser.open(practice.authorizeUrl("profile", "s3", OAuthClient.Pkce.create())),
+                    tenant.clinician().email(), tenant.password());
+            page = browser.submit(Browser.html(page).getForms().get(1)); // Cancel
+            assertThat(page.getWebResponse().getStatusCode()).isEqualTo(302);
+            assertThat(OAuthClient.query(Browser.location(page))).containsEntry("error", "access_denied")
+                    .containsEntry("state", "s3").doesNotContainKey("code");
+        }
+    }
+
+    @Test
     void aWrongPasswordKeepsTheClinicianOnTheLoginPage() {
         Tenants.Tenant tenant = tenants.create();
         OAuthClient practice = new OAuthClient(port, tenant.client());
@@ -314,8 +356,8 @@ abstract class OAuthFlowsContract {
             Page page = browser.logIn(browser.open(device.get("verification_uri_complete").asString()),
                     tenant.clinician().email(), tenant.password());
             HtmlPage consent = Browser.html(browser.submit(Browser.html(page).getForms().get(0)));
-            // What the consent page's Cancel button does: submit with nothing ticked.
-            page = browser.submit(consent.getForms().get(0));
+            assertThat(consent.asNormalizedText()).contains("Read clinical notes", "See your name and email address");
+            page = browser.submit(consent.getForms().get(1)); // Cancel
             assertThat(page.getWebResponse().getStatusCode()).isEqualTo(400);
             assertThat(Browser.html(page).asNormalizedText()).contains("declined");
         }
