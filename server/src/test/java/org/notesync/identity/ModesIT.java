@@ -38,6 +38,12 @@ class ModesIT {
                 .rootCause().hasMessageContaining("Production mode needs PostgreSQL")
                 .hasMessageContaining("NOTESYNC_DB_URL");
 
+        Map<String, String> profile = new LinkedHashMap<>(settings);
+        profile.remove("notesync.mode");
+        profile.put("spring.profiles.active", "prod");
+        assertThatThrownBy(() -> Apps.start(profile).close())
+                .as("the prod profile is production mode").rootCause().hasMessageContaining("needs PostgreSQL");
+
         BootstrapAdminContract.Run command = BootstrapAdminContract.command(settings, "--organization=Operator");
         assertThat(command.status()).isEqualTo(3);
         assertThat(command.err()).contains("Production mode needs PostgreSQL");

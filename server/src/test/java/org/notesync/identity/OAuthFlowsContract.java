@@ -87,6 +87,22 @@ abstract class OAuthFlowsContract {
     }
 
     @Test
+    void aPublicClientUsesTheAuthorizationCodeWithPkceAndItsIdAlone() {
+        Tenants.Tenant tenant = tenants.create();
+        Clients.Created app = clients.create(tenant.organization().id(), new Clients.Registration("Browser app",
+                List.of("authorization_code"), List.of("profile"), List.of(OAuthClient.REDIRECT_URI), true));
+        OAuthClient practice = new OAuthClient(port, app);
+        OAuthClient.Pkce pkce = OAuthClient.Pkce.create();
+        String code = practice.authorizationCode(tenant.clinician().email(), tenant.password(), "profile", pkce);
+
+        assertThat(practice.exchange(code, null).status()).as("PKCE is the public client's only proof").isNotEqualTo(200);
+        Http.Response tokens = practice.exchange(code, pkce);
+        assertThat(tokens.status()).as(tokens.toString()).isEqualTo(200);
+        assertThat(OAuthClient.claims(tokens.json().get("access_token").asString()).get("uid").asString())
+                .isEqualTo(tenant.clinician().id().toString());
+    }
+
+    @Test
     void theCodeExchangeFailsWithoutTheCodeVerifierOrWithAWrongOne() {
         Tenants.Tenant tenant = tenants.create();
         OAuthClient practice = new OAuthClient(port, tenant.client());
