@@ -103,6 +103,29 @@ abstract class OAuthFlowsContract {
     }
 
     @Test
+    void theCodeExchangeAndTheRefreshAcceptTheGuidesJsonBody() {
+        Tenants.Tenant tenant = tenants.create();
+        OAuthClient practice = new OAuthClient(port, tenant.client());
+        OAuthClient.Pkce pkce = OAuthClient.Pkce.create();
+        String code = authorize(practice, pkce, tenant.clinician().email(), tenant.password(), "profile");
+        Http anonymous = new Http(port, null);
+
+        Http.Response exchanged = anonymous.post("/oauth2/token", Map.of("grant_type", "authorization_code",
+                "code", code, "redirect_uri", OAuthClient.REDIRECT_URI, "client_id", tenant.client().clientId(),
+                "client_secret", tenant.client().clientSecret(), "code_verifier", pkce.verifier()));
+        assertThat(exchanged.status()).as(exchanged.toString()).isEqualTo(200);
+        assertThat(OAuthClient.claims(exchanged.json().get("access_token").asString()).get("uid").asString())
+                .isEqualTo(tenant.clinician().id().toString());
+
+        Http.Response refreshed = anonymous.post("/oauth2/token", Map.of("grant_type", "refresh_token",
+                "refresh_token", exchanged.json().get("refresh_token").asString(),
+                "client_id", tenant.client().clientId(), "client_secret", tenant.client().clientSecret()));
+        assertThat(refreshed.status()).as(refreshed.toString()).isEqualTo(200);
+        assertThat(refreshed.json().get("refresh_token").asString())
+                .isNotEqualTo(exchanged.json().get("refresh_token").asString());
+    }
+
+    @Test
     void theCodeExchangeFailsWithoutTheCodeVerifierOrWithAWrongOne() {
         Tenants.Tenant tenant = tenants.create();
         OAuthClient practice = new OAuthClient(port, tenant.client());
