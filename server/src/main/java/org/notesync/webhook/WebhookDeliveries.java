@@ -125,11 +125,11 @@ class WebhookDeliveries {
         return changed > 0;
     }
 
-    /** Failed deliveries of a webhook created in the window that failed before {@code failedBefore}. */
+    /** Failed deliveries of a webhook created in the window that had failed by {@code failedBefore}. */
     int countFailed(UUID webhookId, Instant since, Instant until, Instant failedBefore) {
         return jdbc.sql("""
                 SELECT COUNT(*) FROM webhook_deliveries WHERE webhook_id = ? AND status = 'failed'
-                AND created_at >= ? AND created_at <= ? AND completed_at < ?""")
+                AND created_at >= ? AND created_at <= ? AND completed_at <= ?""")
                 .params(webhookId, utc(since), utc(until), utc(failedBefore)).query(Integer.class).single();
     }
 
@@ -140,7 +140,7 @@ class WebhookDeliveries {
                 SET status = 'pending', attempts = 0, next_attempt_at = ?, completed_at = NULL, locked_by = NULL,
                     locked_until = NULL, replays = replays + 1
                 WHERE id IN (SELECT id FROM webhook_deliveries WHERE webhook_id = ? AND status = 'failed'
-                             AND created_at >= ? AND created_at <= ? AND completed_at < ?
+                             AND created_at >= ? AND created_at <= ? AND completed_at <= ?
                              ORDER BY created_at LIMIT ?)""")
                 .params(utc(Dates.now(clock)), webhookId, utc(since), utc(until), utc(failedBefore), limit).update();
     }
