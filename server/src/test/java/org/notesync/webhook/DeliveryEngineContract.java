@@ -129,7 +129,7 @@ abstract class DeliveryEngineContract {
             }
         };
         AtomicInteger zombieWrites = new AtomicInteger();
-        DeliveryStore zombieStore = new CountingStore(store(), zombieWrites);
+        DeliveryStore zombieStore = new CountingStore(store(), webhook, zombieWrites);
         DeliveryEngine.Settings settings = DeliveryEngine.Settings.defaults("x")
                 .withPollInterval(Duration.ofMillis(50));
         String zombieId = "engine-stalled-" + UUID.randomUUID();
@@ -194,8 +194,8 @@ abstract class DeliveryEngineContract {
         return engine;
     }
 
-    /** Counts the outcome writes of an engine. */
-    private record CountingStore(DeliveryStore delegate, AtomicInteger writes) implements DeliveryStore {
+    /** Counts an engine's outcome writes for one webhook (it may hold other tests' leftovers too). */
+    private record CountingStore(DeliveryStore delegate, UUID webhook, AtomicInteger writes) implements DeliveryStore {
         @Override
         public List<PendingDelivery> claim(String owner, Instant now, Instant leaseUntil, int limit,
                 Set<UUID> skipWebhooks) {
@@ -215,7 +215,9 @@ abstract class DeliveryEngineContract {
         @Override
         public void record(AttemptRecord record) {
             delegate.record(record);
-            writes.incrementAndGet();
+            if (record.webhookId().equals(webhook)) {
+                writes.incrementAndGet();
+            }
         }
     }
 }
