@@ -77,7 +77,7 @@ CREATE TABLE webhook_recoveries (
     organization_id uuid NOT NULL,
     window_start    timestamp with time zone NOT NULL,
     window_end      timestamp with time zone NOT NULL,
-    status          varchar(16) NOT NULL,    -- running | completed
+    status          varchar(16) NOT NULL,    -- running | completed | interrupted (the database failed meanwhile)
     total           integer NOT NULL,
     replayed        integer NOT NULL,
     created_at      timestamp with time zone NOT NULL,

@@ -75,7 +75,7 @@ public class JdbcDeliveryStore implements DeliveryStore {
             return List.of();
         }
         return jdbc.query("SELECT " + RETURNED + " FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id "
-                + "WHERE d.id IN (:ids) AND d.locked_by = :owner AND d.locked_until = :until "
+                + "WHERE d.id IN (:ids) AND d.locked_by = :owner "
                 + "ORDER BY d.next_attempt_at", params, JdbcDeliveryStore::pending);
     };
 
@@ -173,7 +173,7 @@ public class JdbcDeliveryStore implements DeliveryStore {
                             first_attempt_at = COALESCE(first_attempt_at, :at), last_attempt_at = :at,
                             completed_at = :completed
                         WHERE id IN (:ids) AND locked_by = :owner""", new MapSqlParameterSource()
-                        .addValue("status", t.state().name().toLowerCase())
+                        .addValue("status", t.state().name().toLowerCase(java.util.Locale.ROOT))
                         .addValue("next", t.nextAttemptAt() == null ? null : utc(t.nextAttemptAt()),
                                 java.sql.Types.TIMESTAMP_WITH_TIMEZONE)
                         .addValue("code", r.statusCode(), java.sql.Types.INTEGER)

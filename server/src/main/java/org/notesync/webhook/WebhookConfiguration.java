@@ -93,7 +93,7 @@ class WebhookConfiguration {
 
     /** The failure queue's depth, counted at most every 10 s however often it is scraped. */
     @Bean
-    Gauge webhookFailureQueueGauge(MeterRegistry meters, JdbcDeliveryStore store, Clock clock) {
+    Gauge webhookFailureQueueGauge(MeterRegistry meters, JdbcDeliveryStore store) {
         AtomicLong value = new AtomicLong();
         AtomicLong countedAt = new AtomicLong(Long.MIN_VALUE);
         return Gauge.builder("notesync.webhook.failure.queue", () -> {

@@ -25,6 +25,7 @@ import org.notesync.web.Dates;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -54,6 +55,9 @@ abstract class WebhookDeliveryContract {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    MeterRegistry meters;
 
     private final Receiver receiver = new Receiver();
     private final List<Runnable> cleanup = new ArrayList<>();
@@ -125,6 +129,22 @@ abstract class WebhookDeliveryContract {
         assertThat(attempt.get("errorKind").isNull()).isTrue();
         assertThat(attempt.get("requestId").asString()).isEqualTo(request.header("webhook-id"));
         assertThat(detail.toString()).as("the log never holds note content").doesNotContain("dry cough");
+    }
+
+    @Test
+    void deliveriesAreMeasured() {
+        double before = meters.get("notesync.webhook.deliveries").tag("outcome", "succeeded").counter().count();
+        long lagBefore = meters.get("notesync.webhook.lag").timer().count();
+        Tenants.Tenant t = tenants.create();
+        webhook(t.api(port), receiver.url(), "new_note");
+        notes.note(t, notes.patient(t), "measured");
+
+        await().atMost(WAIT).until(() -> meters.get("notesync.webhook.deliveries").tag("outcome", "succeeded")
+                .counter().count() >= before + 1);
+        assertThat(meters.get("notesync.webhook.lag").timer().count()).isGreaterThan(lagBefore);
+        assertThat(meters.get("notesync.webhook.attempt.duration").tag("result", "success").timer().count())
+                .isPositive();
+        assertThat(meters.get("notesync.webhook.failure.queue").gauge().value()).isNotNegative();
     }
 
     @Test
