@@ -1,0 +1,196 @@
+package org.notesync.bench;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.IntPredicate;
+
+/**
+ * Scenario 1: notes created through the API at fixed rates, spread over the organizations, received by
+ * the loopback receiver. Then the highest rate that holds for {@code --sustain} (60 s) with p99 under one
+ * second: a ladder of short probes, then the confirmation run.
+ */
+final class EndToEnd {
+
+    /** p99 of the delivery latency (create response to arrival) must stay under this for a rate to hold. */
+    static final long SUSTAINED_P99_MICROS = 1_000_000;
+
+    /** One load step: what the API answered and what the receiver got. */
+    record Step(OpenLoad.Run run, Deliveries deliveries, double[] cpuSeconds) {
+
+        /** Held: every note created and delivered, the rate kept, create and delivery p99 under one second. */
+        boolean sustained() {
+            return !run.aborted && run.failed.sum() == 0 && deliveries.missing() == 0
+                    && run.achievedRate() >= 0.97 * run.rate
+                    && deliveries.p99Micros() < SUSTAINED_P99_MICROS
+                    && run.createLatency.getValueAtPercentile(99) < SUSTAINED_P99_MICROS;
+        }
+
+        Object[] cells() {
+            return new Object[] {(int) run.rate, run.total, String.format("%.0f", run.achievedRate()),
+                    Deliveries.ms(run.createLatency.getValueAtPercentile(50)),
+                    Deliveries.ms(run.createLatency.getValueAtPercentile(99)),
+                    deliveries.p50(), deliveries.p95(), deliveries.p99(), deliveries.max(),
+                    String.format("%.0f", deliveries.perSecond()), errors(), deliveries.missing(),
+                    deliveries.duplicates(), perNote(cpuSeconds[0]), perNote(cpuSeconds[1]), perNote(cpuSeconds[2])};
+        }
+
+        private String perNote(double seconds) {
+            long notes = run.created.sum();
+            return notes == 0 ? "-" : String.format("%.2f", seconds * 1000 / notes);
+        }
+
+        String errors() {
+            long failed = run.failed.sum();
+            return failed == 0 ? "0" : failed + " (" + run.failureSummary() + ")";
+        }
+    }
+
+    static final String[] COLUMNS = {"rate/s", "notes", "created/s", "create p50 ms", "create p99 ms",
+            "delivery p50 ms", "p95 ms", "p99 ms", "max ms", "deliveries/s", "errors", "missing", "duplicates",
+            "server CPU ms/note", "PostgreSQL CPU ms/note", "bench CPU ms/note"};
+
+    private EndToEnd() {
+    }
+
+    static void run(Context context) throws Exception {
+        Options o = context.options;
+        try (Cluster cluster = Cluster.start(context, "e2e", 1, true, Map.of())) {
+            cluster.createTenants(o.integer("organizations"), o.integer("patients"));
+            warmUp(cluster, o.duration("warmup"));
+            Table fixed = new Table("End-to-end delivery: fixed rates (1 node, " + cluster.tenants.size()
+                    + " organizations, " + o.duration("duration").toSeconds() + " s each)", COLUMNS)
+                    .note("Latency: from the create request's response to the webhook's arrival at the receiver "
+                            + "(correlated on the note uuid). Create latency: from the intended send time (open "
+                            + "loop) to the response. CPU per note: process CPU time of the server nodes, of the "
+                            + "bench database's PostgreSQL sessions, and of the bench itself (client and receiver), "
+                            + "divided by the notes created, wherever the machine's other load lands.");
+            int best = 0;
+            int early = 0;
+            for (int rate : o.integers("rates")) {
+                Step step = step(cluster, "e2e " + rate + "/s", rate, o.duration("duration"), t -> true);
+                fixed.row(step.cells());
+                early += step.deliveries().beforeResponse();
+                if (step.sustained()) {
+                    best = Math.max(best, rate);
+                }
+                checkTarget(context, rate, step);
+            }
+            if (early > 0) {
+                fixed.note(early + " webhooks arrived before the bench had read the create's response; they count "
+                        + "as 0 ms.");
+            }
+            context.print(fixed);
+            if (o.flag("search")) {
+                sustained(context, cluster, o.integer("search-from") > 0 ? o.integer("search-from") : Math.max(best, 200));
+            }
+        }
+    }
+
+    /** The target: p99 under 100 ms at 200 notes per second. */
+    private static void checkTarget(Context context, int rate, Step step) {
+        if (rate == 200) {
+            boolean ok = step.deliveries().p99Micros() < 100_000 && step.deliveries().missing() == 0;
+            context.verdict((ok ? "PASS" : "FAIL") + " target: end-to-end p99 < 100 ms at 200 notes/s (p99 "
+                    + step.deliveries().p99() + " ms, " + step.deliveries().missing() + " missing)");
+        }
+    }
+
+    static OpenLoad.Run warmUp(Cluster cluster, Duration warmup) {
+        if (warmup.isZero()) {
+            return null;
+        }
+        Progress.say(cluster.scenario + ": warming up for " + warmup.toSeconds() + " s (not recorded)");
+        int rate = 300;
+        OpenLoad.Run run = OpenLoad.run(cluster.api, "warm-up", rate, (int) (rate * warmup.toMillis() / 1000),
+                cluster.roundRobin(), Duration.ofSeconds(30));
+        Deliveries.await(cluster.receiver, run, t -> true, Duration.ofSeconds(30));
+        return run;
+    }
+
+    static Step step(Cluster cluster, String label, int rate, Duration duration, IntPredicate measured) {
+        int total = (int) Math.max(1, rate * duration.toMillis() / 1000);
+        CpuMeter cpu = cluster.cpu();
+        CpuMeter.Snapshot before = cpu.snapshot();
+        long benchBefore = CpuMeter.ticks(ProcessHandle.current().pid());
+        OpenLoad.Run run = OpenLoad.run(cluster.api, label, rate, total, cluster.roundRobin(), Duration.ofSeconds(60));
+        Deliveries deliveries = Deliveries.await(cluster.receiver, run, measured, Duration.ofSeconds(30));
+        double[] used = cpu.snapshot().since(before);
+        double bench = (CpuMeter.ticks(ProcessHandle.current().pid()) - benchBefore) / 100.0;
+        Progress.say(String.format("  %s: created %d/%d at %.0f/s, delivered %d, p99 %s ms%s", label,
+                run.created.sum(), total, run.achievedRate(), deliveries.delivered(), deliveries.p99(),
+                run.failed.sum() > 0 ? ", errors: " + run.failureSummary() : ""));
+        return new Step(run, deliveries, new double[] {used[0], used[1], bench});
+    }
+
+    /**
+     * The highest rate held for {@code --sustain}: probes climb by a quarter while they hold, one probe
+     * splits the last gap, then the candidate must hold for the full time (stepping down if it does not).
+     */
+    static void sustained(Context context, Cluster cluster, int from) {
+        Options o = context.options;
+        Duration probe = o.duration("probe");
+        Duration sustain = o.duration("sustain");
+        Table table = new Table("End-to-end delivery: highest sustained rate (probes of " + probe.toSeconds()
+                + " s, then " + sustain.toSeconds() + " s)", prepend("run", prepend("held", COLUMNS)));
+        int good = 0;
+        int bad = 0;
+        int rate = round(from);
+        for (int i = 0; i < 12 && rate <= 50_000; i++) {
+            Step s = step(cluster, "probe " + rate + "/s", rate, probe, t -> true);
+            table.row(prepend("probe", prepend(s.sustained() ? "yes" : "no", s.cells())));
+            if (!s.sustained()) {
+                bad = rate;
+                break;
+            }
+            good = rate;
+            rate = round(rate * 1.25);
+        }
+        if (good > 0 && bad > 0 && bad - good > 100) {
+            int middle = round((good + bad) / 2.0);
+            Step s = step(cluster, "probe " + middle + "/s", middle, probe, t -> true);
+            table.row(prepend("probe", prepend(s.sustained() ? "yes" : "no", s.cells())));
+            if (s.sustained()) {
+                good = middle;
+            }
+        }
+        int candidate = good > 0 ? good : round(from * 0.5);
+        Step held = null;
+        for (int attempt = 0; attempt < 4 && candidate >= 50; attempt++) {
+            Step s = step(cluster, "sustain " + candidate + "/s", candidate, sustain, t -> true);
+            table.row(prepend(sustain.toSeconds() + " s", prepend(s.sustained() ? "yes" : "no", s.cells())));
+            if (s.sustained()) {
+                held = s;
+                break;
+            }
+            candidate = round(candidate * 0.85);
+        }
+        String headline = held == null
+                ? "No rate held for " + sustain.toSeconds() + " s with p99 under 1 s."
+                : "Highest rate sustained for " + sustain.toSeconds() + " s with p99 under 1 s: " + (int) held.run().rate
+                        + " notes/s created, " + String.format("%.0f", held.deliveries().perSecond())
+                        + " deliveries/s, delivery p99 " + held.deliveries().p99() + " ms.";
+        table.note(headline);
+        context.print(table);
+        int sustainedRate = held == null ? 0 : (int) held.run().rate;
+        context.verdict((sustainedRate >= 2000 ? "PASS" : "FAIL") + " target: at least 2,000 notes/s delivered "
+                + "sustained (" + sustainedRate + " notes/s held for " + sustain.toSeconds() + " s)");
+    }
+
+    static int round(double rate) {
+        return (int) Math.max(50, Math.round(rate / 50.0) * 50);
+    }
+
+    static Object[] prepend(Object first, Object[] rest) {
+        Object[] all = new Object[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
+    }
+
+    static String[] prepend(String first, String[] rest) {
+        String[] all = new String[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
+    }
+}
