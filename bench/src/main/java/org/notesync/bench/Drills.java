@@ -266,7 +266,7 @@ final class Drills {
             Table table = new Table("Drill: PostgreSQL restarted during load (" + rate + " notes/s, " + total
                     + " notes)", "count", "value");
             table.row("restart command", "`" + command + "`: " + outcome.get());
-            table.row("PostgreSQL unavailable for (s)", backAt.get() == 0 ? "?" :
+            table.row("from the restart command to PostgreSQL answering again (s)", backAt.get() == 0 ? "?" :
                     String.format("%.1f", (backAt.get() - restartedAt.get()) / 1e9));
             table.row("creates answered 201", run.created.sum());
             table.row("creates failed during the outage", run.failed.sum()
