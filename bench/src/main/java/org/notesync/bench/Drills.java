@@ -45,7 +45,7 @@ final class Drills {
         int rate = o.integer("burst-rate");
         try (Cluster cluster = Cluster.start(context, "drill-kill", 2, true, Map.of())) {
             cluster.createTenants(o.integer("organizations"), o.integer("patients"));
-            OpenLoad.Run warm = EndToEnd.warmUp(cluster, o.duration("warmup").dividedBy(2));
+            Set<UUID> warm = EndToEnd.warmUp(cluster, o.duration("warmup").dividedBy(2));
             ServerNode survivor = cluster.nodes.get(0);
             ServerNode victim = cluster.nodes.get(1);
             long killAt = Math.round(burst * 0.4);
@@ -75,8 +75,7 @@ final class Drills {
             Isolation.awaitQueueEmpty(cluster, Duration.ofSeconds(60));
             Map<String, Long> statuses = cluster.database.deliveriesByStatus();
 
-            Set<UUID> known = new HashSet<>();
-            addNotes(known, warm);
+            Set<UUID> known = new HashSet<>(warm);
             addNotes(known, run);
             long unacknowledged = cluster.receiver.arrivals().keySet().stream().filter(id -> !known.contains(id)).count();
             boolean killedMidBurst = killedAtNanos.get() != 0 && !victim.alive();

@@ -1,6 +1,17 @@
 package org.notesync.bench;
 
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.Map;
 import java.util.function.IntPredicate;
 
@@ -10,6 +21,10 @@ import java.util.function.IntPredicate;
  * second: a ladder of short probes, then the confirmation run.
  */
 final class EndToEnd {
+
+    static final int WARM_UP_CLIENTS = 8;
+    static final Duration WARM_UP_WINDOW = Duration.ofSeconds(15);
+    static final Duration WARM_UP_MIN = Duration.ofSeconds(30);
 
     /** p99 of the delivery latency (create response to arrival) must stay under this for a rate to hold. */
     static final long SUSTAINED_P99_MICROS = 1_000_000;
@@ -95,16 +110,79 @@ final class EndToEnd {
         }
     }
 
-    static OpenLoad.Run warmUp(Cluster cluster, Duration warmup) {
+    /**
+     * Warms the JIT up before anything is measured: {@link #WARM_UP_CLIENTS} clients create notes as fast as
+     * the node answers (closed loop, so a node still compiling is not buried under a backlog) until the
+     * server's CPU time per note stops falling (a 15 s window within 5% of the best so far), at least 30 s and at most
+     * {@code warmup}; then their webhooks are awaited. On a busy 2-core machine C2 needs minutes.
+     */
+    static Set<UUID> warmUp(Cluster cluster, Duration warmup) throws InterruptedException {
+        Set<UUID> created = ConcurrentHashMap.newKeySet();
         if (warmup.isZero()) {
-            return null;
+            return created;
         }
-        Progress.say(cluster.scenario + ": warming up for " + warmup.toSeconds() + " s (not recorded)");
-        int rate = 300;
-        OpenLoad.Run run = OpenLoad.run(cluster.api, "warm-up", rate, (int) (rate * warmup.toMillis() / 1000),
-                cluster.roundRobin(), Duration.ofSeconds(30));
-        Deliveries.await(cluster.receiver, run, t -> true, Duration.ofSeconds(30));
-        return run;
+        Progress.say(cluster.scenario + ": warming up until the server's CPU per note is stable (30 s to "
+                + warmup.toSeconds() + " s, not recorded)");
+        long start = System.nanoTime();
+        long end = start + warmup.toNanos();
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Thread> clients = new ArrayList<>();
+        LongAdder failed = new LongAdder();
+        List<String> windows = new ArrayList<>();
+        try (Progress progress = Progress.of(() -> "warm-up: " + created.size() + " notes created, server CPU ms/note "
+                + "per 15 s: " + String.join(", ", windows))) {
+            for (int c = 0; c < WARM_UP_CLIENTS; c++) {
+                int client = c;
+                Thread thread = new Thread(() -> {
+                    for (long i = client; !stop.get() && System.nanoTime() < end; i += WARM_UP_CLIENTS) {
+                        OpenLoad.Target target = cluster.roundRobin().route(i);
+                        try {
+                            HttpResponse<Void> response = cluster.api.createNote(target.node(), target.tenant().token(),
+                                    target.tenant().noteBody(i)).get(30, TimeUnit.SECONDS);
+                            response.headers().firstValue("location")
+                                    .ifPresent(l -> created.add(UUID.fromString(l.substring(l.lastIndexOf('/') + 1))));
+                        } catch (InterruptedException e) {
+                            return;
+                        } catch (ExecutionException | TimeoutException e) {
+                            failed.increment();
+                        }
+                    }
+                }, "warm-up-" + c);
+                thread.setDaemon(true);
+                clients.add(thread);
+                thread.start();
+            }
+            CpuMeter cpu = new CpuMeter(cluster.nodes, null);
+            double previous = Double.MAX_VALUE;
+            while (System.nanoTime() < end) {
+                CpuMeter.Snapshot before = cpu.snapshot();
+                int notesBefore = created.size();
+                long windowEnd = Math.min(end, System.nanoTime() + WARM_UP_WINDOW.toNanos());
+                while (System.nanoTime() < windowEnd) {
+                    Thread.sleep(100);
+                }
+                int notes = created.size() - notesBefore;
+                double perNote = notes == 0 ? Double.MAX_VALUE : cpu.snapshot().since(before)[0] * 1000 / notes;
+                windows.add(notes == 0 ? "-" : String.format("%.1f", perNote));
+                boolean stable = perNote >= previous * 0.95;
+                previous = Math.min(previous, perNote);
+                if (stable && System.nanoTime() - start >= WARM_UP_MIN.toNanos()) {
+                    break;
+                }
+            }
+            stop.set(true);
+            for (Thread thread : clients) {
+                thread.join();
+            }
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline && created.stream().anyMatch(id -> cluster.receiver.arrival(id) == null)) {
+            Thread.sleep(200);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Progress.say(String.format("  warm-up: %d notes in %.0f s (%.0f/s), %d failed; server CPU ms/note per 15 s: %s",
+                created.size(), seconds, created.size() / seconds, failed.sum(), String.join(", ", windows)));
+        return created;
     }
 
     static Step step(Cluster cluster, String label, int rate, Duration duration, IntPredicate measured) {
