@@ -159,12 +159,33 @@ public class Notes {
         parameters.put("now", Dates.now(clock).atOffset(ZoneOffset.UTC));
         parameters.put("id", id);
         parameters.put("org", viewer.organizationId());
-        jdbc.sql("UPDATE notes SET " + String.join(", ", assignments) + ", updated_at = :now"
+        // Losing its feed number puts the changed note back in the change feed, after everything seen so far.
+        jdbc.sql("UPDATE notes SET " + String.join(", ", assignments) + ", updated_at = :now, feed_seq = NULL"
                         + " WHERE id = :id AND organization_id = :org")
                 .params(parameters).update();
         Stored stored = byId(viewer.organizationId(), id).orElseThrow();
         publish(NoteEvent.Action.UPDATED, stored);
         return Optional.of(stored.note());
+    }
+
+    /** One entry of the change feed: a note as it is now, and its place in the feed. */
+    record Change(long sequence, Note note) {
+    }
+
+    /**
+     * The viewer's notes numbered after {@code after} in the change feed, in feed order. Numbers are
+     * assigned after commit by {@link FeedSequencer}, so nothing can later appear below the last one seen.
+     */
+    List<Change> changes(Viewer viewer, long after, int limit) {
+        SqlWhere where = NoteFilter.of(new org.notesync.web.CollectionQuery(new org.springframework.util.LinkedMultiValueMap<>()))
+                .where(viewer).and("n.feed_seq > :after", "after", after);
+        Map<String, Object> parameters = new HashMap<>(where.parameters());
+        parameters.put("limit", limit);
+        return jdbc.sql(SELECT.replace("SELECT n.id,", "SELECT n.feed_seq, n.id,") + "WHERE " + where.sql()
+                        + " ORDER BY n.feed_seq LIMIT :limit")
+                .params(parameters)
+                .query((rs, row) -> new Change(rs.getLong("feed_seq"), stored(rs, row).note()))
+                .list();
     }
 
     static List<Violation> typeViolations(String property, String type) {

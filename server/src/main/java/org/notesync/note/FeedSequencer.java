@@ -1,4 +1,4 @@
-package org.notesync.feed;
+package org.notesync.note;
 
 import java.time.Clock;
 import java.time.ZoneOffset;
