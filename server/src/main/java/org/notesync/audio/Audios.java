@@ -81,7 +81,8 @@ class Audios {
         String key = audio.organizationId() + "/" + id + "." + format.extension();
         long size = storage.write(key, content);
         try {
-            transaction.executeWithoutResult(tx -> {
+            // Read back before the commit: the pipeline may move the audio on as soon as it commits.
+            return transaction.execute(tx -> {
                 OffsetDateTime now = Dates.now(clock).atOffset(ZoneOffset.UTC);
                 jdbc.sql("""
                         INSERT INTO audios (id, organization_id, patient_id, user_id, status, language_spoken,
@@ -99,12 +100,12 @@ class Audios {
                         .param("now", now)
                         .update();
                 events.publishEvent(new AudioUploaded(id, audio.organizationId()));
+                return byId(audio.organizationId(), id).orElseThrow().audio();
             });
         } catch (RuntimeException e) {
             storage.delete(key);
             throw e;
         }
-        return byId(audio.organizationId(), id).orElseThrow().audio();
     }
 
     /** Whether the viewer may upload about this patient: one of its organization's, live, visible. */
