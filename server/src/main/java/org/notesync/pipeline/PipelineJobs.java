@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -158,7 +159,8 @@ final class PipelineJobs {
                 Step.valueOf(rs.getString("step").toUpperCase(Locale.ROOT)), rs.getInt("attempts"));
     }
 
+    /** Truncated as the database stores it: the claim reads its rows back by comparing locked_until. */
     private static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
+        return instant.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
     }
 }
