@@ -49,6 +49,8 @@ class AudioUploadLimitIT {
         assertThat(oversize.length).isGreaterThan(80 * 1024);
         JsonNode problem = assertProblem(Upload.to(api).wav(oversize).field("patient", patient).send(), 413);
         assertThat(problem.get("title").asString()).isEqualTo("Content Too Large");
+        assertThat(problem.get("detail").asString())
+                .isEqualTo("The upload is larger than the server accepts (64KB per file).");
 
         byte[] fileOverLimit = AudioSamples.wav(2.2, 16_000, 1); // about 70 KB: over the file limit only
         assertThat(fileOverLimit.length).isBetween(64 * 1024 + 1, 80 * 1024 - 1024);
