@@ -100,7 +100,7 @@ abstract class AudiosContract {
         String uuid = Upload.to(api).wav(AudioSamples.wav()).field("patient", patient(t)).send().json()
                 .get("uuid").asString();
 
-        JsonNode audio = awaitFinal(api, uuid);
+        JsonNode audio = AudioStates.awaitFinal(api, uuid);
         assertThat(audio.get("status").asString()).isEqualTo("failed");
         assertThat(audio.get("failureReason").asString()).isEqualTo("no transcription engine configured");
         assertThat(audio.get("transcription").isNull()).isTrue();
@@ -126,7 +126,7 @@ abstract class AudiosContract {
             assertThat(created.json().get("transcription").asString()).isEqualTo(TRANSCRIPT);
             String uuid = created.json().get("uuid").asString();
 
-            JsonNode audio = awaitFinal(api, uuid);
+            JsonNode audio = AudioStates.awaitFinal(api, uuid);
             assertThat(audio.get("status").asString()).as(audio.toString()).isEqualTo("completed");
             assertThat(audio.get("failureReason").isNull()).isTrue();
             assertThat(audio.get("transcriptSource").asString()).isEqualTo("upload");
@@ -387,18 +387,6 @@ abstract class AudiosContract {
     private long audioRows(Tenants.Tenant t) {
         return jdbc.sql("SELECT COUNT(*) FROM audios WHERE organization_id = ?").param(t.organization().id())
                 .query(Long.class).single();
-    }
-
-    static JsonNode awaitFinal(Http api, String uuid) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (true) {
-            JsonNode audio = api.get("/audios/" + uuid).json();
-            String status = audio.get("status").asString();
-            if (status.equals("completed") || status.equals("failed") || Instant.now().isAfter(deadline)) {
-                return audio;
-            }
-            sleep(100);
-        }
     }
 
     static Receiver.Request awaitDelivery(Receiver receiver, String noteId) {

@@ -2,8 +2,6 @@ package org.notesync.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -11,6 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.notesync.audio.AudioSamples;
+import org.notesync.audio.AudioStates;
 import org.notesync.audio.Upload;
 import org.notesync.patient.PatientFixture;
 import org.notesync.support.Http;
@@ -84,7 +83,7 @@ class EnginesPipelineIT {
 
         String uuid = upload(api, t, Upload.to(api).file(recording, "visit.mp3", "audio/mpeg")
                 .field("languageSpoken", "fr"));
-        JsonNode audio = awaitFinal(api, uuid);
+        JsonNode audio = AudioStates.awaitFinal(api, uuid);
 
         assertThat(audio.get("status").asString()).as(audio.toString()).isEqualTo("completed");
         assertThat(audio.get("transcription").asString()).isEqualTo(HEARD);
@@ -119,7 +118,7 @@ class EnginesPipelineIT {
         Http api = t.clinicianApi(port);
 
         byte[] wav = AudioSamples.wav(1.25, 16_000, 1);
-        JsonNode audio = awaitFinal(api, upload(api, t, Upload.to(api).wav(wav)));
+        JsonNode audio = AudioStates.awaitFinal(api, upload(api, t, Upload.to(api).wav(wav)));
 
         assertThat(audio.get("status").asString()).as(audio.toString()).isEqualTo("completed");
         assertThat(audio.get("duration").asDouble()).isEqualTo(1.25); // json has none: read from the WAV header
@@ -136,7 +135,7 @@ class EnginesPipelineIT {
         Tenants.Tenant t = tenants.create();
         Http api = t.clinicianApi(port);
 
-        JsonNode audio = awaitFinal(api, upload(api, t, Upload.to(api).wav(AudioSamples.wav())));
+        JsonNode audio = AudioStates.awaitFinal(api, upload(api, t, Upload.to(api).wav(AudioSamples.wav())));
 
         assertThat(audio.get("status").asString()).isEqualTo("failed");
         assertThat(audio.get("failureReason").asString())
@@ -154,7 +153,7 @@ class EnginesPipelineIT {
         Tenants.Tenant t = tenants.create();
         Http api = t.clinicianApi(port);
 
-        JsonNode audio = awaitFinal(api, upload(api, t, Upload.to(api).wav(AudioSamples.wav())
+        JsonNode audio = AudioStates.awaitFinal(api, upload(api, t, Upload.to(api).wav(AudioSamples.wav())
                 .field("transcript", HEARD)));
 
         assertThat(audio.get("status").asString()).as(audio.toString()).isEqualTo("completed");
@@ -170,7 +169,7 @@ class EnginesPipelineIT {
         Http api = t.clinicianApi(port);
 
         String uuid = upload(api, t, Upload.to(api).wav(AudioSamples.wav()).field("transcript", HEARD));
-        JsonNode audio = awaitFinal(api, uuid);
+        JsonNode audio = AudioStates.awaitFinal(api, uuid);
 
         assertThat(audio.get("status").asString()).isEqualTo("failed");
         assertThat(audio.get("failureReason").asString()).isEqualTo("the note generation model's output was invalid "
@@ -186,22 +185,5 @@ class EnginesPipelineIT {
         Http.Response created = upload.field("patient", patient).send();
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         return created.json().get("uuid").asString();
-    }
-
-    private static JsonNode awaitFinal(Http api, String uuid) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (true) {
-            JsonNode audio = api.get("/audios/" + uuid).json();
-            String status = audio.get("status").asString();
-            if (status.equals("completed") || status.equals("failed") || Instant.now().isAfter(deadline)) {
-                return audio;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
     }
 }

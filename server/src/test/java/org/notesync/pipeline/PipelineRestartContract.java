@@ -3,7 +3,6 @@ package org.notesync.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -15,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.notesync.audio.AudioProgress;
 import org.notesync.audio.AudioSamples;
+import org.notesync.audio.AudioStates;
 import org.notesync.audio.Upload;
 import org.notesync.note.Notes;
 import org.notesync.patient.PatientFixture;
@@ -150,7 +150,7 @@ abstract class PipelineRestartContract {
                 input -> new Transcriber.Transcript(TRANSCRIPT, Duration.ofSeconds(42))));
         second.start();
         try {
-            JsonNode done = awaitFinal(api, audio);
+            JsonNode done = AudioStates.awaitFinal(api, audio);
             assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("completed");
             assertThat(done.get("transcriptSource").asString()).isEqualTo("works");
             assertThat(done.get("transcription").asString()).isEqualTo(TRANSCRIPT);
@@ -172,7 +172,7 @@ abstract class PipelineRestartContract {
                 .list()).containsExactly("pending");
 
         applicationWorker.start();
-        assertThat(awaitFinal(api, audio).get("status").asString()).isEqualTo("completed");
+        assertThat(AudioStates.awaitFinal(api, audio).get("status").asString()).isEqualTo("completed");
         assertThat(notesOf(audio)).hasSize(1);
     }
 
@@ -207,17 +207,6 @@ abstract class PipelineRestartContract {
 
     private List<Map<String, Object>> notesOf(UUID audio) {
         return jdbc.sql("SELECT id FROM notes WHERE audio_id = ?").param(audio).query().listOfRows();
-    }
-
-    private static JsonNode awaitFinal(Http api, UUID audio) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        JsonNode current = api.get("/audios/" + audio).json();
-        while (!List.of("completed", "failed").contains(current.get("status").asString())
-                && Instant.now().isBefore(deadline)) {
-            Thread.sleep(100);
-            current = api.get("/audios/" + audio).json();
-        }
-        return current;
     }
 
     /** A transcriber made of a lambda, for the tests. */
