@@ -94,6 +94,7 @@ class SecurityConfiguration {
                                 "/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml",
                                 "/swagger-ui.html", "/swagger-ui/**", "/error").permitAll()
                         .requestMatchers(GET, "/me").hasAuthority(scope(Scopes.PROFILE))
+                        .requestMatchers(GET, "/users", "/users/**").hasAuthority(scope(Scopes.ORGANIZATION))
                         .requestMatchers("/admin/**").hasAuthority(scope(Scopes.ADMIN))
                         .requestMatchers(GET, "/patients", "/patients/**").hasAuthority(scope(Scopes.READ_PATIENTS))
                         .requestMatchers(POST, "/patients", "/patients/**").hasAuthority(scope(Scopes.WRITE_PATIENTS))

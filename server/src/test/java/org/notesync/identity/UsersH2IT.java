@@ -1,0 +1,4 @@
+package org.notesync.identity;
+
+class UsersH2IT extends UsersContract {
+}

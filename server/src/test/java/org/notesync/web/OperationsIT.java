@@ -1,0 +1,53 @@
+package org.notesync.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.notesync.support.Http;
+import org.notesync.support.ServerTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+@ServerTest
+class OperationsIT {
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void openApiDocumentDeclaresTheOAuthFlowsAndScopes() {
+        Http.Response response = new Http(port, null).get("/v3/api-docs", "application/json");
+        assertThat(response.status()).isEqualTo(200);
+        JsonNode flows = response.json().at("/components/securitySchemes/oauth2/flows");
+        assertThat(flows.at("/clientCredentials/tokenUrl").asString()).isEqualTo("/oauth2/token");
+        assertThat(flows.at("/authorizationCode/authorizationUrl").asString()).isEqualTo("/oauth2/authorize");
+        assertThat(flows.at("/clientCredentials/scopes").has("read:notes")).isTrue();
+        assertThat(response.json().at("/paths").has("/me")).isTrue();
+    }
+
+    @Test
+    void swaggerUiIsServed() {
+        Http.Response response = new Http(port, null).get("/swagger-ui/index.html", "text/html");
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body()).contains("Swagger UI");
+    }
+
+    @Test
+    void healthAndPrometheusAreExposed() {
+        Http anonymous = new Http(port, null);
+        Http.Response health = anonymous.get("/actuator/health", "application/json");
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.json().get("status").asString()).isEqualTo("UP");
+        Http.Response metrics = anonymous.get("/actuator/prometheus", "text/plain");
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("http_server_requests");
+    }
+
+    @Test
+    void unknownPathWithAValidTokenIsA404Problem() {
+        // Without a token the API answers 401 first; a stranger learns nothing about which paths exist.
+        Http.Response response = new Http(port, null).get("/no-such-thing");
+        assertThat(response.status()).isEqualTo(401);
+        assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+    }
+}
