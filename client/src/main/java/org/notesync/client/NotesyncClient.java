@@ -86,6 +86,11 @@ public final class NotesyncClient {
         return new Deliveries(api);
     }
 
+    /** The organization's clinicians, to name the author of a note written with an organization-wide token. */
+    public Users users() {
+        return new Users(api);
+    }
+
     /** {@code GET /me} (scope {@code profile}). */
     public Me me() {
         return api.get("/me", Me.class);

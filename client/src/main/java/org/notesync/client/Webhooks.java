@@ -18,6 +18,10 @@ public final class Webhooks {
         return api.list("/webhooks", null, Webhook.class);
     }
 
+    public Pages<Webhook> list(PageQuery query) {
+        return api.list("/webhooks", query, Webhook.class);
+    }
+
     public Webhook get(UUID uuid) {
         return api.get("/webhooks/" + uuid, Webhook.class);
     }

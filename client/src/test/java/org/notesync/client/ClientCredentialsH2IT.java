@@ -1,0 +1,4 @@
+package org.notesync.client;
+
+class ClientCredentialsH2IT extends ClientCredentialsContract {
+}

@@ -1,0 +1,4 @@
+package org.notesync.client;
+
+class OAuthFlowsH2IT extends OAuthFlowsContract {
+}

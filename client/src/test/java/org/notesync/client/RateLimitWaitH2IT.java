@@ -1,0 +1,4 @@
+package org.notesync.client;
+
+class RateLimitWaitH2IT extends RateLimitWaitContract {
+}
