@@ -16,11 +16,20 @@ public final class Deliveries {
         return api.list("/webhook-deliveries", query, Delivery.class);
     }
 
+    /** With its attempts: when, how long, the status or error, an excerpt of the receiver's answer. */
     public Delivery get(UUID uuid) {
         return api.get("/webhook-deliveries/" + uuid, Delivery.class);
     }
 
-    /** Queues a failed delivery for another round of attempts. */
+    /** Every delivery, newest first. */
+    public Pages<Delivery> list() {
+        return list(DeliveryQuery.create());
+    }
+
+    /**
+     * Sends a delivery again (a failed one, or a succeeded one to receive it once more), with the same
+     * event ids. A delivery already queued is a {@link ConflictException}.
+     */
     public Delivery retry(UUID uuid) {
         return api.post("/webhook-deliveries/" + uuid + "/retry", Map.of(), Delivery.class);
     }

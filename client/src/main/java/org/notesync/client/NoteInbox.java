@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -162,7 +161,7 @@ public final class NoteInbox implements AutoCloseable {
             try {
                 Note full = fullNotes == null ? note : fullNotes.get(note.uuid());
                 handler.handle(full);
-                processed.markProcessed(note.uuid(), version(full.updatedAt() == null ? note : full));
+                processed.markProcessed(note.uuid(), NoteVersion.of(full));
                 forgetRetry(note);
                 return true;
             } catch (NotFoundException gone) {
@@ -252,17 +251,13 @@ public final class NoteInbox implements AutoCloseable {
     }
 
     private boolean alreadyProcessed(Note note) {
-        return processed.lastProcessed(note.uuid()).map(last -> !version(note).isAfter(last)).orElse(false);
-    }
-
-    private static Instant version(Note note) {
-        return note.updatedAt() == null ? Instant.EPOCH : note.updatedAt();
+        return NoteVersion.of(note).isCoveredBy(processed.lastProcessed(note.uuid()).orElse(null));
     }
 
     private void rememberRetry(Note note) {
         synchronized (retries) {
             Note known = retries.get(note.uuid());
-            if (known == null || version(note).isAfter(version(known))) {
+            if (known == null || !NoteVersion.of(note).isCoveredBy(NoteVersion.of(known))) {
                 retries.put(note.uuid(), note);
             }
             if (retries.size() > MAX_PENDING_RETRIES) {
@@ -276,7 +271,7 @@ public final class NoteInbox implements AutoCloseable {
     private void forgetRetry(Note note) {
         synchronized (retries) {
             Note known = retries.get(note.uuid());
-            if (known != null && !version(known).isAfter(version(note))) {
+            if (known != null && NoteVersion.of(known).isCoveredBy(NoteVersion.of(note))) {
                 retries.remove(note.uuid());
             }
         }

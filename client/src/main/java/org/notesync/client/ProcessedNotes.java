@@ -1,6 +1,5 @@
 package org.notesync.client;
 
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -8,37 +7,37 @@ import java.util.UUID;
 
 /**
  * Which note versions have been imported: the deduplication of {@link NoteInbox}, keyed on the note uuid
- * as the guide asks, and remembering the version ({@code updatedAt}) so that an {@code updated_note} is
- * imported while a retried or polled copy of an imported version, or an older version arriving late, is
- * not. Back it with your database (a table keyed by note uuid) to deduplicate across restarts.
+ * as the guide asks, and remembering the {@link NoteVersion} so that an {@code updated_note} is imported
+ * while a retried or polled copy of an imported version, or an older version arriving late, is not. Back
+ * it with your database (a row per note uuid: updatedAt and fingerprint) to deduplicate across restarts.
  */
 public interface ProcessedNotes {
 
-    /** The {@code updatedAt} of the newest imported version of the note, if any. */
-    Optional<Instant> lastProcessed(UUID note);
+    /** The newest imported version of the note, if any. */
+    Optional<NoteVersion> lastProcessed(UUID note);
 
-    void markProcessed(UUID note, Instant updatedAt);
+    void markProcessed(UUID note, NoteVersion version);
 
     /** Remembers the last {@code capacity} notes, forgetting the least recently seen first. */
     static ProcessedNotes inMemory(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be 1 or more");
         }
-        Map<UUID, Instant> seen = new LinkedHashMap<>(16, 0.75f, true) {
+        Map<UUID, NoteVersion> seen = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<UUID, Instant> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<UUID, NoteVersion> eldest) {
                 return size() > capacity;
             }
         };
         return new ProcessedNotes() {
             @Override
-            public synchronized Optional<Instant> lastProcessed(UUID note) {
+            public synchronized Optional<NoteVersion> lastProcessed(UUID note) {
                 return Optional.ofNullable(seen.get(note));
             }
 
             @Override
-            public synchronized void markProcessed(UUID note, Instant updatedAt) {
-                seen.merge(note, updatedAt, (a, b) -> a.isAfter(b) ? a : b);
+            public synchronized void markProcessed(UUID note, NoteVersion version) {
+                seen.merge(note, version, (old, given) -> old.updatedAt().isAfter(given.updatedAt()) ? old : given);
             }
         };
     }

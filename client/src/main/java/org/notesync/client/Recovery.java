@@ -4,10 +4,10 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * A background replay of a webhook's failed deliveries in a time window.
+ * A background replay of a webhook's failed deliveries created in [{@code since}, {@code until}).
  *
  * @param status running or completed
  */
-public record Recovery(UUID uuid, UUID webhook, Instant windowStart, Instant windowEnd, String status, Integer total,
-        Integer replayed, Instant createdAt, Instant completedAt) {
+public record Recovery(UUID uuid, UUID webhook, Instant since, Instant until, String status, int total, int replayed,
+        Instant createdAt, Instant completedAt) {
 }

@@ -26,7 +26,7 @@ final class UpdatedNotesFeed implements NoteFeed {
     private final Notes notes;
     private final Duration lookback;
     private Instant cursor;
-    private final Map<UUID, Instant> returned = new HashMap<>();
+    private final Map<UUID, NoteVersion> returned = new HashMap<>();
 
     UpdatedNotesFeed(Notes notes, Instant since, Duration lookback) {
         this.notes = notes;
@@ -42,21 +42,20 @@ final class UpdatedNotesFeed implements NoteFeed {
                     .itemsPerPage(PAGE_SIZE).page(page)).firstPage();
             List<Note> fresh = new ArrayList<>();
             for (Note note : result.items()) {
-                Instant version = note.updatedAt() == null ? Instant.EPOCH : note.updatedAt();
-                if (!version.equals(returned.get(note.uuid()))) {
+                if (!NoteVersion.of(note).isCoveredBy(returned.get(note.uuid()))) {
                     fresh.add(note);
                 }
             }
             if (!fresh.isEmpty()) {
                 for (Note note : fresh) {
-                    Instant version = note.updatedAt() == null ? Instant.EPOCH : note.updatedAt();
+                    NoteVersion version = NoteVersion.of(note);
                     returned.put(note.uuid(), version);
-                    if (version.isAfter(cursor)) {
-                        cursor = version;
+                    if (version.updatedAt().isAfter(cursor)) {
+                        cursor = version.updatedAt();
                     }
                 }
                 Instant windowStart = cursor.minus(lookback);
-                returned.values().removeIf(v -> v.isBefore(windowStart));
+                returned.values().removeIf(v -> v.updatedAt().isBefore(windowStart));
                 return fresh;
             }
             if (result.items().size() < PAGE_SIZE || result.next() == null) {

@@ -7,20 +7,20 @@ import java.util.UUID;
 /**
  * A webhook subscription.
  *
- * @param events         the actions it receives, such as {@code new_note} and {@code updated_note}
- * @param secret         the {@code whsec_} signing secret: present only in the answer to create and to
- *                       rotate-secret, never again; give it to {@link WebhookVerifier}
- * @param disabledReason why the server deactivated it (for example after failing for days), or null
+ * @param events                  the actions it receives, such as {@code new_note} and {@code updated_note}
+ * @param owner                   the clinician whose token created it (it also receives their private
+ *                                patients' notes), or null for an organization-wide webhook
+ * @param disabledReason          why the server deactivated it (410 Gone, failing for too long), or null
+ * @param failingSince            start of the current run of failed deliveries, null when healthy
+ * @param previousSecretExpiresAt after a rotation, until when the previous secret also signs
+ * @param secret                  the {@code whsec_} signing secret: only in the answers to create and
+ *                                rotate-secret, never again; give it to {@link WebhookVerifier}
  */
-public record Webhook(UUID uuid, String url, List<String> events, Boolean active, String secret,
-        String disabledReason, Instant failingSince, Instant createdAt, Instant updatedAt) {
+public record Webhook(UUID uuid, String url, List<String> events, boolean active, UUID owner, String disabledReason,
+        Instant failingSince, Instant previousSecretExpiresAt, Instant createdAt, Instant updatedAt, String secret) {
 
     public Webhook {
         events = events == null ? List.of() : List.copyOf(events);
-    }
-
-    public boolean isActive() {
-        return Boolean.TRUE.equals(active);
     }
 
     @Override

@@ -25,7 +25,11 @@ public record WebhookEvent(String id, @JsonProperty("resource_type") String reso
         @JsonEnumDefaultValue UNKNOWN
     }
 
-    public record Metadata(Note note) {
+    /** @param webhook for a {@code ping}, the webhook tested */
+    public record Metadata(Note note, WebhookReference webhook) {
+    }
+
+    public record WebhookReference(UUID uuid) {
     }
 
     /** @param userId the clinician the note belongs to */

@@ -47,20 +47,28 @@ public final class Webhooks {
         return api.post("/webhooks/" + uuid + "/rotate-secret", Map.of(), Webhook.class);
     }
 
-    /** Sends a {@code ping} event to the webhook now and returns its delivery. */
+    /**
+     * Queues a {@code ping} event for this webhook only and returns its delivery (pending): follow it with
+     * {@link Deliveries#get(UUID)}. The webhook must be active.
+     */
     public Delivery test(UUID uuid) {
         return api.post("/webhooks/" + uuid + "/test", Map.of(), Delivery.class);
     }
 
-    /** Replays, in the background, the webhook's failed deliveries created in [{@code from}, {@code to}]. */
-    public Recovery recover(UUID uuid, Instant from, Instant to) {
+    /**
+     * Replays, in the background, the webhook's deliveries that had failed, created from {@code since} to
+     * {@code until} (now when null). Follow it with {@link #recovery(UUID, UUID)}.
+     */
+    public Recovery recover(UUID uuid, Instant since, Instant until) {
         Map<String, Object> body = new LinkedHashMap<>();
-        if (from != null) {
-            body.put("since", Dates.format(from));
-        }
-        if (to != null) {
-            body.put("until", Dates.format(to));
+        body.put("since", Dates.format(java.util.Objects.requireNonNull(since, "since")));
+        if (until != null) {
+            body.put("until", Dates.format(until));
         }
         return api.post("/webhooks/" + uuid + "/recover", body, Recovery.class);
+    }
+
+    public Recovery recovery(UUID webhook, UUID recovery) {
+        return api.get("/webhooks/" + webhook + "/recoveries/" + recovery, Recovery.class);
     }
 }

@@ -76,6 +76,18 @@ class NoteInboxTest {
     }
 
     @Test
+    void twoEditsWithinOneSecondAreBothImportedThoughTheirUpdatedAtIsTheSame() throws Exception {
+        NoteInbox inbox = NoteInbox.builder(imported::add).webhookSecret(secret).executor(workers).build();
+
+        deliver(inbox, payload("new_note", noteId, v1));
+        deliver(inbox, payload("updated_note", noteId, v1).replace("Patient presents with...", "Corrected."));
+        deliver(inbox, payload("updated_note", noteId, v1).replace("Patient presents with...", "Corrected."));
+        drain();
+
+        assertThat(imported).extracting(Note::content).containsExactly("Patient presents with...", "Corrected.");
+    }
+
+    @Test
     void aRequestThatIsNotGenuineIsRefusedAndNothingIsImported() throws Exception {
         NoteInbox inbox = NoteInbox.builder(imported::add).webhookSecret(secret).executor(workers).build();
         String body = payload("new_note", noteId, v1);
@@ -208,7 +220,7 @@ class NoteInboxTest {
     }
 
     static Note note(UUID id, Instant updatedAt) {
-        return new Note(id, "consultation_summary", "content", updatedAt, updatedAt,
+        return new Note(id, "consultation_summary", "Patient presents with...", updatedAt, updatedAt,
                 new PatientSummary(UUID.randomUUID(), "Ada", "Lovelace"), null, null);
     }
 
