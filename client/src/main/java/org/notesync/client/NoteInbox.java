@@ -29,6 +29,7 @@ import com.sun.net.httpserver.HttpHandler;
  * <pre>{@code
  * NoteInbox inbox = NoteInbox.builder(note -> practice.upsert(note))
  *         .webhookSecret(System.getenv("NOTESYNC_WEBHOOK_SECRET"))
+ *         .client(client)
  *         .polling(NoteFeed.polling(client, Instant.now().minus(Duration.ofDays(1))), Duration.ofSeconds(45))
  *         .build();
  * inbox.start();
@@ -56,7 +57,8 @@ public final class NoteInbox implements AutoCloseable {
     private final boolean ownsWorkers;
     private final NoteFeed feed;
     private final Duration pollEvery;
-    private final Notes fullNotes;
+    private final Notes notes;
+    private final boolean fetchFullNotes;
     private final BiConsumer<Note, Exception> onFailure;
     private final Consumer<Exception> onPollFailure;
     private final Object[] stripes = new Object[STRIPES];
@@ -72,7 +74,8 @@ public final class NoteInbox implements AutoCloseable {
         this.workers = b.workers != null ? b.workers : Executors.newSingleThreadExecutor(daemon("notesync-inbox"));
         this.feed = b.feed;
         this.pollEvery = b.pollEvery;
-        this.fullNotes = b.fullNotes;
+        this.notes = b.notes;
+        this.fetchFullNotes = b.fetchFullNotes;
         this.onFailure = b.onFailure;
         this.onPollFailure = b.onPollFailure;
         for (int i = 0; i < STRIPES; i++) {
@@ -154,14 +157,24 @@ public final class NoteInbox implements AutoCloseable {
     public boolean process(Note note) {
         Object stripe = stripes[Math.floorMod(note.uuid().hashCode(), STRIPES)];
         synchronized (stripe) {
-            if (alreadyProcessed(note)) {
+            NoteVersion last = processed.lastProcessed(note.uuid()).orElse(null);
+            if (NoteVersion.of(note).isCoveredBy(last)) {
                 forgetRetry(note);
                 return false;
             }
             try {
-                Note full = fullNotes == null ? note : fullNotes.get(note.uuid());
-                handler.handle(full);
-                processed.markProcessed(note.uuid(), NoteVersion.of(full));
+                Note current = note;
+                if (notes != null && (fetchFullNotes || sameSecond(note, last))) {
+                    // The API shows updatedAt to the second: within one second, only the API knows which
+                    // version is the newest (a late retry of an older event must not overwrite a newer one).
+                    current = notes.get(note.uuid());
+                    if (NoteVersion.of(current).isCoveredBy(last)) {
+                        forgetRetry(note);
+                        return false;
+                    }
+                }
+                handler.handle(current);
+                processed.markProcessed(note.uuid(), NoteVersion.of(current));
                 forgetRetry(note);
                 return true;
             } catch (NotFoundException gone) {
@@ -174,6 +187,10 @@ public final class NoteInbox implements AutoCloseable {
                 return false;
             }
         }
+    }
+
+    private static boolean sameSecond(Note note, NoteVersion last) {
+        return last != null && NoteVersion.of(note).updatedAt().equals(last.updatedAt());
     }
 
     /** Reads the feed until caught up, then retries failed notes. The scheduled poll calls this. */
@@ -292,7 +309,8 @@ public final class NoteInbox implements AutoCloseable {
         private ExecutorService workers;
         private NoteFeed feed;
         private Duration pollEvery;
-        private Notes fullNotes;
+        private Notes notes;
+        private boolean fetchFullNotes;
         // Only the uuid and the exception type: the message of an import failure may quote the note.
         private BiConsumer<Note, Exception> onFailure = (note, e) -> LOG.log(Level.WARNING,
                 "Importing note {0} failed ({1}); it will be retried", note.uuid(), e.getClass().getName());
@@ -347,11 +365,23 @@ public final class NoteInbox implements AutoCloseable {
         }
 
         /**
+         * Lets the inbox ask the API ({@code GET /notes/{uuid}}, scope {@code read:notes}) which version of
+         * a note is the newest when two differ within the same second of {@code updatedAt}, so that a late
+         * retry of an older event never overwrites a newer import. Recommended; without it such an older
+         * version is imported.
+         */
+        public Builder client(NotesyncClient client) {
+            this.notes = client.notes();
+            return this;
+        }
+
+        /**
          * Fetches each note with {@code GET /notes/{uuid}} before handing it over, for the fields a webhook
          * does not carry (the clinician, the audio).
          */
         public Builder fetchFullNotes(NotesyncClient client) {
-            this.fullNotes = client.notes();
+            this.notes = client.notes();
+            this.fetchFullNotes = true;
             return this;
         }
 

@@ -88,6 +88,29 @@ class NoteInboxTest {
     }
 
     @Test
+    void withinOneSecondALateOlderVersionIsCheckedAgainstTheApiAndNotImportedOverTheNewer() throws Exception {
+        String corrected = payload("updated_note", noteId, v1).replace("Patient presents with...", "Corrected.");
+        String current = corrected.substring(corrected.indexOf("{\"uuid\""), corrected.indexOf("}}},") + 2);
+        try (Loopback api = new Loopback()) {
+            api.then(Loopback.Reply.json(200, current)).then(Loopback.Reply.json(200, current));
+            NotesyncClient client = NotesyncClient.builder(api.base()).accessTokens(AccessTokens.of("t")).build();
+            NoteInbox inbox = NoteInbox.builder(imported::add).webhookSecret(secret).executor(workers).client(client)
+                    .build();
+
+            deliver(inbox, payload("new_note", noteId, v1));
+            drain();
+            deliver(inbox, corrected);
+            drain();
+            deliver(inbox, payload("new_note", noteId, v1));
+            drain();
+
+            assertThat(imported).extracting(Note::content).containsExactly("Patient presents with...", "Corrected.");
+            assertThat(api.received()).extracting(Loopback.Received::uri)
+                    .containsExactly("/notes/" + noteId, "/notes/" + noteId);
+        }
+    }
+
+    @Test
     void aRequestThatIsNotGenuineIsRefusedAndNothingIsImported() throws Exception {
         NoteInbox inbox = NoteInbox.builder(imported::add).webhookSecret(secret).executor(workers).build();
         String body = payload("new_note", noteId, v1);
