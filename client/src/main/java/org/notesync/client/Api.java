@@ -73,7 +73,8 @@ final class Api {
 
     private HttpResponse<byte[]> send(Transport.Call call) {
         HttpResponse<byte[]> response = transport.exchange(call);
-        if (response.statusCode() >= 400 || response.statusCode() < 200) {
+        // Redirects are not followed (a bearer token must not travel to another host): a 3xx is an error too.
+        if (response.statusCode() >= 300 || response.statusCode() < 200) {
             throw Responses.apiError(response, transport);
         }
         return response;

@@ -182,7 +182,8 @@ class TransportTest {
                 .then(Reply.problem(400, "{\"title\":\"Invalid query parameter\",\"status\":400}"))
                 .then(Reply.problem(403, "{\"title\":\"Forbidden\",\"status\":403}"))
                 .then(Reply.problem(409, "{\"title\":\"Conflict\",\"status\":409}"))
-                .then(new Reply(418, java.util.Map.of("Content-Type", "text/plain"), "Ada Lovelace"));
+                .then(new Reply(418, java.util.Map.of("Content-Type", "text/plain"), "Ada Lovelace"))
+                .then(new Reply(302, java.util.Map.of("Location", "http://elsewhere.example/notes"), null));
         NotesyncClient client = client(policy);
 
         assertThatThrownBy(() -> client.patients().create(PatientInput.create().firstName("Ada")))
@@ -200,6 +201,9 @@ class TransportTest {
         assertThatThrownBy(() -> client.notes().get(NOTE_ID))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(418))
                 .hasMessageNotContaining("Lovelace");
+        assertThatThrownBy(() -> client.notes().get(NOTE_ID)).as("a redirect is not followed with the token")
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(302));
+        assertThat(server.received()).hasSize(7);
     }
 
     @Test
