@@ -52,6 +52,16 @@ public class Accounts {
         return jdbc.sql("SELECT * FROM organizations ORDER BY created_at, id").query(Accounts::organization).list();
     }
 
+    /** One page of every organization, oldest first (the operator's view). */
+    public List<Organization> organizations(long limit, long offset) {
+        return jdbc.sql("SELECT * FROM organizations ORDER BY created_at, id LIMIT ? OFFSET ?")
+                .params(limit, offset).query(Accounts::organization).list();
+    }
+
+    public long countOrganizations() {
+        return jdbc.sql("SELECT COUNT(*) FROM organizations").query(Long.class).single();
+    }
+
     public User createUser(UUID organizationId, String email, String passwordHash, String firstName,
             String lastName) {
         User user = new User(UUID.randomUUID(), organizationId, normalize(email), passwordHash, firstName, lastName,
@@ -85,6 +95,17 @@ public class Accounts {
                 .param(organizationId).query(Accounts::user).list();
     }
 
+    /** One page of an organization's clinicians, oldest first. */
+    public List<User> users(UUID organizationId, long limit, long offset) {
+        return jdbc.sql("SELECT * FROM users WHERE organization_id = ? ORDER BY created_at, id LIMIT ? OFFSET ?")
+                .params(organizationId, limit, offset).query(Accounts::user).list();
+    }
+
+    public long countUsers(UUID organizationId) {
+        return jdbc.sql("SELECT COUNT(*) FROM users WHERE organization_id = ?").param(organizationId)
+                .query(Long.class).single();
+    }
+
     public void bindClient(String registeredClientId, UUID organizationId) {
         jdbc.sql("INSERT INTO client_organizations (registered_client_id, organization_id) VALUES (?, ?)")
                 .params(registeredClientId, organizationId).update();
@@ -95,9 +116,11 @@ public class Accounts {
                 .param(registeredClientId).query(UUID.class).optional();
     }
 
+    /** Whether any client may ask for this scope (scopes are stored comma-separated). */
     public boolean anyClientWithScope(String scope) {
-        return jdbc.sql("SELECT COUNT(*) FROM oauth2_registered_client WHERE scopes LIKE ?")
-                .param("%" + scope + "%").query(Long.class).single() > 0;
+        return jdbc.sql("SELECT scopes FROM oauth2_registered_client WHERE scopes LIKE ?")
+                .param("%" + scope + "%").query(String.class).list().stream()
+                .anyMatch(scopes -> List.of(scopes.split(",")).contains(scope));
     }
 
     static String normalize(String email) {

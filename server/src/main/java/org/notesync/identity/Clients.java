@@ -1,11 +1,19 @@
 package org.notesync.identity;
 
 import java.security.SecureRandom;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
@@ -15,6 +23,8 @@ import org.springframework.security.oauth2.server.authorization.settings.ClientS
 import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Creates OAuth 2 clients bound to an organization. The secret is returned once, to the caller, and
@@ -36,18 +46,30 @@ public class Clients {
             List<String> scopes, List<String> redirectUris, UUID organizationId) {
     }
 
+    /** A client as listed to the operator: everything but its secret, which is not kept. */
+    public record Summary(String clientId, String name, List<String> grantTypes, List<String> scopes,
+            List<String> redirectUris, boolean publicClient, UUID organizationId, Instant createdAt) {
+    }
+
     public static final List<String> GRANT_TYPES = List.of("client_credentials", "authorization_code",
             "refresh_token", "urn:ietf:params:oauth:grant-type:device_code");
 
     private final RegisteredClientRepository repository;
     private final Accounts accounts;
     private final PasswordEncoder passwords;
+    private final JdbcClient jdbc;
+    private final ActiveClients activeClients;
+    private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    Clients(RegisteredClientRepository repository, Accounts accounts, PasswordEncoder passwords) {
+    Clients(RegisteredClientRepository repository, Accounts accounts, PasswordEncoder passwords, JdbcClient jdbc,
+            ActiveClients activeClients, Clock clock) {
         this.repository = repository;
         this.accounts = accounts;
         this.passwords = passwords;
+        this.jdbc = jdbc;
+        this.activeClients = activeClients;
+        this.clock = clock;
     }
 
     @Transactional
@@ -60,6 +82,7 @@ public class Clients {
     public Created create(UUID organizationId, Registration registration, String clientId, String secret) {
         RegisteredClient.Builder builder = RegisteredClient.withId(UUID.randomUUID().toString())
                 .clientId(clientId)
+                .clientIdIssuedAt(clock.instant())
                 .clientName(registration.name())
                 .clientSettings(ClientSettings.builder()
                         .requireProofKey(registration.publicClient() || registration.grantTypes().contains("authorization_code"))
@@ -87,6 +110,75 @@ public class Clients {
         accounts.bindClient(client.getId(), organizationId);
         return new Created(client.getId(), clientId, secret, registration.name(), registration.grantTypes(),
                 registration.scopes(), registration.redirectUris(), organizationId);
+    }
+
+    /** One page of an organization's clients, oldest first. */
+    public List<Summary> list(UUID organizationId, long limit, long offset) {
+        return jdbc.sql(SELECT_SUMMARY + " WHERE o.organization_id = ? ORDER BY c.client_id_issued_at, c.client_id "
+                        + "LIMIT ? OFFSET ?")
+                .params(organizationId, limit, offset).query(Clients::summary).list();
+    }
+
+    public long count(UUID organizationId) {
+        return jdbc.sql("SELECT COUNT(*) FROM client_organizations WHERE organization_id = ?")
+                .param(organizationId).query(Long.class).single();
+    }
+
+    public Optional<Summary> find(UUID organizationId, String clientId) {
+        return jdbc.sql(SELECT_SUMMARY + " WHERE o.organization_id = ? AND c.client_id = ?")
+                .params(organizationId, clientId).query(Clients::summary).optional();
+    }
+
+    /**
+     * Deletes an organization's client with its grants and consents: it gets no new token, its refresh
+     * tokens are dead, and its access tokens are refused (see {@link ActiveClients}). False when the
+     * organization has no such client.
+     */
+    @Transactional
+    public boolean revoke(UUID organizationId, String clientId) {
+        Optional<String> id = jdbc.sql("""
+                        SELECT c.id FROM oauth2_registered_client c
+                        JOIN client_organizations o ON o.registered_client_id = c.id
+                        WHERE o.organization_id = ? AND c.client_id = ?""")
+                .params(organizationId, clientId).query(String.class).optional();
+        if (id.isEmpty()) {
+            return false;
+        }
+        for (String table : List.of("oauth2_authorization", "oauth2_authorization_consent", "client_organizations")) {
+            jdbc.sql("DELETE FROM " + table + " WHERE registered_client_id = ?").param(id.get()).update();
+        }
+        jdbc.sql("DELETE FROM oauth2_registered_client WHERE id = ?").param(id.get()).update();
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    activeClients.forget(clientId);
+                }
+            });
+        } else {
+            activeClients.forget(clientId);
+        }
+        return true;
+    }
+
+    private static final String SELECT_SUMMARY = """
+            SELECT c.client_id, c.client_name, c.authorization_grant_types, c.scopes, c.redirect_uris,
+                   c.client_authentication_methods, c.client_id_issued_at, o.organization_id
+            FROM oauth2_registered_client c JOIN client_organizations o ON o.registered_client_id = c.id""";
+
+    private static Summary summary(ResultSet rs, int row) throws SQLException {
+        return new Summary(rs.getString("client_id"), rs.getString("client_name"),
+                commaSeparated(rs.getString("authorization_grant_types")), commaSeparated(rs.getString("scopes")),
+                commaSeparated(rs.getString("redirect_uris")),
+                commaSeparated(rs.getString("client_authentication_methods"))
+                        .contains(ClientAuthenticationMethod.NONE.getValue()),
+                rs.getObject("organization_id", UUID.class),
+                rs.getObject("client_id_issued_at", OffsetDateTime.class).toInstant());
+    }
+
+    private static List<String> commaSeparated(String value) {
+        return value == null || value.isBlank() ? List.of()
+                : Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).sorted().toList();
     }
 
     private String token(int bytes) {

@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.env.Environment;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.stereotype.Component;
@@ -28,15 +29,18 @@ class DevData implements ApplicationRunner {
     private final RegisteredClientRepository registeredClients;
     private final PasswordEncoder passwords;
     private final TransactionTemplate transaction;
+    private final Environment environment;
 
     DevData(NotesyncProperties properties, Accounts accounts, Clients clients,
-            RegisteredClientRepository registeredClients, PasswordEncoder passwords, TransactionTemplate transaction) {
+            RegisteredClientRepository registeredClients, PasswordEncoder passwords, TransactionTemplate transaction,
+            Environment environment) {
         this.properties = properties;
         this.accounts = accounts;
         this.clients = clients;
         this.registeredClients = registeredClients;
         this.passwords = passwords;
         this.transaction = transaction;
+        this.environment = environment;
     }
 
     @Override
@@ -45,16 +49,24 @@ class DevData implements ApplicationRunner {
             return;
         }
         NotesyncProperties.Dev dev = properties.dev();
-        if (registeredClients.findByClientId(dev.clientId()) == null) {
+        // Any of the demo data means the first start is past: an operator may have revoked a demo client,
+        // and creating the rest again would clash with the demo clinician's email.
+        boolean created = accounts.userByEmail(dev.userEmail()).isPresent()
+                || registeredClients.findByClientId(dev.clientId()) != null
+                || registeredClients.findByClientId(dev.adminClientId()) != null;
+        if (!created) {
             transaction.executeWithoutResult(tx -> create(dev));
             log.info("Dev mode: created the demo organization, clinician {} and clients {} and {}",
                     dev.userEmail(), dev.clientId(), dev.adminClientId());
         }
+        String base = "http://localhost:" + environment.getProperty("local.server.port", "8080");
         log.info("""
-                Dev mode. Get a token with:
-                  curl -s -u {}:<secret> -d grant_type=client_credentials -d 'scope=read:notes write:notes read:patients write:patients read:webhooks write:webhooks' http://localhost:<port>/oauth2/token
-                (the demo secrets are notesync.dev.client-secret and notesync.dev.admin-client-secret; see the README)""",
-                dev.clientId());
+                Dev mode. Get a token for the demo integration with:
+                  curl -s -u {}:<secret> -d grant_type=client_credentials -d 'scope={}' {}/oauth2/token
+                and an operator token with -u {}:<secret> -d scope=admin. The demo clinician {} logs in on {}/login.
+                (The demo secrets and password are notesync.dev.client-secret, notesync.dev.admin-client-secret and
+                notesync.dev.user-password; see the README.)""",
+                dev.clientId(), String.join(" ", Scopes.INTEGRATION), base, dev.adminClientId(), dev.userEmail(), base);
     }
 
     private void create(NotesyncProperties.Dev dev) {

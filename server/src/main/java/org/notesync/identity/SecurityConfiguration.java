@@ -7,6 +7,7 @@ import static org.springframework.http.HttpMethod.POST;
 import static org.springframework.http.HttpMethod.PUT;
 
 import java.time.Clock;
+import java.util.Set;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -30,6 +31,9 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
@@ -44,6 +48,7 @@ import org.springframework.security.oauth2.server.authorization.token.JwtEncodin
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -61,24 +66,35 @@ class SecurityConfiguration {
 
     @Bean
     @Order(1)
-    SecurityFilterChain authorizationServerChain(HttpSecurity http) throws Exception {
+    SecurityFilterChain authorizationServerChain(HttpSecurity http, RegisteredClientRepository clients,
+            AuthorizationServerSettings settings) throws Exception {
         OAuth2AuthorizationServerConfigurer authorizationServer = new OAuth2AuthorizationServerConfigurer();
+        // Only a browser asking for HTML is sent to the login page; a client without Accept gets a 401.
+        MediaTypeRequestMatcher browser = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
+        browser.setIgnoredMediaTypes(Set.of(MediaType.ALL));
         http.securityMatcher(authorizationServer.getEndpointsMatcher())
                 .with(authorizationServer, as -> as
-                        .deviceAuthorizationEndpoint(device -> device.verificationUri(DEVICE_ACTIVATION_PAGE))
-                        .deviceVerificationEndpoint(device -> device
-                                .deviceVerificationResponseHandler(new DeviceActivatedPage())))
+                        .clientAuthentication(c -> c
+                                .authenticationConverter(new PublicDeviceClients.Converter(settings))
+                                .authenticationProvider(new PublicDeviceClients.Provider(clients)))
+                        .authorizationEndpoint(authorize -> authorize.consentPage(ConsentPage.PATH))
+                        .deviceAuthorizationEndpoint(device -> device.verificationUri(DEVICE_ACTIVATION_PAGE)
+                                .deviceAuthorizationResponseHandler(new DeviceAuthorizationResponse()))
+                        .deviceVerificationEndpoint(device -> device.consentPage(ConsentPage.PATH)
+                                .deviceVerificationResponseHandler(new DeviceActivatedPage())
+                                .errorResponseHandler(new DeviceNotActivatedPage())))
                 .authorizeHttpRequests(a -> a.anyRequest().authenticated())
                 .csrf(csrf -> csrf.ignoringRequestMatchers(authorizationServer.getEndpointsMatcher()))
-                .exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(
-                        new LoginUrlAuthenticationEntryPoint("/login"), new MediaTypeRequestMatcher(MediaType.TEXT_HTML)));
+                .exceptionHandling(e -> e
+                        .defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"), browser)
+                        .defaultAuthenticationEntryPointFor(new InvalidClientEntryPoint(), AnyRequestMatcher.INSTANCE));
         return http.build();
     }
 
     @Bean
     @Order(2)
     SecurityFilterChain loginChain(HttpSecurity http) throws Exception {
-        http.securityMatcher("/login", "/logout", DEVICE_ACTIVATION_PAGE, "/default-ui.css")
+        http.securityMatcher("/login", "/logout", DEVICE_ACTIVATION_PAGE, ConsentPage.PATH, "/default-ui.css")
                 .authorizeHttpRequests(a -> a.requestMatchers("/login", "/default-ui.css").permitAll()
                         .anyRequest().authenticated())
                 .formLogin(form -> { })
@@ -171,12 +187,15 @@ class SecurityConfiguration {
     }
 
     @Bean
-    JwtDecoder jwtDecoder(JWKSet signingKeys, NotesyncProperties properties) throws JOSEException {
+    JwtDecoder jwtDecoder(JWKSet signingKeys, NotesyncProperties properties, ActiveClients activeClients)
+            throws JOSEException {
         NimbusJwtDecoder decoder = NimbusJwtDecoder
                 .withPublicKey(((RSAKey) signingKeys.getKeys().get(0)).toRSAPublicKey()).build();
-        if (properties.issuer() != null && !properties.issuer().isBlank()) {
-            decoder.setJwtValidator(JwtValidators.createDefaultWithIssuer(properties.issuer()));
-        }
+        OAuth2TokenValidator<Jwt> standard = properties.issuer() != null && !properties.issuer().isBlank()
+                ? JwtValidators.createDefaultWithIssuer(properties.issuer())
+                : JwtValidators.createDefault();
+        // A revoked client's tokens stop working before they expire.
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(standard, activeClients));
         return decoder;
     }
 

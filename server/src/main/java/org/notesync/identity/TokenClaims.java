@@ -47,6 +47,6 @@ class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
     }
 
     private static OAuth2AuthenticationException denied(String why) {
-        return new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.ACCESS_DENIED, why, null));
+        return new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT, why, null));
     }
 }

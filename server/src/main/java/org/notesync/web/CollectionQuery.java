@@ -2,6 +2,7 @@ package org.notesync.web;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +67,15 @@ public final class CollectionQuery {
         for (String key : List.of(name, name + "[]")) {
             List<String> found = parameters.get(key);
             if (found != null) {
-                found.stream().filter(v -> !v.isEmpty()).forEach(values::add);
+                for (String value : found) {
+                    if (value.indexOf('\u0000') >= 0) {
+                        // PostgreSQL refuses NUL in text, even as a parameter: a 400, not a 500.
+                        throw ApiException.badParameter(key, "contains a NUL character.");
+                    }
+                    if (!value.isEmpty()) {
+                        values.add(value);
+                    }
+                }
             }
         }
         return values;
@@ -87,6 +96,20 @@ public final class CollectionQuery {
             }
         }
         return ids;
+    }
+
+    /**
+     * Exact filters take no operator: {@code patient[gt]=...} is a 400 naming the parameter rather than
+     * a filter silently ignored, which would return more than the caller asked for.
+     */
+    public void rejectOperators(Collection<String> exactFilters) {
+        for (String key : parameters.keySet()) {
+            Matcher m = BRACKETED.matcher(key);
+            if (m.matches() && exactFilters.contains(m.group(1)) && !m.group(2).isEmpty()) {
+                throw ApiException.badParameter(key, "\"" + m.group(1) + "\" takes no operator; use "
+                        + m.group(1) + "=value or " + m.group(1) + "[]=value.");
+            }
+        }
     }
 
     /** Boolean filter such as {@code exists[archivedAt]=true}; null when absent. */

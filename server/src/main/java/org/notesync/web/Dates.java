@@ -15,6 +15,10 @@ public final class Dates {
     private static final DateTimeFormatter OUT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx");
     private static final DateTimeFormatter OUT_FRACTION = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx");
 
+    // ISO 8601 reaches years PostgreSQL cannot store; no API date needs them.
+    private static final Instant MIN = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant MAX = Instant.parse("9999-12-31T23:59:59.999999Z");
+
     private Dates() {
     }
 
@@ -29,9 +33,30 @@ public final class Dates {
 
     /**
      * Parses an ISO date ({@code 2026-02-17}, midnight UTC), a date-time with offset, or a date-time
-     * without one (taken as UTC). A {@code +} that a query string turned into a space is put back.
+     * without one (taken as UTC), within years 1 to 9999. A {@code +} that a query string turned into a
+     * space is put back.
      */
     public static Instant parseInstant(String text) {
+        Instant instant = parseAnyInstant(text);
+        if (instant.isBefore(MIN) || instant.isAfter(MAX)) {
+            throw new IllegalArgumentException("outside years 1 to 9999");
+        }
+        return instant;
+    }
+
+    /**
+     * A calendar date within years 1 to 9999. ISO 8601 allows more, but PostgreSQL refuses such values
+     * (a 500 for what is bad input) and no clinical date is out there.
+     */
+    public static LocalDate parseDate(String text) {
+        LocalDate date = LocalDate.parse(text);
+        if (date.getYear() < 1 || date.getYear() > 9999) {
+            throw new IllegalArgumentException("outside years 1 to 9999");
+        }
+        return date;
+    }
+
+    private static Instant parseAnyInstant(String text) {
         String value = text.trim();
         if (value.length() > 19 && value.charAt(value.length() - 6) == ' ') {
             value = value.substring(0, value.length() - 6) + "+" + value.substring(value.length() - 5);

@@ -49,6 +49,12 @@ public final class JsonFields {
             return Optional.empty();
         }
         String value = node.stringValue();
+        if (value.indexOf('\u0000') >= 0) {
+            // PostgreSQL cannot store a NUL character in text: refuse it here rather than fail on insert.
+            violations.add(new Violation(name, "This value contains a NUL character, which is not allowed.",
+                    Violation.INVALID_FORMAT));
+            return Optional.empty();
+        }
         if (value.length() > maxLength) {
             violations.add(new Violation(name, "This value is too long. It should have " + maxLength
                     + " characters or less.", Violation.TOO_LONG));
@@ -83,12 +89,41 @@ public final class JsonFields {
         return value;
     }
 
+    /**
+     * A reference to another resource: a bare uuid or an IRI ending in one ({@code /patients/<uuid>}),
+     * as API Platform clients send both. Empty when absent or null.
+     */
+    public Optional<UUID> reference(String name) {
+        return parsed(name, "a UUID or an IRI ending in one", value -> UUID.fromString(
+                value.substring(value.lastIndexOf('/') + 1)));
+    }
+
+    /** A reference that must be present and not null. */
+    public UUID requiredReference(String name) {
+        JsonNode node = body.get(name);
+        if (node == null || node.isNull()) {
+            violations.add(new Violation(name, "This value should not be null.", Violation.NOT_NULL));
+            return null;
+        }
+        return reference(name).orElse(null);
+    }
+
+    /**
+     * A field the resource requires even though it may be null (API Platform's "required, nullable"):
+     * its absence is a violation, an explicit null is not.
+     */
+    public void requirePresent(String name) {
+        if (!body.has(name)) {
+            violations.add(new Violation(name, "This field is missing.", Violation.MISSING_FIELD));
+        }
+    }
+
     public Optional<UUID> uuid(String name) {
         return parsed(name, "a UUID", UUID::fromString);
     }
 
     public Optional<LocalDate> date(String name) {
-        return parsed(name, "a date (YYYY-MM-DD)", LocalDate::parse);
+        return parsed(name, "a date (YYYY-MM-DD)", Dates::parseDate);
     }
 
     public Optional<Instant> instant(String name) {
@@ -123,6 +158,9 @@ public final class JsonFields {
             if (!item.isString()) {
                 violations.add(new Violation(name + "[" + i + "]", "This value should be of type string.",
                         Violation.INVALID_TYPE));
+            } else if (item.stringValue().indexOf('\u0000') >= 0) {
+                violations.add(new Violation(name + "[" + i + "]",
+                        "This value contains a NUL character, which is not allowed.", Violation.INVALID_FORMAT));
             } else {
                 values.add(item.stringValue());
             }

@@ -1,0 +1,31 @@
+package org.notesync.delivery;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The queue of deliveries the engine works from. Implementations must make {@link #claim} safe for
+ * several engines at once (no row handed to two live leases) and must fence {@link #record} and
+ * {@link #release} on the owner, so an engine whose lease expired cannot overwrite its successor.
+ */
+public interface DeliveryStore {
+
+    /**
+     * Leases up to {@code limit} pending deliveries due at {@code now} whose lease is free or expired,
+     * oldest due first, skipping the given webhooks (those this node is already saturating).
+     */
+    List<PendingDelivery> claim(String owner, Instant now, Instant leaseUntil, int limit, Set<UUID> skipWebhooks);
+
+    /** The webhooks of claimed deliveries; a deleted webhook is simply absent. */
+    Map<UUID, Endpoint> endpoints(Collection<UUID> webhookIds, Instant now);
+
+    /** Gives back leases this node will not use now, so other nodes can take them at once. */
+    void release(String owner, Collection<UUID> deliveryIds);
+
+    /** Writes one request's outcome: its log rows, its deliveries' new states, the webhook's health. */
+    void record(AttemptRecord record);
+}

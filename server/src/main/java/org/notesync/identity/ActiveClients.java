@@ -1,0 +1,65 @@
+package org.notesync.identity;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.stereotype.Component;
+
+/**
+ * Refuses the access tokens of a revoked (deleted) client before they expire. A client found to exist
+ * is trusted for {@link #RECHECK} before the database is asked again, so a revocation reaches every
+ * node within that time, and the node that revoked at once.
+ */
+@Component
+class ActiveClients implements OAuth2TokenValidator<Jwt> {
+
+    static final Duration RECHECK = Duration.ofSeconds(30);
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+    private final Map<String, Instant> activeUntil = new ConcurrentHashMap<>();
+
+    ActiveClients(JdbcClient jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    @Override
+    public OAuth2TokenValidatorResult validate(Jwt token) {
+        String clientId = token.getClaimAsString("client_id");
+        if (clientId == null) {
+            return failure("The access token names no client.");
+        }
+        Instant now = clock.instant();
+        Instant until = activeUntil.get(clientId);
+        if (until != null && now.isBefore(until)) {
+            return OAuth2TokenValidatorResult.success();
+        }
+        boolean exists = jdbc.sql("SELECT COUNT(*) FROM oauth2_registered_client WHERE client_id = ?")
+                .param(clientId).query(Long.class).single() > 0;
+        if (!exists) {
+            activeUntil.remove(clientId);
+            return failure("The client of this access token has been revoked.");
+        }
+        activeUntil.put(clientId, now.plus(RECHECK));
+        return OAuth2TokenValidatorResult.success();
+    }
+
+    /** Called once a client is deleted, so that this node refuses its tokens from now on. */
+    void forget(String clientId) {
+        activeUntil.remove(clientId);
+    }
+
+    private static OAuth2TokenValidatorResult failure(String why) {
+        return OAuth2TokenValidatorResult.failure(new OAuth2Error(OAuth2ErrorCodes.INVALID_TOKEN, why, null));
+    }
+}

@@ -1,0 +1,311 @@
+package org.notesync.identity;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.servlet.http.HttpServletRequest;
+import org.notesync.web.ApiException;
+import org.notesync.web.CollectionQuery;
+import org.notesync.web.JsonFields;
+import org.notesync.web.Page;
+import org.notesync.web.Representations;
+import org.notesync.web.Representations.ResourceType;
+import org.notesync.web.Violation;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The operator's API (scope {@code admin}, checked by the security configuration): organizations,
+ * their clinicians and their OAuth 2 clients. A client secret is in the creation response only.
+ */
+@RestController
+@RequestMapping("/admin/organizations")
+class AdminController {
+
+    static final int MIN_PASSWORD_LENGTH = 12;
+    /** BCrypt reads at most 72 bytes of a password; a longer one would be silently cut. */
+    static final int MAX_PASSWORD_BYTES = 72;
+    /** Symfony's code for a too short value, as API Platform clients know it. */
+    private static final String TOO_SHORT = "9ff3fdc4-b214-49db-8718-39c315e33d45";
+    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+$");
+    private static final Pattern COUNTRY = Pattern.compile("^[A-Za-z]{2}$");
+    private static final String DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code";
+
+    static final ResourceType ORGANIZATION = new ResourceType("Organization", "/admin/organizations");
+
+    record OrganizationView(UUID uuid, String name, String streetAddress, String city, String postalCode,
+            String country) {
+        static OrganizationView of(Accounts.Organization o) {
+            return new OrganizationView(o.id(), o.name(), o.streetAddress(), o.city(), o.postalCode(), o.country());
+        }
+    }
+
+    record UserView(UUID uuid, String email, String firstName, String lastName, boolean isVerified,
+            UUID organization) {
+        static UserView of(Accounts.User u) {
+            return new UserView(u.id(), u.email(), u.firstName(), u.lastName(), u.verified(), u.organizationId());
+        }
+    }
+
+    record ClientView(String clientId, String name, List<String> grantTypes, List<String> scopes,
+            List<String> redirectUris, @JsonProperty("public") boolean publicClient, UUID organization,
+            Instant createdAt) {
+        static ClientView of(Clients.Summary c) {
+            return new ClientView(c.clientId(), c.name(), c.grantTypes(), c.scopes(), c.redirectUris(),
+                    c.publicClient(), c.organizationId(), c.createdAt());
+        }
+    }
+
+    /** The only representation that carries the secret: the answer to the creation. */
+    record CreatedClientView(String clientId, String clientSecret, String name, List<String> grantTypes,
+            List<String> scopes, List<String> redirectUris, @JsonProperty("public") boolean publicClient,
+            UUID organization, Instant createdAt) {
+    }
+
+    private final Accounts accounts;
+    private final Clients clients;
+    private final PasswordEncoder passwords;
+    private final Representations representations;
+
+    AdminController(Accounts accounts, Clients clients, PasswordEncoder passwords, Representations representations) {
+        this.accounts = accounts;
+        this.clients = clients;
+        this.passwords = passwords;
+        this.representations = representations;
+    }
+
+    // ---- organizations
+
+    @PostMapping
+    ResponseEntity<Object> createOrganization(@RequestBody JsonNode body, HttpServletRequest request) {
+        JsonFields fields = JsonFields.of(body);
+        String name = fields.requiredString("name", 200);
+        String streetAddress = fields.string("streetAddress", 300).orElse(null);
+        String city = fields.string("city", 120).orElse(null);
+        String postalCode = fields.string("postalCode", 30).orElse(null);
+        String country = fields.string("country", 2).orElse(null);
+        if (country != null && !COUNTRY.matcher(country).matches()) {
+            fields.reject("country", "This value is not a valid country: use its two-letter ISO 3166-1 code.",
+                    Violation.INVALID_FORMAT);
+        }
+        fields.validate();
+        Accounts.Organization org = accounts.createOrganization(name.trim(), streetAddress, city, postalCode,
+                country == null ? null : country.toUpperCase(Locale.ROOT));
+        return representations.item(request, ORGANIZATION, org.id(), OrganizationView.of(org), HttpStatus.CREATED);
+    }
+
+    @GetMapping
+    ResponseEntity<Object> organizations(@RequestParam MultiValueMap<String, String> parameters,
+            HttpServletRequest request) {
+        CollectionQuery query = new CollectionQuery(parameters);
+        int page = query.page();
+        int size = query.itemsPerPage();
+        long offset = (long) (page - 1) * size;
+        Page<OrganizationView> result = new Page<>(
+                accounts.organizations(size, offset).stream().map(OrganizationView::of).toList(),
+                accounts.countOrganizations(), page, size);
+        return representations.collection(request, ORGANIZATION, result, OrganizationView::uuid);
+    }
+
+    @GetMapping("/{uuid}")
+    ResponseEntity<Object> organization(@PathVariable UUID uuid, HttpServletRequest request) {
+        return representations.item(request, ORGANIZATION, uuid, OrganizationView.of(organizationOrNotFound(uuid)));
+    }
+
+    // ---- clinicians
+
+    @PostMapping("/{uuid}/users")
+    ResponseEntity<Object> createUser(@PathVariable UUID uuid, @RequestBody JsonNode body,
+            HttpServletRequest request) {
+        Accounts.Organization org = organizationOrNotFound(uuid);
+        JsonFields fields = JsonFields.of(body);
+        String email = fields.requiredString("email", 320);
+        if (email != null && !EMAIL.matcher(email.trim()).matches()) {
+            fields.reject("email", "This value is not a valid email address.", Violation.INVALID_FORMAT);
+        }
+        String password = fields.requiredString("password", 1000);
+        if (password != null && password.length() < MIN_PASSWORD_LENGTH) {
+            fields.reject("password", "This value is too short. It should have " + MIN_PASSWORD_LENGTH
+                    + " characters or more.", TOO_SHORT);
+        } else if (password != null && password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
+            fields.reject("password", "This value is too long. It should have " + MAX_PASSWORD_BYTES
+                    + " bytes or less.", Violation.TOO_LONG);
+        }
+        String firstName = fields.requiredString("firstName", 120);
+        String lastName = fields.requiredString("lastName", 120);
+        fields.validate();
+        if (accounts.userByEmail(email).isPresent()) {
+            throw duplicateEmail();
+        }
+        Accounts.User user;
+        try {
+            user = accounts.createUser(org.id(), email, passwords.encode(password), firstName, lastName);
+        } catch (DuplicateKeyException raced) {
+            throw duplicateEmail();
+        }
+        return representations.item(request, users(org.id()), user.id(), UserView.of(user), HttpStatus.CREATED);
+    }
+
+    @GetMapping("/{uuid}/users")
+    ResponseEntity<Object> users(@PathVariable UUID uuid, @RequestParam MultiValueMap<String, String> parameters,
+            HttpServletRequest request) {
+        organizationOrNotFound(uuid);
+        CollectionQuery query = new CollectionQuery(parameters);
+        int page = query.page();
+        int size = query.itemsPerPage();
+        long offset = (long) (page - 1) * size;
+        Page<UserView> result = new Page<>(accounts.users(uuid, size, offset).stream().map(UserView::of).toList(),
+                accounts.countUsers(uuid), page, size);
+        return representations.collection(request, users(uuid), result, UserView::uuid);
+    }
+
+    // ---- OAuth 2 clients
+
+    @PostMapping("/{uuid}/clients")
+    ResponseEntity<Object> createClient(@PathVariable UUID uuid, @RequestBody JsonNode body,
+            HttpServletRequest request) {
+        Accounts.Organization org = organizationOrNotFound(uuid);
+        Clients.Registration registration = registration(JsonFields.of(body));
+        Clients.Created created = clients.create(org.id(), registration);
+        Clients.Summary stored = clients.find(org.id(), created.clientId()).orElseThrow();
+        CreatedClientView view = new CreatedClientView(created.clientId(), created.clientSecret(), stored.name(),
+                stored.grantTypes(), stored.scopes(), stored.redirectUris(), stored.publicClient(), org.id(),
+                stored.createdAt());
+        return representations.item(request, clients(org.id()), created.clientId(), view, HttpStatus.CREATED);
+    }
+
+    @GetMapping("/{uuid}/clients")
+    ResponseEntity<Object> clients(@PathVariable UUID uuid, @RequestParam MultiValueMap<String, String> parameters,
+            HttpServletRequest request) {
+        organizationOrNotFound(uuid);
+        CollectionQuery query = new CollectionQuery(parameters);
+        int page = query.page();
+        int size = query.itemsPerPage();
+        long offset = (long) (page - 1) * size;
+        Page<ClientView> result = new Page<>(clients.list(uuid, size, offset).stream().map(ClientView::of).toList(),
+                clients.count(uuid), page, size);
+        return representations.collection(request, clients(uuid), result, ClientView::clientId);
+    }
+
+    @DeleteMapping("/{uuid}/clients/{clientId}")
+    ResponseEntity<Void> revokeClient(@PathVariable UUID uuid, @PathVariable String clientId) {
+        organizationOrNotFound(uuid);
+        if (!clients.revoke(uuid, clientId)) {
+            throw ApiException.notFound("Client");
+        }
+        return ResponseEntity.noContent().build();
+    }
+
+    /** Reads and checks a client registration, collecting every violation. */
+    static Clients.Registration registration(JsonFields fields) {
+        String name = fields.requiredString("name", 200);
+        boolean publicClient = fields.bool("public").orElse(false);
+        List<String> grantTypes = distinct(fields.strings("grantTypes"));
+        List<String> scopes = distinct(fields.strings("scopes"));
+        List<String> redirectUris = distinct(fields.strings("redirectUris"));
+
+        if (grantTypes.isEmpty()) {
+            fields.reject("grantTypes", "This value should not be blank. Allowed: "
+                    + String.join(", ", Clients.GRANT_TYPES) + ".", Violation.NOT_BLANK);
+        } else if (!Clients.GRANT_TYPES.containsAll(grantTypes)) {
+            fields.reject("grantTypes", "One or more of the given values is invalid. Allowed: "
+                    + String.join(", ", Clients.GRANT_TYPES) + ".", Violation.INVALID_CHOICE);
+        } else {
+            if (publicClient && grantTypes.contains("client_credentials")) {
+                fields.reject("grantTypes", "A public client has no secret, so it cannot use client_credentials.",
+                        Violation.INVALID_CHOICE);
+            }
+            if (grantTypes.contains("refresh_token") && !grantTypes.contains("authorization_code")
+                    && !grantTypes.contains(DEVICE_CODE)) {
+                fields.reject("grantTypes", "refresh_token needs authorization_code or " + DEVICE_CODE + ".",
+                        Violation.INVALID_CHOICE);
+            }
+        }
+
+        if (scopes.isEmpty()) {
+            fields.reject("scopes", "This value should not be blank. Allowed: " + String.join(", ", Scopes.ALL) + ".",
+                    Violation.NOT_BLANK);
+        } else if (!Scopes.ALL.containsAll(scopes)) {
+            fields.reject("scopes", "One or more of the given values is invalid. Allowed: "
+                    + String.join(", ", Scopes.ALL) + ".", Violation.INVALID_CHOICE);
+        } else if (scopes.contains(Scopes.ADMIN) && (publicClient || !grantTypes.equals(List.of("client_credentials")))) {
+            // A clinician must never be able to grant operator rights through a login.
+            fields.reject("scopes", "The admin scope is for an operator's confidential client whose only grant "
+                    + "type is client_credentials.", Violation.INVALID_CHOICE);
+        }
+
+        if (grantTypes.contains("authorization_code") && redirectUris.isEmpty()) {
+            fields.reject("redirectUris", "This value should not be blank: authorization_code needs at least one "
+                    + "redirect URI.", Violation.NOT_BLANK);
+        }
+        for (int i = 0; i < redirectUris.size(); i++) {
+            if (!isRedirectUri(redirectUris.get(i))) {
+                fields.reject("redirectUris[" + i + "]", "This value is not a valid redirect URI: an absolute http "
+                        + "or https URI without a fragment or a comma.", Violation.INVALID_FORMAT);
+            }
+        }
+        if (String.join(",", redirectUris).length() > 1000) {
+            fields.reject("redirectUris", "These values are too long together: 1000 characters at most.",
+                    Violation.TOO_LONG);
+        }
+        fields.validate();
+        return new Clients.Registration(name.trim(), grantTypes, scopes, redirectUris, publicClient);
+    }
+
+    private static boolean isRedirectUri(String value) {
+        if (value.contains(",") || value.length() > 1000) {
+            return false; // stored comma-separated
+        }
+        try {
+            URI uri = new URI(value);
+            return uri.isAbsolute() && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+                    && uri.getHost() != null && uri.getRawFragment() == null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    private static List<String> distinct(List<String> values) {
+        Set<String> set = new LinkedHashSet<>();
+        values.stream().map(String::trim).forEach(set::add);
+        return new ArrayList<>(set);
+    }
+
+    private Accounts.Organization organizationOrNotFound(UUID uuid) {
+        return accounts.organization(uuid).orElseThrow(() -> ApiException.notFound("Organization"));
+    }
+
+    private static ResourceType users(UUID organization) {
+        return new ResourceType("User", "/admin/organizations/" + organization + "/users");
+    }
+
+    private static ResourceType clients(UUID organization) {
+        return new ResourceType("Client", "/admin/organizations/" + organization + "/clients");
+    }
+
+    private static ApiException duplicateEmail() {
+        return ApiException.conflict("A user with this email address already exists.");
+    }
+}

@@ -1,0 +1,128 @@
+package org.notesync.note;
+
+import java.net.URI;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.notesync.identity.Accounts;
+import org.notesync.identity.Viewer;
+import org.notesync.web.ApiException;
+import org.notesync.web.CollectionQuery;
+import org.notesync.web.JsonFields;
+import org.notesync.web.Representations;
+import org.notesync.web.Violation;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code /notes}: listed and read for polling, and written from outside the audio pipeline. A note
+ * about a patient the caller cannot see is refused as if the patient did not exist.
+ */
+@RestController
+class NoteController {
+
+    static final Representations.ResourceType NOTE = new Representations.ResourceType("Note", "/notes");
+    private static final String LD_JSON = "application/ld+json";
+    private static final String JSON = "application/json";
+    private static final String MERGE_PATCH = "application/merge-patch+json";
+
+    private final Notes notes;
+    private final Accounts accounts;
+    private final Representations representations;
+
+    NoteController(Notes notes, Accounts accounts, Representations representations) {
+        this.notes = notes;
+        this.accounts = accounts;
+        this.representations = representations;
+    }
+
+    @GetMapping(path = "/notes", produces = {LD_JSON, JSON})
+    ResponseEntity<Object> list(Viewer viewer, @RequestParam MultiValueMap<String, String> parameters,
+            HttpServletRequest request) {
+        CollectionQuery query = new CollectionQuery(parameters);
+        NoteFilter filter = NoteFilter.of(query);
+        return representations.collection(request, NOTE,
+                notes.list(viewer, filter, query.page(), query.itemsPerPage()), Note::uuid);
+    }
+
+    @GetMapping(path = "/notes/{uuid}", produces = {LD_JSON, JSON})
+    ResponseEntity<Object> get(Viewer viewer, @PathVariable UUID uuid, HttpServletRequest request) {
+        Note note = notes.find(viewer, uuid).orElseThrow(() -> ApiException.notFound("Note"));
+        return representations.item(request, NOTE, note.uuid(), note);
+    }
+
+    @PostMapping(path = "/notes", consumes = {JSON, LD_JSON}, produces = {LD_JSON, JSON})
+    ResponseEntity<Object> create(Viewer viewer, @RequestBody JsonNode body, HttpServletRequest request) {
+        JsonFields fields = JsonFields.of(body);
+        UUID patient = fields.requiredReference("patient");
+        if (patient != null && !notes.canWriteAbout(viewer, patient)) {
+            fields.reject("patient", "This patient does not exist.", Violation.NOT_FOUND);
+        }
+        String type = fields.requiredString("type", Notes.MAX_TYPE);
+        if (type != null) {
+            Notes.typeViolations("type", type).forEach(v -> fields.reject(v.propertyPath(), v.message(), v.code()));
+        }
+        String content = fields.requiredString("content", Notes.MAX_CONTENT);
+        UUID audio = fields.reference("audio").orElse(null);
+        UUID user = author(viewer, fields);
+        fields.validate();
+        Note note = notes.create(new NewNote(viewer.organizationId(), patient, user, audio, type, content));
+        ResponseEntity<Object> response = representations.item(request, NOTE, note.uuid(), note, HttpStatus.CREATED);
+        return ResponseEntity.status(response.getStatusCode())
+                .headers(h -> {
+                    h.putAll(response.getHeaders());
+                    h.setLocation(URI.create(NOTE.iri(note.uuid())));
+                })
+                .body(response.getBody());
+    }
+
+    @PatchMapping(path = "/notes/{uuid}", consumes = {MERGE_PATCH, JSON, LD_JSON}, produces = {LD_JSON, JSON})
+    ResponseEntity<Object> patch(Viewer viewer, @PathVariable UUID uuid, @RequestBody JsonNode body,
+            HttpServletRequest request) {
+        JsonFields fields = JsonFields.of(body);
+        String type = null;
+        String content = null;
+        if (fields.has("type")) {
+            type = fields.requiredString("type", Notes.MAX_TYPE);
+            if (type != null) {
+                Notes.typeViolations("type", type).forEach(v -> fields.reject(v.propertyPath(), v.message(), v.code()));
+            }
+        }
+        if (fields.has("content")) {
+            content = fields.requiredString("content", Notes.MAX_CONTENT);
+        }
+        fields.validate();
+        Note note = notes.update(viewer, uuid, type, content).orElseThrow(() -> ApiException.notFound("Note"));
+        return representations.item(request, NOTE, note.uuid(), note);
+    }
+
+    /**
+     * Who wrote the note: a clinician's token writes as that clinician; an integration's token has no
+     * clinician, so it must name one of the organization's.
+     */
+    private UUID author(Viewer viewer, JsonFields fields) {
+        if (viewer.userId() != null) {
+            Optional<UUID> named = fields.reference("user");
+            if (named.isPresent() && !named.get().equals(viewer.userId())) {
+                fields.reject("user", "A clinician's token writes notes as that clinician.", Violation.INVALID_CHOICE);
+            }
+            return viewer.userId();
+        }
+        UUID named = fields.requiredReference("user");
+        if (named != null && accounts.user(viewer.organizationId(), named).isEmpty()) {
+            fields.reject("user", "This clinician does not exist.", Violation.NOT_FOUND);
+            return null;
+        }
+        return named;
+    }
+}

@@ -1,0 +1,52 @@
+package org.notesync.note;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Keeps the change feed numbered: wakes the {@link FeedSequencer} when a note change commits on this
+ * node, and lets it poll for changes committed by other nodes.
+ */
+@Component
+class NoteFeed implements DisposableBean {
+
+    private final FeedSequencer sequencer;
+
+    NoteFeed(JdbcClient jdbc, TransactionTemplate transaction, Clock clock,
+            @Value("${notesync.feed.sequencer-interval:1s}") Duration interval) {
+        this.sequencer = new FeedSequencer(jdbc, transaction, clock, interval.toMillis());
+    }
+
+    @EventListener
+    void on(NoteEvent event) {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    sequencer.wake();
+                }
+            });
+        } else {
+            sequencer.wake();
+        }
+    }
+
+    /** Numbers what has committed so far, now; for tests and for readers that cannot wait. */
+    int sequenceNow() {
+        return sequencer.run();
+    }
+
+    @Override
+    public void destroy() {
+        sequencer.close();
+    }
+}

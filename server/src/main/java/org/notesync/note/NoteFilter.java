@@ -1,0 +1,69 @@
+package org.notesync.note;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import org.notesync.identity.Viewer;
+import org.notesync.web.CollectionQuery;
+import org.notesync.web.DateCondition;
+import org.notesync.web.SqlWhere;
+
+/**
+ * The filters of {@code GET /notes}, the guide's polling call: exact {@code patient}, {@code audio},
+ * {@code user}, {@code type} (single or {@code []} lists), dates on {@code createdAt} and
+ * {@code updatedAt}, {@code order[createdAt|updatedAt]}.
+ */
+record NoteFilter(List<UUID> patients, List<UUID> audios, List<UUID> users, List<String> types,
+        List<DateCondition> created, List<DateCondition> updated, Map<String, Boolean> order) {
+
+    private static final Set<String> EXACT = Set.of("patient", "audio", "user", "type");
+    private static final Map<String, String> COLUMNS = Map.of("createdAt", "n.created_at",
+            "updatedAt", "n.updated_at");
+
+    static NoteFilter of(CollectionQuery query) {
+        query.rejectOperators(EXACT);
+        return new NoteFilter(query.uuids("patient"), query.uuids("audio"), query.uuids("user"),
+                query.strings("type"), query.dates("createdAt"), query.dates("updatedAt"),
+                query.order(COLUMNS.keySet()));
+    }
+
+    /**
+     * One organization's notes whose patient the viewer sees. The organization comes first so that each
+     * filter walks one of the (organization_id, ...) indexes of V1.
+     */
+    SqlWhere where(Viewer viewer) {
+        SqlWhere where = new SqlWhere().and("n.organization_id = :org", "org", viewer.organizationId());
+        // A note follows its patient's visibility (the SQL form of Viewer.sees), so counts and pages stay right.
+        if (viewer.userId() == null) {
+            where.and("(p.visibility_option IS NULL OR p.visibility_option <> 'private')");
+        } else {
+            where.and("(p.visibility_option IS NULL OR p.visibility_option <> 'private' OR p.user_id = :viewer)",
+                    "viewer", viewer.userId());
+        }
+        where.in("n.patient_id", "patients", patients);
+        where.in("n.audio_id", "audios", audios);
+        where.in("n.user_id", "users", users);
+        where.in("n.type", "types", types);
+        where.dates("n.created_at", created);
+        where.dates("n.updated_at", updated);
+        return where;
+    }
+
+    /** The requested order (oldest first by default), tie-broken by id so that paging is stable. */
+    String orderBy() {
+        List<String> terms = new ArrayList<>();
+        boolean lastAscending = true;
+        for (Map.Entry<String, Boolean> o : order.entrySet()) {
+            terms.add(COLUMNS.get(o.getKey()) + (o.getValue() ? " ASC" : " DESC"));
+            lastAscending = o.getValue();
+        }
+        if (terms.isEmpty()) {
+            terms.add("n.created_at ASC");
+        }
+        terms.add("n.id" + (lastAscending ? " ASC" : " DESC"));
+        return String.join(", ", terms);
+    }
+}

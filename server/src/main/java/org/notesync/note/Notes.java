@@ -1,0 +1,244 @@
+package org.notesync.note;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import org.notesync.identity.Accounts;
+import org.notesync.identity.Viewer;
+import org.notesync.web.Dates;
+import org.notesync.web.Page;
+import org.notesync.web.SqlWhere;
+import org.notesync.web.ValidationException;
+import org.notesync.web.Violation;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Clinical notes. Writing one publishes a {@link NoteEvent} inside the writing transaction, so a
+ * listener's rows (the webhook outbox) commit or roll back with the note.
+ */
+@Service
+public class Notes {
+
+    /** A free type name such as {@code consultation_summary}. */
+    static final Pattern TYPE = Pattern.compile("^[a-z][a-z0-9_]{0,63}$");
+    static final int MAX_TYPE = 64;
+    static final int MAX_CONTENT = 100_000;
+
+    // Notes read their patient's names and visibility and their clinician's names straight from those
+    // tables: the visibility has to be part of the query for counts and pages to be right.
+    private static final String SELECT = """
+            SELECT n.id, n.organization_id, n.type, n.content, n.created_at, n.updated_at, n.audio_id,
+                   n.patient_id, p.first_name AS patient_first_name, p.last_name AS patient_last_name,
+                   p.visibility_option AS patient_visibility, p.user_id AS patient_owner,
+                   n.user_id, u.first_name AS user_first_name, u.last_name AS user_last_name
+            FROM notes n
+            JOIN patients p ON p.id = n.patient_id
+            JOIN users u ON u.id = n.user_id
+            """;
+
+    /** A note with what decides who sees it. */
+    record Stored(Note note, UUID organizationId, String patientVisibility, UUID patientOwnerId) {
+    }
+
+    private final JdbcClient jdbc;
+    private final Accounts accounts;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+
+    Notes(JdbcClient jdbc, Accounts accounts, ApplicationEventPublisher events, Clock clock) {
+        this.jdbc = jdbc;
+        this.accounts = accounts;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /**
+     * Writes a note and publishes {@link NoteEvent.Action#CREATED} in the same transaction.
+     *
+     * @throws ValidationException when the type or content is invalid, or the patient or clinician is not
+     *                             one of the organization's (a deleted patient counts as none)
+     */
+    @Transactional
+    public Note create(NewNote note) {
+        List<Violation> violations = new ArrayList<>();
+        violations.addAll(typeViolations("type", note.type()));
+        violations.addAll(contentViolations("content", note.content()));
+        if (note.patientId() == null || !patientExists(note.organizationId(), note.patientId())) {
+            violations.add(new Violation("patient", "This patient does not exist.", Violation.NOT_FOUND));
+        }
+        if (note.userId() == null || accounts.user(note.organizationId(), note.userId()).isEmpty()) {
+            violations.add(new Violation("user", "This clinician does not exist.", Violation.NOT_FOUND));
+        }
+        if (!violations.isEmpty()) {
+            throw new ValidationException(violations);
+        }
+        UUID id = UUID.randomUUID();
+        OffsetDateTime now = Dates.now(clock).atOffset(ZoneOffset.UTC);
+        jdbc.sql("""
+                INSERT INTO notes (id, organization_id, patient_id, user_id, audio_id, type, content,
+                                   created_at, updated_at)
+                VALUES (:id, :org, :patient, :user, :audio, :type, :content, :now, :now)""")
+                .param("id", id).param("org", note.organizationId()).param("patient", note.patientId())
+                .param("user", note.userId()).param("audio", note.audioId()).param("type", note.type())
+                .param("content", note.content()).param("now", now)
+                .update();
+        Stored stored = byId(note.organizationId(), id).orElseThrow();
+        publish(NoteEvent.Action.CREATED, stored);
+        return stored.note();
+    }
+
+    /** Whether the viewer may write a note about this patient: one of its organization's, live, visible. */
+    boolean canWriteAbout(Viewer viewer, UUID patientId) {
+        return jdbc.sql("""
+                        SELECT visibility_option, user_id FROM patients
+                        WHERE id = :id AND organization_id = :org AND deleted_at IS NULL""")
+                .param("id", patientId).param("org", viewer.organizationId())
+                .query((rs, row) -> viewer.sees(rs.getString("visibility_option"),
+                        rs.getObject("user_id", UUID.class)))
+                .optional().orElse(false);
+    }
+
+    Optional<Note> find(Viewer viewer, UUID id) {
+        return visible(viewer, byId(viewer.organizationId(), id)).map(Stored::note);
+    }
+
+    Page<Note> list(Viewer viewer, NoteFilter filter, int page, int itemsPerPage) {
+        SqlWhere where = filter.where(viewer);
+        long total = jdbc.sql("SELECT COUNT(*) FROM notes n JOIN patients p ON p.id = n.patient_id WHERE "
+                        + where.sql())
+                .params(where.parameters()).query(Long.class).single();
+        if (itemsPerPage == 0 || total == 0) {
+            return new Page<>(List.of(), total, page, itemsPerPage);
+        }
+        Map<String, Object> parameters = new HashMap<>(where.parameters());
+        parameters.put("limit", itemsPerPage);
+        parameters.put("offset", (long) (page - 1) * itemsPerPage);
+        List<Note> items = jdbc.sql(SELECT + "WHERE " + where.sql() + " ORDER BY " + filter.orderBy()
+                        + " LIMIT :limit OFFSET :offset")
+                .params(parameters).query(Notes::stored).list().stream().map(Stored::note).toList();
+        return new Page<>(items, total, page, itemsPerPage);
+    }
+
+    /**
+     * Changes the type and/or the content (null leaves it as it is) of a note the viewer sees, bumps
+     * {@code updatedAt} and publishes {@link NoteEvent.Action#UPDATED} in the same transaction. Empty when
+     * the viewer sees no such note; with nothing to change, the note is returned untouched.
+     */
+    @Transactional
+    Optional<Note> update(Viewer viewer, UUID id, String type, String content) {
+        Optional<Stored> current = visible(viewer, byId(viewer.organizationId(), id));
+        if (current.isEmpty() || type == null && content == null) {
+            return current.map(Stored::note);
+        }
+        List<String> assignments = new ArrayList<>();
+        Map<String, Object> parameters = new HashMap<>();
+        if (type != null) {
+            assignments.add("type = :type");
+            parameters.put("type", type);
+        }
+        if (content != null) {
+            assignments.add("content = :content");
+            parameters.put("content", content);
+        }
+        parameters.put("now", Dates.now(clock).atOffset(ZoneOffset.UTC));
+        parameters.put("id", id);
+        parameters.put("org", viewer.organizationId());
+        // Losing its feed number puts the changed note back in the change feed, after everything seen so far.
+        jdbc.sql("UPDATE notes SET " + String.join(", ", assignments) + ", updated_at = :now, feed_seq = NULL"
+                        + " WHERE id = :id AND organization_id = :org")
+                .params(parameters).update();
+        Stored stored = byId(viewer.organizationId(), id).orElseThrow();
+        publish(NoteEvent.Action.UPDATED, stored);
+        return Optional.of(stored.note());
+    }
+
+    /** One entry of the change feed: a note as it is now, and its place in the feed. */
+    record Change(long sequence, Note note) {
+    }
+
+    /**
+     * The viewer's notes numbered after {@code after} in the change feed, in feed order. Numbers are
+     * assigned after commit by {@link FeedSequencer}, so nothing can later appear below the last one seen.
+     */
+    List<Change> changes(Viewer viewer, long after, int limit) {
+        SqlWhere where = NoteFilter.of(new org.notesync.web.CollectionQuery(new org.springframework.util.LinkedMultiValueMap<>()))
+                .where(viewer).and("n.feed_seq > :after", "after", after);
+        Map<String, Object> parameters = new HashMap<>(where.parameters());
+        parameters.put("limit", limit);
+        return jdbc.sql(SELECT.replace("SELECT n.id,", "SELECT n.feed_seq, n.id,") + "WHERE " + where.sql()
+                        + " ORDER BY n.feed_seq LIMIT :limit")
+                .params(parameters)
+                .query((rs, row) -> new Change(rs.getLong("feed_seq"), stored(rs, row).note()))
+                .list();
+    }
+
+    static List<Violation> typeViolations(String property, String type) {
+        if (type == null || type.isBlank()) {
+            return List.of(new Violation(property, "This value should not be blank.", Violation.NOT_BLANK));
+        }
+        if (!TYPE.matcher(type).matches()) {
+            return List.of(new Violation(property, "This value should be lower-case letters, digits and "
+                    + "underscores, starting with a letter, at most " + MAX_TYPE + " characters "
+                    + "(for example consultation_summary).", Violation.INVALID_FORMAT));
+        }
+        return List.of();
+    }
+
+    static List<Violation> contentViolations(String property, String content) {
+        if (content == null || content.isBlank()) {
+            return List.of(new Violation(property, "This value should not be blank.", Violation.NOT_BLANK));
+        }
+        if (content.length() > MAX_CONTENT) {
+            return List.of(new Violation(property, "This value is too long. It should have " + MAX_CONTENT
+                    + " characters or less.", Violation.TOO_LONG));
+        }
+        return List.of();
+    }
+
+    private void publish(NoteEvent.Action action, Stored stored) {
+        events.publishEvent(new NoteEvent(action, stored.note(), stored.organizationId(),
+                stored.patientVisibility(), stored.patientOwnerId()));
+    }
+
+    private boolean patientExists(UUID organizationId, UUID patientId) {
+        return jdbc.sql("""
+                        SELECT COUNT(*) FROM patients
+                        WHERE id = :id AND organization_id = :org AND deleted_at IS NULL""")
+                .param("id", patientId).param("org", organizationId).query(Long.class).single() > 0;
+    }
+
+    private Optional<Stored> byId(UUID organizationId, UUID id) {
+        return jdbc.sql(SELECT + "WHERE n.organization_id = :org AND n.id = :id")
+                .param("org", organizationId).param("id", id).query(Notes::stored).optional();
+    }
+
+    private static Optional<Stored> visible(Viewer viewer, Optional<Stored> note) {
+        return note.filter(n -> viewer.sees(n.patientVisibility(), n.patientOwnerId()));
+    }
+
+    private static Stored stored(ResultSet rs, int row) throws SQLException {
+        Note note = new Note(rs.getObject("id", UUID.class), rs.getString("type"), rs.getString("content"),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                rs.getObject("updated_at", OffsetDateTime.class).toInstant(),
+                new Note.PatientSummary(rs.getObject("patient_id", UUID.class), rs.getString("patient_first_name"),
+                        rs.getString("patient_last_name")),
+                rs.getObject("audio_id", UUID.class),
+                new Note.UserSummary(rs.getObject("user_id", UUID.class), rs.getString("user_first_name"),
+                        rs.getString("user_last_name")));
+        return new Stored(note, rs.getObject("organization_id", UUID.class), rs.getString("patient_visibility"),
+                rs.getObject("patient_owner", UUID.class));
+    }
+}

@@ -1,0 +1,126 @@
+package org.notesync.webhook;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.sql.DataSource;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.notesync.NotesyncProperties;
+import org.notesync.delivery.AddressPolicy;
+import org.notesync.delivery.DeliveryEngine;
+import org.notesync.delivery.HttpWebhookSender;
+import org.notesync.delivery.RetryPolicy;
+import org.notesync.identity.SecretBox;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the plain-Java delivery engine: the store over the DataSource, the HTTP sender, the clock. */
+@Configuration(proxyBeanMethods = false)
+class WebhookConfiguration {
+
+    /** Dev mode lets a newcomer point a webhook at their own machine. */
+    static final List<String> DEV_ALLOWED_NETWORKS = List.of("127.0.0.0/8", "::1/128");
+
+    static String userAgent() {
+        String version = WebhookConfiguration.class.getPackage().getImplementationVersion();
+        if (version == null) {
+            version = "0.1.0";
+        }
+        return "notesync-webhooks/" + version.replace("-SNAPSHOT", "");
+    }
+
+    @Bean
+    AddressPolicy webhookAddressPolicy(NotesyncProperties notesync, WebhookProperties properties) {
+        List<String> allowed = properties.allowedNetworks() != null ? properties.allowedNetworks()
+                : notesync.production() ? List.of() : DEV_ALLOWED_NETWORKS;
+        return new AddressPolicy(notesync.production(), allowed);
+    }
+
+    @Bean(destroyMethod = "close")
+    HttpWebhookSender webhookSender(AddressPolicy policy, WebhookProperties properties, Clock clock) {
+        return new HttpWebhookSender(policy, properties.requestTimeout(), userAgent(),
+                Math.max(properties.workers() * 2, 8), clock);
+    }
+
+    @Bean
+    JdbcDeliveryStore deliveryStore(DataSource dataSource, SecretBox secrets) {
+        return new JdbcDeliveryStore(dataSource, secrets);
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "notesync.webhooks.delivery-enabled", matchIfMissing = true)
+    DeliveryEngine deliveryEngine(JdbcDeliveryStore store, HttpWebhookSender sender, Clock clock,
+            WebhookProperties p, ObjectProvider<MeterRegistry> meters) {
+        String nodeId = p.nodeId() != null && !p.nodeId().isBlank() ? p.nodeId() : defaultNodeId();
+        DeliveryEngine.Settings settings = new DeliveryEngine.Settings(nodeId, p.pollInterval(), p.lease(),
+                p.workers(), p.perWebhookConcurrency(), p.maxBatchEvents(), p.maxBatchSize().toBytes(),
+                new RetryPolicy(p.retrySchedule(), p.retryAfterMin(), p.retryAfterMax()), p.disableAfter(),
+                p.perWebhookMetrics());
+        return new DeliveryEngine(store, sender, clock, settings, meters.getIfAvailable());
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "notesync.webhooks.delivery-enabled", matchIfMissing = true)
+    SmartLifecycle deliveryEngineLifecycle(DeliveryEngine engine, WebhookProperties properties) {
+        return new SmartLifecycle() {
+            @Override
+            public void start() {
+                engine.start();
+            }
+
+            @Override
+            public void stop() {
+                // In-flight requests finish (they are bounded by the request timeout) and record their outcome.
+                engine.stop(properties.requestTimeout().plus(Duration.ofSeconds(1)));
+            }
+
+            @Override
+            public boolean isRunning() {
+                return engine.isRunning();
+            }
+        };
+    }
+
+    /** The failure queue's depth, counted at most every 10 s however often it is scraped. */
+    @Bean
+    Gauge webhookFailureQueueGauge(MeterRegistry meters, JdbcDeliveryStore store) {
+        AtomicLong value = new AtomicLong();
+        AtomicLong countedAt = new AtomicLong(Long.MIN_VALUE);
+        return Gauge.builder("notesync.webhook.failure.queue", () -> {
+            long now = System.nanoTime();
+            long last = countedAt.get();
+            if (last == Long.MIN_VALUE || now - last > Duration.ofSeconds(10).toNanos()) {
+                countedAt.set(now);
+                try {
+                    value.set(store.failureQueueDepth());
+                } catch (RuntimeException e) {
+                    // keep the last known depth while the database is unreachable
+                }
+            }
+            return value.get();
+        }).description("Failed webhook deliveries waiting for a replay").register(meters);
+    }
+
+    private static String defaultNodeId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "node";
+        }
+        if (host.length() > 60) {
+            host = host.substring(0, 60);
+        }
+        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}

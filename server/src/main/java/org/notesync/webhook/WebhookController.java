@@ -1,0 +1,306 @@
+package org.notesync.webhook;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import jakarta.servlet.http.HttpServletRequest;
+import org.notesync.delivery.AddressPolicy;
+import org.notesync.delivery.Signatures;
+import org.notesync.identity.SecretBox;
+import org.notesync.identity.Viewer;
+import org.notesync.web.ApiException;
+import org.notesync.web.CollectionQuery;
+import org.notesync.web.Dates;
+import org.notesync.web.JsonFields;
+import org.notesync.web.Page;
+import org.notesync.web.Representations;
+import org.notesync.web.Representations.ResourceType;
+import org.notesync.web.Violation;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Webhook subscriptions and their delivery log: {@code /webhooks}, {@code /webhook-deliveries}. Everything is
+ * scoped to the caller's organization; another organization's webhook or delivery is a 404.
+ */
+@RestController
+class WebhookController {
+
+    static final ResourceType WEBHOOK = new ResourceType("Webhook", "/webhooks");
+    static final ResourceType DELIVERY = new ResourceType("WebhookDelivery", "/webhook-deliveries");
+    static final String URL_REFUSED = "notesync-webhook-url-refused";
+    static final String UNKNOWN_EVENT = "notesync-webhook-unknown-event";
+
+    /**
+     * A webhook as the API shows it.
+     *
+     * @param owner                   the clinician who owns it (receives their private patients' notes); null
+     *                                for an organization-wide webhook
+     * @param disabledReason          why it was disabled automatically (410 Gone, failing for too long)
+     * @param failingSince            start of the current run of failed deliveries, null when healthy
+     * @param previousSecretExpiresAt after a rotation, until when the previous secret also signs
+     * @param secret                  only in the answers to creation and rotate-secret: shown once
+     */
+    record WebhookView(UUID uuid, String url, List<String> events, boolean active, UUID owner, String disabledReason,
+            String failingSince, String previousSecretExpiresAt, String createdAt, String updatedAt,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String secret) {
+
+        static WebhookView of(Webhooks.Webhook w, String secret) {
+            return new WebhookView(w.id(), w.url(), w.events(), w.active(), w.ownerUserId(), w.disabledReason(),
+                    Dates.format(w.failingSince()), Dates.format(w.previousSecretUntil()),
+                    Dates.format(w.createdAt()), Dates.format(w.updatedAt()), secret);
+        }
+    }
+
+    private final Webhooks webhooks;
+    private final WebhookDeliveries deliveries;
+    private final Recoveries recoveries;
+    private final WebhookOutbox outbox;
+    private final DeliveryWakeup wakeup;
+    private final AddressPolicy policy;
+    private final SecretBox secrets;
+    private final Representations representations;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final WebhookProperties properties;
+    private final TransactionTemplate transactions;
+
+    WebhookController(Webhooks webhooks, WebhookDeliveries deliveries, Recoveries recoveries, WebhookOutbox outbox,
+            DeliveryWakeup wakeup, AddressPolicy policy, SecretBox secrets, Representations representations,
+            JsonMapper json, Clock clock, WebhookProperties properties, PlatformTransactionManager transactionManager) {
+        this.webhooks = webhooks;
+        this.deliveries = deliveries;
+        this.recoveries = recoveries;
+        this.outbox = outbox;
+        this.wakeup = wakeup;
+        this.policy = policy;
+        this.secrets = secrets;
+        this.representations = representations;
+        this.json = json;
+        this.clock = clock;
+        this.properties = properties;
+        this.transactions = new TransactionTemplate(transactionManager);
+    }
+
+    @PostMapping("/webhooks")
+    ResponseEntity<Object> create(Viewer viewer, @RequestBody(required = false) JsonNode body,
+            HttpServletRequest request) {
+        JsonFields fields = JsonFields.of(body);
+        String url = url(fields, fields.requiredString("url", 2048));
+        List<String> events = events(fields, true);
+        boolean active = fields.bool("active").orElse(true);
+        fields.validate();
+        String secret = Signatures.newSecret();
+        Webhooks.Webhook webhook = webhooks.create(viewer.organizationId(), viewer.userId(), url, events, active,
+                secrets.encrypt(secret));
+        ResponseEntity<Object> item = representations.item(request, WEBHOOK, webhook.id(),
+                WebhookView.of(webhook, secret), HttpStatus.CREATED);
+        return ResponseEntity.status(HttpStatus.CREATED).location(URI.create(WEBHOOK.iri(webhook.id())))
+                .contentType(item.getHeaders().getContentType()).body(item.getBody());
+    }
+
+    @GetMapping("/webhooks")
+    ResponseEntity<Object> list(Viewer viewer, @RequestParam MultiValueMap<String, String> parameters,
+            HttpServletRequest request) {
+        Page<WebhookView> page = webhooks.list(viewer.organizationId(), new CollectionQuery(parameters))
+                .map(w -> WebhookView.of(w, null));
+        return representations.collection(request, WEBHOOK, page, WebhookView::uuid);
+    }
+
+    @GetMapping("/webhooks/{id}")
+    ResponseEntity<Object> get(Viewer viewer, @PathVariable UUID id, HttpServletRequest request) {
+        return representations.item(request, WEBHOOK, id, WebhookView.of(webhook(viewer, id), null));
+    }
+
+    @PatchMapping("/webhooks/{id}")
+    ResponseEntity<Object> update(Viewer viewer, @PathVariable UUID id, @RequestBody(required = false) JsonNode body,
+            HttpServletRequest request) {
+        Webhooks.Webhook current = webhook(viewer, id);
+        JsonFields fields = JsonFields.of(body);
+        String url = current.url();
+        if (fields.has("url")) {
+            url = url(fields, fields.requiredString("url", 2048));
+        }
+        List<String> events = fields.has("events") ? events(fields, true) : current.events();
+        if (fields.has("active") && fields.bool("active").isEmpty()) {
+            fields.reject("active", "This value should not be null.", Violation.NOT_NULL);
+        }
+        boolean active = fields.bool("active").orElse(current.active());
+        fields.validate();
+        boolean reactivated = active && !current.active();
+        Webhooks.Webhook updated = new Webhooks.Webhook(current.id(), current.organizationId(), current.ownerUserId(),
+                url, events, active, reactivated ? null : current.disabledReason(),
+                reactivated ? null : current.failingSince(), current.previousSecretUntil(), current.createdAt(),
+                Dates.now(clock));
+        webhooks.update(updated);
+        return representations.item(request, WEBHOOK, id, WebhookView.of(updated, null));
+    }
+
+    @DeleteMapping("/webhooks/{id}")
+    ResponseEntity<Void> delete(Viewer viewer, @PathVariable UUID id) {
+        if (!webhooks.delete(viewer.organizationId(), id)) {
+            throw ApiException.notFound("Webhook");
+        }
+        return ResponseEntity.noContent().build();
+    }
+
+    /** A new secret, shown once; the previous one keeps signing too for the overlap (24 h by default). */
+    @PostMapping("/webhooks/{id}/rotate-secret")
+    ResponseEntity<Object> rotateSecret(Viewer viewer, @PathVariable UUID id, HttpServletRequest request) {
+        webhook(viewer, id);
+        String secret = Signatures.newSecret();
+        webhooks.rotate(viewer.organizationId(), id, secrets.encrypt(secret),
+                Dates.now(clock).plus(properties.secretRotationOverlap()));
+        return representations.item(request, WEBHOOK, id, WebhookView.of(webhook(viewer, id), secret));
+    }
+
+    /** Sends a {@code ping} event to this webhook only, whatever it subscribes to. */
+    @PostMapping("/webhooks/{id}/test")
+    ResponseEntity<Object> test(Viewer viewer, @PathVariable UUID id, HttpServletRequest request) {
+        Webhooks.Webhook webhook = webhook(viewer, id);
+        if (!webhook.active()) {
+            throw ApiException.conflict("The webhook is not active; activate it (PATCH active: true) to test it.");
+        }
+        UUID eventId = UUID.randomUUID();
+        ObjectNode event = json.createObjectNode();
+        event.put("id", eventId.toString());
+        event.put("resource_type", "webhook");
+        event.put("action", WebhookEvents.PING);
+        event.putObject("metadata").putObject("webhook").put("uuid", id.toString());
+        ObjectNode resource = event.putObject("resource_metadata");
+        resource.put("user_id", viewer.userId() == null ? null : viewer.userId().toString());
+        resource.put("organization_id", viewer.organizationId().toString());
+        UUID deliveryId = transactions.execute(tx -> outbox.enqueue(viewer.organizationId(), eventId,
+                WebhookEvents.PING, json.writeValueAsString(event), List.of(id)));
+        return accepted(request, delivery(viewer, deliveryId));
+    }
+
+    @PostMapping("/webhooks/{id}/recover")
+    ResponseEntity<Object> recover(Viewer viewer, @PathVariable UUID id, @RequestBody(required = false) JsonNode body,
+            HttpServletRequest request) {
+        webhook(viewer, id);
+        JsonFields fields = JsonFields.of(body);
+        Optional<Instant> since = fields.instant("since");
+        Optional<Instant> until = fields.instant("until");
+        if (!fields.has("since") || fields.has("since") && body.get("since").isNull()) {
+            fields.reject("since", "This value should not be blank.", Violation.NOT_BLANK);
+        }
+        Instant end = until.orElse(Dates.now(clock));
+        if (since.isPresent() && !since.get().isBefore(end)) {
+            fields.reject("until", "This value should be after since.", Violation.INVALID_FORMAT);
+        }
+        fields.validate();
+        Recoveries.Recovery recovery = recoveries.start(viewer.organizationId(), id, since.get(), end);
+        ResourceType type = recoveryType(id);
+        ResponseEntity<Object> item = representations.item(request, type, recovery.uuid(), recovery,
+                HttpStatus.ACCEPTED);
+        return ResponseEntity.accepted().location(URI.create(type.iri(recovery.uuid())))
+                .contentType(item.getHeaders().getContentType()).body(item.getBody());
+    }
+
+    @GetMapping("/webhooks/{id}/recoveries/{recoveryId}")
+    ResponseEntity<Object> recovery(Viewer viewer, @PathVariable UUID id, @PathVariable UUID recoveryId,
+            HttpServletRequest request) {
+        Recoveries.Recovery recovery = recoveries.find(viewer.organizationId(), id, recoveryId)
+                .orElseThrow(() -> ApiException.notFound("Recovery"));
+        return representations.item(request, recoveryType(id), recoveryId, recovery);
+    }
+
+    @GetMapping("/webhooks/{id}/deliveries")
+    ResponseEntity<Object> webhookDeliveries(Viewer viewer, @PathVariable UUID id,
+            @RequestParam MultiValueMap<String, String> parameters, HttpServletRequest request) {
+        webhook(viewer, id);
+        return representations.collection(request, DELIVERY,
+                deliveries.list(viewer.organizationId(), id, new CollectionQuery(parameters)),
+                WebhookDeliveries.Delivery::uuid);
+    }
+
+    /** The failure queue is {@code ?status=failed}. */
+    @GetMapping("/webhook-deliveries")
+    ResponseEntity<Object> allDeliveries(Viewer viewer, @RequestParam MultiValueMap<String, String> parameters,
+            HttpServletRequest request) {
+        return representations.collection(request, DELIVERY,
+                deliveries.list(viewer.organizationId(), null, new CollectionQuery(parameters)),
+                WebhookDeliveries.Delivery::uuid);
+    }
+
+    @GetMapping("/webhook-deliveries/{id}")
+    ResponseEntity<Object> getDelivery(Viewer viewer, @PathVariable UUID id, HttpServletRequest request) {
+        return representations.item(request, DELIVERY, id, delivery(viewer, id));
+    }
+
+    /** Replays one delivery (failed, or succeeded to send it again) with the same event ids. */
+    @PostMapping("/webhook-deliveries/{id}/retry")
+    ResponseEntity<Object> retry(Viewer viewer, @PathVariable UUID id, HttpServletRequest request) {
+        delivery(viewer, id);
+        if (!deliveries.replay(viewer.organizationId(), id)) {
+            throw ApiException.conflict("This delivery is already queued.");
+        }
+        wakeup.now();
+        return accepted(request, delivery(viewer, id));
+    }
+
+    private ResponseEntity<Object> accepted(HttpServletRequest request, WebhookDeliveries.Delivery delivery) {
+        ResponseEntity<Object> item = representations.item(request, DELIVERY, delivery.uuid(), delivery,
+                HttpStatus.ACCEPTED);
+        return ResponseEntity.accepted().location(URI.create(DELIVERY.iri(delivery.uuid())))
+                .contentType(item.getHeaders().getContentType()).body(item.getBody());
+    }
+
+    private Webhooks.Webhook webhook(Viewer viewer, UUID id) {
+        return webhooks.find(viewer.organizationId(), id).orElseThrow(() -> ApiException.notFound("Webhook"));
+    }
+
+    private WebhookDeliveries.Delivery delivery(Viewer viewer, UUID id) {
+        return deliveries.find(viewer.organizationId(), id)
+                .orElseThrow(() -> ApiException.notFound("Webhook delivery"));
+    }
+
+    private static ResourceType recoveryType(UUID webhookId) {
+        return new ResourceType("WebhookRecovery", WEBHOOK.iri(webhookId) + "/recoveries");
+    }
+
+    private String url(JsonFields fields, String url) {
+        if (url != null) {
+            policy.check(url).ifPresent(why -> fields.reject("url", why, URL_REFUSED));
+        }
+        return url;
+    }
+
+    private List<String> events(JsonFields fields, boolean required) {
+        List<String> given = fields.strings("events");
+        if (given.isEmpty() && required) {
+            fields.reject("events", "This value should not be blank. Known events: "
+                    + String.join(", ", WebhookEvents.SUBSCRIBABLE) + ".", Violation.NOT_BLANK);
+        }
+        List<String> events = new ArrayList<>(new LinkedHashSet<>(given));
+        for (int i = 0; i < given.size(); i++) {
+            if (!WebhookEvents.SUBSCRIBABLE.contains(given.get(i))) {
+                fields.reject("events[" + i + "]", "Unknown event name. Known events: "
+                        + String.join(", ", WebhookEvents.SUBSCRIBABLE) + ".", UNKNOWN_EVENT);
+            }
+        }
+        return events;
+    }
+}

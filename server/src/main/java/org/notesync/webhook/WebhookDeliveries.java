@@ -1,0 +1,165 @@
+package org.notesync.webhook;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import org.notesync.web.ApiException;
+import org.notesync.web.CollectionQuery;
+import org.notesync.web.Dates;
+import org.notesync.web.Page;
+import org.notesync.web.SqlWhere;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import static org.notesync.webhook.JdbcDeliveryStore.instant;
+import static org.notesync.webhook.JdbcDeliveryStore.utc;
+
+/** The delivery log as the API shows it, and replays. Never shows an event's payload (note content). */
+@Repository
+class WebhookDeliveries {
+
+    static final List<String> STATUSES = List.of("pending", "succeeded", "failed");
+
+    /**
+     * A delivery of one event to one webhook.
+     *
+     * @param eventId      the event's {@code id}, the same on every retry and replay
+     * @param attemptCount attempts since it was created or last replayed
+     * @param attempts     the log, oldest first (only on a single delivery)
+     */
+    record Delivery(UUID uuid, UUID webhook, UUID eventId, String action, String status, int attemptCount,
+            int replays, Integer lastStatusCode, String lastError, String nextAttemptAt, String createdAt,
+            String firstAttemptAt, String lastAttemptAt, String completedAt,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<Attempt> attempts) {
+
+        Delivery withAttempts(List<Attempt> log) {
+            return new Delivery(uuid, webhook, eventId, action, status, attemptCount, replays, lastStatusCode,
+                    lastError, nextAttemptAt, createdAt, firstAttemptAt, lastAttemptAt, completedAt, log);
+        }
+    }
+
+    /**
+     * One HTTP request that carried the delivery.
+     *
+     * @param requestId the {@code webhook-id} header it was sent with
+     * @param batchSize how many events that request carried
+     */
+    record Attempt(UUID uuid, String requestId, String attemptedAt, int durationMs, Integer statusCode,
+            String errorKind, String responseExcerpt, int batchSize) {
+    }
+
+    private static final String SELECT = """
+            SELECT d.*, e.event_id AS payload_event_id, e.action FROM webhook_deliveries d
+            JOIN webhook_events e ON e.id = d.event_id""";
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    WebhookDeliveries(JdbcClient jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /** Filters: status, webhook, eventId, createdAt/completedAt/lastAttemptAt dates; newest first by default. */
+    Page<Delivery> list(UUID organizationId, UUID webhookId, CollectionQuery query) {
+        SqlWhere where = new SqlWhere().and("d.organization_id = :org", "org", organizationId);
+        if (webhookId != null) {
+            where.and("d.webhook_id = :webhook", "webhook", webhookId);
+        } else {
+            where.in("d.webhook_id", "webhooks", query.uuids("webhook"));
+        }
+        List<String> statuses = query.strings("status");
+        for (String status : statuses) {
+            if (!STATUSES.contains(status)) {
+                throw ApiException.badParameter("status", "must be one of " + String.join(", ", STATUSES) + ".");
+            }
+        }
+        where.in("d.status", "statuses", statuses);
+        where.in("e.event_id", "events", query.uuids("eventId"));
+        where.dates("d.created_at", query.dates("createdAt"));
+        where.dates("d.completed_at", query.dates("completedAt"));
+        where.dates("d.last_attempt_at", query.dates("lastAttemptAt"));
+        Map<String, Boolean> order = query.order(Set.of("createdAt", "lastAttemptAt"));
+        StringBuilder orderBy = new StringBuilder();
+        order.forEach((field, asc) -> orderBy.append(field.equals("createdAt") ? "d.created_at" : "d.last_attempt_at")
+                .append(asc ? " ASC, " : " DESC, "));
+        orderBy.append(order.isEmpty() ? "d.created_at DESC, d.id DESC" : "d.id ASC");
+        int page = query.page();
+        int size = query.itemsPerPage();
+        long total = jdbc.sql("SELECT COUNT(*) FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id "
+                + "WHERE " + where.sql()).params(where.parameters()).query(Long.class).single();
+        List<Delivery> items = size == 0 ? List.of() : jdbc.sql(SELECT + " WHERE " + where.sql() + " ORDER BY "
+                        + orderBy + " LIMIT :limit OFFSET :offset")
+                .params(where.parameters()).param("limit", size).param("offset", (long) (page - 1) * size)
+                .query(WebhookDeliveries::delivery).list();
+        return new Page<>(items, total, page, size);
+    }
+
+    Optional<Delivery> find(UUID organizationId, UUID id) {
+        return jdbc.sql(SELECT + " WHERE d.id = ? AND d.organization_id = ?").params(id, organizationId)
+                .query(WebhookDeliveries::delivery).optional()
+                .map(d -> d.withAttempts(jdbc.sql("""
+                                SELECT * FROM webhook_attempts WHERE delivery_id = ? ORDER BY attempted_at, id""")
+                        .param(id).query(WebhookDeliveries::attempt).list()));
+    }
+
+    /**
+     * Puts a finished delivery back in the queue, due now, with a fresh retry schedule and the same event
+     * (so the same event id). A delivery still pending is a conflict: it is already queued.
+     */
+    boolean replay(UUID organizationId, UUID id) {
+        int changed = jdbc.sql("""
+                UPDATE webhook_deliveries
+                SET status = 'pending', attempts = 0, next_attempt_at = ?, completed_at = NULL, locked_by = NULL,
+                    locked_until = NULL, replays = replays + 1
+                WHERE id = ? AND organization_id = ? AND status <> 'pending'""")
+                .params(utc(Dates.now(clock)), id, organizationId).update();
+        return changed > 0;
+    }
+
+    /** Failed deliveries of a webhook created in the window that had failed by {@code failedBefore}. */
+    int countFailed(UUID webhookId, Instant since, Instant until, Instant failedBefore) {
+        return jdbc.sql("""
+                SELECT COUNT(*) FROM webhook_deliveries WHERE webhook_id = ? AND status = 'failed'
+                AND created_at >= ? AND created_at <= ? AND completed_at <= ?""")
+                .params(webhookId, utc(since), utc(until), utc(failedBefore)).query(Integer.class).single();
+    }
+
+    /** Replays up to {@code limit} of them; returns how many. */
+    int replayFailed(UUID webhookId, Instant since, Instant until, Instant failedBefore, int limit) {
+        return jdbc.sql("""
+                UPDATE webhook_deliveries
+                SET status = 'pending', attempts = 0, next_attempt_at = ?, completed_at = NULL, locked_by = NULL,
+                    locked_until = NULL, replays = replays + 1
+                WHERE id IN (SELECT id FROM webhook_deliveries WHERE webhook_id = ? AND status = 'failed'
+                             AND created_at >= ? AND created_at <= ? AND completed_at <= ?
+                             ORDER BY created_at LIMIT ?)""")
+                .params(utc(Dates.now(clock)), webhookId, utc(since), utc(until), utc(failedBefore), limit).update();
+    }
+
+    private static Delivery delivery(ResultSet rs, int row) throws SQLException {
+        return new Delivery(rs.getObject("id", UUID.class), rs.getObject("webhook_id", UUID.class),
+                rs.getObject("payload_event_id", UUID.class), rs.getString("action"), rs.getString("status"),
+                rs.getInt("attempts"), rs.getInt("replays"), (Integer) rs.getObject("last_status_code"),
+                rs.getString("last_error"), date(rs, "next_attempt_at"), date(rs, "created_at"),
+                date(rs, "first_attempt_at"), date(rs, "last_attempt_at"), date(rs, "completed_at"), null);
+    }
+
+    private static Attempt attempt(ResultSet rs, int row) throws SQLException {
+        return new Attempt(rs.getObject("id", UUID.class), rs.getString("request_id"), date(rs, "attempted_at"),
+                rs.getInt("duration_ms"), (Integer) rs.getObject("status_code"), rs.getString("error_kind"),
+                rs.getString("response_excerpt"), rs.getInt("batch_size"));
+    }
+
+    private static String date(ResultSet rs, String column) throws SQLException {
+        return Dates.format(instant(rs, column));
+    }
+}

@@ -1,0 +1,137 @@
+package org.notesync.webhook;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+import org.notesync.note.Note;
+import org.notesync.note.NoteEvent;
+import org.notesync.web.Dates;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The transactional outbox. Listens to {@link NoteEvent} synchronously, inside the transaction that
+ * writes the note, and writes the event and one delivery per subscribed webhook with the same
+ * connection: the note and its deliveries commit together or not at all. The event's JSON is rendered
+ * here once, so delivery never loads the note again.
+ *
+ * <p>Private patients: a webhook created with a clinician's token is owned by that clinician; a private
+ * patient's note goes only to webhooks owned by the patient's owner. Organization-wide webhooks (created
+ * with a client-credentials token) never receive private notes.
+ */
+@Component
+class WebhookOutbox {
+
+    private record Subscriber(UUID id, UUID owner, List<String> events) {
+    }
+
+    private final JdbcClient jdbc;
+    private final JdbcTemplate batch;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final DeliveryWakeup wakeup;
+
+    WebhookOutbox(JdbcClient jdbc, JdbcTemplate batch, JsonMapper json, Clock clock, DeliveryWakeup wakeup) {
+        this.jdbc = jdbc;
+        this.batch = batch;
+        this.json = json;
+        this.clock = clock;
+        this.wakeup = wakeup;
+    }
+
+    @EventListener
+    void on(NoteEvent event) {
+        String action = event.action() == NoteEvent.Action.CREATED ? WebhookEvents.NEW_NOTE
+                : WebhookEvents.UPDATED_NOTE;
+        boolean isPrivate = "private".equals(event.patientVisibility());
+        List<UUID> targets = new ArrayList<>();
+        for (Subscriber s : subscribers(event.organizationId())) {
+            boolean sees = !isPrivate || (s.owner() != null && s.owner().equals(event.patientOwnerId()));
+            if (sees && s.events().contains(action)) {
+                targets.add(s.id());
+            }
+        }
+        if (targets.isEmpty()) {
+            return;
+        }
+        // new_note's id is the note's uuid, as the guide says; an update is a new event with its own id,
+        // so a receiver that deduplicates on ids does not drop it.
+        UUID eventId = event.action() == NoteEvent.Action.CREATED ? event.note().uuid() : UUID.randomUUID();
+        String payload = render(eventId, action, event);
+        enqueue(event.organizationId(), eventId, action, payload, targets);
+    }
+
+    /** Writes an event and its deliveries in the caller's transaction; they start after it commits. */
+    UUID enqueue(UUID organizationId, UUID eventId, String action, String payload, List<UUID> webhooks) {
+        Instant now = Dates.now(clock);
+        UUID rowId = UUID.randomUUID();
+        jdbc.sql("""
+                INSERT INTO webhook_events (id, event_id, organization_id, action, payload, created_at)
+                VALUES (?, ?, ?, ?, ?, ?)""")
+                .params(rowId, eventId, organizationId, action, payload, now.atOffset(ZoneOffset.UTC))
+                .update();
+        List<Object[]> rows = new ArrayList<>(webhooks.size());
+        List<UUID> deliveryIds = new ArrayList<>(webhooks.size());
+        for (UUID webhook : webhooks) {
+            UUID id = UUID.randomUUID();
+            deliveryIds.add(id);
+            rows.add(new Object[] {id, webhook, organizationId, rowId, now.atOffset(ZoneOffset.UTC),
+                    now.atOffset(ZoneOffset.UTC)});
+        }
+        batch.batchUpdate("""
+                INSERT INTO webhook_deliveries (id, webhook_id, organization_id, event_id, status, attempts,
+                                                next_attempt_at, created_at, replays)
+                VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, 0)""", rows);
+        wakeup.afterCommit();
+        return deliveryIds.get(0);
+    }
+
+    private List<Subscriber> subscribers(UUID organizationId) {
+        return jdbc.sql("SELECT id, owner_user_id, events FROM webhooks WHERE organization_id = ? AND active = TRUE")
+                .param(organizationId)
+                .query((rs, n) -> new Subscriber(rs.getObject("id", UUID.class),
+                        rs.getObject("owner_user_id", UUID.class),
+                        Arrays.asList(rs.getString("events").split(" "))))
+                .list();
+    }
+
+    /** The guide's event object: exactly its fields, dates formatted like the API's. */
+    private String render(UUID eventId, String action, NoteEvent event) {
+        Note note = event.note();
+        ObjectNode noteNode = json.createObjectNode();
+        ObjectNode full = json.valueToTree(note);
+        for (String field : List.of("uuid", "type", "content", "createdAt", "updatedAt")) {
+            noteNode.set(field, full.get(field));
+        }
+        ObjectNode patient = noteNode.putObject("patient");
+        if (note.patient() != null) {
+            patient.put("uuid", str(note.patient().uuid()));
+            patient.put("firstName", note.patient().firstName());
+            patient.put("lastName", note.patient().lastName());
+        }
+        ObjectNode root = json.createObjectNode();
+        root.put("id", eventId.toString());
+        root.put("resource_type", "note");
+        root.put("action", action);
+        root.putObject("metadata").set("note", noteNode);
+        ObjectNode resource = root.putObject("resource_metadata");
+        UUID userId = note.user() != null ? note.user().uuid() : jdbc.sql("SELECT user_id FROM notes WHERE id = ?")
+                .param(note.uuid()).query(UUID.class).optional().orElse(null);
+        resource.put("user_id", str(userId));
+        resource.put("organization_id", event.organizationId().toString());
+        return json.writeValueAsString(root);
+    }
+
+    private static String str(UUID id) {
+        return id == null ? null : id.toString();
+    }
+}

@@ -1,0 +1,58 @@
+package org.notesync.webhook;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Webhook delivery settings ({@code notesync.webhooks.*}). The defaults are the guide's contract.
+ *
+ * @param deliveryEnabled         run the delivery engine on this node (every node may: they share the queue)
+ * @param nodeId                  this node's name in leases and the delivery log; host name and a random
+ *                                suffix when empty
+ * @param requestTimeout          a 2xx must arrive within this (the guide: 5 s)
+ * @param retrySchedule           waits between attempts (the guide: 5 s, 10 s, 20 s, so 4 attempts)
+ * @param retryAfterMin           a 429's Retry-After is raised to at least this
+ * @param retryAfterMax           and capped at this
+ * @param lease                   how long a worker holds claimed deliveries; must exceed requestTimeout
+ * @param pollInterval            how often idle workers look for due deliveries (commits wake them at once)
+ * @param workers                 concurrent requests per node
+ * @param perWebhookConcurrency   concurrent requests to one webhook per node
+ * @param maxBatchEvents          events in one POST at most
+ * @param maxBatchSize            size of the events of one POST at most
+ * @param disableAfter            a webhook whose deliveries keep failing this long is disabled
+ * @param secretRotationOverlap   after rotate-secret, the old secret also signs for this long
+ * @param allowedNetworks         CIDRs webhooks may reach even though they are loopback/private; empty in
+ *                                production, loopback in dev mode when not set
+ * @param perWebhookMetrics       count attempts per webhook (a {@code webhook} tag: one series per webhook)
+ */
+@ConfigurationProperties("notesync.webhooks")
+public record WebhookProperties(
+        @DefaultValue("true") boolean deliveryEnabled,
+        String nodeId,
+        @DefaultValue("5s") Duration requestTimeout,
+        @DefaultValue({"5s", "10s", "20s"}) List<Duration> retrySchedule,
+        @DefaultValue("1s") Duration retryAfterMin,
+        @DefaultValue("10m") Duration retryAfterMax,
+        @DefaultValue("30s") Duration lease,
+        @DefaultValue("1s") Duration pollInterval,
+        @DefaultValue("16") int workers,
+        @DefaultValue("4") int perWebhookConcurrency,
+        @DefaultValue("50") int maxBatchEvents,
+        @DefaultValue("256KB") DataSize maxBatchSize,
+        @DefaultValue("5d") Duration disableAfter,
+        @DefaultValue("24h") Duration secretRotationOverlap,
+        List<String> allowedNetworks,
+        @DefaultValue("false") boolean perWebhookMetrics) {
+
+    public WebhookProperties {
+        if (lease.compareTo(requestTimeout.plusSeconds(5)) < 0) {
+            throw new IllegalArgumentException("notesync.webhooks.lease (" + lease + ") must exceed "
+                    + "notesync.webhooks.request-timeout (" + requestTimeout + ") by at least 5 s, or a slow "
+                    + "request's deliveries could be claimed twice.");
+        }
+    }
+}

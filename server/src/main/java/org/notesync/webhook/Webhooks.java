@@ -1,0 +1,125 @@
+package org.notesync.webhook;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import org.notesync.web.CollectionQuery;
+import org.notesync.web.Dates;
+import org.notesync.web.Page;
+import org.notesync.web.SqlWhere;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import static org.notesync.webhook.JdbcDeliveryStore.instant;
+import static org.notesync.webhook.JdbcDeliveryStore.utc;
+
+/** Webhook subscriptions, always read and written within one organization. */
+@Repository
+class Webhooks {
+
+    /**
+     * @param ownerUserId the clinician whose token created it (receives their private patients' notes), or
+     *                    null for an organization-wide webhook
+     */
+    record Webhook(UUID id, UUID organizationId, UUID ownerUserId, String url, List<String> events, boolean active,
+            String disabledReason, Instant failingSince, Instant previousSecretUntil, Instant createdAt,
+            Instant updatedAt) {
+    }
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    Webhooks(JdbcClient jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    Webhook create(UUID organizationId, UUID ownerUserId, String url, List<String> events, boolean active,
+            String encryptedSecret) {
+        Instant now = Dates.now(clock);
+        Webhook webhook = new Webhook(UUID.randomUUID(), organizationId, ownerUserId, url, List.copyOf(events), active,
+                null, null, null, now, now);
+        jdbc.sql("""
+                INSERT INTO webhooks (id, organization_id, owner_user_id, url, events, active, secret, created_at,
+                                      updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(webhook.id(), organizationId, ownerUserId, url, String.join(" ", events), active,
+                        encryptedSecret, utc(now), utc(now))
+                .update();
+        return webhook;
+    }
+
+    Optional<Webhook> find(UUID organizationId, UUID id) {
+        return jdbc.sql("SELECT * FROM webhooks WHERE id = ? AND organization_id = ?").params(id, organizationId)
+                .query(Webhooks::webhook).optional();
+    }
+
+    Page<Webhook> list(UUID organizationId, CollectionQuery query) {
+        SqlWhere where = new SqlWhere().and("organization_id = :org", "org", organizationId);
+        Boolean active = query.bool("active");
+        if (active != null) {
+            where.and("active = :active", "active", active);
+        }
+        where.dates("created_at", query.dates("createdAt"));
+        where.dates("updated_at", query.dates("updatedAt"));
+        Map<String, Boolean> order = query.order(Set.of("createdAt", "updatedAt", "url"));
+        StringBuilder orderBy = new StringBuilder();
+        order.forEach((field, asc) -> orderBy.append(switch (field) {
+            case "createdAt" -> "created_at";
+            case "updatedAt" -> "updated_at";
+            default -> "url";
+        }).append(asc ? " ASC, " : " DESC, "));
+        orderBy.append("created_at ASC, id ASC");
+        int page = query.page();
+        int size = query.itemsPerPage();
+        long total = jdbc.sql("SELECT COUNT(*) FROM webhooks WHERE " + where.sql()).params(where.parameters())
+                .query(Long.class).single();
+        List<Webhook> items = size == 0 ? List.of() : jdbc.sql("SELECT * FROM webhooks WHERE " + where.sql()
+                        + " ORDER BY " + orderBy + " LIMIT :limit OFFSET :offset")
+                .params(where.parameters()).param("limit", size).param("offset", (long) (page - 1) * size)
+                .query(Webhooks::webhook).list();
+        return new Page<>(items, total, page, size);
+    }
+
+    /** Saves url, events and active; re-activating clears the reason it was disabled and its failing streak. */
+    void update(Webhook webhook) {
+        jdbc.sql("""
+                UPDATE webhooks SET url = ?, events = ?, active = ?, disabled_reason = ?, failing_since = ?,
+                                    updated_at = ?
+                WHERE id = ? AND organization_id = ?""")
+                .params(webhook.url(), String.join(" ", webhook.events()), webhook.active(), webhook.disabledReason(),
+                        webhook.failingSince() == null ? null : utc(webhook.failingSince()), utc(webhook.updatedAt()),
+                        webhook.id(), webhook.organizationId())
+                .update();
+    }
+
+    boolean delete(UUID organizationId, UUID id) {
+        return jdbc.sql("DELETE FROM webhooks WHERE id = ? AND organization_id = ?").params(id, organizationId)
+                .update() > 0;
+    }
+
+    /** The current secret becomes the previous one, which keeps signing until {@code previousUntil}. */
+    void rotate(UUID organizationId, UUID id, String encryptedSecret, Instant previousUntil) {
+        jdbc.sql("""
+                UPDATE webhooks SET previous_secret = secret, previous_secret_until = ?, secret = ?, updated_at = ?
+                WHERE id = ? AND organization_id = ?""")
+                .params(utc(previousUntil), encryptedSecret, utc(Dates.now(clock)), id, organizationId)
+                .update();
+    }
+
+    private static Webhook webhook(ResultSet rs, int row) throws SQLException {
+        return new Webhook(rs.getObject("id", UUID.class), rs.getObject("organization_id", UUID.class),
+                rs.getObject("owner_user_id", UUID.class), rs.getString("url"),
+                Arrays.asList(rs.getString("events").split(" ")), rs.getBoolean("active"),
+                rs.getString("disabled_reason"), instant(rs, "failing_since"), instant(rs, "previous_secret_until"),
+                instant(rs, "created_at"), instant(rs, "updated_at"));
+    }
+}

@@ -1,0 +1,190 @@
+package org.notesync.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.notesync.support.Http;
+import org.notesync.support.SettableClock;
+import tools.jackson.databind.JsonNode;
+
+/** The engine's core over an in-memory store and a scripted sender, on a settable clock. */
+class DeliveryEngineTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final SettableClock clock = new SettableClock().freeze();
+
+    {
+        clock.advance(Duration.ofNanos(1000 - clock.instant().getNano() % 1000)); // whole microseconds
+    }
+    private final InMemoryDeliveryStore store = new InMemoryDeliveryStore();
+    private final List<Sent> sent = new CopyOnWriteArrayList<>();
+    private DeliveryEngine engine;
+
+    record Sent(String url, Map<String, String> headers, JsonNode body) {
+    }
+
+    @AfterEach
+    void stop() {
+        if (engine != null) {
+            engine.stop(Duration.ofSeconds(1));
+        }
+    }
+
+    @Test
+    void failedAttemptsAreRetriedAfter5Then10Then20SecondsThenTheDeliveryFails() {
+        UUID webhook = webhook("http://receiver/a");
+        InMemoryDeliveryStore.Row row = store.add(webhook, clock.instant(), "e1");
+        start(DeliveryEngine.Settings.defaults("n1"), (url, headers, body) -> new SendResult.Answered(500, "", null));
+        Instant t0 = clock.instant();
+
+        for (int[] step : new int[][] {{1, 5}, {2, 10}, {3, 20}}) {
+            await().atMost(WAIT).until(() -> store.row(row.id).attempts == step[0]);
+            assertThat(store.row(row.id).state).isEqualTo(AttemptRecord.State.PENDING);
+            clock.advance(Duration.ofSeconds(step[1] - 1));
+            engine.wake();
+            assertThat(store.row(row.id).attempts).as("not before its time").isEqualTo(step[0]);
+            clock.advance(Duration.ofSeconds(1));
+            engine.wake();
+        }
+        await().atMost(WAIT).until(() -> store.row(row.id).state == AttemptRecord.State.FAILED);
+        assertThat(store.row(row.id).attemptTimes).containsExactly(t0, t0.plusSeconds(5), t0.plusSeconds(15),
+                t0.plusSeconds(35));
+        assertThat(sent).hasSize(4);
+        assertThat(sent).extracting(s -> s.headers().get("webhook-id")).containsOnly(sent.get(0).headers()
+                .get("webhook-id"));
+    }
+
+    @Test
+    void dueEventsOfOneWebhookAreBatchedWithinTheLimits() {
+        UUID webhook = webhook("http://receiver/a");
+        for (int i = 0; i < 120; i++) {
+            store.add(webhook, clock.instant(), "e" + i);
+        }
+        start(DeliveryEngine.Settings.defaults("n1").withConcurrency(8, 8),
+                (url, headers, body) -> new SendResult.Answered(204, null, null));
+        await().atMost(WAIT).until(() -> store.rows().stream()
+                .allMatch(r -> r.state == AttemptRecord.State.SUCCEEDED));
+        assertThat(sent).extracting(s -> s.body().get("events").size()).containsExactlyInAnyOrder(50, 50, 20);
+        assertThat(sent.get(0).body().get("meta").get("webhook_id").asString()).isEqualTo(webhook.toString());
+    }
+
+    @Test
+    void aBatchNeverExceedsTheByteLimitButALargeEventStillGoes() {
+        PendingDelivery small = new PendingDelivery(UUID.randomUUID(), UUID.randomUUID(), 0, 0, Instant.EPOCH,
+                "x".repeat(40));
+        PendingDelivery large = new PendingDelivery(UUID.randomUUID(), UUID.randomUUID(), 0, 0, Instant.EPOCH,
+                "x".repeat(500));
+        List<List<PendingDelivery>> batches = DeliveryEngine.batches(List.of(small, small, small, large, small),
+                50, 100);
+        assertThat(batches).extracting(List::size).containsExactly(2, 1, 1, 1);
+    }
+
+    @Test
+    void aSlowWebhookDoesNotHoldUpTheOthers() throws Exception {
+        UUID slow = webhook("http://receiver/slow");
+        UUID fast = webhook("http://receiver/fast");
+        for (int i = 0; i < 10; i++) {
+            store.add(slow, clock.instant(), "s" + i);
+        }
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger slowInFlight = new AtomicInteger();
+        AtomicInteger slowMaxInFlight = new AtomicInteger();
+        start(DeliveryEngine.Settings.defaults("n1").withConcurrency(4, 2).withBatch(1, 1024), (url, h, b) -> {
+            if (url.endsWith("slow")) {
+                slowMaxInFlight.accumulateAndGet(slowInFlight.incrementAndGet(), Math::max);
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                slowInFlight.decrementAndGet();
+            }
+            return new SendResult.Answered(200, null, null);
+        });
+        await().atMost(WAIT).until(() -> slowInFlight.get() == 2);
+        InMemoryDeliveryStore.Row fastRow = store.add(fast, clock.instant(), "f1");
+        engine.wake();
+        await().atMost(WAIT).until(() -> store.row(fastRow.id).state == AttemptRecord.State.SUCCEEDED);
+        assertThat(slowMaxInFlight.get()).as("concurrency per webhook is bounded").isEqualTo(2);
+        release.countDown();
+        await().atMost(WAIT).until(() -> store.rows().stream()
+                .allMatch(r -> r.state == AttemptRecord.State.SUCCEEDED));
+        assertThat(slowMaxInFlight.get()).isEqualTo(2);
+    }
+
+    @Test
+    void goneFailsAtOnceAndDisablesTheWebhookAndLaterDeliveriesFailWithoutARequest() {
+        UUID webhook = webhook("http://receiver/a");
+        InMemoryDeliveryStore.Row first = store.add(webhook, clock.instant(), "e1");
+        start(DeliveryEngine.Settings.defaults("n1"), (url, h, b) -> new SendResult.Answered(410, "bye", null));
+        await().atMost(WAIT).until(() -> store.row(first.id).state == AttemptRecord.State.FAILED);
+        assertThat(store.row(first.id).attempts).isEqualTo(1);
+        assertThat(store.records.get(0).health()).isInstanceOf(AttemptRecord.Health.Disable.class);
+
+        InMemoryDeliveryStore.Row second = store.add(webhook, clock.instant(), "e2");
+        engine.wake();
+        await().atMost(WAIT).until(() -> store.row(second.id).state == AttemptRecord.State.FAILED);
+        assertThat(sent).hasSize(1);
+        assertThat(store.records.get(1).errorKind()).isEqualTo(ErrorKind.WEBHOOK_DISABLED);
+    }
+
+    @Test
+    void aWebhookFailingLongerThanTheLimitIsDisabled() {
+        UUID webhook = UUID.randomUUID();
+        Instant since = clock.instant().minus(Duration.ofDays(5));
+        store.webhook(new Endpoint(webhook, "http://receiver/a", true, List.of(new byte[32]), since));
+        store.add(webhook, clock.instant(), "e1");
+        start(DeliveryEngine.Settings.defaults("n1"), (url, h, b) -> new SendResult.NotAnswered(ErrorKind.CONNECTION));
+        await().atMost(WAIT).until(() -> !store.records.isEmpty());
+        assertThat(store.records.get(0).health()).isInstanceOf(AttemptRecord.Health.Disable.class);
+        assertThat(((AttemptRecord.Health.Disable) store.records.get(0).health()).reason()).contains("connection");
+    }
+
+    @Test
+    void aResponseThatEchoesTheRequestIsNotLogged() {
+        byte[] body = "{\"events\":[{\"content\":\"Patient presents with a persistent dry cough\"}]}".getBytes();
+        assertThat(DeliveryEngine.excerptOf(new SendResult.Answered(400,
+                "bad: Patient presents with a persistent dry cough", null), body)).doesNotContain("cough");
+        assertThat(DeliveryEngine.excerptOf(new SendResult.Answered(400, "missing field x", null), body))
+                .isEqualTo("missing field x");
+    }
+
+    @Test
+    void theRequestIdDependsOnlyOnTheDeliveriesCarried() {
+        PendingDelivery a = new PendingDelivery(UUID.randomUUID(), UUID.randomUUID(), 0, 0, Instant.EPOCH, "{}");
+        PendingDelivery b = new PendingDelivery(UUID.randomUUID(), a.webhookId(), 3, 1, Instant.EPOCH, "{}");
+        assertThat(DeliveryEngine.requestId(List.of(a, b))).isEqualTo(DeliveryEngine.requestId(List.of(b, a)));
+        assertThat(DeliveryEngine.requestId(List.of(a))).isNotEqualTo(DeliveryEngine.requestId(List.of(a, b)));
+    }
+
+    private final Map<UUID, String> urls = new ConcurrentHashMap<>();
+
+    private UUID webhook(String url) {
+        UUID id = UUID.randomUUID();
+        store.webhook(new Endpoint(id, url, true, List.of(Signatures.key(Signatures.newSecret())), null));
+        urls.put(id, url);
+        return id;
+    }
+
+    private void start(DeliveryEngine.Settings settings, WebhookSender sender) {
+        WebhookSender recording = (url, headers, body) -> {
+            sent.add(new Sent(url, headers, Http.JSON.readTree(body)));
+            return sender.send(url, headers, body);
+        };
+        engine = new DeliveryEngine(store, recording, clock, settings.withPollInterval(Duration.ofMillis(50)), null);
+        engine.start();
+    }
+}

@@ -1,0 +1,113 @@
+package org.notesync.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.hc.core5.http.message.BasicHeader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.notesync.webhook.Receiver;
+
+/** The HTTP sender against a real receiver on loopback. */
+class HttpWebhookSenderTest {
+
+    private static final AddressPolicy LOOPBACK_ALLOWED = new AddressPolicy(false, List.of("127.0.0.0/8"));
+    private static final Map<String, String> HEADERS = Map.of("webhook-id", "msg_1");
+    private static final byte[] BODY = "{\"events\":[]}".getBytes();
+
+    private final Receiver receiver = new Receiver();
+    private final HttpWebhookSender sender = new HttpWebhookSender(LOOPBACK_ALLOWED, Duration.ofSeconds(1),
+            "notesync-webhooks/0.1.0", 8, Clock.systemUTC());
+
+    @AfterEach
+    void close() {
+        sender.close();
+        receiver.close();
+    }
+
+    @Test
+    void sendsThePostWithItsHeadersAndReadsTheAnswer() {
+        receiver.answer(r -> new Receiver.Answer(201, Map.of(), "accepted", 0));
+        SendResult result = sender.send(receiver.url(), HEADERS, BODY);
+        assertThat(result).isEqualTo(new SendResult.Answered(201, "accepted", null));
+        Receiver.Request request = receiver.requests().get(0);
+        assertThat(request.header("webhook-id")).isEqualTo("msg_1");
+        assertThat(request.header("user-agent")).isEqualTo("notesync-webhooks/0.1.0");
+        assertThat(request.header("content-type")).startsWith("application/json");
+        assertThat(request.body()).isEqualTo("{\"events\":[]}");
+    }
+
+    @Test
+    void reusesConnections() {
+        for (int i = 0; i < 3; i++) {
+            assertThat(sender.send(receiver.url(), HEADERS, BODY)).isInstanceOf(SendResult.Answered.class);
+        }
+        assertThat(receiver.requests()).hasSize(3);
+    }
+
+    @Test
+    void anAnswerAfterTheTimeoutIsATimeout() {
+        receiver.answer(r -> new Receiver.Answer(200, Map.of(), "", 2_000));
+        assertThat(sender.send(receiver.url(), HEADERS, BODY)).isEqualTo(new SendResult.NotAnswered(ErrorKind.TIMEOUT));
+    }
+
+    @Test
+    void redirectsAreNotFollowed() {
+        receiver.answer(r -> new Receiver.Answer(302, Map.of("Location", receiver.url() + "/next"), "", 0));
+        SendResult result = sender.send(receiver.url(), HEADERS, BODY);
+        assertThat(result).isInstanceOf(SendResult.Answered.class);
+        assertThat(((SendResult.Answered) result).status()).isEqualTo(302);
+        assertThat(DeliveryEngine.errorKind(result)).isEqualTo(ErrorKind.REDIRECT);
+        assertThat(receiver.requests()).hasSize(1);
+    }
+
+    @Test
+    void aClosedPortIsAConnectionError() {
+        assertThat(sender.send("http://127.0.0.1:9/hook", HEADERS, BODY))
+                .isEqualTo(new SendResult.NotAnswered(ErrorKind.CONNECTION));
+    }
+
+    @Test
+    void theExcerptIsCappedAt1KiB() {
+        receiver.answer(r -> new Receiver.Answer(500, Map.of(), "e".repeat(100_000), 0));
+        SendResult.Answered result = (SendResult.Answered) sender.send(receiver.url(), HEADERS, BODY);
+        assertThat(result.status()).isEqualTo(500);
+        assertThat(result.excerpt()).hasSize(1024);
+        assertThat(sender.send(receiver.url(), HEADERS, BODY)).as("the sender still works")
+                .isInstanceOf(SendResult.Answered.class);
+    }
+
+    @Test
+    void destinationsThePolicyRefusesAreRefusedBeforeConnecting() {
+        try (HttpWebhookSender strict = new HttpWebhookSender(new AddressPolicy(false, List.of()),
+                Duration.ofSeconds(1), "ua", 2, Clock.systemUTC())) {
+            String port = ":" + receiver.port() + "/hook";
+            for (String url : List.of("http://127.0.0.1" + port, "http://localhost" + port, "http://[::1]" + port,
+                    "http://2130706433" + port, "http://[::ffff:127.0.0.1]" + port)) {
+                assertThat(strict.send(url, HEADERS, BODY)).as(url)
+                        .isEqualTo(new SendResult.NotAnswered(ErrorKind.REFUSED_ADDRESS));
+            }
+        }
+        assertThat(receiver.requests()).isEmpty();
+    }
+
+    @Test
+    void retryAfterIsReadAsSecondsOrAnHttpDate() {
+        Clock fixed = Clock.fixed(Instant.parse("2026-02-24T10:30:00Z"), ZoneOffset.UTC);
+        try (HttpWebhookSender s = new HttpWebhookSender(LOOPBACK_ALLOWED, Duration.ofSeconds(1), "ua", 2, fixed)) {
+            assertThat(s.retryAfter(new BasicHeader("Retry-After", "120"))).isEqualTo(Duration.ofMinutes(2));
+            String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                    Instant.parse("2026-02-24T10:31:00Z").atOffset(ZoneOffset.UTC));
+            assertThat(s.retryAfter(new BasicHeader("Retry-After", date))).isEqualTo(Duration.ofMinutes(1));
+            assertThat(s.retryAfter(new BasicHeader("Retry-After", "soon"))).isNull();
+            assertThat(s.retryAfter(null)).isNull();
+        }
+    }
+}

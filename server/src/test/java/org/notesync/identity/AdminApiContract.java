@@ -1,0 +1,381 @@
+package org.notesync.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.notesync.support.Http;
+import org.notesync.support.ServerTest;
+import org.notesync.support.Tenants;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import tools.jackson.databind.JsonNode;
+
+/** The operator's API over real HTTP, with a real client-credentials token carrying the admin scope. */
+@ServerTest
+abstract class AdminApiContract {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Tenants tenants;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    PasswordEncoder passwords;
+
+    Http admin;
+
+    @BeforeEach
+    void operator() {
+        admin = tenants.createWithAdminScope().api(port, "admin");
+    }
+
+    // ---- organizations
+
+    @Test
+    void anOrganizationIsCreatedListedAndRead() {
+        Http.Response created = admin.post("/admin/organizations", Map.of("name", "Cabinet Dupont",
+                "streetAddress", "3 rue de la Paix", "city", "Paris", "postalCode", "75002", "country", "fr"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        JsonNode org = created.json();
+        String uuid = org.get("uuid").asString();
+        assertThat(org.get("@id").asString()).isEqualTo("/admin/organizations/" + uuid);
+        assertThat(org.get("@type").asString()).isEqualTo("Organization");
+        assertThat(org.get("name").asString()).isEqualTo("Cabinet Dupont");
+        assertThat(org.get("country").asString()).isEqualTo("FR");
+
+        Http.Response read = admin.get("/admin/organizations/" + uuid, "application/json");
+        assertThat(read.status()).isEqualTo(200);
+        assertThat(read.json().get("uuid").asString()).isEqualTo(uuid);
+        assertThat(read.json().get("streetAddress").asString()).isEqualTo("3 rue de la Paix");
+        assertThat(read.json().get("city").asString()).isEqualTo("Paris");
+        assertThat(read.json().get("postalCode").asString()).isEqualTo("75002");
+
+        Http.Response collection = admin.get("/admin/organizations?itemsPerPage=100&page=1");
+        assertThat(collection.status()).isEqualTo(200);
+        JsonNode hydra = collection.json();
+        assertThat(hydra.get("totalItems").asLong()).isPositive();
+        long total = hydra.get("totalItems").asLong();
+        List<String> all = new ArrayList<>();
+        for (long page = 1; page <= (total + 99) / 100; page++) {
+            admin.get("/admin/organizations?itemsPerPage=100&page=" + page).json().get("member")
+                    .forEach(m -> all.add(m.get("uuid").asString()));
+        }
+        assertThat(all).contains(uuid).doesNotHaveDuplicates().hasSize((int) total);
+
+        Http.Response onePerPage = admin.get("/admin/organizations?itemsPerPage=1", "application/json");
+        assertThat(onePerPage.json().isArray()).isTrue();
+        assertThat(onePerPage.json()).hasSize(1);
+    }
+
+    @Test
+    void anInvalidOrganizationIs422WithEveryViolation() {
+        Http.Response response = admin.post("/admin/organizations", Map.of("city", "Paris", "country", "F1"));
+        assertThat(response.status()).isEqualTo(422);
+        assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(paths(response)).containsExactlyInAnyOrder("name", "country");
+
+        Http.Response tooLong = admin.post("/admin/organizations", Map.of("name", "x".repeat(201)));
+        assertThat(tooLong.status()).isEqualTo(422);
+        assertThat(paths(tooLong)).containsExactly("name");
+
+        Http.Response notJson = admin.raw("POST", "/admin/organizations", "application/json", "{not json");
+        assertThat(notJson.status()).isEqualTo(400);
+        assertThat(notJson.header("Content-Type")).startsWith("application/problem+json");
+    }
+
+    @Test
+    void anUnknownOrganizationIs404AndAMalformedOneIs400() {
+        String unknown = "/admin/organizations/" + UUID.randomUUID();
+        for (Http.Response response : List.of(admin.get(unknown), admin.get(unknown + "/users"),
+                admin.get(unknown + "/clients"), admin.delete(unknown + "/clients/nsc_x"),
+                admin.post(unknown + "/users", validUser("someone-" + UUID.randomUUID() + "@example.test")),
+                admin.post(unknown + "/clients", Map.of("name", "x", "grantTypes", List.of("client_credentials"),
+                        "scopes", List.of("read:notes"))))) {
+            assertThat(response.status()).as(response.toString()).isEqualTo(404);
+            assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+            assertThat(response.json().get("detail").asString()).isEqualTo("Organization not found.");
+        }
+        Http.Response malformed = admin.get("/admin/organizations/not-a-uuid");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.header("Content-Type")).startsWith("application/problem+json");
+    }
+
+    // ---- clinicians
+
+    @Test
+    void aClinicianIsCreatedWithAHashedPasswordThatIsNeverReturned() {
+        String org = createOrganization();
+        String email = "Dr.Who-" + UUID.randomUUID() + "@Example.test";
+        Http.Response created = admin.post("/admin/organizations/" + org + "/users", validUser(email));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        JsonNode user = created.json();
+        assertThat(user.get("email").asString()).isEqualTo(email.toLowerCase());
+        assertThat(user.get("firstName").asString()).isEqualTo("Jane");
+        assertThat(user.get("lastName").asString()).isEqualTo("Doe");
+        assertThat(user.get("organization").asString()).isEqualTo(org);
+        assertThat(user.get("@id").asString()).isEqualTo("/admin/organizations/" + org + "/users/"
+                + user.get("uuid").asString());
+        assertThat(created.body()).doesNotContain("correct horse battery").doesNotContainIgnoringCase("password");
+
+        String hash = jdbc.sql("SELECT password_hash FROM users WHERE id = ?")
+                .param(UUID.fromString(user.get("uuid").asString())).query(String.class).single();
+        assertThat(hash).startsWith("{bcrypt}").doesNotContain("correct horse battery");
+        assertThat(passwords.matches("correct horse battery", hash)).isTrue();
+
+        Http.Response listed = admin.get("/admin/organizations/" + org + "/users");
+        assertThat(listed.status()).isEqualTo(200);
+        assertThat(listed.json().get("totalItems").asInt()).isEqualTo(1);
+        assertThat(listed.json().get("member").get(0).get("uuid").asString()).isEqualTo(user.get("uuid").asString());
+        assertThat(listed.body()).doesNotContainIgnoringCase("password").doesNotContain("bcrypt");
+    }
+
+    @Test
+    void aDuplicateEmailIs409EvenInAnotherOrganizationOrAnotherCase() {
+        String email = "dup-" + UUID.randomUUID() + "@example.test";
+        assertThat(admin.post("/admin/organizations/" + createOrganization() + "/users", validUser(email)).status())
+                .isEqualTo(201);
+        Http.Response again = admin.post("/admin/organizations/" + createOrganization() + "/users",
+                validUser(email.toUpperCase()));
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(again.json().get("detail").asString()).contains("already exists");
+    }
+
+    @Test
+    void anInvalidClinicianIs422() {
+        String org = createOrganization();
+        Http.Response shortPassword = admin.post("/admin/organizations/" + org + "/users", Map.of(
+                "email", "short-" + UUID.randomUUID() + "@example.test", "password", "elevenchars",
+                "firstName", "A", "lastName", "B"));
+        assertThat(shortPassword.status()).isEqualTo(422);
+        assertThat(paths(shortPassword)).containsExactly("password");
+        assertThat(shortPassword.body()).doesNotContain("elevenchars");
+
+        Http.Response empty = admin.post("/admin/organizations/" + org + "/users", Map.of("email", "not-an-email"));
+        assertThat(empty.status()).isEqualTo(422);
+        assertThat(paths(empty)).containsExactlyInAnyOrder("email", "password", "firstName", "lastName");
+
+        Http.Response tooLong = admin.post("/admin/organizations/" + org + "/users", Map.of(
+                "email", "long-" + UUID.randomUUID() + "@example.test", "password", "é".repeat(40),
+                "firstName", "A", "lastName", "B"));
+        assertThat(tooLong.status()).as("bcrypt reads 72 bytes at most").isEqualTo(422);
+        assertThat(paths(tooLong)).containsExactly("password");
+    }
+
+    @Test
+    void aCreatedClinicianLogsInThroughTheAuthorizationCodeFlowOfACreatedClient() {
+        String org = createOrganization();
+        String email = "login-" + UUID.randomUUID() + "@example.test";
+        JsonNode user = admin.post("/admin/organizations/" + org + "/users", validUser(email)).json();
+        JsonNode client = admin.post("/admin/organizations/" + org + "/clients", Map.of("name", "Practice system",
+                "grantTypes", List.of("authorization_code", "refresh_token"), "scopes", List.of("profile", "read:notes"),
+                "redirectUris", List.of(OAuthClient.REDIRECT_URI))).json();
+
+        OAuthClient practice = new OAuthClient(port, created(client, org));
+        OAuthClient.Pkce pkce = OAuthClient.Pkce.create();
+        String code = practice.authorizationCode(email, "correct horse battery", "profile", pkce);
+        Http.Response tokens = practice.exchange(code, pkce);
+        assertThat(tokens.status()).as(tokens.toString()).isEqualTo(200);
+
+        JsonNode me = new Http(port, tokens.json().get("access_token").asString()).get("/me").json();
+        assertThat(me.get("uuid").asString()).isEqualTo(user.get("uuid").asString());
+        assertThat(me.get("email").asString()).isEqualTo(email);
+        assertThat(me.get("organizations").get(0).get("uuid").asString()).isEqualTo(org);
+    }
+
+    // ---- clients
+
+    @Test
+    void aClientSecretIsShownOnceStoredAsAHashAndGetsTokens() {
+        String org = createOrganization();
+        Http.Response created = admin.post("/admin/organizations/" + org + "/clients", Map.of("name", "Integration",
+                "grantTypes", List.of("client_credentials"), "scopes", List.of("read:notes", "profile")));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        JsonNode client = created.json();
+        String clientId = client.get("clientId").asString();
+        String secret = client.get("clientSecret").asString();
+        assertThat(secret).isNotBlank();
+        assertThat(client.get("public").asBoolean()).isFalse();
+        assertThat(client.get("organization").asString()).isEqualTo(org);
+        assertThat(client.get("@id").asString()).isEqualTo("/admin/organizations/" + org + "/clients/" + clientId);
+
+        String stored = jdbc.sql("SELECT client_secret FROM oauth2_registered_client WHERE client_id = ?")
+                .param(clientId).query(String.class).single();
+        assertThat(stored).startsWith("{bcrypt}").isNotEqualTo(secret).doesNotContain(secret);
+        assertThat(passwords.matches(secret, stored)).isTrue();
+
+        Http.Response token = new OAuthClient(port, created(client, org))
+                .token(Map.of("grant_type", "client_credentials", "scope", "read:notes profile"));
+        assertThat(token.status()).as(token.toString()).isEqualTo(200);
+        JsonNode claims = OAuthClient.claims(token.json().get("access_token").asString());
+        assertThat(claims.get("org").asString()).isEqualTo(org);
+        assertThat(new Http(port, token.json().get("access_token").asString()).get("/me").json()
+                .get("clientId").asString()).isEqualTo(clientId);
+
+        Http.Response listed = admin.get("/admin/organizations/" + org + "/clients", "application/json");
+        assertThat(listed.status()).isEqualTo(200);
+        assertThat(listed.json()).hasSize(1);
+        JsonNode item = listed.json().get(0);
+        assertThat(item.get("clientId").asString()).isEqualTo(clientId);
+        assertThat(item.get("name").asString()).isEqualTo("Integration");
+        assertThat(item.get("scopes")).hasSize(2);
+        assertThat(item.has("clientSecret")).isFalse();
+        assertThat(listed.body()).doesNotContain(secret).doesNotContain("bcrypt");
+    }
+
+    @Test
+    void aPublicClientHasNoSecret() {
+        String org = createOrganization();
+        Http.Response created = admin.post("/admin/organizations/" + org + "/clients", Map.of("name", "Desktop",
+                "grantTypes", List.of(OAuthClient.DEVICE_CODE, "refresh_token"), "scopes", List.of("read:notes"),
+                "public", true));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(created.json().get("clientSecret").isNull()).isTrue();
+        assertThat(created.json().get("public").asBoolean()).isTrue();
+        Http.Response device = new OAuthClient(port, created(created.json(), org)).deviceAuthorization("read:notes");
+        assertThat(device.status()).as(device.toString()).isEqualTo(200);
+    }
+
+    @Test
+    void anInvalidClientIs422NamingWhatIsAllowed() {
+        String path = "/admin/organizations/" + createOrganization() + "/clients";
+
+        Http.Response unknownGrant = admin.post(path, Map.of("name", "x", "grantTypes", List.of("password"),
+                "scopes", List.of("read:notes")));
+        assertThat(unknownGrant.status()).isEqualTo(422);
+        assertThat(paths(unknownGrant)).containsExactly("grantTypes");
+        assertThat(message(unknownGrant)).contains("client_credentials", "authorization_code", "refresh_token",
+                OAuthClient.DEVICE_CODE);
+
+        Http.Response unknownScope = admin.post(path, Map.of("name", "x", "grantTypes", List.of("client_credentials"),
+                "scopes", List.of("read:everything")));
+        assertThat(unknownScope.status()).isEqualTo(422);
+        assertThat(paths(unknownScope)).containsExactly("scopes");
+        assertThat(message(unknownScope)).contains(String.join(", ", Scopes.ALL));
+
+        Http.Response noRedirect = admin.post(path, Map.of("name", "x", "grantTypes", List.of("authorization_code"),
+                "scopes", List.of("profile")));
+        assertThat(noRedirect.status()).isEqualTo(422);
+        assertThat(paths(noRedirect)).containsExactly("redirectUris");
+
+        Http.Response badRedirect = admin.post(path, Map.of("name", "x", "grantTypes", List.of("authorization_code"),
+                "scopes", List.of("profile"), "redirectUris", List.of("https://ok.example/cb", "/relative",
+                        "ftp://x.example/cb", "https://x.example/cb#frag")));
+        assertThat(badRedirect.status()).isEqualTo(422);
+        assertThat(paths(badRedirect)).containsExactly("redirectUris[1]", "redirectUris[2]", "redirectUris[3]");
+
+        Http.Response publicWithSecretGrant = admin.post(path, Map.of("name", "x", "public", true,
+                "grantTypes", List.of("client_credentials"), "scopes", List.of("profile")));
+        assertThat(publicWithSecretGrant.status()).isEqualTo(422);
+        assertThat(paths(publicWithSecretGrant)).containsExactly("grantTypes");
+
+        Http.Response adminForClinicians = admin.post(path, Map.of("name", "x",
+                "grantTypes", List.of("authorization_code"), "scopes", List.of("admin"),
+                "redirectUris", List.of("https://ok.example/cb")));
+        assertThat(adminForClinicians.status()).isEqualTo(422);
+        assertThat(paths(adminForClinicians)).containsExactly("scopes");
+
+        Http.Response empty = admin.post(path, Map.of());
+        assertThat(empty.status()).isEqualTo(422);
+        assertThat(paths(empty)).containsExactlyInAnyOrder("name", "grantTypes", "scopes");
+
+        assertThat(admin.get(path).json().get("totalItems").asInt()).as("nothing was created").isZero();
+    }
+
+    @Test
+    void aRevokedClientGetsNoTokenAndItsTokensStopWorking() {
+        String org = createOrganization();
+        JsonNode client = admin.post("/admin/organizations/" + org + "/clients", Map.of("name", "Doomed",
+                "grantTypes", List.of("client_credentials"), "scopes", List.of("profile"))).json();
+        String clientId = client.get("clientId").asString();
+        OAuthClient doomed = new OAuthClient(port, created(client, org));
+        String token = doomed.token(Map.of("grant_type", "client_credentials", "scope", "profile"))
+                .json().get("access_token").asString();
+        assertThat(new Http(port, token).get("/me").status()).isEqualTo(200);
+
+        Http.Response wrongOrganization = admin.delete("/admin/organizations/" + createOrganization() + "/clients/"
+                + clientId);
+        assertThat(wrongOrganization.status()).as("another organization's client is not found").isEqualTo(404);
+        assertThat(new Http(port, token).get("/me").status()).isEqualTo(200);
+
+        Http.Response revoked = admin.delete("/admin/organizations/" + org + "/clients/" + clientId);
+        assertThat(revoked.status()).isEqualTo(204);
+
+        Http.Response again = doomed.token(Map.of("grant_type", "client_credentials", "scope", "profile"));
+        assertThat(again.status()).isEqualTo(401);
+        assertThat(again.json().get("error").asString()).isEqualTo("invalid_client");
+        Http.Response me = new Http(port, token).get("/me");
+        assertThat(me.status()).isEqualTo(401);
+        assertThat(me.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(admin.get("/admin/organizations/" + org + "/clients").json().get("totalItems").asInt()).isZero();
+        assertThat(admin.delete("/admin/organizations/" + org + "/clients/" + clientId).status()).isEqualTo(404);
+    }
+
+    // ---- scopes
+
+    @Test
+    void everyAdminEndpointNeedsTheAdminScope() {
+        String org = createOrganization();
+        Http integration = tenants.create().api(port); // every integration scope, not admin
+        Http anonymous = new Http(port, null);
+        for (Http caller : List.of(integration, anonymous)) {
+            int expected = caller == anonymous ? 401 : 403;
+            List<Http.Response> responses = List.of(
+                    caller.post("/admin/organizations", Map.of("name", "Sneaky")),
+                    caller.get("/admin/organizations"),
+                    caller.get("/admin/organizations/" + org),
+                    caller.post("/admin/organizations/" + org + "/users", validUser("x-" + UUID.randomUUID() + "@e.test")),
+                    caller.get("/admin/organizations/" + org + "/users"),
+                    caller.post("/admin/organizations/" + org + "/clients", Map.of("name", "x",
+                            "grantTypes", List.of("client_credentials"), "scopes", List.of("admin"))),
+                    caller.get("/admin/organizations/" + org + "/clients"),
+                    caller.delete("/admin/organizations/" + org + "/clients/nsc_x"));
+            for (Http.Response response : responses) {
+                assertThat(response.status()).as(response.toString()).isEqualTo(expected);
+                assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+            }
+        }
+        assertThat(admin.get("/admin/organizations/" + org + "/users").json().get("totalItems").asInt()).isZero();
+        assertThat(admin.get("/admin/organizations/" + org + "/clients").json().get("totalItems").asInt()).isZero();
+    }
+
+    private String createOrganization() {
+        Http.Response response = admin.post("/admin/organizations", Map.of("name", "Org " + UUID.randomUUID(),
+                "city", "Lyon", "country", "FR"));
+        assertThat(response.status()).as(response.toString()).isEqualTo(201);
+        return response.json().get("uuid").asString();
+    }
+
+    private static Map<String, Object> validUser(String email) {
+        return Map.of("email", email, "password", "correct horse battery", "firstName", "Jane", "lastName", "Doe");
+    }
+
+    private static Clients.Created created(JsonNode client, String org) {
+        JsonNode secret = client.get("clientSecret");
+        return new Clients.Created(null, client.get("clientId").asString(),
+                secret == null || secret.isNull() ? null : secret.asString(), client.get("name").asString(),
+                List.of(), List.of(), List.of(), UUID.fromString(org));
+    }
+
+    private static List<String> paths(Http.Response response) {
+        List<String> paths = new ArrayList<>();
+        response.json().get("violations").forEach(v -> paths.add(v.get("propertyPath").asString()));
+        return paths;
+    }
+
+    private static String message(Http.Response response) {
+        return response.json().get("violations").get(0).get("message").asString();
+    }
+}

@@ -1,0 +1,4 @@
+package org.notesync.identity;
+
+class AdminApiH2IT extends AdminApiContract {
+}

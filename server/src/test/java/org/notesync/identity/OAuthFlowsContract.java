@@ -1,0 +1,446 @@
+package org.notesync.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.htmlunit.Page;
+import org.htmlunit.html.HtmlForm;
+import org.htmlunit.html.HtmlPage;
+import org.junit.jupiter.api.Test;
+import org.notesync.support.Http;
+import org.notesync.support.ServerTest;
+import org.notesync.support.Tenants;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The OAuth 2 grants a practice system uses on behalf of a clinician, end to end over real HTTP: the
+ * clinician's browser drives the login, consent and activation pages; the practice system talks to
+ * the token endpoint and then to the API.
+ */
+@ServerTest
+abstract class OAuthFlowsContract {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Tenants tenants;
+
+    @Autowired
+    Clients clients;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    // ---- authorization code with PKCE
+
+    @Test
+    void authorizationCodeWithPkceGivesAClinicianTokenThatMeAnswersFor() {
+        Tenants.Tenant tenant = tenants.create();
+        OAuthClient practice = new OAuthClient(port, tenant.client());
+        OAuthClient.Pkce pkce = OAuthClient.Pkce.create();
+
+        String code = authorize(practice, pkce, tenant.clinician().email(), tenant.password(), "profile read:notes");
+        Http.Response response = practice.exchange(code, pkce);
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        JsonNode tokens = response.json();
+        assertThat(tokens.get("token_type").asString()).isEqualTo("Bearer");
+        assertThat(tokens.get("expires_in").asInt()).isBetween(3590, 3600);
+        assertThat(tokens.get("scope").asString().split(" ")).containsExactlyInAnyOrder("profile", "read:notes");
+        assertThat(tokens.get("refresh_token").asString()).isNotBlank();
+        JsonNode claims = OAuthClient.claims(tokens.get("access_token").asString());
+        assertThat(claims.get("org").asString()).isEqualTo(tenant.organization().id().toString());
+        assertThat(claims.get("uid").asString()).isEqualTo(tenant.clinician().id().toString());
+        assertThat(claims.get("sub").asString()).isEqualTo(tenant.clinician().id().toString());
+        assertThat(claims.get("client_id").asString()).isEqualTo(tenant.client().clientId());
+        assertThat(claims.get("exp").asLong() - claims.get("iat").asLong()).isEqualTo(3600);
+
+        Http.Response me = new Http(port, tokens.get("access_token").asString()).get("/me");
+        assertThat(me.status()).as(me.toString()).isEqualTo(200);
+        JsonNode body = me.json();
+        assertThat(body.get("uuid").asString()).isEqualTo(tenant.clinician().id().toString());
+        assertThat(body.get("email").asString()).isEqualTo(tenant.clinician().email());
+        assertThat(body.get("firstName").asString()).isEqualTo("Ada");
+        assertThat(body.get("lastName").asString()).isEqualTo("Lovelace");
+        assertThat(body.get("isVerified").asBoolean()).isTrue();
+        assertThat(body.get("organizations")).hasSize(1);
+        JsonNode org = body.get("organizations").get(0);
+        assertThat(org.get("uuid").asString()).isEqualTo(tenant.organization().id().toString());
+        assertThat(org.get("streetAddress").asString()).isEqualTo("1 Test Street");
+        assertThat(org.get("city").asString()).isEqualTo("Lyon");
+        assertThat(org.get("postalCode").asString()).isEqualTo("69001");
+        assertThat(org.get("country").asString()).isEqualTo("FR");
+        assertThat(body.has("password")).isFalse();
+        assertThat(body.has("passwordHash")).isFalse();
+
+        // The token carries only the scopes the clinician approved.
+        assertThat(new Http(port, tokens.get("access_token").asString()).get("/patients").status()).isEqualTo(403);
+    }
+
+    @Test
+    void aPublicClientUsesTheAuthorizationCodeWithPkceAndItsIdAlone() {
+        Tenants.Tenant tenant = tenants.create();
+        Clients.Created app = clients.create(tenant.organization().id(), new Clients.Registration("Browser app",
+                List.of("authorization_code"), List.of("profile"), List.of(OAuthClient.REDIRECT_URI), true));
+        OAuthClient practice = new OAuthClient(port, app);
+        OAuthClient.Pkce pkce = OAuthClient.Pkce.create();
+        String code = practice.authorizationCode(tenant.clinician().email(), tenant.password(), "profile", pkce);
+
+        assertThat(practice.exchange(code, null).status()).as("PKCE is the public client's only proof").isNotEqualTo(200);
+        Http.Response tokens = practice.exchange(code, pkce);
+        assertThat(tokens.status()).as(tokens.toString()).isEqualTo(200);
+        assertThat(OAuthClient.claims(tokens.json().get("access_token").asString()).get("uid").asString())
+                .isEqualTo(tenant.clinician().id().toString());
+    }
+
+    @Test
+    void theCodeExchangeAndTheRefreshAcceptTheGuidesJsonBody() {
+        Tenants.Tenant tenant = tenants.create();
+        OAuthClient practice = new OAuthClient(port, tenant.client());
+        OAuthClient.Pkce pkce = OAuthClient.Pkce.create();
+        String code = authorize(practice, pkce, tenant.clinician().email(), tenant.password(), "profile");
+        Http anonymous = new Http(port, null);
+
+        Http.Response exchanged = anonymous.post("/oauth2/token", Map.of("grant_type", "authorization_code",
+                "code", code, "redirect_uri", OAuthClient.REDIRECT_URI, "client_id", tenant.client().clientId(),
+                "client_secret", tenant.client().clientSecret(), "code_verifier", pkce.verifier()));
+        assertThat(exchanged.status()).as(exchanged.toString()).isEqualTo(200);
+        assertThat(OAuthClient.claims(exchanged.json().get("access_token").asString()).get("uid").asString())
+                .isEqualTo(tenant.clinician().id().toString());
+
+        Http.Response refreshed = anonymous.post("/oauth2/token", Map.of("grant_type", "refresh_token",
+                "refresh_token", exchanged.json().get("refresh_token").asString(),
+                "client_id", tenant.client().clientId(), "client_secret", tenant.client().clientSecret()));
+        assertThat(refreshed.status()).as(refreshed.toString()).isEqualTo(200);
+        assertThat(refreshed.json().get("refresh_token").asString())
+                .isNotEqualTo(exchanged.json().get("refresh_token").asString());
+    }
+
+    @Test
+    void theCodeExchangeFailsWithoutTheCodeVerifierOrWithAWrongOne() {
+        Tenants.Tenant tenant = tenants.create();
+        OAuthClient practice = new OAuthClient(port, tenant.client());
+        OAuthClient.Pkce pkce = OAuthClient.Pkce.create();
+        String code = authorize(practice, pkce, tenant.clinician().email(), tenant.password(), "profile");
+
+        Http.Response withoutVerifier = practice.exchange(code, null);
+        assertThat(withoutVerifier.status()).as(withoutVerifier.toString()).isEqualTo(400);
+        assertThat(withoutVerifier.json().get("error").asString()).isEqualTo("invalid_grant");
+        assertThat(withoutVerifier.json().has("access_token")).isFalse();
+
+        Http.Response wrongVerifier = practice.exchange(code, OAuthClient.Pkce.create());
+        assertThat(wrongVerifier.status()).as(wrongVerifier.toString()).isEqualTo(400);
+        assertThat(wrongVerifier.json().get("error").asString()).isEqualTo("invalid_grant");
+    }
+
+    @Test
+    void anAuthorizationRequestWithoutACodeChallengeIsRefused() {
+        Tenants.Tenant tenant = tenants.create();
+        OAuthClient practice = new OAuthClient(port, tenant.client());
+        try (Browser browser = new Browser(port)) {
+            Page page = browser.open(practice.authorizeUrl("profile", "s1", null));
+            // Refused before any login: back to the client with the error.
+            assertThat(page.getWebResponse().getStatusCode()).isEqualTo(302);
+            String location = Browser.location(page);
+            assertThat(location).startsWith(OAuthClient.REDIRECT_URI);
+            assertThat(OAuthClient.query(location)).containsEntry("error", "invalid_request").containsEntry("state", "s1");
+        }
+    }
+
+    @Test
+    void aClinicianOfAnotherOrganizationCannotGetATokenForThisOrganizationsClient() {
+        Tenants.Tenant tenant = tenants.create();
+        Tenants.Tenant other = tenants.create();
+        OAuthClient practice = new OAuthClient(port, tenant.client());
+        OAuthClient.Pkce pkce = OAuthClient.Pkce.create();
+
+        String code = authorize(practice, pkce, other.clinician().email(), other.password(), "profile");
+        Http.Response response = practice.exchange(code, pkce);
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(400);
+        assertThat(response.header("Content-Type")).startsWith("application/json");
+        assertThat(response.json().get("error").asString()).isEqualTo("invalid_grant");
+        assertThat(response.json().has("access_token")).isFalse();
+    }
+
+    @Test
+    void theConsentPageNamesTheClientAndWhatItAsksAndTheTokenHasOnlyWhatWasTicked() {
+        Tenants.Tenant tenant = tenants.create();
+        OAuthClient practice = new OAuthClient(port, tenant.client());
+        OAuthClient.Pkce pkce = OAuthClient.Pkce.create();
+        String code;
+        try (Browser browser = new Browser(port)) {
+            Page page = browser.logIn(browser.open(practice.authorizeUrl("profile read:notes write:notes", "s2", pkce)),
+                    tenant.clinician().email(), tenant.password());
+            HtmlPage consent = Browser.html(page);
+            assertThat(consent.asNormalizedText()).contains(tenant.client().name(), tenant.organization().name(),
+                    tenant.clinician().email(), "See your name and email address", "Read clinical notes",
+                    "Create and change clinical notes");
+            assertThat(consent.getWebResponse().getContentAsString()).as("nothing loaded from elsewhere")
+                    .doesNotContain("https://", "http://");
+            HtmlForm form = consent.getForms().get(0);
+            ((org.htmlunit.html.HtmlCheckBoxInput) form.getInputByValue("read:notes")).setChecked(true);
+            page = browser.submit(form);
+            code = OAuthClient.query(Browser.location(page)).get("code");
+        }
+        JsonNode tokens = practice.exchange(code, pkce).json();
+        assertThat(tokens.get("scope").asString()).isEqualTo("read:notes");
+        assertThat(OAuthClient.claims(tokens.get("access_token").asString()).get("scope").get(0).asString())
+                .isEqualTo("read:notes");
+        assertThat(new Http(port, tokens.get("access_token").asString()).get("/me").status())
+                .as("profile was not allowed").isEqualTo(403);
+    }
+
+    @Test
+    void aClinicianWhoCancelsSendsTheClientBackAnAccessDenied() {
+        Tenants.Tenant tenant = tenants.create();
+        OAuthClient practice = new OAuthClient(port, tenant.client());
+        try (Browser browser = new Browser(port)) {
+            Page page = browser.logIn(browser.open(practice.authorizeUrl("profile", "s3", OAuthClient.Pkce.create())),
+                    tenant.clinician().email(), tenant.password());
+            page = browser.submit(Browser.html(page).getForms().get(1)); // Cancel
+            assertThat(page.getWebResponse().getStatusCode()).isEqualTo(302);
+            assertThat(OAuthClient.query(Browser.location(page))).containsEntry("error", "access_denied")
+                    .containsEntry("state", "s3").doesNotContainKey("code");
+        }
+    }
+
+    @Test
+    void aWrongPasswordKeepsTheClinicianOnTheLoginPage() {
+        Tenants.Tenant tenant = tenants.create();
+        OAuthClient practice = new OAuthClient(port, tenant.client());
+        try (Browser browser = new Browser(port)) {
+            Page page = browser.open(practice.authorizeUrl("profile", "s1", OAuthClient.Pkce.create()));
+            page = browser.logIn(page, tenant.clinician().email(), "not-the-password");
+            HtmlPage html = Browser.html(page);
+            assertThat(html.getUrl().getPath()).isEqualTo("/login");
+            assertThat(html.asNormalizedText()).containsIgnoringCase("invalid credentials");
+        }
+    }
+
+    // ---- refresh token
+
+    @Test
+    void aRefreshTokenIsSingleUseAndRotatedOnEveryRefreshAndLastsThirtyDays() {
+        Tenants.Tenant tenant = tenants.create();
+        OAuthClient practice = new OAuthClient(port, tenant.client());
+        OAuthClient.Pkce pkce = OAuthClient.Pkce.create();
+        String code = authorize(practice, pkce, tenant.clinician().email(), tenant.password(), "profile read:notes");
+        JsonNode first = practice.exchange(code, pkce).json();
+        String refresh1 = first.get("refresh_token").asString();
+
+        assertThat(refreshTokenLifetime(refresh1)).isEqualTo(Duration.ofDays(30));
+
+        Http.Response second = practice.refresh(refresh1);
+        assertThat(second.status()).as(second.toString()).isEqualTo(200);
+        String refresh2 = second.json().get("refresh_token").asString();
+        assertThat(refresh2).isNotBlank().isNotEqualTo(refresh1);
+        String access2 = second.json().get("access_token").asString();
+        assertThat(access2).isNotEqualTo(first.get("access_token").asString());
+        assertThat(OAuthClient.claims(access2).get("uid").asString()).isEqualTo(tenant.clinician().id().toString());
+        assertThat(second.json().get("scope").asString().split(" ")).containsExactlyInAnyOrder("profile", "read:notes");
+        assertThat(new Http(port, access2).get("/me").json().get("email").asString())
+                .isEqualTo(tenant.clinician().email());
+        assertThat(refreshTokenLifetime(refresh2)).isEqualTo(Duration.ofDays(30));
+
+        Http.Response reused = practice.refresh(refresh1);
+        assertThat(reused.status()).as(reused.toString()).isEqualTo(400);
+        assertThat(reused.json().get("error").asString()).isEqualTo("invalid_grant");
+
+        Http.Response third = practice.refresh(refresh2);
+        assertThat(third.status()).as(third.toString()).isEqualTo(200);
+        String refresh3 = third.json().get("refresh_token").asString();
+        assertThat(refresh3).isNotEqualTo(refresh2);
+
+        Http.Response reusedAgain = practice.refresh(refresh2);
+        assertThat(reusedAgain.status()).isEqualTo(400);
+        assertThat(reusedAgain.json().get("error").asString()).isEqualTo("invalid_grant");
+    }
+
+    @Test
+    void anotherClientCannotUseTheRefreshToken() {
+        Tenants.Tenant tenant = tenants.create();
+        OAuthClient practice = new OAuthClient(port, tenant.client());
+        OAuthClient.Pkce pkce = OAuthClient.Pkce.create();
+        String code = authorize(practice, pkce, tenant.clinician().email(), tenant.password(), "profile");
+        String refresh = practice.exchange(code, pkce).json().get("refresh_token").asString();
+
+        Http.Response stolen = new OAuthClient(port, tenants.create().client()).refresh(refresh);
+        assertThat(stolen.status()).isEqualTo(400);
+        assertThat(stolen.json().get("error").asString()).isEqualTo("invalid_grant");
+        assertThat(practice.refresh(refresh).status()).as("still usable by its own client").isEqualTo(200);
+    }
+
+    // ---- device code
+
+    @Test
+    void deviceCodeForAPublicDesktopClientWithAClinicianWhoLogsInOnTheActivationPage() {
+        Tenants.Tenant tenant = tenants.create();
+        Clients.Created desktop = clients.create(tenant.organization().id(), new Clients.Registration("Desktop",
+                List.of(OAuthClient.DEVICE_CODE, "refresh_token"), List.of("profile", "read:notes"), List.of(), true));
+        assertThat(desktop.clientSecret()).isNull();
+        OAuthClient software = new OAuthClient(port, desktop);
+
+        Http.Response authorization = software.deviceAuthorization("profile read:notes");
+        assertThat(authorization.status()).as(authorization.toString()).isEqualTo(200);
+        JsonNode device = authorization.json();
+        String userCode = device.get("user_code").asString();
+        assertThat(device.get("verification_uri").asString()).isEqualTo("http://127.0.0.1:" + port + "/activate");
+        assertThat(device.get("verification_uri_complete").asString()).contains("/activate?user_code=");
+        assertThat(device.get("interval").asInt()).isPositive();
+        assertThat(device.get("expires_in").asInt()).isPositive();
+
+        Http.Response pending = software.pollDevice(device.get("device_code").asString());
+        assertThat(pending.status()).as(pending.toString()).isEqualTo(400);
+        assertThat(pending.json().get("error").asString()).isEqualTo("authorization_pending");
+
+        try (Browser browser = new Browser(port)) {
+            Page page = browser.open("/activate");
+            page = browser.logIn(page, tenant.clinician().email(), tenant.password());
+            HtmlPage activate = Browser.html(page);
+            assertThat(activate.getUrl().getPath()).as("back on the activation page after login").isEqualTo("/activate");
+            HtmlForm form = activate.getForms().get(0);
+            form.getInputByName("user_code").setValue(userCode);
+            page = browser.approve(browser.submit(form));
+            assertThat(page.getWebResponse().getStatusCode()).isEqualTo(200);
+            assertThat(Browser.html(page).asNormalizedText()).contains("Device activated");
+        }
+
+        Http.Response granted = software.pollDevice(device.get("device_code").asString());
+        assertThat(granted.status()).as(granted.toString()).isEqualTo(200);
+        JsonNode claims = OAuthClient.claims(granted.json().get("access_token").asString());
+        assertThat(claims.get("org").asString()).isEqualTo(tenant.organization().id().toString());
+        assertThat(claims.get("uid").asString()).isEqualTo(tenant.clinician().id().toString());
+        Http.Response me = new Http(port, granted.json().get("access_token").asString()).get("/me");
+        assertThat(me.json().get("email").asString()).isEqualTo(tenant.clinician().email());
+
+        // The desktop software keeps working past the hour: its refresh token rotates like any other.
+        String refresh = granted.json().get("refresh_token").asString();
+        Http.Response refreshed = software.refresh(refresh);
+        assertThat(refreshed.status()).as(refreshed.toString()).isEqualTo(200);
+        assertThat(refreshed.json().get("refresh_token").asString()).isNotEqualTo(refresh);
+        assertThat(software.refresh(refresh).json().get("error").asString()).isEqualTo("invalid_grant");
+
+        Http.Response used = software.pollDevice(device.get("device_code").asString());
+        assertThat(used.status()).as("a device code is good for one token").isEqualTo(400);
+    }
+
+    @Test
+    void deviceCodeForAConfidentialClientWithTheCompleteVerificationUri() {
+        Tenants.Tenant tenant = tenants.create();
+        OAuthClient software = new OAuthClient(port, tenant.client());
+
+        JsonNode device = software.deviceAuthorization("profile").json();
+        String deviceCode = device.get("device_code").asString();
+        assertThat(software.pollDevice(deviceCode).json().get("error").asString()).isEqualTo("authorization_pending");
+
+        try (Browser browser = new Browser(port)) {
+            Page page = browser.open(device.get("verification_uri_complete").asString());
+            page = browser.logIn(page, tenant.clinician().email(), tenant.password());
+            HtmlPage activate = Browser.html(page);
+            assertThat(activate.getForms().get(0).getInputByName("user_code").getValue())
+                    .as("the code from the complete URI is filled in").isEqualTo(device.get("user_code").asString());
+            page = browser.approve(browser.submit(activate.getForms().get(0)));
+            assertThat(Browser.html(page).asNormalizedText()).contains("Device activated");
+        }
+
+        Http.Response granted = software.pollDevice(deviceCode);
+        assertThat(granted.status()).as(granted.toString()).isEqualTo(200);
+        assertThat(OAuthClient.claims(granted.json().get("access_token").asString()).get("uid").asString())
+                .isEqualTo(tenant.clinician().id().toString());
+    }
+
+    @Test
+    void aPublicClientCannotPassItselfOffWithoutBeingRegisteredAsPublic() {
+        Tenants.Tenant tenant = tenants.create();
+        // The tenant's client is confidential: naming it without its secret is not enough.
+        Clients.Created withoutSecret = new Clients.Created(tenant.client().id(), tenant.client().clientId(), null,
+                null, List.of(), List.of(), List.of(), tenant.organization().id());
+        Http.Response response = new OAuthClient(port, withoutSecret).deviceAuthorization("profile");
+        assertThat(response.status()).isEqualTo(401);
+        assertThat(response.json().get("error").asString()).isEqualTo("invalid_client");
+    }
+
+    @Test
+    void aWrongUserCodeShowsAnErrorPageNotAToken() {
+        Tenants.Tenant tenant = tenants.create();
+        OAuthClient software = new OAuthClient(port, tenant.client());
+        String deviceCode = software.deviceAuthorization("profile").json().get("device_code").asString();
+        try (Browser browser = new Browser(port)) {
+            Page page = browser.logIn(browser.open("/activate"), tenant.clinician().email(), tenant.password());
+            HtmlForm form = Browser.html(page).getForms().get(0);
+            form.getInputByName("user_code").setValue("WXYZ-BCDF");
+            page = browser.submit(form);
+            assertThat(page.getWebResponse().getStatusCode()).isEqualTo(400);
+            assertThat(Browser.html(page).asNormalizedText()).contains("Device not activated", "not valid");
+        }
+        assertThat(software.pollDevice(deviceCode).json().get("error").asString()).isEqualTo("authorization_pending");
+    }
+
+    @Test
+    void aClinicianWhoDeclinesLeavesTheDeviceWithAccessDenied() {
+        Tenants.Tenant tenant = tenants.create();
+        OAuthClient software = new OAuthClient(port, tenant.client());
+        JsonNode device = software.deviceAuthorization("profile read:notes").json();
+        try (Browser browser = new Browser(port)) {
+            Page page = browser.logIn(browser.open(device.get("verification_uri_complete").asString()),
+                    tenant.clinician().email(), tenant.password());
+            HtmlPage consent = Browser.html(browser.submit(Browser.html(page).getForms().get(0)));
+            assertThat(consent.asNormalizedText()).contains("Read clinical notes", "See your name and email address");
+            page = browser.submit(consent.getForms().get(1)); // Cancel
+            assertThat(page.getWebResponse().getStatusCode()).isEqualTo(400);
+            assertThat(Browser.html(page).asNormalizedText()).contains("declined");
+        }
+        Http.Response denied = software.pollDevice(device.get("device_code").asString());
+        assertThat(denied.status()).isEqualTo(400);
+        assertThat(denied.json().get("error").asString()).isEqualTo("access_denied");
+    }
+
+    // ---- client credentials and /me
+
+    @Test
+    void meWithAClientCredentialsTokenHasTheOrganizationAndNoClinician() {
+        Tenants.Tenant tenant = tenants.create();
+        Http.Response me = tenant.api(port, "profile").get("/me");
+        assertThat(me.status()).isEqualTo(200);
+        JsonNode body = me.json();
+        assertThat(body.get("uuid").isNull()).isTrue();
+        assertThat(body.get("email").isNull()).isTrue();
+        assertThat(body.get("clientId").asString()).isEqualTo(tenant.client().clientId());
+        assertThat(body.get("organizations").get(0).get("uuid").asString())
+                .isEqualTo(tenant.organization().id().toString());
+        assertThat(body.get("organizations").get(0).get("postalCode").asString()).isEqualTo("69001");
+    }
+
+    @Test
+    void clientCredentialsCannotAskForAScopeTheClientDoesNotHave() {
+        Tenants.Tenant tenant = tenants.create();
+        Http.Response response = new OAuthClient(port, tenant.client())
+                .token(Map.of("grant_type", "client_credentials", "scope", "admin"));
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get("error").asString()).isEqualTo("invalid_scope");
+    }
+
+    String authorize(OAuthClient practice, OAuthClient.Pkce pkce, String email, String password, String scope) {
+        return practice.authorizationCode(email, password, scope, pkce);
+    }
+
+    private Duration refreshTokenLifetime(String refreshToken) {
+        // The authorization row holding this refresh token: its issue and expiry times as stored.
+        return jdbc.sql("SELECT refresh_token_issued_at, refresh_token_expires_at FROM oauth2_authorization "
+                        + "WHERE refresh_token_value = ?")
+                .param(refreshToken)
+                .query((rs, n) -> Duration.between(rs.getObject(1, OffsetDateTime.class),
+                        rs.getObject(2, OffsetDateTime.class)))
+                .single();
+    }
+}

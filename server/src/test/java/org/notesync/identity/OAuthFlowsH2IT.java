@@ -1,0 +1,4 @@
+package org.notesync.identity;
+
+class OAuthFlowsH2IT extends OAuthFlowsContract {
+}

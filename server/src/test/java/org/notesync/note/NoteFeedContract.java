@@ -1,0 +1,161 @@
+package org.notesync.note;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.notesync.support.ApiAssertions.assertProblem;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.notesync.patient.PatientFixture;
+import org.notesync.support.Http;
+import org.notesync.support.ServerTest;
+import org.notesync.support.Tenants;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+
+@ServerTest
+abstract class NoteFeedContract {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Tenants tenants;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    Notes notes;
+
+    @Autowired
+    NoteFeed feed;
+
+    @Autowired
+    TransactionTemplate transaction;
+
+    private String createNote(Http api, Tenants.Tenant t, String patient, String content) {
+        Http.Response created = api.post("/notes", Map.of("patient", patient, "user", t.clinician().id().toString(),
+                "type", "consultation_summary", "content", content));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return created.json().get("uuid").asString();
+    }
+
+    private static List<String> uuids(JsonNode page) {
+        return page.get("changes").valueStream().map(c -> c.at("/note/uuid").asString()).toList();
+    }
+
+    @Test
+    void feedListsChangesInOrderAndResumesFromTheCursor() {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        String patient = PatientFixture.patientOf(jdbc, t.organization().id()).insert().toString();
+        String first = createNote(api, t, patient, "First.");
+        String second = createNote(api, t, patient, "Second.");
+        feed.sequenceNow();
+
+        JsonNode page = api.get("/notes/feed?limit=1").json();
+        assertThat(uuids(page)).containsExactly(first);
+        assertThat(page.get("hasMore").asBoolean()).isTrue();
+        assertThat(page.at("/changes/0/action").asString()).isEqualTo("new_note");
+        long cursor = page.get("cursor").asLong();
+
+        JsonNode rest = api.get("/notes/feed?after=" + cursor).json();
+        assertThat(uuids(rest)).containsExactly(second);
+        assertThat(rest.get("hasMore").asBoolean()).isFalse();
+        long end = rest.get("cursor").asLong();
+        assertThat(uuids(api.get("/notes/feed?after=" + end).json())).isEmpty();
+        assertThat(api.get("/notes/feed?after=" + end).json().get("cursor").asLong()).isEqualTo(end);
+
+        // An edit puts the note back in the feed, after everything already seen.
+        assertThat(api.patch("/notes/" + first, Map.of("content", "First, amended.")).status()).isEqualTo(200);
+        feed.sequenceNow();
+        JsonNode edited = api.get("/notes/feed?after=" + end).json();
+        assertThat(uuids(edited)).containsExactly(first);
+        assertThat(edited.at("/changes/0/action").asString()).isEqualTo("updated_note");
+        assertThat(edited.at("/changes/0/note/content").asString()).isEqualTo("First, amended.");
+    }
+
+    @Test
+    void aNoteCommittedAfterALaterStampedOneWasSeenIsStillInTheFeed() throws Exception {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        UUID patient = PatientFixture.patientOf(jdbc, t.organization().id()).insert();
+
+        // A: stamped first, but its transaction stays open.
+        CountDownLatch written = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Note> slow = CompletableFuture.supplyAsync(() -> transaction.execute(tx -> {
+            Note note = notes.create(new NewNote(t.organization().id(), patient, t.clinician().id(), null,
+                    "consultation_summary", "Slow transaction."));
+            written.countDown();
+            await(release);
+            return note;
+        }));
+        assertThat(written.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(1100); // dates are shown to the second: B must be stamped in a later second than A
+
+        // B: stamped later, committed at once, and seen by a poller.
+        String fast = createNote(api, t, patient.toString(), "Fast transaction.");
+        feed.sequenceNow();
+        JsonNode seen = api.get("/notes/feed").json();
+        assertThat(uuids(seen)).containsExactly(fast);
+        long cursor = seen.get("cursor").asLong();
+        String fastCreatedAt = api.get("/notes/" + fast, "application/json").json().get("createdAt").asString();
+
+        release.countDown();
+        Note late = slow.get(10, TimeUnit.SECONDS);
+        assertThat(late.createdAt()).isBefore(java.time.Instant.parse(fastCreatedAt));
+
+        // createdAt polling from the last note seen misses A for good...
+        List<String> byDate = api.get("/notes?createdAt%5Bstrictly_after%5D=" + fastCreatedAt.replace("+", "%2B"),
+                "application/json").json().valueStream().map(n -> n.get("uuid").asString()).toList();
+        assertThat(byDate).doesNotContain(late.uuid().toString());
+        // ...the feed does not.
+        feed.sequenceNow();
+        assertThat(uuids(api.get("/notes/feed?after=" + cursor).json())).containsExactly(late.uuid().toString());
+    }
+
+    @Test
+    void feedShowsOnlyWhatTheCallerMaySee() {
+        Tenants.Tenant a = tenants.create();
+        Tenants.Tenant b = tenants.create();
+        UUID shared = PatientFixture.patientOf(jdbc, a.organization().id()).insert();
+        UUID hidden = PatientFixture.patientOf(jdbc, a.organization().id()).privateTo(a.clinician().id()).insert();
+        Http integration = a.api(port);
+        String visible = createNote(integration, a, shared.toString(), "Shared.");
+        String secret = a.clinicianApi(port).post("/notes", Map.of("patient", hidden.toString(),
+                "type", "memo", "content", "Private.")).json().get("uuid").asString();
+        feed.sequenceNow();
+
+        assertThat(uuids(integration.get("/notes/feed").json())).contains(visible).doesNotContain(secret);
+        assertThat(uuids(a.clinicianApi(port).get("/notes/feed").json())).contains(visible, secret);
+        assertThat(uuids(b.api(port).get("/notes/feed").json())).isEmpty();
+    }
+
+    @Test
+    void badCursorsAndLimitsAre400AndScopeIsChecked() {
+        Tenants.Tenant t = tenants.create();
+        assertProblem(t.api(port).get("/notes/feed?after=abc"), 400);
+        assertProblem(t.api(port).get("/notes/feed?after=-1"), 400);
+        assertProblem(t.api(port).get("/notes/feed?limit=0"), 400);
+        assertProblem(t.api(port).get("/notes/feed?limit=501"), 400);
+        assertProblem(t.api(port, "read:patients").get("/notes/feed"), 403);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,4 @@
+package org.notesync.note;
+
+class NoteFeedH2IT extends NoteFeedContract {
+}

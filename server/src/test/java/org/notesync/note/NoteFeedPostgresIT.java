@@ -1,0 +1,7 @@
+package org.notesync.note;
+
+import org.notesync.support.OnPostgres;
+
+@OnPostgres
+class NoteFeedPostgresIT extends NoteFeedContract {
+}

@@ -1,0 +1,4 @@
+package org.notesync.note;
+
+class NotesH2IT extends NotesContract {
+}

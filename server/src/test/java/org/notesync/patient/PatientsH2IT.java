@@ -1,0 +1,4 @@
+package org.notesync.patient;
+
+class PatientsH2IT extends PatientsContract {
+}

@@ -1,0 +1,223 @@
+package org.notesync.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.notesync.delivery.AddressPolicy;
+import org.notesync.delivery.AttemptRecord;
+import org.notesync.delivery.DeliveryEngine;
+import org.notesync.delivery.DeliveryStore;
+import org.notesync.delivery.Endpoint;
+import org.notesync.delivery.HttpWebhookSender;
+import org.notesync.delivery.PendingDelivery;
+import org.notesync.delivery.SendResult;
+import org.notesync.delivery.WebhookSender;
+import org.notesync.identity.SecretBox;
+import org.notesync.support.ServerTest;
+import org.notesync.support.SettableClock;
+import org.notesync.support.Tenants;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Several engines over one database, as several server nodes would run them: every event is delivered,
+ * none twice while they are healthy, and a node that stalls holding leases loses nothing.
+ * The application's own engine is stopped meanwhile, so only the engines under test deliver.
+ */
+@ServerTest
+abstract class DeliveryEngineContract {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    DataSource dataSource;
+
+    @Autowired
+    SecretBox secrets;
+
+    @Autowired
+    DeliveryEngine applicationEngine;
+
+    @Autowired
+    Tenants tenants;
+
+    @Autowired
+    NoteFixture notes;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    private final Receiver receiver = new Receiver();
+    private final List<DeliveryEngine> engines = new ArrayList<>();
+    private final List<HttpWebhookSender> senders = new ArrayList<>();
+
+    @BeforeEach
+    void stopTheApplicationsEngine() {
+        applicationEngine.stop(Duration.ofSeconds(6));
+    }
+
+    @AfterEach
+    void restart() {
+        engines.forEach(e -> e.stop(Duration.ofSeconds(1)));
+        senders.forEach(HttpWebhookSender::close);
+        receiver.close();
+        applicationEngine.start();
+    }
+
+    @Test
+    void twoEnginesDeliverTwoThousandEventsEachExactlyOnce() {
+        Tenants.Tenant t = tenants.create();
+        UUID webhook = webhook(t);
+        notes.notes(t, notes.patient(t), 2000);
+
+        DeliveryEngine.Settings settings = DeliveryEngine.Settings.defaults("a").withBatch(10, 256 * 1024)
+                .withPollInterval(Duration.ofMillis(50));
+        DeliveryEngine a = engine(settings.withNodeId("engine-a-" + UUID.randomUUID()), http(), Clock.systemUTC(),
+                store());
+        DeliveryEngine b = engine(settings.withNodeId("engine-b-" + UUID.randomUUID()), http(), Clock.systemUTC(),
+                store());
+        a.start();
+        b.start();
+
+        await().atMost(Duration.ofSeconds(120)).until(() -> succeeded(webhook) == 2000);
+        List<String> ids = receiver.eventIds();
+        assertThat(ids).hasSize(2000);
+        assertThat(new HashSet<>(ids)).hasSize(2000);
+        assertThat(jdbc.sql("""
+                SELECT DISTINCT a.node_id FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id
+                WHERE d.webhook_id = ?""").param(webhook).query(String.class).list())
+                .as("both engines took part").containsExactlyInAnyOrder(a.settings().nodeId(), b.settings().nodeId());
+        assertThat(jdbc.sql("SELECT MAX(attempts) FROM webhook_deliveries WHERE webhook_id = ?").param(webhook)
+                .query(Integer.class).single()).isEqualTo(1);
+    }
+
+    @Test
+    void whenAnEngineStallsHoldingLeasesAnotherDeliversAfterTheyExpire() {
+        Tenants.Tenant t = tenants.create();
+        UUID webhook = webhook(t);
+        notes.notes(t, notes.patient(t), 20);
+
+        CountDownLatch unstall = new CountDownLatch(1);
+        WebhookSender stalled = (url, headers, body) -> {
+            while (true) {
+                try {
+                    unstall.await();
+                    return new SendResult.Answered(500, null, null);
+                } catch (InterruptedException e) {
+                    // a stalled node ignores everything
+                }
+            }
+        };
+        AtomicInteger zombieWrites = new AtomicInteger();
+        DeliveryStore zombieStore = new CountingStore(store(), webhook, zombieWrites);
+        DeliveryEngine.Settings settings = DeliveryEngine.Settings.defaults("x")
+                .withPollInterval(Duration.ofMillis(50));
+        String zombieId = "engine-stalled-" + UUID.randomUUID();
+        DeliveryEngine zombie = engine(settings.withNodeId(zombieId), stalled, Clock.systemUTC(), zombieStore);
+        zombie.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> lockedBy(webhook, zombieId) == 20);
+
+        SettableClock later = new SettableClock();
+        DeliveryEngine survivor = engine(settings.withNodeId("engine-survivor-" + UUID.randomUUID()), http(), later,
+                store());
+        survivor.start();
+        assertThat(lockedBy(webhook, zombieId)).as("leases still held").isEqualTo(20);
+        zombie.stop(Duration.ZERO); // abruptly: its worker stays stuck in the request
+        later.advance(settings.lease().plusSeconds(1));
+        survivor.wake();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> succeeded(webhook) == 20);
+        assertThat(receiver.eventIds()).hasSize(20).doesNotHaveDuplicates();
+
+        unstall.countDown(); // the stalled request finally fails: its late write must change nothing
+        await().atMost(Duration.ofSeconds(10)).until(() -> zombieWrites.get() == 1);
+        assertThat(succeeded(webhook)).isEqualTo(20);
+        assertThat(jdbc.sql("""
+                SELECT COUNT(*) FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id
+                WHERE d.webhook_id = ? AND a.node_id = ?""").params(webhook, zombieId).query(Long.class).single())
+                .isZero();
+        assertThat(jdbc.sql("SELECT MAX(attempts) FROM webhook_deliveries WHERE webhook_id = ?").param(webhook)
+                .query(Integer.class).single()).isEqualTo(1);
+    }
+
+    private UUID webhook(Tenants.Tenant t) {
+        var created = t.api(port).post("/webhooks", Map.of("url", receiver.url(), "events", List.of("new_note")));
+        assertThat(created.status()).isEqualTo(201);
+        return UUID.fromString(created.json().get("uuid").asString());
+    }
+
+    private long succeeded(UUID webhook) {
+        return jdbc.sql("SELECT COUNT(*) FROM webhook_deliveries WHERE webhook_id = ? AND status = 'succeeded'")
+                .param(webhook).query(Long.class).single();
+    }
+
+    private long lockedBy(UUID webhook, String node) {
+        return jdbc.sql("SELECT COUNT(*) FROM webhook_deliveries WHERE webhook_id = ? AND locked_by = ?")
+                .params(webhook, node).query(Long.class).single();
+    }
+
+    private JdbcDeliveryStore store() {
+        return new JdbcDeliveryStore(dataSource, secrets);
+    }
+
+    private HttpWebhookSender http() {
+        HttpWebhookSender sender = new HttpWebhookSender(new AddressPolicy(false, List.of("127.0.0.0/8")),
+                Duration.ofSeconds(5), "notesync-webhooks/test", 32, Clock.systemUTC());
+        senders.add(sender);
+        return sender;
+    }
+
+    private DeliveryEngine engine(DeliveryEngine.Settings settings, WebhookSender sender, Clock clock,
+            DeliveryStore store) {
+        DeliveryEngine engine = new DeliveryEngine(store, sender, clock, settings, null);
+        engines.add(engine);
+        return engine;
+    }
+
+    /** Counts an engine's outcome writes for one webhook (it may hold other tests' leftovers too). */
+    private record CountingStore(DeliveryStore delegate, UUID webhook, AtomicInteger writes) implements DeliveryStore {
+        @Override
+        public List<PendingDelivery> claim(String owner, Instant now, Instant leaseUntil, int limit,
+                Set<UUID> skipWebhooks) {
+            return delegate.claim(owner, now, leaseUntil, limit, skipWebhooks);
+        }
+
+        @Override
+        public Map<UUID, Endpoint> endpoints(Collection<UUID> webhookIds, Instant now) {
+            return delegate.endpoints(webhookIds, now);
+        }
+
+        @Override
+        public void release(String owner, Collection<UUID> deliveryIds) {
+            delegate.release(owner, deliveryIds);
+        }
+
+        @Override
+        public void record(AttemptRecord record) {
+            delegate.record(record);
+            if (record.webhookId().equals(webhook)) {
+                writes.incrementAndGet();
+            }
+        }
+    }
+}

@@ -1,0 +1,4 @@
+package org.notesync.webhook;
+
+class DeliveryEngineH2IT extends DeliveryEngineContract {
+}

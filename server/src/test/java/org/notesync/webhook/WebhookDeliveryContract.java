@@ -1,0 +1,494 @@
+package org.notesync.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.standardwebhooks.Webhook;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.notesync.delivery.DeliveryEngine;
+import org.notesync.delivery.Signatures;
+import org.notesync.note.Note;
+import org.notesync.support.Http;
+import org.notesync.support.ServerTest;
+import org.notesync.support.SettableClock;
+import org.notesync.support.Tenants;
+import org.notesync.web.Dates;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Delivery end to end: a note committed with its event reaches a real receiver on loopback, signed, with
+ * the guide's payload; retries follow the guide's schedule on a settable clock; failures land in the
+ * failure queue and replays keep the event ids.
+ */
+@ServerTest
+abstract class WebhookDeliveryContract {
+
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Tenants tenants;
+
+    @Autowired
+    NoteFixture notes;
+
+    @Autowired
+    SettableClock clock;
+
+    @Autowired
+    DeliveryEngine engine;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    MeterRegistry meters;
+
+    private final Receiver receiver = new Receiver();
+    private final List<Runnable> cleanup = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() {
+        cleanup.forEach(Runnable::run);
+        receiver.close();
+        clock.reset();
+    }
+
+    @Test
+    void receiverGetsTheGuidesPayloadFieldForFieldSignedAsStandardWebhooks() throws Exception {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        JsonNode webhook = webhook(api, receiver.url(), "new_note");
+        NoteFixture.Patient patient = notes.patient(t);
+        Note note = notes.note(t, patient, "Patient presents with a dry cough.");
+
+        await().atMost(WAIT).until(() -> receiver.requests().size() == 1);
+        Receiver.Request request = receiver.requests().get(0);
+        JsonNode body = request.json();
+        assertThat(names(body)).containsExactly("events", "meta");
+        assertThat(body.get("meta").get("webhook_id").asString()).isEqualTo(webhook.get("uuid").asString());
+        assertThat(body.get("events")).hasSize(1);
+        JsonNode event = body.get("events").get(0);
+        assertThat(names(event)).containsExactly("id", "resource_type", "action", "metadata", "resource_metadata");
+        assertThat(event.get("id").asString()).isEqualTo(note.uuid().toString());
+        assertThat(event.get("resource_type").asString()).isEqualTo("note");
+        assertThat(event.get("action").asString()).isEqualTo("new_note");
+        JsonNode n = event.get("metadata").get("note");
+        assertThat(names(event.get("metadata"))).containsExactly("note");
+        assertThat(names(n)).containsExactly("uuid", "type", "content", "createdAt", "updatedAt", "patient");
+        assertThat(n.get("uuid").asString()).isEqualTo(note.uuid().toString());
+        assertThat(n.get("type").asString()).isEqualTo("consultation_summary");
+        assertThat(n.get("content").asString()).isEqualTo("Patient presents with a dry cough.");
+        assertThat(n.get("createdAt").asString()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\+00:00")
+                .isEqualTo(Dates.format(note.createdAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+        assertThat(n.get("updatedAt").asString()).isEqualTo(n.get("createdAt").asString());
+        assertThat(names(n.get("patient"))).containsExactly("uuid", "firstName", "lastName");
+        assertThat(n.get("patient").get("uuid").asString()).isEqualTo(patient.id().toString());
+        assertThat(n.get("patient").get("firstName").asString()).isEqualTo(patient.firstName());
+        assertThat(n.get("patient").get("lastName").asString()).isEqualTo(patient.lastName());
+        assertThat(names(event.get("resource_metadata"))).containsExactly("user_id", "organization_id");
+        assertThat(event.get("resource_metadata").get("user_id").asString())
+                .isEqualTo(t.clinician().id().toString());
+        assertThat(event.get("resource_metadata").get("organization_id").asString())
+                .isEqualTo(t.organization().id().toString());
+
+        assertThat(request.header("content-type")).startsWith("application/json");
+        assertThat(request.header("user-agent")).matches("notesync-webhooks/\\d+\\.\\d+\\.\\d+");
+        assertThat(request.header("webhook-id")).startsWith("msg_");
+        assertThat(request.header("webhook-signature")).startsWith("v1,").doesNotContain(" ");
+        assertThatCode(() -> new Webhook(webhook.get("secret").asString()).verify(request.body(),
+                request.headerLists())).doesNotThrowAnyException();
+        assertThat(new Webhook(Signatures.newSecret()).sign(request.header("webhook-id"),
+                Long.parseLong(request.header("webhook-timestamp")), request.body()))
+                .isNotEqualTo(request.header("webhook-signature"));
+
+        JsonNode delivery = awaitDelivery(api, webhook, d -> d.get("status").asString().equals("succeeded"));
+        assertThat(delivery.get("eventId").asString()).isEqualTo(note.uuid().toString());
+        assertThat(delivery.get("action").asString()).isEqualTo("new_note");
+        assertThat(delivery.get("attemptCount").asInt()).isEqualTo(1);
+        JsonNode detail = api.get("/webhook-deliveries/" + delivery.get("uuid").asString(), "application/json")
+                .json();
+        assertThat(detail.get("attempts")).hasSize(1);
+        JsonNode attempt = detail.get("attempts").get(0);
+        assertThat(attempt.get("statusCode").asInt()).isEqualTo(200);
+        assertThat(attempt.get("errorKind").isNull()).isTrue();
+        assertThat(attempt.get("requestId").asString()).isEqualTo(request.header("webhook-id"));
+        assertThat(detail.toString()).as("the log never holds note content").doesNotContain("dry cough");
+    }
+
+    @Test
+    void deliveriesAreMeasured() {
+        double before = meters.get("notesync.webhook.deliveries").tag("outcome", "succeeded").counter().count();
+        long lagBefore = meters.get("notesync.webhook.lag").timer().count();
+        Tenants.Tenant t = tenants.create();
+        webhook(t.api(port), receiver.url(), "new_note");
+        notes.note(t, notes.patient(t), "measured");
+
+        await().atMost(WAIT).until(() -> meters.get("notesync.webhook.deliveries").tag("outcome", "succeeded")
+                .counter().count() >= before + 1);
+        assertThat(meters.get("notesync.webhook.lag").timer().count()).isGreaterThan(lagBefore);
+        assertThat(meters.get("notesync.webhook.attempt.duration").tag("result", "success").timer().count())
+                .isPositive();
+        assertThat(meters.get("notesync.webhook.failure.queue").gauge().value()).isNotNegative();
+    }
+
+    @Test
+    void eventsDueTogetherGoInOnePost() {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        webhook(api, receiver.url(), "new_note");
+        List<Note> three = notes.notes(t, notes.patient(t), 3);
+
+        await().atMost(WAIT).until(() -> receiver.eventIds().size() == 3);
+        assertThat(receiver.requests()).hasSize(1);
+        assertThat(receiver.eventIds()).containsExactlyInAnyOrderElementsOf(
+                three.stream().map(n -> n.uuid().toString()).toList());
+    }
+
+    @Test
+    void bothSecretsSignDuringARotationThenOnlyTheNewOne() throws Exception {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        JsonNode webhook = webhook(api, receiver.url(), "new_note");
+        String oldSecret = webhook.get("secret").asString();
+        Http.Response rotated = api.post("/webhooks/" + webhook.get("uuid").asString() + "/rotate-secret", Map.of());
+        assertThat(rotated.status()).isEqualTo(200);
+        String newSecret = rotated.json().get("secret").asString();
+        assertThat(newSecret).startsWith("whsec_").isNotEqualTo(oldSecret);
+        assertThat(rotated.json().get("previousSecretExpiresAt").asString()).isNotNull();
+        assertThat(api.get("/webhooks/" + webhook.get("uuid").asString()).json().has("secret"))
+                .as("a secret is shown once").isFalse();
+
+        NoteFixture.Patient patient = notes.patient(t);
+        notes.note(t, patient, "during the overlap");
+        await().atMost(WAIT).until(() -> receiver.requests().size() == 1);
+        Receiver.Request during = receiver.requests().get(0);
+        assertThat(during.header("webhook-signature").split(" ")).hasSize(2);
+        new Webhook(oldSecret).verify(during.body(), during.headerLists());
+        new Webhook(newSecret).verify(during.body(), during.headerLists());
+
+        clock.advance(Duration.ofHours(24).plusMinutes(1));
+        notes.note(t, patient, "after the overlap");
+        await().atMost(WAIT).until(() -> receiver.requests().size() == 2);
+        Receiver.Request after = receiver.requests().get(1);
+        assertThat(after.header("webhook-signature")).isEqualTo(new Webhook(newSecret).sign(
+                after.header("webhook-id"), Long.parseLong(after.header("webhook-timestamp")), after.body()));
+    }
+
+    @Test
+    void retriesAfter5Then10Then20SecondsThenTheFailureQueueThenAReplayWithTheSameEventIds() {
+        clock.freeze();
+        receiver.answer(r -> Receiver.Answer.status(500));
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        JsonNode webhook = webhook(api, receiver.url(), "new_note");
+        Note note = notes.note(t, notes.patient(t), "will fail four times");
+
+        JsonNode delivery = awaitDelivery(api, webhook, d -> d.get("attemptCount").asInt() == 1);
+        Instant first = Dates.parseInstant(delivery.get("firstAttemptAt").asString());
+        assertThat(delivery.get("status").asString()).isEqualTo("pending");
+        assertThat(Dates.parseInstant(delivery.get("nextAttemptAt").asString())).isEqualTo(first.plusSeconds(5));
+        int attempt = 1;
+        for (int wait : new int[] {5, 10, 20}) {
+            clock.advance(Duration.ofSeconds(wait));
+            engine.wake();
+            int expected = ++attempt;
+            delivery = awaitDelivery(api, webhook, d -> d.get("attemptCount").asInt() == expected);
+        }
+        assertThat(delivery.get("status").asString()).isEqualTo("failed");
+        assertThat(delivery.get("nextAttemptAt").isNull()).isTrue();
+        assertThat(receiver.requests()).hasSize(4);
+        String deliveryId = delivery.get("uuid").asString();
+        List<Instant> times = new ArrayList<>();
+        api.get("/webhook-deliveries/" + deliveryId, "application/json").json().get("attempts")
+                .forEach(a -> times.add(Dates.parseInstant(a.get("attemptedAt").asString())));
+        assertThat(times).containsExactly(first, first.plusSeconds(5), first.plusSeconds(15), first.plusSeconds(35));
+
+        JsonNode queue = api.get("/webhook-deliveries?status=failed", "application/json").json();
+        assertThat(queue).hasSize(1);
+        assertThat(queue.get(0).get("uuid").asString()).isEqualTo(deliveryId);
+        assertThat(queue.get(0).get("lastError").asString()).isEqualTo("http_status");
+        assertThat(queue.get(0).get("lastStatusCode").asInt()).isEqualTo(500);
+
+        receiver.answer(r -> Receiver.Answer.ok());
+        Http.Response retry = api.post("/webhook-deliveries/" + deliveryId + "/retry", Map.of());
+        assertThat(retry.status()).as(retry.toString()).isEqualTo(202);
+        await().atMost(WAIT).until(() -> receiver.requests().size() == 5);
+        List<Receiver.Request> all = receiver.requests();
+        for (Receiver.Request r : all) {
+            assertThat(r.eventIds()).containsExactly(note.uuid().toString());
+            assertThat(r.header("webhook-id")).isEqualTo(all.get(0).header("webhook-id"));
+        }
+        delivery = awaitDelivery(api, webhook, d -> d.get("status").asString().equals("succeeded"));
+        assertThat(delivery.get("replays").asInt()).isEqualTo(1);
+        assertThat(api.get("/webhook-deliveries?status=failed", "application/json").json()).isEmpty();
+        assertThat(api.post("/webhook-deliveries/" + UUID.randomUUID() + "/retry", Map.of()).status())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void recoverReplaysEveryFailedDeliveryOfTheWindowInTheBackground() {
+        clock.freeze();
+        Instant since = clock.instant().minusSeconds(60);
+        receiver.answer(r -> Receiver.Answer.status(503));
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        JsonNode webhook = webhook(api, receiver.url(), "new_note");
+        String id = webhook.get("uuid").asString();
+        List<Note> three = notes.notes(t, notes.patient(t), 3);
+        awaitAll(api, webhook, 3, d -> d.get("attemptCount").asInt() == 1);
+        for (int wait : new int[] {5, 10, 20}) {
+            clock.advance(Duration.ofSeconds(wait));
+            engine.wake();
+            int expected = switch (wait) { case 5 -> 2; case 10 -> 3; default -> 4; };
+            awaitAll(api, webhook, 3, d -> d.get("attemptCount").asInt() == expected);
+        }
+        String window = "createdAt%5Bafter%5D=" + Dates.format(since).replace("+", "%2B");
+        assertThat(api.get("/webhooks/" + id + "/deliveries?status=failed&" + window, "application/json").json())
+                .hasSize(3);
+
+        receiver.answer(r -> Receiver.Answer.ok());
+        int before = receiver.requests().size();
+        Http.Response started = api.post("/webhooks/" + id + "/recover", Map.of("since", Dates.format(since),
+                "until", Dates.format(clock.instant().plusSeconds(60))));
+        assertThat(started.status()).as(started.toString()).isEqualTo(202);
+        String location = started.header("Location");
+        assertThat(location).startsWith("/webhooks/" + id + "/recoveries/");
+        assertThat(started.json().get("total").asInt()).isEqualTo(3);
+        await().atMost(WAIT).until(() -> api.get(location, "application/json").json().get("status").asString()
+                .equals("completed"));
+        JsonNode recovery = api.get(location, "application/json").json();
+        assertThat(recovery.get("replayed").asInt()).isEqualTo(3);
+
+        awaitAll(api, webhook, 3, d -> d.get("status").asString().equals("succeeded"));
+        assertThat(api.get("/webhooks/" + id + "/deliveries?status=failed&" + window, "application/json").json())
+                .isEmpty();
+        List<String> replayed = new ArrayList<>();
+        receiver.requests().subList(before, receiver.requests().size()).forEach(r -> replayed.addAll(r.eventIds()));
+        assertThat(replayed).containsExactlyInAnyOrderElementsOf(three.stream().map(n -> n.uuid().toString()).toList());
+    }
+
+    @Test
+    void goneDisablesTheWebhookAndSaysWhy() {
+        receiver.answer(r -> Receiver.Answer.status(410));
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        JsonNode webhook = webhook(api, receiver.url(), "new_note");
+        String id = webhook.get("uuid").asString();
+        notes.note(t, notes.patient(t), "gone");
+
+        JsonNode delivery = awaitDelivery(api, webhook, d -> d.get("status").asString().equals("failed"));
+        assertThat(delivery.get("attemptCount").asInt()).isEqualTo(1);
+        assertThat(delivery.get("lastError").asString()).isEqualTo("gone");
+        JsonNode disabled = api.get("/webhooks/" + id, "application/json").json();
+        assertThat(disabled.get("active").asBoolean()).isFalse();
+        assertThat(disabled.get("disabledReason").asString()).contains("410");
+
+        Http.Response reactivated = api.patch("/webhooks/" + id, Map.of("active", true));
+        assertThat(reactivated.status()).isEqualTo(200);
+        assertThat(reactivated.json().get("active").asBoolean()).isTrue();
+        assertThat(reactivated.json().get("disabledReason").isNull()).isTrue();
+    }
+
+    @Test
+    void tooManyRequestsIsRetriedAfterItsRetryAfter() {
+        clock.freeze();
+        receiver.answer(r -> receiver.requests().size() == 1
+                ? new Receiver.Answer(429, Map.of("Retry-After", "30"), "", 0) : Receiver.Answer.ok());
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        JsonNode webhook = webhook(api, receiver.url(), "new_note");
+        notes.note(t, notes.patient(t), "slow down");
+
+        JsonNode delivery = awaitDelivery(api, webhook, d -> d.get("attemptCount").asInt() == 1);
+        assertThat(delivery.get("lastError").asString()).isEqualTo("rate_limited");
+        Instant first = Dates.parseInstant(delivery.get("firstAttemptAt").asString());
+        assertThat(Dates.parseInstant(delivery.get("nextAttemptAt").asString())).isEqualTo(first.plusSeconds(30));
+
+        clock.advance(Duration.ofSeconds(30));
+        engine.wake();
+        delivery = awaitDelivery(api, webhook, d -> d.get("status").asString().equals("succeeded"));
+        assertThat(delivery.get("attemptCount").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void anAnswerAfterFiveSecondsIsATimeoutAndIsRetried() {
+        receiver.answer(r -> new Receiver.Answer(200, Map.of(), "", 6_000));
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        JsonNode webhook = webhook(api, receiver.url(), "new_note");
+        notes.note(t, notes.patient(t), "too slow");
+
+        JsonNode delivery = awaitDelivery(api, webhook, d -> d.get("attemptCount").asInt() == 1);
+        assertThat(delivery.get("status").asString()).isEqualTo("pending");
+        assertThat(delivery.get("lastError").asString()).isEqualTo("timeout");
+        assertThat(delivery.get("lastStatusCode").isNull()).isTrue();
+    }
+
+    @Test
+    void aRedirectIsNotFollowedAndFailsTheAttempt() {
+        receiver.answer(r -> new Receiver.Answer(302, Map.of("Location", receiver.url() + "/elsewhere"), "", 0));
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        JsonNode webhook = webhook(api, receiver.url(), "new_note");
+        notes.note(t, notes.patient(t), "redirected");
+
+        JsonNode delivery = awaitDelivery(api, webhook, d -> d.get("attemptCount").asInt() == 1);
+        assertThat(delivery.get("status").asString()).isEqualTo("pending");
+        assertThat(delivery.get("lastError").asString()).isEqualTo("redirect");
+        assertThat(delivery.get("lastStatusCode").asInt()).isEqualTo(302);
+        assertThat(receiver.requests()).hasSize(1);
+    }
+
+    @Test
+    void aPrivatePatientsNoteGoesOnlyToWebhooksOwnedByThePatientsOwner() {
+        Tenants.Tenant t = tenants.create();
+        JsonNode orgWide = webhook(t.api(port), receiver.url(), "new_note");
+        JsonNode owners = webhook(t.clinicianApi(port), receiver.url(), "new_note");
+        JsonNode colleagues = webhook(t.clinicianApi(port, t.addClinician("Grace", "Hopper")), receiver.url(),
+                "new_note");
+        assertThat(owners.get("owner").asString()).isEqualTo(t.clinician().id().toString());
+        assertThat(orgWide.get("owner").isNull()).isTrue();
+
+        Note secret = notes.note(t, notes.patient(t, "private", t.clinician().id()), "private matters");
+        Note shared = notes.note(t, notes.patient(t, "shared", t.clinician().id()), "shared matters");
+        await().atMost(WAIT).until(() -> receiver.eventIds().size() == 4);
+        assertThat(jdbc.sql("""
+                SELECT COUNT(*) FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
+                WHERE e.event_id = ?""").param(secret.uuid()).query(Long.class).single())
+                .as("fan-out happens in the note's transaction: one delivery only").isEqualTo(1);
+        List<String> privateTo = new ArrayList<>();
+        List<String> sharedTo = new ArrayList<>();
+        for (Receiver.Request r : receiver.requests()) {
+            String webhookId = r.json().get("meta").get("webhook_id").asString();
+            for (String event : r.eventIds()) {
+                (event.equals(secret.uuid().toString()) ? privateTo : sharedTo).add(webhookId);
+            }
+        }
+        assertThat(privateTo).containsExactly(owners.get("uuid").asString());
+        assertThat(sharedTo).containsExactlyInAnyOrder(orgWide.get("uuid").asString(), owners.get("uuid").asString(),
+                colleagues.get("uuid").asString());
+        assertThat(shared.uuid()).isNotNull();
+    }
+
+    @Test
+    void updatedNoteGoesToItsSubscribersWithItsOwnEventId() {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        JsonNode webhook = webhook(api, receiver.url(), "updated_note");
+        NoteFixture.Patient patient = notes.patient(t);
+        Note note = notes.note(t, patient, "first version");
+        notes.updateContent(t, patient, note, "second version");
+
+        await().atMost(WAIT).until(() -> receiver.requests().size() == 1);
+        JsonNode event = receiver.requests().get(0).json().get("events").get(0);
+        assertThat(event.get("action").asString()).isEqualTo("updated_note");
+        assertThat(event.get("id").asString()).isNotEqualTo(note.uuid().toString());
+        assertThat(event.at("/metadata/note/uuid").asString()).isEqualTo(note.uuid().toString());
+        assertThat(event.at("/metadata/note/content").asString()).isEqualTo("second version");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM webhook_deliveries WHERE webhook_id = ?")
+                .param(UUID.fromString(webhook.get("uuid").asString())).query(Long.class).single())
+                .as("no new_note delivery for a webhook that subscribes to updated_note only").isEqualTo(1);
+    }
+
+    @Test
+    void testSendsAPing() {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        JsonNode webhook = webhook(api, receiver.url(), "new_note");
+        Http.Response ping = api.post("/webhooks/" + webhook.get("uuid").asString() + "/test", Map.of());
+        assertThat(ping.status()).as(ping.toString()).isEqualTo(202);
+        assertThat(ping.json().get("action").asString()).isEqualTo("ping");
+
+        await().atMost(WAIT).until(() -> receiver.requests().size() == 1);
+        JsonNode event = receiver.requests().get(0).json().get("events").get(0);
+        assertThat(event.get("action").asString()).isEqualTo("ping");
+        assertThat(event.get("id").asString()).isEqualTo(ping.json().get("eventId").asString());
+    }
+
+    @Test
+    void aNoteWhoseTransactionRollsBackLeavesNoEventAndNoDelivery() {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        JsonNode webhook = webhook(api, receiver.url(), "new_note");
+        UUID noteId = notes.noteThenRollback(t, notes.patient(t));
+
+        assertThat(noteId).isNotNull();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM notes WHERE id = ?").param(noteId).query(Long.class).single())
+                .isZero();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM webhook_events WHERE event_id = ?").param(noteId)
+                .query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM webhook_deliveries WHERE webhook_id = ?")
+                .param(UUID.fromString(webhook.get("uuid").asString())).query(Long.class).single()).isZero();
+        assertThat(receiver.requests()).isEmpty();
+    }
+
+    @Test
+    void aWebhookFailingForFiveDaysIsDisabled() {
+        clock.freeze();
+        receiver.answer(r -> Receiver.Answer.status(500));
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        JsonNode webhook = webhook(api, receiver.url(), "new_note");
+        String id = webhook.get("uuid").asString();
+        NoteFixture.Patient patient = notes.patient(t);
+        notes.note(t, patient, "first failure");
+        awaitDelivery(api, webhook, d -> d.get("attemptCount").asInt() == 1);
+        assertThat(api.get("/webhooks/" + id, "application/json").json().get("failingSince").isNull()).isFalse();
+
+        clock.advance(Duration.ofDays(5).plusSeconds(1));
+        notes.note(t, patient, "still failing");
+        await().atMost(WAIT).until(() -> !api.get("/webhooks/" + id, "application/json").json().get("active")
+                .asBoolean());
+        assertThat(api.get("/webhooks/" + id, "application/json").json().get("disabledReason").asString())
+                .contains("failed since");
+    }
+
+    private JsonNode webhook(Http api, String url, String... events) {
+        Http.Response created = api.post("/webhooks", Map.of("url", url, "events", List.of(events), "active", true));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String id = created.json().get("uuid").asString();
+        cleanup.add(() -> api.delete("/webhooks/" + id));
+        return created.json();
+    }
+
+    private JsonNode awaitDelivery(Http api, JsonNode webhook, java.util.function.Predicate<JsonNode> condition) {
+        return awaitAll(api, webhook, 1, condition).get(0);
+    }
+
+    private JsonNode awaitAll(Http api, JsonNode webhook, int count, java.util.function.Predicate<JsonNode> condition) {
+        String path = "/webhooks/" + webhook.get("uuid").asString() + "/deliveries";
+        return await().atMost(WAIT).until(() -> api.get(path, "application/json").json(), list -> {
+            if (list.size() != count) {
+                return false;
+            }
+            for (JsonNode d : list) {
+                if (!condition.test(d)) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    private static List<String> names(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.properties().forEach(e -> names.add(e.getKey()));
+        return names;
+    }
+}

@@ -1,0 +1,4 @@
+package org.notesync.webhook;
+
+class WebhookDeliveryH2IT extends WebhookDeliveryContract {
+}

@@ -1,0 +1,216 @@
+package org.notesync.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.notesync.support.Http;
+import org.notesync.support.ServerTest;
+import org.notesync.support.Tenants;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+/** The subscriptions API: shape, validation, scopes, and isolation between organizations. */
+@ServerTest
+abstract class WebhooksApiContract {
+
+    /** Port 9 (discard) on loopback: nothing listens, so deliveries fail fast and stay local. */
+    static final String LOCAL_URL = "http://127.0.0.1:9/hook";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Tenants tenants;
+
+    @Test
+    void createShowsTheSecretOnceThenListGetPatchDelete() {
+        Http api = tenants.create().api(port);
+        Http.Response created = api.post("/webhooks", Map.of("url", LOCAL_URL, "events", List.of("new_note"),
+                "active", true));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        JsonNode webhook = created.json();
+        String id = webhook.get("uuid").asString();
+        assertThat(created.header("Location")).isEqualTo("/webhooks/" + id);
+        assertThat(webhook.get("@id").asString()).isEqualTo("/webhooks/" + id);
+        assertThat(webhook.get("url").asString()).isEqualTo(LOCAL_URL);
+        assertThat(webhook.get("events")).hasSize(1);
+        assertThat(webhook.get("events").get(0).asString()).isEqualTo("new_note");
+        assertThat(webhook.get("active").asBoolean()).isTrue();
+        assertThat(webhook.get("owner").isNull()).isTrue();
+        assertThat(webhook.get("secret").asString()).matches("whsec_[A-Za-z0-9+/=]{40,}");
+
+        JsonNode list = api.get("/webhooks").json();
+        assertThat(list.get("totalItems").asInt()).isEqualTo(1);
+        assertThat(list.get("member").get(0).get("@id").asString()).isEqualTo("/webhooks/" + id);
+        assertThat(list.get("member").get(0).has("secret")).isFalse();
+        JsonNode plain = api.get("/webhooks/" + id, "application/json").json();
+        assertThat(plain.has("secret")).as("shown once").isFalse();
+        assertThat(plain.get("uuid").asString()).isEqualTo(id);
+
+        Http.Response patched = api.patch("/webhooks/" + id, Map.of("events", List.of("new_note", "updated_note"),
+                "url", "http://127.0.0.1:9/other", "active", false));
+        assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
+        assertThat(patched.json().get("events")).hasSize(2);
+        assertThat(patched.json().get("url").asString()).isEqualTo("http://127.0.0.1:9/other");
+        assertThat(patched.json().get("active").asBoolean()).isFalse();
+        assertThat(api.get("/webhooks?active=false", "application/json").json()).hasSize(1);
+        assertThat(api.get("/webhooks?active=true", "application/json").json()).isEmpty();
+
+        assertThat(api.delete("/webhooks/" + id).status()).isEqualTo(204);
+        assertThat(api.get("/webhooks/" + id).status()).isEqualTo(404);
+        assertThat(api.delete("/webhooks/" + id).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aClinicianOwnsTheWebhooksTheyCreate() {
+        Tenants.Tenant t = tenants.create();
+        Http.Response created = t.clinicianApi(port).post("/webhooks", Map.of("url", LOCAL_URL,
+                "events", List.of("new_note")));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(created.json().get("owner").asString()).isEqualTo(t.clinician().id().toString());
+        assertThat(created.json().get("active").asBoolean()).as("active by default").isTrue();
+    }
+
+    @Test
+    void anUnknownEventIsA422ListingTheKnownOnes() {
+        Http api = tenants.create().api(port);
+        Http.Response response = api.post("/webhooks", Map.of("url", LOCAL_URL,
+                "events", List.of("new_note", "note_deleted")));
+        assertThat(response.status()).isEqualTo(422);
+        JsonNode violation = response.json().get("violations").get(0);
+        assertThat(violation.get("propertyPath").asString()).isEqualTo("events[1]");
+        assertThat(violation.get("message").asString()).contains("new_note", "updated_note");
+    }
+
+    @Test
+    void badBodiesAreClearClientErrors() {
+        Http api = tenants.create().api(port);
+        assertThat(api.raw("POST", "/webhooks", "application/json", "[1]").status()).isEqualTo(400);
+        assertThat(api.raw("POST", "/webhooks", "application/json", "{not json").status()).isEqualTo(400);
+
+        Http.Response missing = api.post("/webhooks", Map.of());
+        assertThat(missing.status()).isEqualTo(422);
+        assertThat(paths(missing)).contains("url", "events");
+
+        for (String url : List.of("ftp://127.0.0.1/x", "http://", "not a url", "127.0.0.1/hook",
+                "http://user:pw@127.0.0.1/hook")) {
+            Http.Response bad = api.post("/webhooks", Map.of("url", url, "events", List.of("new_note")));
+            assertThat(bad.status()).as(url).isEqualTo(422);
+            assertThat(paths(bad)).as(url).containsExactly("url");
+        }
+        Http.Response wrongTypes = api.post("/webhooks", Map.of("url", 42, "events", "new_note", "active", "yes"));
+        assertThat(wrongTypes.status()).isEqualTo(422);
+        assertThat(paths(wrongTypes)).contains("url", "events", "active");
+    }
+
+    @Test
+    void devModeAllowsLoopbackButNeverPrivateMetadataOrAmbiguousAddresses() {
+        Http api = tenants.create().api(port);
+        assertThat(api.post("/webhooks", Map.of("url", "http://[::1]:9/hook", "events", List.of("new_note")))
+                .status()).isEqualTo(201);
+        for (String url : List.of("http://10.0.0.1/hook", "http://169.254.169.254/latest/meta-data",
+                "http://2130706433/", "http://0177.0.0.1/", "http://0x7f.0.0.1/", "http://[fe80::1]/",
+                "http://[::ffff:169.254.169.254]/")) {
+            Http.Response refused = api.post("/webhooks", Map.of("url", url, "events", List.of("new_note")));
+            assertThat(refused.status()).as(url).isEqualTo(422);
+            assertThat(refused.json().get("violations").get(0).get("code").asString())
+                    .isEqualTo(WebhookController.URL_REFUSED);
+        }
+    }
+
+    @Test
+    void everyEndpointNeedsItsScope() {
+        Tenants.Tenant t = tenants.create();
+        Http reader = t.api(port, "read:webhooks");
+        Http writer = t.api(port, "write:webhooks");
+        Http other = t.api(port, "read:notes");
+        String id = t.api(port).post("/webhooks", Map.of("url", LOCAL_URL, "events", List.of("new_note")))
+                .json().get("uuid").asString();
+
+        assertThat(reader.get("/webhooks").status()).isEqualTo(200);
+        assertThat(reader.get("/webhooks/" + id).status()).isEqualTo(200);
+        assertThat(reader.get("/webhook-deliveries").status()).isEqualTo(200);
+        assertThat(reader.post("/webhooks", Map.of("url", LOCAL_URL, "events", List.of("new_note"))).status())
+                .isEqualTo(403);
+        assertThat(reader.patch("/webhooks/" + id, Map.of("active", false)).status()).isEqualTo(403);
+        assertThat(reader.delete("/webhooks/" + id).status()).isEqualTo(403);
+        assertThat(reader.post("/webhooks/" + id + "/test", Map.of()).status()).isEqualTo(403);
+        assertThat(reader.post("/webhooks/" + id + "/rotate-secret", Map.of()).status()).isEqualTo(403);
+        assertThat(reader.post("/webhook-deliveries/" + UUID.randomUUID() + "/retry", Map.of()).status())
+                .isEqualTo(403);
+        assertThat(writer.get("/webhooks").status()).isEqualTo(403);
+        assertThat(writer.get("/webhook-deliveries").status()).isEqualTo(403);
+        assertThat(writer.patch("/webhooks/" + id, Map.of("active", false)).status()).isEqualTo(200);
+        assertThat(other.get("/webhooks").status()).isEqualTo(403);
+        assertThat(other.post("/webhooks", Map.of("url", LOCAL_URL, "events", List.of("new_note"))).status())
+                .isEqualTo(403);
+        assertThat(new Http(port, null).get("/webhooks").status()).isEqualTo(401);
+    }
+
+    @Test
+    void anotherOrganizationCannotSeeTouchOrReplayAnything() {
+        Http a = tenants.create().api(port);
+        Http b = tenants.create().api(port);
+        String id = a.post("/webhooks", Map.of("url", LOCAL_URL, "events", List.of("new_note")))
+                .json().get("uuid").asString();
+        Http.Response ping = a.post("/webhooks/" + id + "/test", Map.of());
+        assertThat(ping.status()).isEqualTo(202);
+        String delivery = ping.json().get("uuid").asString();
+        Http.Response recovery = a.post("/webhooks/" + id + "/recover", Map.of("since", "2026-01-01"));
+        assertThat(recovery.status()).as(recovery.toString()).isEqualTo(202);
+        String recoveryPath = recovery.header("Location");
+
+        String w = "/webhooks/" + id;
+        assertThat(b.get(w).status()).isEqualTo(404);
+        assertThat(b.patch(w, Map.of("active", false)).status()).isEqualTo(404);
+        assertThat(b.post(w + "/rotate-secret", Map.of()).status()).isEqualTo(404);
+        assertThat(b.post(w + "/test", Map.of()).status()).isEqualTo(404);
+        assertThat(b.post(w + "/recover", Map.of("since", "2026-01-01")).status()).isEqualTo(404);
+        assertThat(b.get(recoveryPath).status()).isEqualTo(404);
+        assertThat(b.get(w + "/deliveries").status()).isEqualTo(404);
+        assertThat(b.get("/webhook-deliveries/" + delivery).status()).isEqualTo(404);
+        assertThat(b.post("/webhook-deliveries/" + delivery + "/retry", Map.of()).status()).isEqualTo(404);
+        assertThat(b.delete(w).status()).isEqualTo(404);
+        assertThat(b.get("/webhooks").json().get("totalItems").asInt()).isZero();
+        assertThat(b.get("/webhook-deliveries").json().get("totalItems").asInt()).isZero();
+
+        assertThat(a.get(w).status()).as("still there for its owner").isEqualTo(200);
+        assertThat(a.get("/webhook-deliveries/" + delivery).status()).isEqualTo(200);
+        assertThat(a.get(recoveryPath).status()).isEqualTo(200);
+    }
+
+    @Test
+    void deliveryCollectionsFilterAndRejectBadParameters() {
+        Http api = tenants.create().api(port);
+        String id = api.post("/webhooks", Map.of("url", LOCAL_URL, "events", List.of("new_note")))
+                .json().get("uuid").asString();
+        String delivery = api.post("/webhooks/" + id + "/test", Map.of()).json().get("uuid").asString();
+        JsonNode all = api.get("/webhook-deliveries?webhook=" + id, "application/json").json();
+        assertThat(all).hasSize(1);
+        assertThat(all.get(0).get("uuid").asString()).isEqualTo(delivery);
+        assertThat(api.get("/webhook-deliveries?status=succeeded", "application/json").json()).isEmpty();
+        assertThat(api.get("/webhook-deliveries?createdAt%5Bbefore%5D=2000-01-01", "application/json").json())
+                .isEmpty();
+        assertThat(api.get("/webhook-deliveries?createdAt%5Bgte%5D=2000-01-01", "application/json").json())
+                .hasSize(1);
+        assertThat(api.get("/webhook-deliveries?status=lost").status()).isEqualTo(400);
+        assertThat(api.get("/webhook-deliveries?createdAt%5Bafter%5D=yesterday").status()).isEqualTo(400);
+        assertThat(api.get("/webhook-deliveries?order%5Burl%5D=asc").status()).isEqualTo(400);
+        assertThat(api.get("/webhook-deliveries/not-a-uuid").status()).isEqualTo(400);
+        Http.Response noSince = api.post("/webhooks/" + id + "/recover", Map.of());
+        assertThat(noSince.status()).isEqualTo(422);
+        assertThat(paths(noSince)).containsExactly("since");
+    }
+
+    private static List<String> paths(Http.Response response) {
+        List<String> paths = new ArrayList<>();
+        response.json().get("violations").forEach(v -> paths.add(v.get("propertyPath").asString()));
+        return paths;
+    }
+}

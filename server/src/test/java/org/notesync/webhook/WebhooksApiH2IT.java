@@ -1,0 +1,4 @@
+package org.notesync.webhook;
+
+class WebhooksApiH2IT extends WebhooksApiContract {
+}
