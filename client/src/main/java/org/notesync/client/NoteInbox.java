@@ -23,14 +23,14 @@ import com.sun.net.httpserver.HttpHandler;
 /**
  * Everything the guide asks of a receiver, in one object: verify each webhook request and answer at
  * once (the work happens on another thread, well inside the 5-second limit); import each note version
- * once, deduplicated on the note uuid; poll {@code GET /notes} every 30 to 60 seconds as a fallback, so
+ * once, deduplicated on the note uuid; poll the API every 30 to 60 seconds as a fallback, so
  * a note a webhook never brought still arrives; retry notes your handler failed on.
  *
  * <pre>{@code
  * NoteInbox inbox = NoteInbox.builder(note -> practice.upsert(note))
  *         .webhookSecret(System.getenv("NOTESYNC_WEBHOOK_SECRET"))
  *         .client(client)
- *         .polling(NoteFeed.polling(client, Instant.now().minus(Duration.ofDays(1))), Duration.ofSeconds(45))
+ *         .polling(NoteFeed.resume(client, savedCheckpoint), Duration.ofSeconds(45))
  *         .build();
  * inbox.start();
  * httpServer.createContext("/notesync/webhook", inbox.webhookHandler());

@@ -25,6 +25,15 @@ public final class Notes {
         return api.get("/notes/" + uuid, Note.class);
     }
 
+    /**
+     * The change feed: note changes numbered in commit order, after {@code after} (0 for the beginning),
+     * {@code limit} at most (1 to 500). Numbers are handed out after commit, so resuming after the last
+     * cursor seen never skips a note. {@link NoteFeed#changes(NotesyncClient)} walks it for you.
+     */
+    public NoteChanges changes(long after, int limit) {
+        return api.get("/notes/feed?after=" + after + "&limit=" + limit, NoteChanges.class);
+    }
+
     public Note create(NoteInput note) {
         return api.post("/notes", note.fields(), Note.class);
     }

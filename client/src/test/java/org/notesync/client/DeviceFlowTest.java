@@ -16,7 +16,7 @@ import org.notesync.client.Loopback.Reply;
 /**
  * The polling sequence of the device flow (RFC 8628) against a scripted token endpoint on loopback:
  * the real server never answers {@code slow_down}, so this is where it is exercised. The flow against
- * the real server, with a clinician approving in a browser, is in {@code OAuthFlowsIT}.
+ * the real server, with a clinician approving in a browser, is in {@code SdkOAuthFlowsContract}.
  */
 class DeviceFlowTest {
 

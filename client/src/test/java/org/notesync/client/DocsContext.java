@@ -24,6 +24,7 @@ public abstract class DocsContext {
     protected byte[] body;
     protected Queue<Note> queue = new ArrayDeque<>();
     protected String codeFromTheCallback;
+    protected long lastCursor;
     protected PracticeSystem practiceSystem;
 
     protected Token readTokenFromYourDatabase() {
@@ -31,5 +32,12 @@ public abstract class DocsContext {
     }
 
     protected void writeTokenToYourDatabase(Token token) {
+    }
+
+    protected String loadCheckpointFromYourDatabase() {
+        return null;
+    }
+
+    protected void saveCheckpointToYourDatabase(String checkpoint) {
     }
 }

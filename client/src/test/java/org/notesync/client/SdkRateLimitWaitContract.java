@@ -19,7 +19,7 @@ import org.springframework.test.context.TestPropertySource;
 @ServerTest
 @TestPropertySource(properties = {"notesync.rate-limit.capacity=2", "notesync.rate-limit.refill=2",
         "notesync.rate-limit.refill-period=3s"})
-abstract class RateLimitWaitContract {
+abstract class SdkRateLimitWaitContract {
 
     @LocalServerPort
     int port;

@@ -3,5 +3,5 @@ package org.notesync.client;
 import org.notesync.support.OnPostgres;
 
 @OnPostgres
-class ClientCredentialsPostgresIT extends ClientCredentialsContract {
+class SdkOAuthFlowsPostgresIT extends SdkOAuthFlowsContract {
 }

@@ -3,5 +3,5 @@ package org.notesync.client;
 import org.notesync.support.OnPostgres;
 
 @OnPostgres
-class OAuthFlowsPostgresIT extends OAuthFlowsContract {
+class SdkResourcesPostgresIT extends SdkResourcesContract {
 }

@@ -19,7 +19,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** The SDK against the real server: client credentials, renewal before expiry, typed errors. */
 @ServerTest
-abstract class ClientCredentialsContract {
+abstract class SdkClientCredentialsContract {
 
     @LocalServerPort
     int port;

@@ -26,7 +26,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * authorization server, with the clinician approving in a browser, then refresh-token rotation.
  */
 @ServerTest
-abstract class OAuthFlowsContract {
+abstract class SdkOAuthFlowsContract {
 
     static final URI REDIRECT = URI.create("http://127.0.0.1:9/callback");
     static final List<String> SCOPES = List.of("profile", "read:notes");

@@ -1,4 +1,0 @@
-package org.notesync.client;
-
-class ClientCredentialsH2IT extends ClientCredentialsContract {
-}

@@ -1,4 +1,0 @@
-package org.notesync.client;
-
-class OAuthFlowsH2IT extends OAuthFlowsContract {
-}

@@ -1,4 +1,0 @@
-package org.notesync.client;
-
-class RateLimitWaitH2IT extends RateLimitWaitContract {
-}
