@@ -37,6 +37,9 @@ abstract class SdkOAuthFlowsContract {
     @Autowired
     Tenants tenants;
 
+    @Autowired
+    org.notesync.identity.Clients clients;
+
     @Test
     void deviceFlowShowsTheCodePollsUntilTheClinicianApprovesAndGetsTheirTokens() throws Exception {
         Tenants.Tenant tenant = tenants.create();
@@ -63,6 +66,36 @@ abstract class SdkOAuthFlowsContract {
         assertThat(token.scopes()).containsAll(SCOPES);
         Me me = NotesyncClient.builder(base()).accessTokens(AccessTokens.of(token.accessToken())).build().me();
         assertThat(me.uuid()).isEqualTo(tenant.clinician().id());
+    }
+
+    @Test
+    void desktopSoftwareWithoutASecretSignsInWithTheDeviceFlowAndKeepsWorkingPastTheHour() throws Exception {
+        Tenants.Tenant tenant = tenants.create();
+        org.notesync.identity.Clients.Created desktop = clients.create(tenant.organization().id(),
+                new org.notesync.identity.Clients.Registration("Desktop", List.of(AuthorizationServer.DEVICE_CODE_GRANT,
+                        "refresh_token"), SCOPES, List.of(), true));
+        AuthorizationServer authorizationServer = NotesyncClient.builder(base()).client(desktop.clientId(), null)
+                .build().authorizationServer();
+        List<CompletableFuture<Void>> approvals = new ArrayList<>();
+
+        Token token = authorizationServer.authorizeDevice(SCOPES, authorization -> approvals.add(
+                CompletableFuture.runAsync(() -> {
+                    try (ClinicianBrowser browser = browser(tenant)) {
+                        browser.activateDevice(authorization.userCode());
+                    }
+                })));
+        approvals.get(0).get(30, TimeUnit.SECONDS);
+
+        List<Token> saved = Collections.synchronizedList(new ArrayList<>());
+        SettableClock clock = SettableClock.now();
+        NotesyncClient client = NotesyncClient.builder(base())
+                .refreshingTokens(desktop.clientId(), null, TokenStore.inMemory(token, saved::add))
+                .clock(clock).build();
+        assertThat(client.me().email()).isEqualTo(tenant.clinician().email());
+        clock.advance(Duration.ofMinutes(59).plusSeconds(30));
+        assertThat(client.me().email()).isEqualTo(tenant.clinician().email());
+        assertThat(saved).hasSize(1);
+        assertThat(saved.get(0).refreshToken()).isNotEqualTo(token.refreshToken());
     }
 
     @Test
