@@ -10,6 +10,7 @@ import org.notesync.identity.Viewer;
 import org.notesync.web.ApiException;
 import org.notesync.web.CollectionQuery;
 import org.notesync.web.DateCondition;
+import org.notesync.web.SqlOrder;
 import org.notesync.web.SqlWhere;
 
 /**
@@ -71,17 +72,7 @@ record AudioFilter(List<UUID> patients, List<UUID> users, List<String> languages
 
     /** The requested order (oldest first by default), tie-broken by id so that paging is stable. */
     String orderBy() {
-        List<String> terms = new ArrayList<>();
-        boolean lastAscending = true;
-        for (Map.Entry<String, Boolean> o : order.entrySet()) {
-            terms.add(COLUMNS.get(o.getKey()) + (o.getValue() ? " ASC" : " DESC"));
-            lastAscending = o.getValue();
-        }
-        if (terms.isEmpty()) {
-            terms.add("a.created_at ASC");
-        }
-        terms.add("a.id" + (lastAscending ? " ASC" : " DESC"));
-        return String.join(", ", terms);
+        return SqlOrder.of(order, COLUMNS, "a.created_at", "a.id");
     }
 
     private static String escapeLike(String term) {
