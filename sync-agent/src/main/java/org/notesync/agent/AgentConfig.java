@@ -82,7 +82,7 @@ record AgentConfig(String serverUrl, String clientId, String clientSecret, Strin
     public String toString() {
         // Never the secrets: the configuration is printed at start-up.
         return "AgentConfig[server-url=" + serverUrl + ", client-id=" + clientId + ", webhooks="
-                + (webhookSecret != null ? host + ":" + port + webhookPath : "off") + ", jdbc-url=" + jdbcUrl
+                + (webhookSecret != null ? host + ":" + port + webhookPath : "off") + ", jdbc-url=" + jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***")
                 + ", poll-interval=" + pollInterval.toSeconds() + "s]";
     }
 

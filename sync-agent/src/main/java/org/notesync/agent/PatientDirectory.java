@@ -1,5 +1,8 @@
 package org.notesync.agent;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -16,11 +19,19 @@ import org.notesync.client.Patients;
  */
 final class PatientDirectory {
 
-    private final Patients patients;
-    private final Map<UUID, Optional<String>> known = new ConcurrentHashMap<>();
+    /** A patient without an externalId yet is asked about again after this, to pick up one set later. */
+    static final Duration RECHECK_MISSING = Duration.ofMinutes(5);
 
-    PatientDirectory(Patients patients) {
+    private record Entry(Optional<String> externalId, Instant at) {
+    }
+
+    private final Patients patients;
+    private final Clock clock;
+    private final Map<UUID, Entry> known = new ConcurrentHashMap<>();
+
+    PatientDirectory(Patients patients, Clock clock) {
         this.patients = patients;
+        this.clock = clock;
     }
 
     /** The externalId, empty when the patient has none or is no longer visible; throws when the API fails. */
@@ -28,9 +39,10 @@ final class PatientDirectory {
         if (patient == null) {
             return Optional.empty();
         }
-        Optional<String> cached = known.get(patient);
-        if (cached != null) {
-            return cached;
+        Instant now = clock.instant();
+        Entry cached = known.get(patient);
+        if (cached != null && (cached.externalId().isPresent() || cached.at().plus(RECHECK_MISSING).isAfter(now))) {
+            return cached.externalId();
         }
         Optional<String> found;
         try {
@@ -39,10 +51,10 @@ final class PatientDirectory {
         } catch (NotFoundException gone) {
             found = Optional.empty();
         }
-        // Only a found externalId is kept: one set later is picked up by the next note of that patient.
-        if (found.isPresent()) {
-            known.put(patient, found);
+        if (known.size() > 100_000) {
+            known.clear();   // bounded; the next notes ask again
         }
+        known.put(patient, new Entry(found, now));
         return found;
     }
 }

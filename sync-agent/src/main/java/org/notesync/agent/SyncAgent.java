@@ -48,7 +48,7 @@ final class SyncAgent implements AutoCloseable {
         this.database = AgentDatabase.open(config);
         this.state = new SyncState(database, clock);
         NoteImporter importer = new NoteImporter(database, state, client.notes(),
-                new PatientDirectory(client.patients()), clock);
+                new PatientDirectory(client.patients(), clock), clock);
         this.inbox = new Inbox(database, state, importer, clock);
         this.feed = new FeedCatchUp(client.notes(), importer, state);
     }
