@@ -30,6 +30,8 @@ final class AgentDatabase implements AutoCloseable {
         hikari.setUsername(config.jdbcUser());
         hikari.setPassword(config.jdbcPassword());
         hikari.setMaximumPoolSize(4);
+        // A webhook must be answered within 5 s: a database that cannot give a connection sooner is a 503.
+        hikari.setConnectionTimeout(3000);
         hikari.setPoolName("notesync-agent");
         HikariDataSource dataSource = new HikariDataSource(hikari);
         try {

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The command line without a database: the status command is tested against a real agent in SyncAgentContract. */
 class MainTest {
 
     @TempDir
@@ -25,15 +26,6 @@ class MainTest {
     }
 
     @Test
-    void statusOnAFreshDatabaseCreatesTheSchemaAndShowsNothingImported() throws Exception {
-        int code = run(Map.of("NOTESYNC_AGENT_JDBC_URL", "jdbc:h2:file:" + dir.resolve("agent").toAbsolutePath()),
-                "status", "--config=" + dir.resolve("none.properties"));
-        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
-        JsonAssert.field(out, "notesImported", 0);
-        JsonAssert.field(out, "duplicatesSkipped", 0);
-    }
-
-    @Test
     void runWithoutTheServerSettingsExplainsWhatIsMissing() throws Exception {
         int code = run(Map.of("NOTESYNC_AGENT_JDBC_URL", "jdbc:h2:file:" + dir.resolve("agent").toAbsolutePath()),
                 "run", "--config=" + dir.resolve("none.properties"));
@@ -45,12 +37,5 @@ class MainTest {
     void anUnknownCommandPrintsTheUsage() throws Exception {
         assertThat(run(Map.of(), "sync")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("Unknown command sync").contains("Usage:");
-    }
-
-    private static final class JsonAssert {
-        static void field(ByteArrayOutputStream out, String name, long expected) {
-            assertThat(SyncAgent.JSON.readTree(out.toString(StandardCharsets.UTF_8)).get(name).asLong())
-                    .as(name).isEqualTo(expected);
-        }
     }
 }
