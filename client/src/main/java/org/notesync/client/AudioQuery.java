@@ -26,7 +26,12 @@ public final class AudioQuery extends Query<AudioQuery> {
         return exact("languageSpoken", List.of(languages));
     }
 
-    /** Accent- and case-insensitive search. */
+    /** Audios in these states, such as {@code completed} or {@code failed}. */
+    public AudioQuery status(String... statuses) {
+        return exact("status", List.of(statuses));
+    }
+
+    /** Accent- and case-insensitive search in the transcriptions; every word must appear. */
     public AudioQuery search(String text) {
         return set("search", text);
     }
@@ -39,7 +44,19 @@ public final class AudioQuery extends Query<AudioQuery> {
         return date("createdAt", "before", instant);
     }
 
+    public AudioQuery updatedAfter(Instant instant) {
+        return date("updatedAt", "after", instant);
+    }
+
+    public AudioQuery updatedBefore(Instant instant) {
+        return date("updatedAt", "before", instant);
+    }
+
     public AudioQuery orderByCreatedAt(Order order) {
         return orderBy("createdAt", order);
+    }
+
+    public AudioQuery orderByUpdatedAt(Order order) {
+        return orderBy("updatedAt", order);
     }
 }
