@@ -136,6 +136,7 @@ abstract class SyncAgentContract {
         // The status command reads the same database, the agent running or not.
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int code = Main.run(new String[] {"status"}, Map.of("NOTESYNC_AGENT_JDBC_URL", jdbcUrl,
+                "NOTESYNC_AGENT_JDBC_USER", AgentDatabaseUser.user(jdbcUrl),
                 "NOTESYNC_AGENT_CONFIG", dir.resolve("none.properties").toString()),
                 new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
         assertThat(code).isZero();
