@@ -12,7 +12,6 @@ import java.util.List;
 
 import org.notesync.client.WebhookEvent;
 import org.notesync.client.WebhookPayload;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The durable inbox: verified webhook requests are stored here before the agent answers 200, and imported
@@ -28,7 +27,6 @@ final class Inbox {
     private final SyncState state;
     private final NoteImporter importer;
     private final Clock clock;
-    private final JsonMapper json = JsonMapper.builder().build();
 
     Inbox(AgentDatabase database, SyncState state, NoteImporter importer, Clock clock) {
         this.database = database;
@@ -64,7 +62,7 @@ final class Inbox {
             }
             for (Stored request : due) {
                 try {
-                    WebhookPayload payload = json.readValue(request.body(), WebhookPayload.class);
+                    WebhookPayload payload = SyncAgent.JSON.readValue(request.body(), WebhookPayload.class);
                     for (WebhookEvent event : payload.events()) {
                         if ((event.action() == WebhookEvent.Action.NEW_NOTE
                                 || event.action() == WebhookEvent.Action.UPDATED_NOTE) && event.note().isPresent()) {

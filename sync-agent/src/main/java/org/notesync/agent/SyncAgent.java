@@ -17,6 +17,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.notesync.client.NotesyncClient;
 import org.notesync.client.WebhookVerifier;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.cfg.EnumFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -28,7 +30,11 @@ final class SyncAgent implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(SyncAgent.class.getName());
     private static final long INBOX_SWEEP_MILLIS = 1000;
-    static final JsonMapper JSON = JsonMapper.builder().build();
+    /** As lenient as the SDK's: a field or an action added by a newer server never fails a stored request. */
+    static final JsonMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(EnumFeature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE)
+            .build();
 
     private final AgentConfig config;
     private final AgentDatabase database;
