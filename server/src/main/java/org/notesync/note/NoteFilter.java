@@ -1,6 +1,5 @@
 package org.notesync.note;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -9,6 +8,7 @@ import java.util.UUID;
 import org.notesync.identity.Viewer;
 import org.notesync.web.CollectionQuery;
 import org.notesync.web.DateCondition;
+import org.notesync.web.SqlOrder;
 import org.notesync.web.SqlWhere;
 
 /**
@@ -54,16 +54,6 @@ record NoteFilter(List<UUID> patients, List<UUID> audios, List<UUID> users, List
 
     /** The requested order (oldest first by default), tie-broken by id so that paging is stable. */
     String orderBy() {
-        List<String> terms = new ArrayList<>();
-        boolean lastAscending = true;
-        for (Map.Entry<String, Boolean> o : order.entrySet()) {
-            terms.add(COLUMNS.get(o.getKey()) + (o.getValue() ? " ASC" : " DESC"));
-            lastAscending = o.getValue();
-        }
-        if (terms.isEmpty()) {
-            terms.add("n.created_at ASC");
-        }
-        terms.add("n.id" + (lastAscending ? " ASC" : " DESC"));
-        return String.join(", ", terms);
+        return SqlOrder.of(order, COLUMNS, "n.created_at", "n.id");
     }
 }

@@ -68,8 +68,8 @@ public class Notes {
     /**
      * Writes a note and publishes {@link NoteEvent.Action#CREATED} in the same transaction.
      *
-     * @throws ValidationException when the type or content is invalid, or the patient or clinician is not
-     *                             one of the organization's (a deleted patient counts as none)
+     * @throws ValidationException when the type or content is invalid, or the patient, clinician or audio
+     *                             is not one of the organization's (a deleted patient counts as none)
      */
     @Transactional
     public Note create(NewNote note) {
@@ -81,6 +81,9 @@ public class Notes {
         }
         if (note.userId() == null || accounts.user(note.organizationId(), note.userId()).isEmpty()) {
             violations.add(new Violation("user", "This clinician does not exist.", Violation.NOT_FOUND));
+        }
+        if (note.audioId() != null && !audioExists(note.organizationId(), note.audioId())) {
+            violations.add(new Violation("audio", "This audio does not exist.", Violation.NOT_FOUND));
         }
         if (!violations.isEmpty()) {
             throw new ValidationException(violations);
@@ -218,6 +221,12 @@ public class Notes {
                         SELECT COUNT(*) FROM patients
                         WHERE id = :id AND organization_id = :org AND deleted_at IS NULL""")
                 .param("id", patientId).param("org", organizationId).query(Long.class).single() > 0;
+    }
+
+    /** Read as SQL rather than through the audio package, which depends on this one. */
+    private boolean audioExists(UUID organizationId, UUID audioId) {
+        return jdbc.sql("SELECT COUNT(*) FROM audios WHERE id = :id AND organization_id = :org")
+                .param("id", audioId).param("org", organizationId).query(Long.class).single() > 0;
     }
 
     private Optional<Stored> byId(UUID organizationId, UUID id) {

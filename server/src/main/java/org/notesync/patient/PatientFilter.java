@@ -11,6 +11,7 @@ import org.notesync.identity.Viewer;
 import org.notesync.web.ApiException;
 import org.notesync.web.CollectionQuery;
 import org.notesync.web.DateCondition;
+import org.notesync.web.SqlOrder;
 import org.notesync.web.SqlWhere;
 
 /**
@@ -69,17 +70,7 @@ record PatientFilter(List<String> externalIds, List<UUID> owners, List<String> s
 
     /** The requested order, tie-broken by id so that pages neither repeat nor skip a patient. */
     String orderBy() {
-        List<String> terms = new ArrayList<>();
-        boolean lastAscending = true;
-        for (Map.Entry<String, Boolean> o : order.entrySet()) {
-            terms.add(COLUMNS.get(o.getKey()) + (o.getValue() ? " ASC" : " DESC"));
-            lastAscending = o.getValue();
-        }
-        if (terms.isEmpty()) {
-            terms.add("p.created_at ASC");
-        }
-        terms.add("p.id" + (lastAscending ? " ASC" : " DESC"));
-        return String.join(", ", terms);
+        return SqlOrder.of(order, COLUMNS, "p.created_at", "p.id");
     }
 
     private static String escapeLike(String term) {

@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -22,6 +23,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.exc.MismatchedInputException;
@@ -34,6 +36,12 @@ import tools.jackson.databind.exc.MismatchedInputException;
 class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    private final String maxFileSize;
+
+    ProblemHandler(@Value("${spring.servlet.multipart.max-file-size:}") String maxFileSize) {
+        this.maxFileSize = maxFileSize;
+    }
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ProblemDetail> api(ApiException e, HttpServletRequest request) {
@@ -82,6 +90,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 ? "The request body is not valid JSON."
                 : "The request body could not be read.";
         return cast(respond(Problems.of(HttpStatus.BAD_REQUEST, "Bad Request", detail, path), null));
+    }
+
+    /** Tomcat does not say which limit was hit, nor its size: the problem names the configured file limit. */
+    @Override
+    protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String limit = maxFileSize == null || maxFileSize.isBlank() ? "" : " (" + maxFileSize + " per file)";
+        return cast(respond(Problems.of(HttpStatus.CONTENT_TOO_LARGE, "Content Too Large",
+                "The upload is larger than the server accepts" + limit + ".", path(request)), null));
     }
 
     @Override

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.notesync.audio.AudioFixture;
 import org.notesync.identity.Accounts;
 import org.notesync.identity.Scopes;
 import org.notesync.patient.PatientFixture;
@@ -60,7 +61,7 @@ abstract class NotesContract {
         Tenants.Tenant t = tenants.create();
         Http api = t.api(port);
         UUID patient = patient(t, "Marie", "Curie");
-        UUID audio = UUID.randomUUID();
+        UUID audio = AudioFixture.audioAbout(jdbc, t.organization().id(), patient).by(t.clinician().id()).insert();
 
         Http.Response created = api.post("/notes", Map.of("patient", "/patients/" + patient,
                 "type", "consultation_summary", "content", "Patient presents with a cough.",
@@ -92,6 +93,24 @@ abstract class NotesContract {
                 "updatedAt", "patient", "audio", "user");
         assertThat(plain.json().get("patient").propertyNames()).containsExactly("uuid", "firstName", "lastName");
         assertThat(plain.json().get("user").propertyNames()).containsExactly("uuid", "firstName", "lastName");
+    }
+
+    @Test
+    void aNoteNamesOnlyAnAudioOfItsOwnOrganization() {
+        Tenants.Tenant t = tenants.create();
+        Tenants.Tenant other = tenants.create();
+        Http api = t.api(port);
+        UUID patient = patient(t, "Marie", "Curie");
+        UUID otherPatient = PatientFixture.patientOf(jdbc, other.organization().id()).insert();
+        UUID othersAudio = AudioFixture.audioAbout(jdbc, other.organization().id(), otherPatient)
+                .by(other.clinician().id()).insert();
+        for (UUID audio : List.of(UUID.randomUUID(), othersAudio)) {
+            assertViolation(api.post("/notes", Map.of("patient", patient.toString(), "type", "consultation_summary",
+                    "content", "Patient presents with a cough.", "audio", "/audios/" + audio,
+                    "user", t.clinician().id().toString())), "audio");
+        }
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM notes WHERE patient_id = ?").param(patient).query(Long.class)
+                .single()).isZero();
     }
 
     @Test

@@ -1,0 +1,45 @@
+package org.notesync.client;
+
+import java.util.List;
+
+/**
+ * {@link NoteFeed} over the server's change feed ({@code GET /notes/feed?after=N}): changes are numbered
+ * after they commit, so resuming after the last number seen never skips a note, even one whose
+ * transaction committed late. Not thread-safe: one poller owns it.
+ */
+final class ChangeFeed implements NoteFeed {
+
+    static final String PREFIX = "feed:";
+    static final int PAGE_SIZE = 100;
+
+    private final Notes notes;
+    private long cursor;
+
+    ChangeFeed(Notes notes, long after) {
+        if (after < 0) {
+            throw new IllegalArgumentException("the feed starts after sequence 0");
+        }
+        this.notes = notes;
+        this.cursor = after;
+    }
+
+    @Override
+    public List<Note> next() {
+        NoteChanges page = notes.changes(cursor, PAGE_SIZE);
+        cursor = Math.max(cursor, page.cursor());
+        return page.changes().stream().map(NoteChanges.Change::note).toList();
+    }
+
+    @Override
+    public String checkpoint() {
+        return PREFIX + cursor;
+    }
+
+    static long parse(String checkpoint) {
+        try {
+            return Long.parseLong(checkpoint.substring(PREFIX.length()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Not a checkpoint of the change feed", e);
+        }
+    }
+}

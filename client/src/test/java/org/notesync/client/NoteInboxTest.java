@@ -1,0 +1,260 @@
+package org.notesync.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.standardwebhooks.Webhook;
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class NoteInboxTest {
+
+    final String secret = WebhookVerifierTest.newSecret();
+    final List<Note> imported = Collections.synchronizedList(new ArrayList<>());
+    final ExecutorService workers = Executors.newSingleThreadExecutor();
+    final UUID noteId = UUID.randomUUID();
+    final Instant v1 = Instant.parse("2026-02-24T10:30:00Z");
+    final Instant v2 = Instant.parse("2026-02-24T10:45:00Z");
+
+    @AfterEach
+    void stop() {
+        workers.shutdownNow();
+    }
+
+    @Test
+    void aWebhookIsAnsweredAtOnceAndItsNoteImportedOnAnotherThread() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> threads = Collections.synchronizedList(new ArrayList<>());
+        NoteInbox inbox = NoteInbox.builder(note -> {
+            threads.add(Thread.currentThread().getName());
+            release.await(10, TimeUnit.SECONDS);
+            imported.add(note);
+        }).webhookSecret(secret).executor(workers).build();
+
+        NoteInbox.Receipt receipt = deliver(inbox, payload("new_note", noteId, v1));
+
+        assertThat(receipt.status()).as("answered while the import is still blocked").isEqualTo(200);
+        assertThat(imported).isEmpty();
+        release.countDown();
+        drain();
+        assertThat(imported).extracting(Note::uuid).containsExactly(noteId);
+        assertThat(threads).doesNotContain(Thread.currentThread().getName());
+    }
+
+    @Test
+    void aRetriedDeliveryIsDeduplicatedOnTheNoteUuidButAnUpdateIsImported() throws Exception {
+        NoteInbox inbox = NoteInbox.builder(imported::add).webhookSecret(secret).executor(workers).build();
+
+        deliver(inbox, payload("new_note", noteId, v1));
+        deliver(inbox, payload("new_note", noteId, v1));
+        drain();
+        deliver(inbox, payload("updated_note", noteId, v2));
+        drain();
+        deliver(inbox, payload("updated_note", noteId, v2));
+        deliver(inbox, payload("new_note", noteId, v1));
+        drain();
+
+        assertThat(imported).extracting(Note::updatedAt).containsExactly(v1, v2);
+    }
+
+    @Test
+    void twoEditsWithinOneSecondAreBothImportedThoughTheirUpdatedAtIsTheSame() throws Exception {
+        NoteInbox inbox = NoteInbox.builder(imported::add).webhookSecret(secret).executor(workers).build();
+
+        deliver(inbox, payload("new_note", noteId, v1));
+        deliver(inbox, payload("updated_note", noteId, v1).replace("Patient presents with...", "Corrected."));
+        deliver(inbox, payload("updated_note", noteId, v1).replace("Patient presents with...", "Corrected."));
+        drain();
+
+        assertThat(imported).extracting(Note::content).containsExactly("Patient presents with...", "Corrected.");
+    }
+
+    @Test
+    void withinOneSecondALateOlderVersionIsCheckedAgainstTheApiAndNotImportedOverTheNewer() throws Exception {
+        String corrected = payload("updated_note", noteId, v1).replace("Patient presents with...", "Corrected.");
+        String current = corrected.substring(corrected.indexOf("{\"uuid\""), corrected.indexOf("}}},") + 2);
+        try (Loopback api = new Loopback()) {
+            api.then(Loopback.Reply.json(200, current)).then(Loopback.Reply.json(200, current));
+            NotesyncClient client = NotesyncClient.builder(api.base()).accessTokens(AccessTokens.of("t")).build();
+            NoteInbox inbox = NoteInbox.builder(imported::add).webhookSecret(secret).executor(workers).client(client)
+                    .build();
+
+            deliver(inbox, payload("new_note", noteId, v1));
+            drain();
+            deliver(inbox, corrected);
+            drain();
+            deliver(inbox, payload("new_note", noteId, v1));
+            drain();
+
+            assertThat(imported).extracting(Note::content).containsExactly("Patient presents with...", "Corrected.");
+            assertThat(api.received()).extracting(Loopback.Received::uri)
+                    .containsExactly("/notes/" + noteId, "/notes/" + noteId);
+        }
+    }
+
+    @Test
+    void aRequestThatIsNotGenuineIsRefusedAndNothingIsImported() throws Exception {
+        NoteInbox inbox = NoteInbox.builder(imported::add).webhookSecret(secret).executor(workers).build();
+        String body = payload("new_note", noteId, v1);
+        long now = Instant.now().getEpochSecond();
+        String wrong = new Webhook(WebhookVerifierTest.newSecret()).sign("msg_1", now, body);
+
+        NoteInbox.Receipt receipt = inbox.receive(header("msg_1", now, wrong), body.getBytes());
+        NoteInbox.Receipt noHeaders = inbox.receive(name -> null, body.getBytes());
+        drain();
+
+        assertThat(receipt.status()).isEqualTo(401);
+        assertThat(noHeaders.status()).isEqualTo(400);
+        assertThat(imported).isEmpty();
+    }
+
+    @Test
+    void pingsAreAcknowledgedAndIgnored() throws Exception {
+        NoteInbox inbox = NoteInbox.builder(imported::add).webhookSecret(secret).executor(workers).build();
+        String ping = "{\"events\":[{\"id\":\"" + UUID.randomUUID() + "\",\"resource_type\":\"webhook\",\"action\":\"ping\"}],"
+                + "\"meta\":{\"webhook_id\":\"" + UUID.randomUUID() + "\"}}";
+
+        assertThat(deliver(inbox, ping).status()).isEqualTo(200);
+        drain();
+        assertThat(imported).isEmpty();
+    }
+
+    @Test
+    void aNoteTheHandlerFailedOnIsRetriedAtTheNextPollCycleUntilItSucceeds() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        List<Note> failures = Collections.synchronizedList(new ArrayList<>());
+        NoteInbox inbox = NoteInbox.builder(note -> {
+            if (calls.incrementAndGet() < 3) {
+                throw new IllegalStateException("practice database is down");
+            }
+            imported.add(note);
+        }).webhookSecret(secret).executor(workers).onFailure((note, e) -> failures.add(note)).build();
+
+        deliver(inbox, payload("new_note", noteId, v1));
+        drain();
+        assertThat(inbox.pendingRetries()).isEqualTo(1);
+        inbox.pollNow();
+        assertThat(inbox.pendingRetries()).isEqualTo(1);
+        inbox.pollNow();
+
+        assertThat(imported).extracting(Note::uuid).containsExactly(noteId);
+        assertThat(failures).hasSize(2);
+        assertThat(inbox.pendingRetries()).isZero();
+        inbox.pollNow();
+        assertThat(calls).hasValue(3);
+    }
+
+    @Test
+    void notesFromPollingAndFromWebhooksAreImportedOnceWhicheverComesFirst() throws Exception {
+        UUID polledFirst = UUID.randomUUID();
+        Deque<List<Note>> batches = new ArrayDeque<>(List.of(
+                List.of(note(polledFirst, v1), note(noteId, v1)), List.of()));
+        NoteFeed feed = new NoteFeed() {
+            @Override
+            public List<Note> next() {
+                return batches.isEmpty() ? List.of() : batches.poll();
+            }
+
+            @Override
+            public String checkpoint() {
+                return "test";
+            }
+        };
+        NoteInbox inbox = NoteInbox.builder(imported::add).webhookSecret(secret).executor(workers)
+                .polling(feed, java.time.Duration.ofSeconds(45)).build();
+
+        deliver(inbox, payload("new_note", noteId, v1));
+        drain();
+        inbox.pollNow();
+        deliver(inbox, payload("new_note", polledFirst, v1));
+        drain();
+
+        assertThat(imported).extracting(Note::uuid).containsExactly(noteId, polledFirst);
+    }
+
+    @Test
+    void theHttpHandlerServesTheJdkServer() throws Exception {
+        NoteInbox inbox = NoteInbox.builder(imported::add).webhookSecret(secret).executor(workers).build();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/notesync/webhook", inbox.webhookHandler());
+        server.start();
+        try {
+            URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/notesync/webhook");
+            String body = payload("new_note", noteId, v1);
+            long now = Instant.now().getEpochSecond();
+            String signature = new Webhook(secret).sign("msg_http", now, body);
+            HttpClient http = HttpClient.newHttpClient();
+
+            HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(uri)
+                    .header("webhook-id", "msg_http").header("webhook-timestamp", Long.toString(now))
+                    .header("webhook-signature", signature).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> unsigned = http.send(HttpRequest.newBuilder(uri)
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> get = http.send(HttpRequest.newBuilder(uri).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(accepted.statusCode()).isEqualTo(200);
+            assertThat(unsigned.statusCode()).isEqualTo(400);
+            assertThat(get.statusCode()).isEqualTo(405);
+            drain();
+            assertThat(imported).extracting(Note::uuid).containsExactly(noteId);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    private NoteInbox.Receipt deliver(NoteInbox inbox, String body) throws Exception {
+        String id = "msg_" + UUID.randomUUID();
+        long now = Instant.now().getEpochSecond();
+        return inbox.receive(header(id, now, new Webhook(secret).sign(id, now, body)), body.getBytes());
+    }
+
+    private static java.util.function.Function<String, String> header(String id, long timestamp, String signature) {
+        return name -> switch (name) {
+            case WebhookVerifier.ID_HEADER -> id;
+            case WebhookVerifier.TIMESTAMP_HEADER -> Long.toString(timestamp);
+            case WebhookVerifier.SIGNATURE_HEADER -> signature;
+            default -> null;
+        };
+    }
+
+    /** Waits until the single worker has finished everything queued before now. */
+    private void drain() throws Exception {
+        workers.submit(() -> { }).get(10, TimeUnit.SECONDS);
+    }
+
+    static Note note(UUID id, Instant updatedAt) {
+        return new Note(id, "consultation_summary", "Patient presents with...", updatedAt, updatedAt,
+                new PatientSummary(UUID.randomUUID(), "Ada", "Lovelace"), null, null);
+    }
+
+    static String payload(String action, UUID note, Instant updatedAt) {
+        String at = Dates.format(updatedAt);
+        return """
+                {"events":[{"id":"%s","resource_type":"note","action":"%s","metadata":{"note":{"uuid":"%s",\
+                "type":"consultation_summary","content":"Patient presents with...","createdAt":"%s","updatedAt":"%s",\
+                "patient":{"uuid":"%s","firstName":"Ada","lastName":"Lovelace"}}},\
+                "resource_metadata":{"user_id":"%s","organization_id":"%s"}}],"meta":{"webhook_id":"%s"}}"""
+                .formatted(note, action, note, at, at, UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(),
+                        UUID.randomUUID());
+    }
+}

@@ -1,0 +1,4 @@
+package org.notesync.client;
+
+class SdkClientCredentialsH2IT extends SdkClientCredentialsContract {
+}

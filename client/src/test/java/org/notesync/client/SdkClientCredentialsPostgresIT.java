@@ -1,0 +1,7 @@
+package org.notesync.client;
+
+import org.notesync.support.OnPostgres;
+
+@OnPostgres
+class SdkClientCredentialsPostgresIT extends SdkClientCredentialsContract {
+}

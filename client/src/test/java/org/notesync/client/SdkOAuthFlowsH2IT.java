@@ -1,0 +1,4 @@
+package org.notesync.client;
+
+class SdkOAuthFlowsH2IT extends SdkOAuthFlowsContract {
+}

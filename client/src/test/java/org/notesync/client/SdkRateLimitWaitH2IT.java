@@ -1,0 +1,4 @@
+package org.notesync.client;
+
+class SdkRateLimitWaitH2IT extends SdkRateLimitWaitContract {
+}

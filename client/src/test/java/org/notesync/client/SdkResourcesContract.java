@@ -1,0 +1,239 @@
+package org.notesync.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.notesync.support.ServerTest;
+import org.notesync.support.Tenants;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/** Typed calls, filters and pagination over the real /patients and /notes. */
+@ServerTest
+abstract class SdkResourcesContract {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Tenants tenants;
+
+    @Test
+    void patientsAreCreatedReadChangedFoundAndDeleted() {
+        Tenants.Tenant tenant = tenants.create();
+        NotesyncClient client = client(tenant);
+        String externalId = "PMS-" + UUID.randomUUID();
+
+        Patient created = client.patients().create(PatientInput.create().firstName("Jane").lastName("Doe")
+                .externalId(externalId).dateOfBirth(LocalDate.of(1980, 5, 17)).gender("female")
+                .email("jane@example.test").synchronizedAt(Instant.parse("2026-02-24T10:30:00Z")));
+        assertThat(created.uuid()).isNotNull();
+        assertThat(created.dateOfBirth()).isEqualTo(LocalDate.of(1980, 5, 17));
+        assertThat(created.synchronizedAt()).isEqualTo(Instant.parse("2026-02-24T10:30:00Z"));
+        assertThat(created.createdAt()).isNotNull();
+
+        Patient changed = client.patients().update(created.uuid(), PatientInput.create().email(null).phone("+33 1 23"));
+        assertThat(changed.email()).as("an explicit null clears").isNull();
+        assertThat(changed.phone()).isEqualTo("+33 1 23");
+        assertThat(changed.firstName()).as("absent fields are left alone").isEqualTo("Jane");
+
+        assertThat(client.patients().list(PatientQuery.create().externalId(externalId)).stream())
+                .extracting(Patient::uuid).containsExactly(created.uuid());
+        assertThat(client.patients().list(PatientQuery.create().search("jane doe")).stream())
+                .extracting(Patient::uuid).contains(created.uuid());
+        assertThat(client.patients().get(created.uuid()).phone()).isEqualTo("+33 1 23");
+
+        client.patients().delete(created.uuid());
+        assertThatThrownBy(() -> client.patients().get(created.uuid())).isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void anInvalidPatientIsAValidationExceptionNamingTheProperty() {
+        NotesyncClient client = client(tenants.create());
+
+        assertThatThrownBy(() -> client.patients().create(PatientInput.create().firstName("Jane").lastName("Doe")
+                .gender("sometimes")))
+                .isInstanceOfSatisfying(ValidationException.class, e -> {
+                    assertThat(e.violations()).extracting(Problem.Violation::propertyPath).contains("gender");
+                    assertThat(e.problem().status()).isEqualTo(422);
+                });
+    }
+
+    @Test
+    void notesArePagedByFollowingTheServersNextLinksWithFiltersKept() {
+        Tenants.Tenant tenant = tenants.create();
+        NotesyncClient client = client(tenant);
+        Patient patient = client.patients().create(PatientInput.create().firstName("Ada").lastName("King"));
+        Patient other = client.patients().create(PatientInput.create().firstName("Other").lastName("Patient"));
+        List<UUID> written = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            written.add(writeNote(client, tenant, patient.uuid(), "Note " + i).uuid());
+        }
+        writeNote(client, tenant, other.uuid(), "Not this one");
+
+        NoteQuery query = NoteQuery.create().patient(patient.uuid()).orderByCreatedAt(Order.ASC).itemsPerPage(2)
+                .createdAfter(Instant.now().minus(Duration.ofDays(1)));
+        Pages<Note> pages = client.notes().list(query);
+
+        assertThat(pages.firstPage().totalItems()).isEqualTo(5);
+        assertThat(pages.firstPage().items()).hasSize(2);
+        assertThat(pages.firstPage().next()).isNotNull();
+        List<Page<Note>> all = new ArrayList<>();
+        pages.pages().forEach(all::add);
+        assertThat(all).extracting(p -> p.items().size()).containsExactly(2, 2, 1);
+        assertThat(pages.stream().map(Note::uuid)).containsExactlyElementsOf(written);
+        assertThat(pages.stream()).allSatisfy(note -> {
+            assertThat(note.patient().uuid()).isEqualTo(patient.uuid());
+            assertThat(note.user().uuid()).isEqualTo(tenant.clinician().id());
+        });
+
+        assertThat(client.notes().list(NoteQuery.create().patient(patient.uuid()).orderByCreatedAt(Order.DESC))
+                .stream().map(Note::uuid)).containsExactlyElementsOf(reversed(written));
+        assertThat(client.notes().list(NoteQuery.create().patient(patient.uuid())
+                .createdAfter(Instant.now().plus(Duration.ofDays(1)))).stream()).isEmpty();
+        assertThat(client.notes().list(NoteQuery.create().patient(patient.uuid(), other.uuid())).stream()).hasSize(6);
+    }
+
+    @Test
+    void aNoteIsReadChangedAndInvisibleToAnotherOrganization() {
+        Tenants.Tenant tenant = tenants.create();
+        NotesyncClient client = client(tenant);
+        Patient patient = client.patients().create(PatientInput.create().firstName("Ada").lastName("King"));
+        Note note = writeNote(client, tenant, patient.uuid(), "Patient presents with a cough.");
+
+        Note read = client.notes().get(note.uuid());
+        assertThat(read.content()).isEqualTo("Patient presents with a cough.");
+        assertThat(read.type()).isEqualTo("consultation_summary");
+        assertThat(read.createdAt()).isNotNull();
+
+        Note changed = client.notes().update(note.uuid(), NoteInput.create().content("Corrected."));
+        assertThat(changed.content()).isEqualTo("Corrected.");
+        assertThat(changed.type()).isEqualTo("consultation_summary");
+        assertThat(changed.updatedAt()).isAfterOrEqualTo(read.updatedAt());
+
+        NotesyncClient stranger = client(tenants.create());
+        assertThatThrownBy(() -> stranger.notes().get(note.uuid())).isInstanceOf(NotFoundException.class);
+        assertThat(stranger.notes().list(NoteQuery.create().patient(patient.uuid())).stream()).isEmpty();
+    }
+
+    @Test
+    void theChangeFeedReturnsEachChangeOnceInCommitOrderAndResumesFromItsCheckpoint() {
+        Tenants.Tenant tenant = tenants.create();
+        NotesyncClient client = client(tenant);
+        Patient patient = client.patients().create(PatientInput.create().firstName("Ada").lastName("King"));
+        NoteFeed feed = NoteFeed.changes(client);
+        assertThat(feed.next()).as("a new organization has no notes").isEmpty();
+
+        List<UUID> written = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            written.add(writeNote(client, tenant, patient.uuid(), "Note " + i).uuid());
+        }
+        List<Note> seen = new ArrayList<>();
+        // The server numbers changes just after they commit: wait for all three.
+        SdkWebhookInboxContract.await(() -> {
+            seen.addAll(drain(feed));
+            return seen.size() >= 3;
+        }, "three numbered changes");
+        assertThat(seen).extracting(Note::uuid).containsExactlyElementsOf(written);
+        String checkpoint = feed.checkpoint();
+        assertThat(checkpoint).startsWith("feed:");
+
+        client.notes().update(written.get(1), NoteInput.create().content("Corrected."));
+        NoteFeed resumed = NoteFeed.resume(client, checkpoint);
+        List<Note> after = new ArrayList<>();
+        SdkWebhookInboxContract.await(() -> {
+            after.addAll(drain(resumed));
+            return !after.isEmpty();
+        }, "the edit");
+        assertThat(after).extracting(Note::uuid, Note::content).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(written.get(1), "Corrected."));
+        assertThat(drain(feed)).extracting(Note::content).containsExactly("Corrected.");
+
+        NoteChanges page = client.notes().changes(0, 2);
+        assertThat(page.changes()).hasSize(2);
+        assertThat(page.hasMore()).isTrue();
+        assertThat(page.cursor()).isEqualTo(page.changes().get(1).sequence());
+        assertThat(page.changes().get(0).action()).isEqualTo("new_note");
+    }
+
+    @Test
+    void theUpdatedAtFeedReturnsEachNewAndChangedNoteOnceInOrder() {
+        Tenants.Tenant tenant = tenants.create();
+        NotesyncClient client = client(tenant);
+        Patient patient = client.patients().create(PatientInput.create().firstName("Ada").lastName("King"));
+        NoteFeed feed = NoteFeed.updatedSince(client, Instant.now().minus(Duration.ofMinutes(1)));
+        assertThat(feed.next()).isEmpty();
+
+        List<UUID> written = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            written.add(writeNote(client, tenant, patient.uuid(), "Note " + i).uuid());
+        }
+        assertThat(drain(feed)).extracting(Note::uuid).containsExactlyElementsOf(written);
+        assertThat(feed.next()).as("caught up").isEmpty();
+
+        client.notes().update(written.get(0), NoteInput.create().content("Corrected."));
+        assertThat(drain(feed)).extracting(Note::content).containsExactly("Corrected.");
+
+        NoteFeed resumed = NoteFeed.resume(client, feed.checkpoint());
+        assertThat(drain(resumed)).as("a resumed feed re-reads only its look-back window")
+                .allSatisfy(n -> assertThat(written).contains(n.uuid()));
+    }
+
+    @Test
+    void anInboxThatOnlyPollsImportsEveryNoteOnce() {
+        Tenants.Tenant tenant = tenants.create();
+        NotesyncClient client = client(tenant);
+        Patient patient = client.patients().create(PatientInput.create().firstName("Ada").lastName("King"));
+        List<Note> imported = Collections.synchronizedList(new ArrayList<>());
+        NoteInbox inbox = NoteInbox.builder(imported::add).client(client)
+                .polling(NoteFeed.changes(client), Duration.ofMinutes(10))
+                .build();
+        try (inbox) {
+            Note first = writeNote(client, tenant, patient.uuid(), "First");
+            Note second = writeNote(client, tenant, patient.uuid(), "Second");
+            SdkWebhookInboxContract.await(() -> {
+                inbox.pollNow();
+                return imported.size() >= 2;
+            }, "both notes polled");
+            inbox.pollNow();
+
+            assertThat(imported).extracting(Note::uuid).containsExactly(first.uuid(), second.uuid());
+            assertThat(inbox.checkpoint()).hasValueSatisfying(c -> assertThat(c).startsWith("feed:"));
+        }
+    }
+
+    private static List<Note> drain(NoteFeed feed) {
+        List<Note> all = new ArrayList<>();
+        for (List<Note> batch = feed.next(); !batch.isEmpty(); batch = feed.next()) {
+            all.addAll(batch);
+        }
+        return all;
+    }
+
+    static Note writeNote(NotesyncClient client, Tenants.Tenant tenant, UUID patient, String content) {
+        return client.notes().create(NoteInput.create().patient(patient).user(tenant.clinician().id())
+                .type("consultation_summary").content(content));
+    }
+
+    NotesyncClient client(Tenants.Tenant tenant) {
+        return NotesyncClient.builder("http://127.0.0.1:" + port)
+                .clientCredentials(tenant.client().clientId(), tenant.client().clientSecret(),
+                        "read:notes", "write:notes", "read:patients", "write:patients")
+                .build();
+    }
+
+    private static <T> List<T> reversed(List<T> list) {
+        List<T> copy = new ArrayList<>(list);
+        Collections.reverse(copy);
+        return copy;
+    }
+}

@@ -1,0 +1,4 @@
+package org.notesync.client;
+
+class SdkResourcesH2IT extends SdkResourcesContract {
+}

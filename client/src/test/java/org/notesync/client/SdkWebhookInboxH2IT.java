@@ -1,0 +1,4 @@
+package org.notesync.client;
+
+class SdkWebhookInboxH2IT extends SdkWebhookInboxContract {
+}

@@ -1,0 +1,237 @@
+package org.notesync.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.notesync.client.Loopback.Reply;
+
+class TransportTest {
+
+    static final String NOTE = "{\"uuid\":\"6f1c1b1e-8a4e-4f57-9c53-1d2a0f9b7e11\",\"type\":\"consultation_summary\","
+            + "\"content\":\"x\",\"createdAt\":\"2026-02-24T10:30:00+00:00\",\"updatedAt\":\"2026-02-24T10:30:00+00:00\"}";
+    static final UUID NOTE_ID = UUID.fromString("6f1c1b1e-8a4e-4f57-9c53-1d2a0f9b7e11");
+
+    final Loopback server = newLoopback();
+    final SettableClock clock = new SettableClock(Instant.parse("2026-02-24T10:00:00Z"));
+    final RecordingSleeper sleeper = new RecordingSleeper(clock);
+    final RetryPolicy policy = RetryPolicy.defaults().withMaxAttempts(3)
+            .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(5)).withMaxRateLimitWait(Duration.ofMinutes(2));
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void aGetIsRetriedOn5xxWithJitteredBackoffThenSucceeds() {
+        server.then(Reply.problem(503, "{\"title\":\"Service Unavailable\",\"status\":503}"))
+                .then(Reply.json(502, "<html>proxy</html>"))
+                .then(Reply.json(200, NOTE));
+
+        Note note = client(policy).notes().get(NOTE_ID);
+
+        assertThat(note.uuid()).isEqualTo(NOTE_ID);
+        assertThat(server.received()).hasSize(3);
+        assertThat(sleeper.waits()).hasSize(2);
+        assertThat(sleeper.waits().get(0)).isBetween(Duration.ZERO, Duration.ofMillis(200));
+        assertThat(sleeper.waits().get(1)).isBetween(Duration.ZERO, Duration.ofMillis(400));
+    }
+
+    @Test
+    void aGetGivesUpAfterMaxAttemptsWithTheServersProblem() {
+        for (int i = 0; i < 3; i++) {
+            server.then(Reply.problem(500, "{\"type\":\"/errors/500\",\"title\":\"Internal Server Error\",\"status\":500,"
+                    + "\"detail\":\"An unexpected error occurred.\",\"instance\":\"/notes\"}"));
+        }
+
+        assertThatThrownBy(() -> client(policy).notes().get(NOTE_ID))
+                .isInstanceOfSatisfying(ServerErrorException.class, e -> {
+                    assertThat(e.status()).isEqualTo(500);
+                    assertThat(e.problem().detail()).isEqualTo("An unexpected error occurred.");
+                });
+        assertThat(server.received()).hasSize(3);
+    }
+
+    @Test
+    void aPostIsNotRetriedOn5xx() {
+        server.then(Reply.problem(500, "{\"title\":\"Internal Server Error\",\"status\":500}"))
+                .then(Reply.json(201, NOTE));
+
+        assertThatThrownBy(() -> client(policy).notes().create(NoteInput.create().type("t").content("c")))
+                .isInstanceOf(ServerErrorException.class);
+        assertThat(server.received()).hasSize(1);
+        assertThat(sleeper.waits()).isEmpty();
+    }
+
+    @Test
+    void putAndDeleteAreRetriedLikeGet() {
+        server.then(Reply.problem(503, "{}")).then(new Reply(204, java.util.Map.of(), null));
+
+        client(policy).patients().delete(UUID.randomUUID());
+
+        assertThat(server.received()).extracting(Loopback.Received::method).containsExactly("DELETE", "DELETE");
+    }
+
+    @Test
+    void aConnectionThatCannotBeMadeIsRetriedEvenForAPostAndEndsInATransportException() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        NotesyncClient client = NotesyncClient.builder("http://127.0.0.1:" + closedPort)
+                .accessTokens(AccessTokens.of("t")).retryPolicy(policy).clock(clock).sleeper(sleeper)
+                .random(new Random(3)).build();
+
+        assertThatThrownBy(() -> client.notes().create(NoteInput.create().type("t").content("secret content")))
+                .isInstanceOf(TransportException.class)
+                .hasMessageContaining("POST /notes")
+                .hasMessageContaining("3 attempt(s)")
+                .hasMessageNotContaining("secret content");
+        assertThat(sleeper.waits()).hasSize(2);
+    }
+
+    @Test
+    void a429IsWaitedOutForAsLongAsRetryAfterSays() {
+        server.then(Reply.problem(429, "{\"title\":\"Too Many Requests\",\"status\":429}").with("Retry-After", "7"))
+                .then(Reply.json(200, NOTE));
+
+        client(policy).notes().get(NOTE_ID);
+
+        assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(7));
+        assertThat(server.received()).hasSize(2);
+    }
+
+    @Test
+    void withoutRetryAfterA429WaitsUntilTheRateLimitReset() {
+        long reset = clock.instant().plusSeconds(42).getEpochSecond();
+        server.then(Reply.problem(429, "{}").with("x-ratelimit-limit", "5000").with("x-ratelimit-remaining", "0")
+                        .with("x-ratelimit-reset", Long.toString(reset)))
+                .then(Reply.json(200, NOTE).with("x-ratelimit-limit", "5000").with("x-ratelimit-remaining", "499")
+                        .with("x-ratelimit-reset", Long.toString(reset + 900)));
+
+        NotesyncClient client = client(policy);
+        client.notes().get(NOTE_ID);
+
+        assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(42));
+        assertThat(client.rateLimit()).contains(new RateLimit(5000, 499, Instant.ofEpochSecond(reset + 900)));
+    }
+
+    @Test
+    void a429AskingForLongerThanTheMaximumFailsAtOnce() {
+        server.then(Reply.problem(429, "{\"title\":\"Too Many Requests\",\"status\":429,\"detail\":\"Slow down.\"}")
+                .with("Retry-After", "900"));
+
+        assertThatThrownBy(() -> client(policy).notes().get(NOTE_ID))
+                .isInstanceOfSatisfying(RateLimitedException.class, e -> {
+                    assertThat(e.retryAfter()).contains(Duration.ofSeconds(900));
+                    assertThat(e.problem().detail()).isEqualTo("Slow down.");
+                });
+        assertThat(sleeper.waits()).isEmpty();
+        assertThat(server.received()).hasSize(1);
+    }
+
+    @Test
+    void repeated429sStopWhenTheirTotalWaitWouldPassTheMaximum() {
+        for (int i = 0; i < 5; i++) {
+            server.then(Reply.problem(429, "{}").with("Retry-After", "50"));
+        }
+
+        assertThatThrownBy(() -> client(policy).notes().get(NOTE_ID)).isInstanceOf(RateLimitedException.class);
+        assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(50), Duration.ofSeconds(50));
+        assertThat(server.received()).hasSize(3);
+    }
+
+    @Test
+    void a401GetsOneFreshTokenAndOneRetry() {
+        AtomicInteger issued = new AtomicInteger();
+        RenewingAccessTokens tokens = new RenewingAccessTokens(
+                current -> new Token("token-" + issued.incrementAndGet(), "Bearer", clock.instant().plusSeconds(3600),
+                        null, null), clock, Duration.ofSeconds(60), null);
+        server.then(Reply.problem(401, "{\"title\":\"Unauthorized\",\"status\":401}")).then(Reply.json(200, NOTE))
+                .then(Reply.problem(401, "{\"title\":\"Unauthorized\",\"status\":401}"))
+                .then(Reply.problem(401, "{\"title\":\"Unauthorized\",\"status\":401,\"detail\":\"The access token is invalid or has expired.\"}"));
+        NotesyncClient client = NotesyncClient.builder(server.base()).accessTokens(tokens).retryPolicy(policy)
+                .clock(clock).sleeper(sleeper).build();
+
+        client.notes().get(NOTE_ID);
+        assertThat(server.received()).extracting(r -> r.header("Authorization"))
+                .containsExactly("Bearer token-1", "Bearer token-2");
+
+        assertThatThrownBy(() -> client.notes().get(NOTE_ID)).isInstanceOf(UnauthorizedException.class)
+                .hasMessageContaining("invalid or has expired");
+        assertThat(server.received()).hasSize(4);
+    }
+
+    @Test
+    void errorStatusesBecomeTypedExceptionsCarryingTheProblem() {
+        server.then(Reply.problem(422, """
+                {"type":"/errors/422","title":"Validation Failed","status":422,"detail":"lastName: required",
+                 "instance":"/patients","violations":[{"propertyPath":"lastName","message":"This value should not be blank.","code":"c1"}]}"""))
+                .then(Reply.problem(404, "{\"type\":\"/errors/404\",\"title\":\"Not Found\",\"status\":404,\"detail\":\"Note not found.\"}"))
+                .then(Reply.problem(400, "{\"title\":\"Invalid query parameter\",\"status\":400}"))
+                .then(Reply.problem(403, "{\"title\":\"Forbidden\",\"status\":403}"))
+                .then(Reply.problem(409, "{\"title\":\"Conflict\",\"status\":409}"))
+                .then(new Reply(418, java.util.Map.of("Content-Type", "text/plain"), "Ada Lovelace"))
+                .then(new Reply(302, java.util.Map.of("Location", "http://elsewhere.example/notes"), null));
+        NotesyncClient client = client(policy);
+
+        assertThatThrownBy(() -> client.patients().create(PatientInput.create().firstName("Ada")))
+                .isInstanceOfSatisfying(ValidationException.class, e -> {
+                    assertThat(e.violations()).containsExactly(
+                            new Problem.Violation("lastName", "This value should not be blank.", "c1"));
+                    assertThat(e.problem().instance()).hasToString("/patients");
+                    assertThat(e.problem().type()).hasToString("/errors/422");
+                });
+        assertThatThrownBy(() -> client.notes().get(NOTE_ID)).isInstanceOf(NotFoundException.class)
+                .hasMessageContaining("Note not found.");
+        assertThatThrownBy(() -> client.notes().list().firstPage()).isInstanceOf(BadRequestException.class);
+        assertThatThrownBy(() -> client.notes().get(NOTE_ID)).isInstanceOf(ForbiddenException.class);
+        assertThatThrownBy(() -> client.notes().get(NOTE_ID)).isInstanceOf(ConflictException.class);
+        assertThatThrownBy(() -> client.notes().get(NOTE_ID))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(418))
+                .hasMessageNotContaining("Lovelace");
+        assertThatThrownBy(() -> client.notes().get(NOTE_ID)).as("a redirect is not followed with the token")
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(302));
+        assertThat(server.received()).hasSize(7);
+    }
+
+    @Test
+    void pagesFollowRelativeNextLinksAndAPlainArrayIsOnePage() {
+        server.then(Reply.json(200, "{\"totalItems\":3,\"member\":[" + NOTE + "," + NOTE + "],"
+                        + "\"view\":{\"next\":\"/notes?itemsPerPage=2&page=2\"}}"))
+                .then(Reply.json(200, "{\"hydra:totalItems\":3,\"hydra:member\":[" + NOTE + "],"
+                        + "\"hydra:view\":{}}"))
+                .then(Reply.json(200, "[" + NOTE + "]"));
+        NotesyncClient client = client(policy);
+
+        assertThat(client.notes().list(NoteQuery.create().itemsPerPage(2)).stream().toList()).hasSize(3);
+        assertThat(server.received()).extracting(Loopback.Received::uri)
+                .containsExactly("/notes?itemsPerPage=2", "/notes?itemsPerPage=2&page=2");
+        assertThat(client.notes().list().firstPage().items()).hasSize(1);
+        assertThat(server.received().get(0).header("Accept")).isEqualTo("application/ld+json");
+    }
+
+    private NotesyncClient client(RetryPolicy policy) {
+        return NotesyncClient.builder(server.base()).accessTokens(AccessTokens.of("test-token")).retryPolicy(policy)
+                .clock(clock).sleeper(sleeper).random(new Random(11)).build();
+    }
+
+    private static Loopback newLoopback() {
+        try {
+            return new Loopback();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package org.notesync.audio;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.notesync.identity.Accounts;
+import org.notesync.identity.Viewer;
+import org.notesync.web.ApiException;
+import org.notesync.web.CollectionQuery;
+import org.notesync.web.JsonFields;
+import org.notesync.web.Representations;
+import org.notesync.web.Violation;
+import org.springframework.core.io.InputStreamResource;
+import org.springframework.core.io.Resource;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.multipart.MultipartHttpServletRequest;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code /audios}: a clinician's recorded consultation, uploaded as multipart form data, and its
+ * progress through the pipeline. An audio about a patient the caller cannot see is as absent as one that
+ * does not exist.
+ */
+@RestController
+class AudioController {
+
+    static final Representations.ResourceType AUDIO = new Representations.ResourceType("Audio", "/audios");
+    private static final String LD_JSON = "application/ld+json";
+    private static final String JSON = "application/json";
+    static final int MAX_TRANSCRIPT = 100_000;
+    private static final Set<String> TEXT_FIELDS = Set.of("patient", "user", "languageSpoken", "noteType",
+            "transcript");
+
+    private final Audios audios;
+    private final Accounts accounts;
+    private final NoteTypes noteTypes;
+    private final Representations representations;
+
+    AudioController(Audios audios, Accounts accounts, NoteTypes noteTypes, Representations representations) {
+        this.audios = audios;
+        this.accounts = accounts;
+        this.noteTypes = noteTypes;
+        this.representations = representations;
+    }
+
+    @GetMapping(path = "/audios", produces = {LD_JSON, JSON})
+    ResponseEntity<Object> list(Viewer viewer, @RequestParam MultiValueMap<String, String> parameters,
+            HttpServletRequest request) {
+        CollectionQuery query = new CollectionQuery(parameters);
+        AudioFilter filter = AudioFilter.of(query);
+        return representations.collection(request, AUDIO,
+                audios.list(viewer, filter, query.page(), query.itemsPerPage()), Audio::uuid);
+    }
+
+    @GetMapping(path = "/audios/{uuid}", produces = {LD_JSON, JSON})
+    ResponseEntity<Object> get(Viewer viewer, @PathVariable UUID uuid, HttpServletRequest request) {
+        Audio audio = audios.find(viewer, uuid).orElseThrow(() -> ApiException.notFound("Audio"));
+        return representations.item(request, AUDIO, audio.uuid(), audio);
+    }
+
+    /** The uploaded bytes as they were received, with the media type recognised from them. */
+    @GetMapping("/audios/{uuid}/file")
+    ResponseEntity<Resource> file(Viewer viewer, @PathVariable UUID uuid) throws IOException {
+        Audios.StoredFile file = audios.file(viewer, uuid).orElseThrow(() -> ApiException.notFound("Audio"));
+        InputStream content = audios.open(file);
+        return ResponseEntity.ok()
+                .contentType(MediaType.parseMediaType(file.format().mediaType()))
+                .contentLength(file.size())
+                .header("Content-Disposition", ContentDisposition.attachment()
+                        .filename(uuid + "." + file.format().extension()).build().toString())
+                .header("X-Content-Type-Options", "nosniff")
+                .body(new InputStreamResource(content));
+    }
+
+    /**
+     * Multipart fields: {@code file} (required), {@code patient} (uuid or IRI, required), {@code user} (the
+     * clinician; required with an integration's token), {@code languageSpoken}, {@code noteType} (default
+     * {@code consultation_summary}) and {@code transcript} (text the practice software already has).
+     */
+    @PostMapping(path = "/audios", consumes = MediaType.MULTIPART_FORM_DATA_VALUE, produces = {LD_JSON, JSON})
+    ResponseEntity<Object> upload(Viewer viewer, MultipartHttpServletRequest request) throws IOException {
+        JsonFields fields = JsonFields.of(textFields(request));
+        UUID patient = fields.requiredReference("patient");
+        if (patient != null && !audios.canWriteAbout(viewer, patient)) {
+            fields.reject("patient", "This patient does not exist.", Violation.NOT_FOUND);
+        }
+        UUID user = author(viewer, fields);
+        String language = fields.string("languageSpoken", 35).orElse(null);
+        String noteType = fields.string("noteType", 64).orElse(NoteTypes.DEFAULT);
+        List<String> available = noteTypes.available();
+        if (!available.contains(noteType)) {
+            fields.reject("noteType", "The value you selected is not a valid choice. Allowed: "
+                    + String.join(", ", available) + ".", Violation.INVALID_CHOICE);
+        }
+        String transcript = fields.string("transcript", MAX_TRANSCRIPT).filter(t -> !t.isBlank()).orElse(null);
+        MultipartFile file = file(request, fields);
+        fields.validate();
+
+        AudioFormat format = format(file);
+        Audio audio;
+        try (InputStream content = file.getInputStream()) {
+            audio = audios.create(new Audios.NewAudio(viewer.organizationId(), patient, user, language, noteType,
+                    transcript), format, content);
+        }
+        ResponseEntity<Object> response = representations.item(request, AUDIO, audio.uuid(), audio,
+                HttpStatus.CREATED);
+        return ResponseEntity.status(response.getStatusCode())
+                .headers(h -> {
+                    h.putAll(response.getHeaders());
+                    h.setLocation(URI.create(AUDIO.iri(audio.uuid())));
+                })
+                .body(response.getBody());
+    }
+
+    /** The form's text fields as a JSON object, so they are validated exactly like a JSON body's. */
+    private static ObjectNode textFields(MultipartHttpServletRequest request) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        for (Map.Entry<String, String[]> field : request.getParameterMap().entrySet()) {
+            if (!TEXT_FIELDS.contains(field.getKey())) {
+                continue;
+            }
+            String[] values = field.getValue();
+            if (values.length == 1) {
+                body.put(field.getKey(), values[0]);
+            } else {
+                body.set(field.getKey(), JsonNodeFactory.instance.arrayNode()); // refused below as "not a string"
+            }
+        }
+        return body;
+    }
+
+    private static MultipartFile file(MultipartHttpServletRequest request, JsonFields fields) {
+        List<MultipartFile> files = request.getMultiFileMap().getOrDefault("file", List.of());
+        if (files.isEmpty()) {
+            fields.reject("file", "This value should not be null: send the audio as the multipart part \"file\".",
+                    Violation.NOT_NULL);
+            return null;
+        }
+        if (files.size() > 1) {
+            fields.reject("file", "Send one audio file per upload.", Violation.INVALID_TYPE);
+            return null;
+        }
+        if (files.get(0).isEmpty()) {
+            fields.reject("file", "The file is empty.", Violation.NOT_BLANK);
+            return null;
+        }
+        return files.get(0);
+    }
+
+    private static AudioFormat format(MultipartFile file) throws IOException {
+        byte[] header;
+        try (InputStream in = file.getInputStream()) {
+            header = in.readNBytes(AudioFormat.HEADER_BYTES);
+        }
+        return AudioFormat.sniff(header, header.length).orElseThrow(() -> new ApiException(
+                HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type",
+                "The file is not audio in a supported format. Accepted: WAV, MP3, OGG (Opus or Vorbis), WebM and "
+                        + "M4A/AAC, recognised from the file's content, not its name or declared type."));
+    }
+
+    /**
+     * Who recorded it: a clinician's token uploads as that clinician; an integration's token has no
+     * clinician, so it must name one of the organization's.
+     */
+    private UUID author(Viewer viewer, JsonFields fields) {
+        if (viewer.userId() != null) {
+            Optional<UUID> named = fields.reference("user");
+            if (named.isPresent() && !named.get().equals(viewer.userId())) {
+                fields.reject("user", "A clinician's token uploads audios as that clinician.",
+                        Violation.INVALID_CHOICE);
+            }
+            return viewer.userId();
+        }
+        UUID named = fields.requiredReference("user");
+        if (named != null && accounts.user(viewer.organizationId(), named).isEmpty()) {
+            fields.reject("user", "This clinician does not exist.", Violation.NOT_FOUND);
+            return null;
+        }
+        return named;
+    }
+}

@@ -1,0 +1,194 @@
+package org.notesync.pipeline;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import org.notesync.audio.AudioFormat;
+import org.notesync.audio.AudioProgress;
+import org.notesync.audio.AudioStatus;
+import org.notesync.audio.PendingAudio;
+import org.notesync.note.NewNote;
+import org.notesync.note.Note;
+import org.notesync.note.Notes;
+import org.notesync.web.Dates;
+import org.notesync.web.ValidationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Runs one claimed step and writes its outcome. The engines run outside any transaction; the outcome is
+ * written in one transaction fenced on the lease, with the audio's new status, and for the last step
+ * with the note itself (whose {@code NoteEvent}, and so its {@code new_note} webhook, commits with it).
+ */
+final class PipelineSteps {
+
+    static final String NO_TRANSCRIBER = "no transcription engine configured";
+    private static final Logger log = LoggerFactory.getLogger(PipelineSteps.class);
+
+    /** The engines in use; {@code transcriber} is null when none is configured. */
+    record Engines(Transcriber transcriber, NoteGenerator generator) {
+    }
+
+    /** How often a step is tried, and how long to wait between tries. */
+    record Retries(int maxAttempts, Duration backoff, Duration maxBackoff) {
+        Duration after(int attempts) {
+            Duration wait = backoff.multipliedBy(1L << Math.min(attempts - 1, 20));
+            return wait.compareTo(maxBackoff) > 0 ? maxBackoff : wait;
+        }
+    }
+
+    private final PipelineJobs jobs;
+    private final AudioProgress audios;
+    private final Notes notes;
+    private final NoteTemplates templates;
+    private final Engines engines;
+    private final Retries retries;
+    private final TransactionTemplate transaction;
+    private final Clock clock;
+
+    PipelineSteps(PipelineJobs jobs, AudioProgress audios, Notes notes, NoteTemplates templates, Engines engines,
+            Retries retries, TransactionTemplate transaction, Clock clock) {
+        this.jobs = jobs;
+        this.audios = audios;
+        this.notes = notes;
+        this.templates = templates;
+        this.engines = engines;
+        this.retries = retries;
+        this.transaction = transaction;
+        this.clock = clock;
+    }
+
+    /**
+     * Runs the step and records what came of it. Interrupted (the worker is stopping), it gives the step
+     * back so that the next worker to start takes it again.
+     */
+    void run(PipelineJobs.Job job, String owner) {
+        Optional<PendingAudio> found = audios.find(job.audioId());
+        if (found.isEmpty() || found.get().status().isFinal()) {
+            record(job, owner, null, new StepOutcome.Skip());
+            return;
+        }
+        PendingAudio audio = found.get();
+        if (job.attempts() > retries.maxAttempts()) {
+            // Only reached when earlier claims never recorded an outcome: their worker died or stalled.
+            record(job, owner, audio, new StepOutcome.Fail("gave up after " + retries.maxAttempts()
+                    + " attempts: the " + job.step().wireName() + " step was interrupted each time"));
+            return;
+        }
+        StepOutcome outcome;
+        try {
+            outcome = switch (job.step()) {
+                case TRANSCRIBE -> transcribe(audio);
+                case GENERATE -> generate(audio);
+            };
+        } catch (InterruptedException e) {
+            jobs.release(owner, job.id(), Dates.now(clock));
+            Thread.currentThread().interrupt();
+            return;
+        }
+        record(job, owner, audio, outcome);
+    }
+
+    private StepOutcome transcribe(PendingAudio audio) throws InterruptedException {
+        if (audio.transcription() != null) {
+            return new StepOutcome.Transcribed(audio.transcription(), wavDuration(audio), "upload");
+        }
+        Transcriber transcriber = engines.transcriber();
+        if (transcriber == null) {
+            return new StepOutcome.Fail(NO_TRANSCRIBER);
+        }
+        audios.begin(audio.id(), AudioStatus.TRANSCRIBING);
+        try {
+            Transcriber.Transcript transcript = transcriber.transcribe(new Transcriber.AudioInput(audio.format(),
+                    audio.size(), audio.languageSpoken(), () -> audios.open(audio)));
+            if (transcript.text().isBlank()) {
+                return new StepOutcome.Fail("the transcription engine heard no speech in this audio");
+            }
+            Duration duration = transcript.duration() != null ? transcript.duration() : wavDuration(audio);
+            return new StepOutcome.Transcribed(transcript.text(), duration, transcriber.name());
+        } catch (EngineException e) {
+            return e.retryable() ? new StepOutcome.Retry(e.reason()) : new StepOutcome.Fail(e.reason());
+        }
+    }
+
+    private StepOutcome generate(PendingAudio audio) throws InterruptedException {
+        Optional<NoteTemplate> template = templates.get(audio.noteType());
+        if (template.isEmpty()) {
+            return new StepOutcome.Fail("no prompt template for note type " + audio.noteType());
+        }
+        audios.begin(audio.id(), AudioStatus.GENERATING);
+        try {
+            return new StepOutcome.Generated(engines.generator().generate(new NoteGenerator.NoteRequest(
+                    template.get(), audio.transcription(), audio.languageSpoken())));
+        } catch (EngineException e) {
+            return e.retryable() ? new StepOutcome.Retry(e.reason()) : new StepOutcome.Fail(e.reason());
+        }
+    }
+
+    private void record(PipelineJobs.Job job, String owner, PendingAudio audio, StepOutcome outcome) {
+        try {
+            transaction.executeWithoutResult(tx -> {
+                if (!jobs.hold(owner, job.id())) {
+                    log.info("Pipeline job {} ({}) was taken over by another worker; its outcome here is dropped",
+                            job.id(), job.step().wireName());
+                    return;
+                }
+                write(job, audio, outcome);
+            });
+        } catch (ValidationException e) {
+            // The note was refused (its patient was deleted meanwhile, say): that transaction rolled back.
+            String why = e.violations().stream().map(v -> v.propertyPath() + ": " + v.message())
+                    .collect(Collectors.joining("; "));
+            record(job, owner, audio, new StepOutcome.Fail("the note could not be saved (" + why + ")"));
+        }
+    }
+
+    private void write(PipelineJobs.Job job, PendingAudio audio, StepOutcome outcome) {
+        Instant now = Dates.now(clock);
+        if (outcome instanceof StepOutcome.Skip) {
+            jobs.done(job.id(), now);
+        } else if (outcome instanceof StepOutcome.Transcribed t) {
+            audios.transcribed(audio.id(), t.text(), t.duration(), t.source());
+            jobs.done(job.id(), now);
+            jobs.enqueue(audio.id(), PipelineJobs.Step.GENERATE, now);
+        } else if (outcome instanceof StepOutcome.Generated g) {
+            Note note = notes.create(new NewNote(audio.organizationId(), audio.patientId(), audio.userId(),
+                    audio.id(), audio.noteType(), g.content()));
+            audios.completed(audio.id(), note.uuid());
+            jobs.done(job.id(), now);
+            log.info("Audio {} completed: note {}", audio.id(), note.uuid());
+        } else if (outcome instanceof StepOutcome.Retry r && job.attempts() < retries.maxAttempts()) {
+            Duration wait = retries.after(job.attempts());
+            jobs.retry(job.id(), now.plus(wait), r.reason(), now);
+            log.warn("Audio {}: {} attempt {} failed ({}); next try in {}", audio.id(), job.step().wireName(),
+                    job.attempts(), r.reason(), wait);
+        } else if (outcome instanceof StepOutcome.Retry r) {
+            fail(job, audio, r.reason() + " (gave up after " + job.attempts() + " attempts)", now);
+        } else if (outcome instanceof StepOutcome.Fail f) {
+            fail(job, audio, f.reason(), now);
+        }
+    }
+
+    private void fail(PipelineJobs.Job job, PendingAudio audio, String reason, Instant now) {
+        jobs.failed(job.id(), reason, now);
+        audios.failed(audio.id(), reason);
+        log.warn("Audio {} failed at the {} step: {}", audio.id(), job.step().wireName(), reason);
+    }
+
+    private Duration wavDuration(PendingAudio audio) {
+        if (audio.duration() != null || audio.format() != AudioFormat.WAV) {
+            return audio.duration();
+        }
+        try (InputStream in = audios.open(audio)) {
+            return Pcm16kMono.wavDuration(in);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

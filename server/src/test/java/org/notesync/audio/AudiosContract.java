@@ -1,0 +1,440 @@
+package org.notesync.audio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.notesync.support.ApiAssertions.assertProblem;
+import static org.notesync.support.ApiAssertions.assertViolation;
+import static org.notesync.support.ApiAssertions.url;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.notesync.identity.Accounts;
+import org.notesync.identity.Scopes;
+import org.notesync.patient.PatientFixture;
+import org.notesync.support.Http;
+import org.notesync.support.ServerTest;
+import org.notesync.support.Tenants;
+import org.notesync.webhook.Receiver;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code /audios} on a real server: upload, read, file, filters, formats, scopes, organizations and
+ * private patients, and the lifecycle through the offline engines (the test server configures none)
+ * to the note and its {@code new_note} webhook on a loopback receiver.
+ */
+@ServerTest
+abstract class AudiosContract {
+
+    /** Appears in transcripts so tests can check that no error or failure reason repeats patient data. */
+    static final String SECRET = "Zebulon-Quarthwaite";
+    private static final String DATE_TIME = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\+00:00";
+    private static final String TRANSCRIPT = "Good morning, what brings you in today? " + SECRET
+            + " has had a dry cough and a sore throat for five days. Her temperature is 38.2 °C and the lungs are "
+            + "clear on auscultation. This is most likely a viral upper respiratory infection. I'll prescribe "
+            + "paracetamol 1 g three times a day and we will follow up in one week if it does not improve.";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Tenants tenants;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    // ---- upload and read ---------------------------------------------------------------------------------
+
+    @Test
+    void aClinicianUploadsARecordingAndGetsItBackByteForByte() {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.clinicianApi(port);
+        UUID patient = patient(t);
+        byte[] wav = AudioSamples.wav(1.5, 44_100, 2);
+
+        Http.Response created = Upload.to(api).wav(wav).field("patient", "/patients/" + patient)
+                .field("languageSpoken", "fr-FR").send();
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(created.header("Content-Type")).startsWith("application/ld+json");
+        JsonNode audio = created.json();
+        String uuid = audio.get("uuid").asString();
+        assertThat(created.header("Location")).isEqualTo("/audios/" + uuid);
+        assertThat(audio.get("@id").asString()).isEqualTo("/audios/" + uuid);
+        assertThat(audio.get("@type").asString()).isEqualTo("Audio");
+        assertThat(audio.get("status").asString()).isEqualTo("uploaded");
+        assertThat(audio.get("failureReason").isNull()).isTrue();
+        assertThat(audio.get("patient").get("uuid").asString()).isEqualTo(patient.toString());
+        assertThat(audio.get("user").get("uuid").asString()).isEqualTo(t.clinician().id().toString());
+        assertThat(audio.get("languageSpoken").asString()).isEqualTo("fr-FR");
+        assertThat(audio.get("noteType").asString()).isEqualTo("consultation_summary");
+        assertThat(audio.get("contentType").asString()).isEqualTo("audio/wav");
+        assertThat(audio.get("size").asLong()).isEqualTo(wav.length);
+        assertThat(audio.get("transcription").isNull()).isTrue();
+        assertThat(audio.get("note").isNull()).isTrue();
+        assertThat(audio.get("createdAt").asString()).matches(DATE_TIME);
+
+        Http.Response file = api.send(api.builder("/audios/" + uuid + "/file").GET());
+        assertThat(file.status()).isEqualTo(200);
+        assertThat(file.header("Content-Type")).isEqualTo("audio/wav");
+        assertThat(file.header("Content-Length")).isEqualTo(String.valueOf(wav.length));
+        assertThat(file.header("Content-Disposition")).contains(uuid + ".wav");
+        assertThat(bytes(api, "/audios/" + uuid + "/file")).isEqualTo(wav);
+
+        Http.Response plain = api.get("/audios/" + uuid, "application/json");
+        assertThat(plain.header("Content-Type")).startsWith("application/json");
+        assertThat(plain.json().has("@id")).isFalse();
+        assertThat(plain.json().get("uuid").asString()).isEqualTo(uuid);
+    }
+
+    @Test
+    void withoutATranscriptionEngineAnAudioWithoutTranscriptFailsAndSaysWhy() {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.clinicianApi(port);
+        String uuid = Upload.to(api).wav(AudioSamples.wav()).field("patient", patient(t)).send().json()
+                .get("uuid").asString();
+
+        JsonNode audio = AudioStates.awaitFinal(api, uuid);
+        assertThat(audio.get("status").asString()).isEqualTo("failed");
+        assertThat(audio.get("failureReason").asString()).isEqualTo("no transcription engine configured");
+        assertThat(audio.get("transcription").isNull()).isTrue();
+        assertThat(audio.get("note").isNull()).isTrue();
+        assertThat(api.get("/notes?audio=" + uuid, "application/json").json().size()).isZero();
+    }
+
+    @Test
+    void anUploadWithItsTranscriptBecomesAnOfflineDraftNoteDeliveredAsANewNoteWebhook() {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        UUID patient = patient(t);
+        try (Receiver receiver = new Receiver()) {
+            Http.Response webhook = api.post("/webhooks", Map.of("url", receiver.url(), "events", List.of("new_note"),
+                    "active", true));
+            assertThat(webhook.status()).as(webhook.toString()).isEqualTo(201);
+
+            Http.Response created = Upload.to(api).wav(AudioSamples.wav(2.0, 16_000, 1)).field("patient", patient)
+                    .field("user", t.clinician().id()).field("noteType", "consultation_summary")
+                    .field("transcript", TRANSCRIPT).send();
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+            assertThat(created.json().get("status").asString()).isEqualTo("uploaded");
+            assertThat(created.json().get("transcription").asString()).isEqualTo(TRANSCRIPT);
+            String uuid = created.json().get("uuid").asString();
+
+            JsonNode audio = AudioStates.awaitFinal(api, uuid);
+            assertThat(audio.get("status").asString()).as(audio.toString()).isEqualTo("completed");
+            assertThat(audio.get("failureReason").isNull()).isTrue();
+            assertThat(audio.get("transcriptSource").asString()).isEqualTo("upload");
+            assertThat(audio.get("duration").asDouble()).isEqualTo(2.0);
+            assertThat(audio.get("transcribedAt").asString()).matches(DATE_TIME);
+            assertThat(audio.get("completedAt").asString()).matches(DATE_TIME);
+            String noteId = audio.get("note").asString();
+
+            JsonNode note = api.get("/notes/" + noteId).json();
+            assertThat(note.get("audio").asString()).isEqualTo(uuid);
+            assertThat(note.get("type").asString()).isEqualTo("consultation_summary");
+            assertThat(note.get("patient").get("uuid").asString()).isEqualTo(patient.toString());
+            assertThat(note.get("user").get("uuid").asString()).isEqualTo(t.clinician().id().toString());
+            String content = note.get("content").asString();
+            assertThat(content).startsWith("DRAFT - not AI");
+            assertThat(section(content, "Subjective")).contains("dry cough and a sore throat for five days");
+            assertThat(section(content, "Objective")).contains("38.2 °C");
+            assertThat(section(content, "Assessment")).contains("most likely a viral");
+            assertThat(section(content, "Plan")).contains("paracetamol 1 g").contains("follow up in one week");
+            assertThat(api.get("/notes?audio=" + uuid, "application/json").json().size()).isEqualTo(1);
+
+            Receiver.Request delivered = awaitDelivery(receiver, noteId);
+            JsonNode event = delivered.json().get("events").get(0);
+            assertThat(event.get("action").asString()).isEqualTo("new_note");
+            assertThat(event.get("resource_type").asString()).isEqualTo("note");
+            assertThat(event.get("metadata").get("note").get("content").asString()).isEqualTo(content);
+            assertThat(event.get("metadata").get("note").get("patient").get("uuid").asString())
+                    .isEqualTo(patient.toString());
+            assertThat(event.get("resource_metadata").get("organization_id").asString())
+                    .isEqualTo(t.organization().id().toString());
+        }
+    }
+
+    @Test
+    void eachAcceptedFormatIsRecognisedByItsContentWhateverItsNameOrDeclaredType() {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.clinicianApi(port);
+        UUID patient = patient(t);
+        Map<String, byte[]> samples = Map.of("audio/wav", AudioSamples.wav(), "audio/mpeg", AudioSamples.mp3(),
+                "audio/ogg", AudioSamples.oggOpus(), "audio/webm", AudioSamples.webm(),
+                "audio/mp4", AudioSamples.m4a(), "audio/aac", AudioSamples.aacAdts());
+        samples.forEach((expected, bytes) -> {
+            Http.Response created = Upload.to(api).file(bytes, "recording.txt", "application/octet-stream")
+                    .field("patient", patient).send();
+            assertThat(created.status()).as(expected + " " + created).isEqualTo(201);
+            assertThat(created.json().get("contentType").asString()).isEqualTo(expected);
+            Http.Response file = api.send(api.builder("/audios/" + created.json().get("uuid").asString() + "/file")
+                    .GET());
+            assertThat(file.header("Content-Type")).isEqualTo(expected);
+        });
+        Http.Response bare = Upload.to(api).file(AudioSamples.mp3WithoutTag(), "a.wav", "audio/wav")
+                .field("patient", patient).send();
+        assertThat(bare.json().get("contentType").asString()).isEqualTo("audio/mpeg");
+    }
+
+    // ---- refused uploads ---------------------------------------------------------------------------------
+
+    @Test
+    void aTextFileNamedWavIsRefusedAs415AndNothingIsStored() {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.clinicianApi(port);
+        UUID patient = patient(t);
+        for (byte[] notAudio : List.of(AudioSamples.text(), AudioSamples.matroska(), new byte[] {'R', 'I', 'F'})) {
+            JsonNode problem = assertProblem(Upload.to(api).file(notAudio, "consultation.wav", "audio/wav")
+                    .field("patient", patient).field("transcript", SECRET).send(), 415);
+            assertThat(problem.get("detail").asString()).contains("WAV, MP3, OGG").contains("content")
+                    .doesNotContain(SECRET);
+        }
+        assertThat(audioRows(t)).isZero();
+    }
+
+    @Test
+    void anEmptyOrMissingFileIsA422NamingTheFile() {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.clinicianApi(port);
+        UUID patient = patient(t);
+        JsonNode empty = assertViolation(Upload.to(api).file(new byte[0], "a.wav", "audio/wav")
+                .field("patient", patient).send(), "file");
+        assertThat(empty.get("violations").get(0).get("message").asString()).isEqualTo("The file is empty.");
+        assertViolation(Upload.to(api).field("patient", patient).send(), "file");
+        assertViolation(Upload.to(api).wav(AudioSamples.wav()).wav(AudioSamples.wav()).field("patient", patient)
+                .send(), "file");
+        assertThat(audioRows(t)).isZero();
+    }
+
+    @Test
+    void invalidFieldsAre422sNamingEachField() {
+        Tenants.Tenant t = tenants.create();
+        Http clinician = t.clinicianApi(port);
+        Http integration = t.api(port);
+        UUID patient = patient(t);
+        byte[] wav = AudioSamples.wav();
+
+        assertViolation(Upload.to(clinician).wav(wav).send(), "patient");
+        assertViolation(Upload.to(clinician).wav(wav).field("patient", "not-a-uuid").send(), "patient");
+        assertViolation(Upload.to(clinician).wav(wav).field("patient", UUID.randomUUID()).send(), "patient");
+        JsonNode type = assertViolation(Upload.to(clinician).wav(wav).field("patient", patient)
+                .field("noteType", "haiku").send(), "noteType");
+        assertThat(type.get("detail").asString()).contains("consultation_summary");
+        assertViolation(Upload.to(clinician).wav(wav).field("patient", patient)
+                .field("languageSpoken", "x".repeat(36)).send(), "languageSpoken");
+        assertViolation(Upload.to(clinician).wav(wav).field("patient", patient)
+                .field("user", UUID.randomUUID()).send(), "user");
+        assertViolation(Upload.to(clinician).wav(wav).field("patient", patient).field("patient", patient).send(),
+                "patient");
+        JsonNode both = assertViolation(Upload.to(integration).wav(wav).field("patient", patient)
+                .field("transcript", "x".repeat(AudioController.MAX_TRANSCRIPT + 1)).send(), "user");
+        assertThat(both.get("violations").valueStream().map(v -> v.get("propertyPath").asString()))
+                .contains("transcript");
+        assertViolation(Upload.to(integration).wav(wav).field("patient", patient).field("user", UUID.randomUUID())
+                .send(), "user");
+
+        assertProblem(clinician.post("/audios", Map.of("patient", patient.toString())), 415);
+        assertThat(audioRows(t)).isZero();
+    }
+
+    // ---- collection and filters --------------------------------------------------------------------------
+
+    @Test
+    void theCollectionFiltersByPatientUserLanguageStatusDatesAndTranscriptionWithoutAccents() {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        UUID org = t.organization().id();
+        UUID p1 = PatientFixture.patientOf(jdbc, org).insert();
+        UUID p2 = PatientFixture.patientOf(jdbc, org).insert();
+        Accounts.User other = t.addClinician("Grace", "Hopper");
+        Instant t0 = Instant.parse("2026-01-10T10:00:00Z");
+        String a1 = AudioFixture.audioAbout(jdbc, org, p1).by(t.clinician().id()).language("fr")
+                .transcription("Le patient a de la FIÈVRE depuis hier.").createdAt(t0).insert().toString();
+        String a2 = AudioFixture.audioAbout(jdbc, org, p2).by(other.id()).language("en").status("failed")
+                .transcription("Fievre légère, pas de toux.").createdAt(t0.plusSeconds(3600)).insert().toString();
+        String a3 = AudioFixture.audioAbout(jdbc, org, p1).by(other.id()).status("transcribing")
+                .createdAt(t0.plusSeconds(7200)).updatedAt(t0.plusSeconds(9000)).insert().toString();
+
+        assertThat(uuids(api.get("/audios"))).containsExactly(a1, a2, a3);
+        assertThat(uuids(api.get("/audios?patient=" + p1))).containsExactly(a1, a3);
+        assertThat(uuids(api.get("/audios?patient=/patients/" + p2))).containsExactly(a2);
+        assertThat(uuids(api.get(url("/audios?patient[]=" + p1 + "&patient[]=" + p2)))).containsExactly(a1, a2, a3);
+        assertThat(uuids(api.get("/audios?user=" + other.id()))).containsExactly(a2, a3);
+        assertThat(uuids(api.get("/audios?languageSpoken=fr"))).containsExactly(a1);
+        assertThat(uuids(api.get("/audios?status=failed"))).containsExactly(a2);
+        assertThat(uuids(api.get(url("/audios?status[]=failed&status[]=transcribing")))).containsExactly(a2, a3);
+        assertThat(uuids(api.get("/audios?search=fievre"))).containsExactly(a1, a2);
+        assertThat(uuids(api.get("/audios?search=Fi%C3%A8vre%20hier"))).containsExactly(a1);
+        assertThat(uuids(api.get("/audios?search=%C3%A9pilepsie"))).isEmpty();
+        assertThat(uuids(api.get("/audios?search=100%25"))).isEmpty();
+        assertThat(uuids(api.get(url("/audios?createdAt[after]=2026-01-10T10:30:00%2B00:00")))).containsExactly(a2, a3);
+        assertThat(uuids(api.get(url("/audios?createdAt[lt]=2026-01-10T11:00:00Z")))).containsExactly(a1);
+        assertThat(uuids(api.get(url("/audios?createdAt[between]=2026-01-10T10:30:00Z..2026-01-10T11:30:00Z"))))
+                .containsExactly(a2);
+        assertThat(uuids(api.get(url("/audios?updatedAt[strictly_after]=2026-01-10T12:00:00Z")))).containsExactly(a3);
+        assertThat(uuids(api.get(url("/audios?order[createdAt]=desc")))).containsExactly(a3, a2, a1);
+
+        JsonNode page = api.get("/audios?itemsPerPage=2&page=2").json();
+        assertThat(page.get("totalItems").asInt()).isEqualTo(3);
+        assertThat(page.get("member").get(0).get("uuid").asString()).isEqualTo(a3);
+        assertThat(page.get("view").get("previous").asString()).contains("page=1");
+        assertThat(api.get("/audios", "application/json").json().isArray()).isTrue();
+
+        assertProblem(api.get("/audios?status=lost"), 400);
+        assertProblem(api.get("/audios?patient=123"), 400);
+        assertProblem(api.get(url("/audios?patient[gt]=" + p1)), 400);
+        assertProblem(api.get(url("/audios?createdAt[soon]=2026-01-01")), 400);
+        assertProblem(api.get(url("/audios?order[size]=asc")), 400);
+        assertProblem(api.get("/audios?search=" + "x".repeat(201)), 400);
+    }
+
+    // ---- scopes, organizations, private patients ---------------------------------------------------------
+
+    @Test
+    void everyAudioEndpointNeedsItsScope() {
+        Tenants.Tenant t = tenants.create();
+        String uuid = Upload.to(t.clinicianApi(port)).wav(AudioSamples.wav()).field("patient", patient(t)).send()
+                .json().get("uuid").asString();
+        Http reader = t.api(port, Scopes.READ_AUDIOS);
+        Http writerOnly = t.api(port, Scopes.WRITE_AUDIOS);
+        Http others = t.api(port, Scopes.READ_NOTES, Scopes.WRITE_NOTES, Scopes.READ_PATIENTS);
+        Http anonymous = new Http(port, null);
+
+        for (String path : List.of("/audios", "/audios/" + uuid, "/audios/" + uuid + "/file")) {
+            assertThat(reader.get(path).status()).as(path).isEqualTo(200);
+            assertProblem(writerOnly.get(path), 403);
+            assertProblem(others.get(path), 403);
+            assertProblem(anonymous.get(path), 401);
+        }
+        UUID patient = patient(t);
+        assertProblem(Upload.to(reader).wav(AudioSamples.wav()).field("patient", patient)
+                .field("user", t.clinician().id()).send(), 403);
+        assertProblem(Upload.to(others).wav(AudioSamples.wav()).field("patient", patient)
+                .field("user", t.clinician().id()).send(), 403);
+        assertProblem(Upload.to(anonymous).wav(AudioSamples.wav()).field("patient", patient).send(), 401);
+        assertThat(Upload.to(writerOnly).wav(AudioSamples.wav()).field("patient", patient)
+                .field("user", t.clinician().id()).send().status()).isEqualTo(201);
+    }
+
+    @Test
+    void anotherOrganizationsAudiosArePureNotFound() {
+        Tenants.Tenant mine = tenants.create();
+        Tenants.Tenant theirs = tenants.create();
+        String theirAudio = Upload.to(theirs.clinicianApi(port)).wav(AudioSamples.wav())
+                .field("patient", patient(theirs)).send().json().get("uuid").asString();
+        Http api = mine.api(port);
+        Http clinician = mine.clinicianApi(port);
+
+        for (Http caller : List.of(api, clinician)) {
+            JsonNode problem = assertProblem(caller.get("/audios/" + theirAudio), 404);
+            assertThat(problem.get("detail").asString()).isEqualTo("Audio not found.");
+            assertProblem(caller.get("/audios/" + theirAudio + "/file"), 404);
+            assertThat(uuids(caller.get("/audios"))).doesNotContain(theirAudio);
+            assertThat(uuids(caller.get("/audios?patient=" + patientOf(theirAudio)))).isEmpty();
+        }
+        assertProblem(api.get("/audios/" + UUID.randomUUID()), 404);
+        assertProblem(api.get("/audios/not-a-uuid"), 400);
+        assertViolation(Upload.to(clinician).wav(AudioSamples.wav()).field("patient", patientOf(theirAudio)).send(),
+                "patient");
+        assertViolation(Upload.to(api).wav(AudioSamples.wav()).field("patient", patient(mine))
+                .field("user", theirs.clinician().id()).send(), "user");
+    }
+
+    @Test
+    void aPrivatePatientsAudiosAreItsClinicianOnly() {
+        Tenants.Tenant t = tenants.create();
+        Accounts.User colleague = t.addClinician("Grace", "Hopper");
+        UUID secret = PatientFixture.patientOf(jdbc, t.organization().id()).privateTo(t.clinician().id()).insert();
+        Http owner = t.clinicianApi(port);
+        Http other = t.clinicianApi(port, colleague);
+        Http integration = t.api(port);
+
+        Http.Response created = Upload.to(owner).wav(AudioSamples.wav()).field("patient", secret).send();
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String uuid = created.json().get("uuid").asString();
+
+        assertThat(owner.get("/audios/" + uuid).status()).isEqualTo(200);
+        assertThat(owner.send(owner.builder("/audios/" + uuid + "/file").GET()).status()).isEqualTo(200);
+        assertThat(uuids(owner.get("/audios"))).containsExactly(uuid);
+        for (Http outsider : List.of(other, integration)) {
+            assertProblem(outsider.get("/audios/" + uuid), 404);
+            assertProblem(outsider.get("/audios/" + uuid + "/file"), 404);
+            assertThat(uuids(outsider.get("/audios"))).isEmpty();
+            assertThat(outsider.get("/audios").json().get("totalItems").asInt()).isZero();
+        }
+        assertViolation(Upload.to(other).wav(AudioSamples.wav()).field("patient", secret).send(), "patient");
+        assertViolation(Upload.to(integration).wav(AudioSamples.wav()).field("patient", secret)
+                .field("user", t.clinician().id()).send(), "patient");
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------
+
+    private UUID patient(Tenants.Tenant t) {
+        return PatientFixture.patientOf(jdbc, t.organization().id()).ownedBy(t.clinician().id()).insert();
+    }
+
+    private UUID patientOf(String audio) {
+        return jdbc.sql("SELECT patient_id FROM audios WHERE id = ?").param(UUID.fromString(audio))
+                .query(UUID.class).single();
+    }
+
+    private long audioRows(Tenants.Tenant t) {
+        return jdbc.sql("SELECT COUNT(*) FROM audios WHERE organization_id = ?").param(t.organization().id())
+                .query(Long.class).single();
+    }
+
+    static Receiver.Request awaitDelivery(Receiver receiver, String noteId) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(deadline)) {
+            for (Receiver.Request r : receiver.requests()) {
+                if (r.eventIds().contains(noteId)) {
+                    return r;
+                }
+            }
+            sleep(100);
+        }
+        throw new AssertionError("no webhook delivered note " + noteId + "; received " + receiver.eventIds());
+    }
+
+    /** The lines of one section of a rendered note. */
+    static String section(String content, String title) {
+        int start = content.indexOf(title + ":\n");
+        assertThat(start).as(title + " in " + content).isNotNegative();
+        int end = content.indexOf("\n\n", start);
+        return end < 0 ? content.substring(start) : content.substring(start, end);
+    }
+
+    private static byte[] bytes(Http api, String path) {
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(api.builder(path).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofByteArray()).body();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<String> uuids(Http.Response response) {
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        List<String> uuids = new ArrayList<>();
+        response.json().get("member").forEach(m -> uuids.add(m.get("uuid").asString()));
+        return uuids;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,4 @@
+package org.notesync.audio;
+
+class AudiosH2IT extends AudiosContract {
+}

@@ -1,0 +1,7 @@
+package org.notesync.audio;
+
+import org.notesync.support.OnPostgres;
+
+@OnPostgres
+class AudiosPostgresIT extends AudiosContract {
+}

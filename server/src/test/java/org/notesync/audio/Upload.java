@@ -1,0 +1,70 @@
+package org.notesync.audio;
+
+import java.io.ByteArrayOutputStream;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.notesync.support.Http;
+
+/** A multipart upload to {@code POST /audios}, built field by field as a practice system would send it. */
+public final class Upload {
+
+    private record Part(String name, String fileName, String contentType, byte[] content) {
+    }
+
+    private final Http api;
+    private final List<Part> parts = new ArrayList<>();
+
+    private Upload(Http api) {
+        this.api = api;
+    }
+
+    public static Upload to(Http api) {
+        return new Upload(api);
+    }
+
+    public Upload field(String name, Object value) {
+        parts.add(new Part(name, null, null, String.valueOf(value).getBytes(StandardCharsets.UTF_8)));
+        return this;
+    }
+
+    public Upload file(byte[] content, String fileName, String contentType) {
+        parts.add(new Part("file", fileName, contentType, content));
+        return this;
+    }
+
+    public Upload wav(byte[] content) {
+        return file(content, "consultation.wav", "audio/wav");
+    }
+
+    public Http.Response send() {
+        return send("application/ld+json");
+    }
+
+    public Http.Response send(String accept) {
+        String boundary = "test-" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (Part p : parts) {
+            StringBuilder head = new StringBuilder("--").append(boundary).append("\r\n")
+                    .append("Content-Disposition: form-data; name=\"").append(p.name()).append('"');
+            if (p.fileName() != null) {
+                head.append("; filename=\"").append(p.fileName()).append('"');
+            }
+            head.append("\r\n");
+            if (p.contentType() != null) {
+                head.append("Content-Type: ").append(p.contentType()).append("\r\n");
+            }
+            head.append("\r\n");
+            body.writeBytes(head.toString().getBytes(StandardCharsets.UTF_8));
+            body.writeBytes(p.content());
+            body.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        return api.send(api.builder("/audios").header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .header("Accept", accept)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+    }
+}

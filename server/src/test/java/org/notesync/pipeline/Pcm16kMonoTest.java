@@ -1,0 +1,66 @@
+package org.notesync.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.time.Duration;
+
+import javax.sound.sampled.UnsupportedAudioFileException;
+
+import org.junit.jupiter.api.Test;
+import org.notesync.audio.AudioSamples;
+
+class Pcm16kMonoTest {
+
+    @Test
+    void downsamplesAStereoCdRateWavTo16kMonoKeepingTheSignal() throws Exception {
+        float[] samples = Pcm16kMono.decode(new ByteArrayInputStream(AudioSamples.wav(2.0, 44_100, 2)));
+        assertThat(samples.length).isBetween(31_990, 32_010);
+        assertThat(peak(samples)).isBetween(0.45f, 0.51f); // a 440 Hz tone at 0.5 survives the averaging
+        assertThat(crossings(samples)).isBetween(2 * 440 * 2 - 10, 2 * 440 * 2 + 10); // still 440 Hz
+    }
+
+    @Test
+    void upsamplesTelephoneRateAndPassesThrough16k() throws Exception {
+        float[] up = Pcm16kMono.decode(new ByteArrayInputStream(AudioSamples.wav(1.0, 8_000, 1)));
+        assertThat(up.length).isBetween(15_990, 16_010);
+        assertThat(crossings(up)).isBetween(2 * 440 - 6, 2 * 440 + 6);
+        float[] same = Pcm16kMono.decode(new ByteArrayInputStream(AudioSamples.wav(1.0, 16_000, 1)));
+        assertThat(same.length).isEqualTo(16_000);
+        assertThat(peak(same)).isBetween(0.49f, 0.51f);
+    }
+
+    @Test
+    void whatTheJdkCannotDecodeIsRefused() {
+        assertThatThrownBy(() -> Pcm16kMono.decode(new ByteArrayInputStream(AudioSamples.mp3())))
+                .isInstanceOf(UnsupportedAudioFileException.class);
+        assertThatThrownBy(() -> Pcm16kMono.decode(new ByteArrayInputStream(AudioSamples.oggOpus())))
+                .isInstanceOf(UnsupportedAudioFileException.class);
+    }
+
+    @Test
+    void readsAWavFilesDurationFromItsHeader() {
+        assertThat(Pcm16kMono.wavDuration(new ByteArrayInputStream(AudioSamples.wav(2.5, 22_050, 2))))
+                .isEqualTo(Duration.ofMillis(2_500));
+        assertThat(Pcm16kMono.wavDuration(new ByteArrayInputStream(AudioSamples.mp3()))).isNull();
+    }
+
+    private static float peak(float[] samples) {
+        float peak = 0;
+        for (float s : samples) {
+            peak = Math.max(peak, Math.abs(s));
+        }
+        return peak;
+    }
+
+    private static int crossings(float[] samples) {
+        int n = 0;
+        for (int i = 1; i < samples.length; i++) {
+            if (samples[i - 1] < 0 != samples[i] < 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+}

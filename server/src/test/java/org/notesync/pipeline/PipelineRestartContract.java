@@ -1,0 +1,223 @@
+package org.notesync.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.notesync.audio.AudioProgress;
+import org.notesync.audio.AudioSamples;
+import org.notesync.audio.AudioStates;
+import org.notesync.audio.Upload;
+import org.notesync.note.Notes;
+import org.notesync.patient.PatientFixture;
+import org.notesync.support.Http;
+import org.notesync.support.ServerTest;
+import org.notesync.support.SettableClock;
+import org.notesync.support.Tenants;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The pipeline survives its workers: a step claimed by a worker that died is taken over once the lease
+ * runs out (on a settable clock), and a worker stopped mid-transcription gives its step back to the next
+ * start. Each ends with exactly one note. The application's own worker is stopped during each test.
+ */
+@ServerTest
+abstract class PipelineRestartContract {
+
+    private static final String TRANSCRIPT = "I have had a cough for a week. I'll prescribe a syrup, 10 ml daily.";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Tenants tenants;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    PipelineWorker applicationWorker;
+
+    @Autowired
+    PipelineJobs jobs;
+
+    @Autowired
+    PipelineSteps steps;
+
+    @Autowired
+    AudioProgress audios;
+
+    @Autowired
+    Notes notes;
+
+    @Autowired
+    NoteTemplates templates;
+
+    @Autowired
+    PlatformTransactionManager transactions;
+
+    @Autowired
+    java.time.Clock applicationClock;
+
+    @BeforeEach
+    void stopTheApplicationsWorker() {
+        applicationWorker.stop(Duration.ofSeconds(10));
+    }
+
+    @AfterEach
+    void startItAgain() {
+        applicationWorker.start();
+    }
+
+    @Test
+    void aStepClaimedByAWorkerThatDiedIsTakenOverWhenItsLeaseRunsOutAndCompletesOnce() {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.clinicianApi(port);
+        UUID audio = upload(api, t, TRANSCRIPT);
+        SettableClock clock = new SettableClock().freeze();
+
+        // The dead worker claims the step for five minutes, and is never heard of again.
+        List<PipelineJobs.Job> claimed = jobs.claim("dead-node", clock.instant(),
+                clock.instant().plus(Duration.ofMinutes(5)), 100);
+        claimed.stream().filter(j -> !j.audioId().equals(audio))
+                .forEach(j -> jobs.release("dead-node", j.id(), clock.instant())); // other tests' leftovers
+        PipelineJobs.Job claimedByTheDead = claimed.stream().filter(j -> j.audioId().equals(audio)).findFirst()
+                .orElseThrow();
+        assertThat(claimedByTheDead.attempts()).isEqualTo(1);
+
+        PipelineWorker survivor = new PipelineWorker(jobs, steps, clock,
+                new PipelineWorker.Settings("survivor", 4, Duration.ofSeconds(1), Duration.ofMinutes(5)));
+        survivor.runDue();
+        assertThat(status(api, audio)).isEqualTo("uploaded"); // the lease still holds
+        assertThat(lockedBy(audio, "transcribe")).isEqualTo("dead-node");
+
+        clock.advance(Duration.ofMinutes(5).plusSeconds(1));
+        survivor.runDue(); // transcribe (taken over), which queues generate
+        survivor.runDue(); // generate
+
+        JsonNode done = api.get("/audios/" + audio).json();
+        assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("completed");
+        assertThat(notesOf(audio)).hasSize(1);
+        assertThat(jdbc.sql("SELECT attempts FROM pipeline_jobs WHERE audio_id = ? AND step = 'transcribe'")
+                .param(audio).query(Integer.class).single()).isEqualTo(2);
+
+        // The dead worker comes back and reports its stale claim: its lease is gone, nothing changes.
+        steps.run(claimedByTheDead, "dead-node");
+        JsonNode after = api.get("/audios/" + audio).json();
+        assertThat(after.get("status").asString()).isEqualTo("completed");
+        assertThat(after.get("note").asString()).isEqualTo(done.get("note").asString());
+        assertThat(notesOf(audio)).hasSize(1);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM pipeline_jobs WHERE audio_id = ?").param(audio)
+                .query(Long.class).single()).isEqualTo(2);
+    }
+
+    @Test
+    void aWorkerStoppedMidTranscriptionGivesTheStepBackAndTheNextStartFinishesIt() throws Exception {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.clinicianApi(port);
+        UUID audio = upload(api, t, null);
+
+        CountDownLatch transcribing = new CountDownLatch(1);
+        Transcriber hangs = new NamedTranscriber("hangs", input -> {
+            transcribing.countDown();
+            Thread.sleep(Long.MAX_VALUE);
+            return null;
+        });
+        PipelineWorker first = worker("first-node", hangs);
+        first.start();
+        assertThat(transcribing.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(status(api, audio)).isEqualTo("transcribing");
+        first.stop(Duration.ofMillis(200)); // the "restart": interrupts the transcription
+
+        assertThat(lockedBy(audio, "transcribe")).isNull();
+        assertThat(jdbc.sql("SELECT attempts FROM pipeline_jobs WHERE audio_id = ? AND step = 'transcribe'")
+                .param(audio).query(Integer.class).single()).isZero();
+
+        PipelineWorker second = worker("second-node", new NamedTranscriber("works",
+                input -> new Transcriber.Transcript(TRANSCRIPT, Duration.ofSeconds(42))));
+        second.start();
+        try {
+            JsonNode done = AudioStates.awaitFinal(api, audio);
+            assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("completed");
+            assertThat(done.get("transcriptSource").asString()).isEqualTo("works");
+            assertThat(done.get("transcription").asString()).isEqualTo(TRANSCRIPT);
+            assertThat(done.get("duration").asDouble()).isEqualTo(42.0);
+        } finally {
+            second.stop(Duration.ofSeconds(5));
+        }
+        assertThat(notesOf(audio)).hasSize(1);
+    }
+
+    @Test
+    void uploadsWaitWhileNoWorkerRunsAndTheApplicationsWorkerFinishesThemWhenItStarts() throws Exception {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.clinicianApi(port);
+        UUID audio = upload(api, t, TRANSCRIPT);
+        Thread.sleep(500);
+        assertThat(status(api, audio)).isEqualTo("uploaded");
+        assertThat(jdbc.sql("SELECT status FROM pipeline_jobs WHERE audio_id = ?").param(audio).query(String.class)
+                .list()).containsExactly("pending");
+
+        applicationWorker.start();
+        assertThat(AudioStates.awaitFinal(api, audio).get("status").asString()).isEqualTo("completed");
+        assertThat(notesOf(audio)).hasSize(1);
+    }
+
+    private PipelineWorker worker(String node, Transcriber transcriber) {
+        PipelineSteps custom = new PipelineSteps(jobs, audios, notes, templates,
+                new PipelineSteps.Engines(transcriber, new ExtractiveNoteGenerator()),
+                new PipelineSteps.Retries(3, Duration.ofSeconds(1), Duration.ofSeconds(1)),
+                new TransactionTemplate(transactions), applicationClock);
+        return new PipelineWorker(jobs, custom, applicationClock,
+                new PipelineWorker.Settings(node, 8, Duration.ofMillis(100), Duration.ofMinutes(5)));
+    }
+
+    private UUID upload(Http api, Tenants.Tenant t, String transcript) {
+        UUID patient = PatientFixture.patientOf(jdbc, t.organization().id()).ownedBy(t.clinician().id()).insert();
+        Upload upload = Upload.to(api).wav(AudioSamples.wav()).field("patient", patient);
+        if (transcript != null) {
+            upload.field("transcript", transcript);
+        }
+        Http.Response created = upload.send();
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return UUID.fromString(created.json().get("uuid").asString());
+    }
+
+    private String status(Http api, UUID audio) {
+        return api.get("/audios/" + audio).json().get("status").asString();
+    }
+
+    private String lockedBy(UUID audio, String step) {
+        return jdbc.sql("SELECT locked_by FROM pipeline_jobs WHERE audio_id = ? AND step = ?").params(audio, step)
+                .query(String.class).optional().orElse(null);
+    }
+
+    private List<Map<String, Object>> notesOf(UUID audio) {
+        return jdbc.sql("SELECT id FROM notes WHERE audio_id = ?").param(audio).query().listOfRows();
+    }
+
+    /** A transcriber made of a lambda, for the tests. */
+    record NamedTranscriber(String name, Body body) implements Transcriber {
+        interface Body {
+            Transcript transcribe(AudioInput input) throws EngineException, InterruptedException;
+        }
+
+        @Override
+        public Transcript transcribe(AudioInput audio) throws EngineException, InterruptedException {
+            return body.transcribe(audio);
+        }
+    }
+}

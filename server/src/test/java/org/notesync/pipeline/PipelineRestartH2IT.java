@@ -1,0 +1,4 @@
+package org.notesync.pipeline;
+
+class PipelineRestartH2IT extends PipelineRestartContract {
+}

@@ -1,0 +1,4 @@
+package org.notesync.ratelimit;
+
+class RateLimitH2IT extends RateLimitContract {
+}

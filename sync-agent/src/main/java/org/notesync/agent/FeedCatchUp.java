@@ -1,0 +1,55 @@
+package org.notesync.agent;
+
+import java.lang.System.Logger.Level;
+
+import org.notesync.client.NoteChanges;
+import org.notesync.client.Notes;
+import org.notesync.client.NotesyncException;
+
+/**
+ * Catch-up through the change feed ({@code GET /notes/feed}): at start-up and every poll interval, reads
+ * every change after the stored cursor and imports it, so notes sent while the agent was down or
+ * unreachable still arrive. The feed numbers changes after they commit, so a note whose transaction
+ * committed late is never below a cursor already passed. The cursor moves only after its page is imported.
+ */
+final class FeedCatchUp {
+
+    private static final System.Logger LOG = System.getLogger(FeedCatchUp.class.getName());
+    static final int PAGE_SIZE = 200;
+
+    private final Notes notes;
+    private final NoteImporter importer;
+    private final SyncState state;
+
+    FeedCatchUp(Notes notes, NoteImporter importer, SyncState state) {
+        this.notes = notes;
+        this.importer = importer;
+        this.state = state;
+    }
+
+    /** Reads the feed until caught up; returns the number of changes read. Called by one thread only. */
+    synchronized int poll() {
+        int read = 0;
+        try {
+            long cursor = state.feedCursor();
+            while (true) {
+                NoteChanges page = notes.changes(cursor, PAGE_SIZE);
+                for (NoteChanges.Change change : page.changes()) {
+                    importer.importNote(change.note(), NoteImporter.Source.FEED);
+                }
+                read += page.changes().size();
+                cursor = Math.max(cursor, page.cursor());
+                state.polled(cursor);
+                if (!page.hasMore() || page.changes().isEmpty()) {
+                    return read;
+                }
+            }
+        } catch (RuntimeException e) {
+            // An API problem (its title and status) or the kind of error; never a note.
+            String error = e instanceof NotesyncException ? e.getMessage() : e.getClass().getSimpleName();
+            LOG.log(Level.WARNING, "Polling the change feed failed: {0}; trying again at the next poll", error);
+            state.pollFailed(error);
+            return read;
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package org.notesync.agent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import org.notesync.client.WebhookVerificationException;
+import org.notesync.client.WebhookVerifier;
+
+/**
+ * {@code POST <webhook-path>}: verifies the Standard Webhooks signature and timestamp on the raw bytes,
+ * stores the request in the durable inbox, answers 200 and only then lets the worker import it. Nothing
+ * slow happens before the answer: one insert, well inside the sender's 5 seconds.
+ */
+final class WebhookEndpoint implements HttpHandler {
+
+    private static final System.Logger LOG = System.getLogger(WebhookEndpoint.class.getName());
+    static final int MAX_BODY = 5 * 1024 * 1024;
+
+    private final WebhookVerifier verifier;
+    private final Inbox inbox;
+    private final Runnable wakeWorker;
+
+    WebhookEndpoint(WebhookVerifier verifier, Inbox inbox, Runnable wakeWorker) {
+        this.verifier = verifier;
+        this.inbox = inbox;
+        this.wakeWorker = wakeWorker;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                exchange.getResponseHeaders().add("Allow", "POST");
+                reply(exchange, 405, "Use POST");
+                return;
+            }
+            byte[] body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = in.readNBytes(MAX_BODY + 1);
+            }
+            if (body.length > MAX_BODY) {
+                reply(exchange, 413, "The body is larger than 5 MiB");
+                return;
+            }
+            try {
+                // Parsing too: a genuine request that is not a notesync payload is refused now, not retried forever.
+                verifier.verify(exchange.getRequestHeaders()::getFirst, body);
+            } catch (WebhookVerificationException e) {
+                reply(exchange, e.status(), e.getMessage());
+                return;
+            }
+            try {
+                inbox.store(exchange.getRequestHeaders().getFirst(WebhookVerifier.ID_HEADER), body);
+            } catch (RuntimeException e) {
+                // Not stored: the sender must try again, so not a 2xx.
+                LOG.log(Level.ERROR, "Cannot store a webhook request: {0}", e.getMessage());
+                reply(exchange, 503, "Cannot store the request now; try again");
+                return;
+            }
+            reply(exchange, 200, "OK");
+            wakeWorker.run();
+        }
+    }
+
+    private static void reply(HttpExchange exchange, int status, String message) throws IOException {
+        byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+}
