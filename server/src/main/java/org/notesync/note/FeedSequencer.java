@@ -2,6 +2,11 @@ package org.notesync.note;
 
 import java.time.Clock;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +23,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * numbers of one run commit before the next run can take any: a reader that has seen number N will
  * never later find a change numbered below N. A note that changes again loses its number and gets a
  * new, higher one.
+ *
+ * <p>A change committed on this node is numbered by its id as soon as it commits ({@link #wake(UUID)}:
+ * primary-key updates). A timer numbers, by scanning, whatever is still unnumbered: changes committed by
+ * other nodes, and any whose wake-up was lost (a failed run, a crash between commit and run). Scanning on
+ * every commit instead cost more than the note's own insert on PostgreSQL, because the scan walks the
+ * index entries every numbered note left behind until vacuum removes them (docs/PERFORMANCE.md).
  */
 final class FeedSequencer implements AutoCloseable {
 
@@ -28,6 +39,10 @@ final class FeedSequencer implements AutoCloseable {
     private final Clock clock;
     private final ScheduledExecutorService executor;
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final Queue<UUID> committed = new ConcurrentLinkedQueue<>();
+
+    /** The most ids one statement numbers. */
+    static final int BATCH = 500;
 
     FeedSequencer(JdbcClient jdbc, TransactionTemplate transaction, Clock clock, long fallbackMillis) {
         this.jdbc = jdbc;
@@ -42,22 +57,52 @@ final class FeedSequencer implements AutoCloseable {
         executor.scheduleWithFixedDelay(this::runQuietly, fallbackMillis, fallbackMillis, TimeUnit.MILLISECONDS);
     }
 
-    /** Asks for a run soon; several calls before it starts make one run. */
-    void wake() {
+    /** A change to this note has committed: number it soon; several calls before the run make one run. */
+    void wake(UUID noteId) {
+        committed.add(noteId);
         if (scheduled.compareAndSet(false, true)) {
             executor.execute(() -> {
                 scheduled.set(false);
-                runQuietly();
+                try {
+                    numberCommitted();
+                } catch (RuntimeException e) {
+                    log.warn("Note feed sequencing failed; the next scan numbers what is left: {}", e.toString());
+                }
             });
         }
     }
 
-    /** Numbers every committed change that has no number yet; returns how many. */
+    /** Numbers the changes this node has seen commit, by id; returns how many got a number. */
+    int numberCommitted() {
+        int numbered = 0;
+        List<UUID> ids = new ArrayList<>(BATCH);
+        for (UUID id = committed.poll(); id != null; id = committed.poll()) {
+            ids.add(id);
+            if (ids.size() == BATCH) {
+                numbered += number(ids);
+                ids.clear();
+            }
+        }
+        return ids.isEmpty() ? numbered : numbered + number(ids);
+    }
+
+    private int number(List<UUID> ids) {
+        return numberUnderLock(() -> jdbc.sql(
+                "UPDATE notes SET feed_seq = nextval('note_feed_seq') WHERE id IN (:ids) AND feed_seq IS NULL")
+                .param("ids", ids).update());
+    }
+
+    /** Numbers every committed change that has no number yet, wherever it was committed; returns how many. */
     int run() {
+        committed.clear();
+        return numberUnderLock(() -> jdbc.sql("UPDATE notes SET feed_seq = nextval('note_feed_seq') WHERE feed_seq IS NULL")
+                .update());
+    }
+
+    private int numberUnderLock(java.util.function.IntSupplier numbering) {
         Integer numbered = transaction.execute(tx -> {
             jdbc.sql("SELECT id FROM feed_sequencer WHERE id = 1 FOR UPDATE").query(Integer.class).single();
-            int count = jdbc.sql("UPDATE notes SET feed_seq = nextval('note_feed_seq') WHERE feed_seq IS NULL")
-                    .update();
+            int count = numbering.getAsInt();
             if (count > 0) {
                 jdbc.sql("UPDATE feed_sequencer SET last_run_at = ? WHERE id = 1")
                         .param(clock.instant().atOffset(ZoneOffset.UTC)).update();

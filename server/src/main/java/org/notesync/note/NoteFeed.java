@@ -32,11 +32,11 @@ class NoteFeed implements DisposableBean {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
-                    sequencer.wake();
+                    sequencer.wake(event.note().uuid());
                 }
             });
         } else {
-            sequencer.wake();
+            sequencer.wake(event.note().uuid());
         }
     }
 

@@ -76,10 +76,14 @@ public class Notes {
         List<Violation> violations = new ArrayList<>();
         violations.addAll(typeViolations("type", note.type()));
         violations.addAll(contentViolations("content", note.content()));
-        if (note.patientId() == null || !patientExists(note.organizationId(), note.patientId())) {
+        Optional<PatientRow> patient = note.patientId() == null ? Optional.empty()
+                : patient(note.organizationId(), note.patientId());
+        if (patient.isEmpty()) {
             violations.add(new Violation("patient", "This patient does not exist.", Violation.NOT_FOUND));
         }
-        if (note.userId() == null || accounts.user(note.organizationId(), note.userId()).isEmpty()) {
+        Optional<Accounts.User> user = note.userId() == null ? Optional.empty()
+                : accounts.user(note.organizationId(), note.userId());
+        if (user.isEmpty()) {
             violations.add(new Violation("user", "This clinician does not exist.", Violation.NOT_FOUND));
         }
         if (note.audioId() != null && !audioExists(note.organizationId(), note.audioId())) {
@@ -98,9 +102,15 @@ public class Notes {
                 .param("user", note.userId()).param("audio", note.audioId()).param("type", note.type())
                 .param("content", note.content()).param("now", now)
                 .update();
-        Stored stored = byId(note.organizationId(), id).orElseThrow();
-        publish(NoteEvent.Action.CREATED, stored);
-        return stored.note();
+        // Built from the rows just read under the same transaction rather than read back with the join
+        // (the re-read was the most expensive statement of a create on PostgreSQL; docs/PERFORMANCE.md).
+        PatientRow p = patient.get();
+        Accounts.User u = user.get();
+        Note created = new Note(id, note.type(), note.content(), now.toInstant(), now.toInstant(),
+                new Note.PatientSummary(p.id(), p.firstName(), p.lastName()), note.audioId(),
+                new Note.UserSummary(u.id(), u.firstName(), u.lastName()));
+        publish(NoteEvent.Action.CREATED, new Stored(created, note.organizationId(), p.visibility(), p.ownerId()));
+        return created;
     }
 
     /** Whether the viewer may write a note about this patient: one of its organization's, live, visible. */
@@ -216,11 +226,19 @@ public class Notes {
                 stored.patientVisibility(), stored.patientOwnerId()));
     }
 
-    private boolean patientExists(UUID organizationId, UUID patientId) {
+    /** What a note shows and needs of its patient: names, and who may see it. */
+    private record PatientRow(UUID id, String firstName, String lastName, String visibility, UUID ownerId) {
+    }
+
+    private Optional<PatientRow> patient(UUID organizationId, UUID patientId) {
         return jdbc.sql("""
-                        SELECT COUNT(*) FROM patients
+                        SELECT id, first_name, last_name, visibility_option, user_id FROM patients
                         WHERE id = :id AND organization_id = :org AND deleted_at IS NULL""")
-                .param("id", patientId).param("org", organizationId).query(Long.class).single() > 0;
+                .param("id", patientId).param("org", organizationId)
+                .query((rs, row) -> new PatientRow(rs.getObject("id", UUID.class), rs.getString("first_name"),
+                        rs.getString("last_name"), rs.getString("visibility_option"),
+                        rs.getObject("user_id", UUID.class)))
+                .optional();
     }
 
     /** Read as SQL rather than through the audio package, which depends on this one. */

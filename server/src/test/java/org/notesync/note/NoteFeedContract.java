@@ -85,6 +85,30 @@ abstract class NoteFeedContract {
     }
 
     @Test
+    void aCommittedChangeIsNumberedByItsWakeUpWithoutTheScan() throws Exception {
+        // @ServerTest sets the fallback scan to an hour: only the commit's wake-up can number these.
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        String patient = PatientFixture.patientOf(jdbc, t.organization().id()).insert().toString();
+        String note = createNote(api, t, patient, "Numbered on commit.");
+        assertThat(awaitFeed(api, 0)).containsExactly(note);
+        long cursor = api.get("/notes/feed").json().get("cursor").asLong();
+
+        assertThat(api.patch("/notes/" + note, Map.of("content", "Amended.")).status()).isEqualTo(200);
+        assertThat(awaitFeed(api, cursor)).containsExactly(note);
+    }
+
+    private static List<String> awaitFeed(Http api, long after) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<String> seen = uuids(api.get("/notes/feed?after=" + after).json());
+        while (seen.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            seen = uuids(api.get("/notes/feed?after=" + after).json());
+        }
+        return seen;
+    }
+
+    @Test
     void aNoteCommittedAfterALaterStampedOneWasSeenIsStillInTheFeed() throws Exception {
         Tenants.Tenant t = tenants.create();
         Http api = t.api(port);

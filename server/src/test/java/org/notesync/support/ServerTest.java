@@ -21,7 +21,9 @@ import org.springframework.boot.test.context.SpringBootTest;
         "spring.datasource.url=jdbc:h2:mem:notesync-it;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
         "notesync.data-dir=target/it-data",
         "notesync.secret-key=integration-test-master-key",
-        "logging.level.org.notesync=info"
+        "logging.level.org.notesync=info",
+        // The feed's fallback scan never runs on its own, so tests see what the commit wake-up numbers.
+        "notesync.feed.sequencer-interval=1h"
 })
 public @interface ServerTest {
 }
