@@ -6,6 +6,7 @@ import java.time.Duration;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -21,9 +22,9 @@ class NoteFeed implements DisposableBean {
 
     private final FeedSequencer sequencer;
 
-    NoteFeed(JdbcClient jdbc, TransactionTemplate transaction, Clock clock,
+    NoteFeed(JdbcClient jdbc, JdbcTemplate batch, TransactionTemplate transaction, Clock clock,
             @Value("${notesync.feed.sequencer-interval:1s}") Duration interval) {
-        this.sequencer = new FeedSequencer(jdbc, transaction, clock, interval.toMillis());
+        this.sequencer = new FeedSequencer(jdbc, batch, transaction, clock, interval.toMillis());
     }
 
     @EventListener

@@ -130,8 +130,7 @@ public class Notes {
 
     Page<Note> list(Viewer viewer, NoteFilter filter, int page, int itemsPerPage) {
         SqlWhere where = filter.where(viewer);
-        long total = jdbc.sql("SELECT COUNT(*) FROM notes n JOIN patients p ON p.id = n.patient_id WHERE "
-                        + where.sql())
+        long total = jdbc.sql("SELECT COUNT(*) FROM notes n WHERE " + where.sql())
                 .params(where.parameters()).query(Long.class).single();
         if (itemsPerPage == 0 || total == 0) {
             return new Page<>(List.of(), total, page, itemsPerPage);

@@ -480,11 +480,15 @@ abstract class NotesContract {
                 "content", "shared")).json().get("uuid").asString();
 
         assertThat(uuids(owner.get("/notes"))).containsExactly(privateNote, sharedNote);
+        assertThat(owner.get("/notes").json().get("totalItems").asInt()).isEqualTo(2);
+        assertThat(owner.get("/notes?createdAt%5Bafter%5D=2000-01-01").json().get("totalItems").asInt()).isEqualTo(2);
         assertThat(owner.get("/notes/" + privateNote).status()).isEqualTo(200);
         for (Http other : List.of(colleague, integration)) {
             Http.Response list = other.get("/notes");
             assertThat(uuids(list)).containsExactly(sharedNote);
             assertThat(list.json().get("totalItems").asInt()).isEqualTo(1);
+            assertThat(other.get("/notes?createdAt%5Bafter%5D=2000-01-01").json().get("totalItems").asInt())
+                    .isEqualTo(1);
             assertThat(uuids(other.get("/notes?patient=" + privatePatient))).isEmpty();
             assertProblem(other.get("/notes/" + privateNote), 404);
             assertProblem(other.patch("/notes/" + privateNote, Map.of("content", "changed")), 404);
