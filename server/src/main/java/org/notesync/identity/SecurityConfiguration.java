@@ -24,6 +24,7 @@ import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
@@ -49,6 +50,7 @@ import org.springframework.security.oauth2.server.authorization.token.JwtEncodin
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
 import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
@@ -134,6 +136,7 @@ class SecurityConfiguration {
                 .csrf(csrf -> csrf.disable())
                 .requestCache(cache -> cache.disable())
                 .oauth2ResourceServer(rs -> rs.jwt(jwt -> { })
+                        .bearerTokenResolver(new HeaderBearerTokenResolver())
                         .authenticationEntryPoint(problems)
                         .accessDeniedHandler(problems))
                 .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems));
@@ -142,6 +145,16 @@ class SecurityConfiguration {
 
     static String scope(String scope) {
         return "SCOPE_" + scope;
+    }
+
+    /** The default firewall, its character rule checked without a regular expression (see HeaderText). */
+    @Bean
+    WebSecurityCustomizer httpFirewall() {
+        StrictHttpFirewall firewall = new StrictHttpFirewall();
+        firewall.setAllowedHeaderNames(HeaderText::isAllowed);
+        firewall.setAllowedHeaderValues(HeaderText::isAllowed);
+        firewall.setAllowedParameterNames(HeaderText::isAllowed);
+        return web -> web.httpFirewall(firewall);
     }
 
     @Bean
