@@ -35,6 +35,14 @@ final class ApiThroughput {
         final LongAdder requests = new LongAdder();
         final LongAdder errors = new LongAdder();
         long nanos;
+        /** CPU seconds of the server nodes, the bench database's PostgreSQL sessions and the bench. */
+        final double[] cpuSeconds = new double[3];
+        boolean cpuMeasured;
+
+        String cpuPerRequest(int which) {
+            long n = requests.sum();
+            return !cpuMeasured || n == 0 ? "-" : String.format("%.3f", cpuSeconds[which] * 1000 / n);
+        }
     }
 
     private ApiThroughput() {
@@ -54,7 +62,7 @@ final class ApiThroughput {
             for (Tenants.Tenant t : tenants) {
                 patients.put(t.index(), cluster.database.sharedPatients(t.organization(), 500));
             }
-            Result result = measure(context, cluster.api, cluster.base(), tenants, patients, concurrency,
+            Result result = measure(context, cluster.api, cluster.base(), cluster.cpu(), tenants, patients, concurrency,
                     o.duration("api-duration"), o.integer("rounds"), o.duration("warmup"));
             report(context, result, concurrency, o.integer("notes"), orgs);
         }
@@ -83,7 +91,7 @@ final class ApiThroughput {
      * Alternating rounds of {@code GET /me} and the {@code GET /notes} mix, each at {@code concurrency}
      * closed-loop clients for {@code duration}, after a warm-up of both.
      */
-    static Result measure(Context context, Api api, URI base, List<Tenants.Tenant> tenants,
+    static Result measure(Context context, Api api, URI base, CpuMeter cpu, List<Tenants.Tenant> tenants,
             Map<Integer, List<UUID>> patients, int concurrency, Duration duration, int rounds, Duration warmup)
             throws InterruptedException {
         String lastWeek = LocalDate.now(ZoneOffset.UTC).minusDays(7).toString();
@@ -106,14 +114,14 @@ final class ApiThroughput {
         }
         if (!warmup.isZero()) {
             Progress.say("api: warming up for " + warmup.toSeconds() + " s (not recorded)");
-            closedLoop(api, tenants, List.of(me), concurrency, warmup.dividedBy(2), "warm-up /me", null, null);
-            closedLoop(api, tenants, notes, concurrency, warmup.dividedBy(2), "warm-up /notes", null, null);
+            closedLoop(api, tenants, List.of(me), concurrency, warmup.dividedBy(2), "warm-up /me", null, null, null);
+            closedLoop(api, tenants, notes, concurrency, warmup.dividedBy(2), "warm-up /notes", null, null, null);
         }
         for (int round = 1; round <= rounds; round++) {
             closedLoop(api, tenants, List.of(me), concurrency, duration, "round " + round + "/" + rounds + " GET /me",
-                    tallies.get(me.name()), tallies);
+                    tallies.get(me.name()), tallies, cpu);
             closedLoop(api, tenants, notes, concurrency, duration, "round " + round + "/" + rounds + " GET /notes",
-                    tallies.get("GET /notes (the three filters below, in turn)"), tallies);
+                    tallies.get("GET /notes (the three filters below, in turn)"), tallies, cpu);
         }
         return new Result(tallies, duration.multipliedBy(rounds));
     }
@@ -130,7 +138,10 @@ final class ApiThroughput {
      * {@code queries} in turn.
      */
     static void closedLoop(Api api, List<Tenants.Tenant> tenants, List<Query> queries, int concurrency,
-            Duration duration, String label, Tally total, Map<String, Tally> byQuery) throws InterruptedException {
+            Duration duration, String label, Tally total, Map<String, Tally> byQuery, CpuMeter cpu)
+            throws InterruptedException {
+        CpuMeter.Snapshot cpuBefore = cpu == null ? null : cpu.snapshot();
+        long benchBefore = CpuMeter.ticks(ProcessHandle.current().pid());
         long start = System.nanoTime();
         long end = start + duration.toNanos();
         LongAdder requests = new LongAdder();
@@ -183,6 +194,13 @@ final class ApiThroughput {
         if (total != null) {
             long elapsed = System.nanoTime() - start;
             total.nanos += elapsed;
+            if (cpu != null) {
+                double[] used = cpu.snapshot().since(cpuBefore);
+                total.cpuSeconds[0] += used[0];
+                total.cpuSeconds[1] += used[1];
+                total.cpuSeconds[2] += (CpuMeter.ticks(ProcessHandle.current().pid()) - benchBefore) / 100.0;
+                total.cpuMeasured = true;
+            }
             if (queries.size() > 1) {
                 for (Query q : queries) {
                     byQuery.get(q.name()).nanos += elapsed;
@@ -206,18 +224,21 @@ final class ApiThroughput {
     static void report(Context context, Result result, int concurrency, int notes, int orgs) {
         Table table = new Table("API throughput: " + concurrency + " concurrent clients, " + String.format("%,d", notes)
                 + " notes in " + orgs + " organizations, pages of 20", "endpoint", "requests", "requests/s", "p50 ms",
-                "p95 ms", "p99 ms", "max ms", "errors");
+                "p95 ms", "p99 ms", "max ms", "errors", "server CPU ms/request", "PostgreSQL CPU ms/request",
+                "bench CPU ms/request");
         result.tallies().forEach((name, t) -> table.row(name, t.requests.sum(), String.format("%.0f", perSecond(t)),
                 Deliveries.ms(t.latency.getValueAtPercentile(50)), Deliveries.ms(t.latency.getValueAtPercentile(95)),
                 Deliveries.ms(t.latency.getValueAtPercentile(99)), Deliveries.ms(t.latency.getMaxValue()),
-                t.errors.sum()));
+                t.errors.sum(), t.cpuPerRequest(0), t.cpuPerRequest(1), t.cpuPerRequest(2)));
         List<Tally> all = new ArrayList<>(result.tallies().values());
         Tally me = all.get(0);
         Tally list = all.get(1);
         double ratio = perSecond(me) == 0 ? 0 : perSecond(list) / perSecond(me);
         long p99 = list.latency.getValueAtPercentile(99);
         table.note(String.format("GET /notes throughput is %.0f%% of GET /me's (target: at least 40%%); its p99 is %s ms "
-                + "(target: under 50 ms). Rounds alternate the two endpoints, so both see the same machine.",
+                + "(target: under 50 ms). Rounds alternate the two endpoints, so both see the same machine. CPU per "
+                + "request: process CPU time of the server, of the bench database's PostgreSQL sessions and of the "
+                + "bench's clients during the measured rounds, divided by the requests.",
                 ratio * 100, Deliveries.ms(p99)));
         context.print(table);
         if (!context.judging) {

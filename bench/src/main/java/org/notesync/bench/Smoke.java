@@ -56,7 +56,7 @@ final class Smoke {
 
                 List<Tenants.Tenant> tenants = cluster.tenants;
                 Map<Integer, List<UUID>> patients = Map.of(0, tenants.get(0).patients(), 1, tenants.get(1).patients());
-                ApiThroughput.Result api = ApiThroughput.measure(context, cluster.api, cluster.base(), tenants,
+                ApiThroughput.Result api = ApiThroughput.measure(context, cluster.api, cluster.base(), cluster.cpu(), tenants,
                         patients, 2, Duration.ofSeconds(1), 1, Duration.ZERO);
                 ApiThroughput.report(context, api, 2, notes, 2);
                 long apiErrors = api.tallies().values().stream().mapToLong(t -> t.errors.sum()).sum();
