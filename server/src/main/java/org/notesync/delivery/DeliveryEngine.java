@@ -342,7 +342,10 @@ public final class DeliveryEngine {
             return new AttemptRecord(settings.nodeId(), endpoint.webhookId(), requestId, attemptedAt, durationMillis,
                     status, null, excerpt, ids,
                     List.of(new AttemptRecord.Transition(ids, AttemptRecord.State.SUCCEEDED, null)),
-                    new AttemptRecord.Health.Recovered());
+                    // Only an endpoint known to be failing needs its failure run cleared: a write per
+                    // successful attempt otherwise. One failing on another node meanwhile is cleared by the
+                    // next success after its failure is read.
+                    endpoint.failingSince() == null ? null : new AttemptRecord.Health.Recovered());
         }
         ErrorKind kind = errorKind(result);
         if (kind == ErrorKind.GONE) {

@@ -439,6 +439,24 @@ abstract class WebhookDeliveryContract {
     }
 
     @Test
+    void aSuccessAfterFailuresEndsTheFailureRun() {
+        clock.freeze();
+        receiver.answer(r -> Receiver.Answer.status(500));
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        JsonNode webhook = webhook(api, receiver.url(), "new_note");
+        String id = webhook.get("uuid").asString();
+        notes.note(t, notes.patient(t), "fails first");
+        awaitDelivery(api, webhook, d -> d.get("attemptCount").asInt() == 1);
+        assertThat(api.get("/webhooks/" + id, "application/json").json().get("failingSince").isNull()).isFalse();
+
+        receiver.answer(r -> Receiver.Answer.status(200));
+        clock.advance(Duration.ofSeconds(6));
+        awaitDelivery(api, webhook, d -> "succeeded".equals(d.get("status").asString()));
+        assertThat(api.get("/webhooks/" + id, "application/json").json().get("failingSince").isNull()).isTrue();
+    }
+
+    @Test
     void aWebhookFailingForFiveDaysIsDisabled() {
         clock.freeze();
         receiver.answer(r -> Receiver.Answer.status(500));
