@@ -22,7 +22,8 @@ final class Options {
         known("database", "notesync_bench", "the bench database: dropped and created again by every scenario");
         known("keep-database", "false", "keep the last scenario's database instead of dropping it");
         known("heap", "512m", "server JVM -Xmx");
-        known("pool-size", "20", "connection pool size per server node (NOTESYNC_DB_POOL_SIZE)");
+        known("pool-size", "6", "connection pool size per server node (NOTESYNC_DB_POOL_SIZE); the default follows "
+                + "HikariCP's sizing rule for this 2-core machine, (cores x 2) + 1, rounded up");
         known("jfr", "false", "record a JFR profile of every server node into the run directory");
         known("out", "bench/target/bench-runs", "where each run writes its logs, profiles and results.md");
         known("organizations", "10", "organizations (each with its client, clinician, patients and webhook)");
