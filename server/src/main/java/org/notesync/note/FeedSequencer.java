@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,11 +109,11 @@ final class FeedSequencer implements AutoCloseable {
     /** Numbers every committed change that has no number yet, wherever it was committed; returns how many. */
     int run() {
         committed.clear();
-        return numberUnderLock(() -> jdbc.sql("UPDATE notes SET feed_seq = nextval('note_feed_seq') WHERE feed_seq IS NULL")
-                .update());
+        return numberUnderLock(() -> jdbc.sql(
+                "UPDATE notes SET feed_seq = nextval('note_feed_seq') WHERE feed_seq IS NULL").update());
     }
 
-    private int numberUnderLock(java.util.function.IntSupplier numbering) {
+    private int numberUnderLock(IntSupplier numbering) {
         Integer numbered = transaction.execute(tx -> {
             jdbc.sql("SELECT id FROM feed_sequencer WHERE id = 1 FOR UPDATE").query(Integer.class).single();
             int count = numbering.getAsInt();
