@@ -21,7 +21,8 @@ final class Options {
         known("postgres-password", "", "its password");
         known("database", "notesync_bench", "the bench database: dropped and created again by every scenario");
         known("keep-database", "false", "keep the last scenario's database instead of dropping it");
-        known("heap", "512m", "server JVM -Xmx");
+        known("heap", "448m", "server JVM -Xmx; a node's RSS is about the heap plus 260 MB (metaspace, code cache, "
+                + "GC, threads), and G1 grows the heap to -Xmx under saturation, so 448m keeps RSS under 768 MB");
         known("pool-size", "6", "connection pool size per server node (NOTESYNC_DB_POOL_SIZE); the default follows "
                 + "HikariCP's sizing rule for this 2-core machine, (cores x 2) + 1, rounded up");
         known("jfr", "false", "record a JFR profile of every server node into the run directory");
