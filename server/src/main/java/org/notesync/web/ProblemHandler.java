@@ -9,6 +9,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -16,6 +18,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -59,6 +62,24 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         String detail = "Parameter \"" + e.getName() + "\" must be a valid " + expected + ".";
         return respond(Problems.of(HttpStatus.BAD_REQUEST, "Bad Request", detail, request.getRequestURI()), null);
     }
+
+    /**
+     * The database cannot be reached (restarting, failing over): a temporary condition, answered 503 with
+     * {@code Retry-After} so that clients, the SDK among them, retry. Whether a write whose connection broke
+     * was committed cannot be known here, so the problem says only what is known.
+     */
+    @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessResourceException.class,
+            CannotCreateTransactionException.class})
+    ResponseEntity<ProblemDetail> databaseUnavailable(Exception e, HttpServletRequest request) {
+        log.warn("Database unavailable on {} {}: {}", request.getMethod(), request.getRequestURI(),
+                e.getClass().getSimpleName());
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, Integer.toString(DATABASE_RETRY_AFTER_SECONDS));
+        return respond(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Service Unavailable",
+                "The database is unavailable. Retry in a few seconds.", request.getRequestURI()), headers);
+    }
+
+    static final int DATABASE_RETRY_AFTER_SECONDS = 2;
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {

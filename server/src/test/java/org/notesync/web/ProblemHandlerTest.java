@@ -1,0 +1,48 @@
+package org.notesync.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.SQLException;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.web.method.annotation.ExceptionHandlerMethodResolver;
+
+class ProblemHandlerTest {
+
+    private final ProblemHandler handler = new ProblemHandler("");
+    private final MockHttpServletRequest request = new MockHttpServletRequest("POST", "/notes");
+
+    @Test
+    void aLostDatabaseIsA503ToRetryNotA500() {
+        for (Exception e : new Exception[] {
+                new DataAccessResourceFailureException("FATAL: terminating connection due to administrator command"),
+                new CannotGetJdbcConnectionException("Failed to obtain JDBC Connection", new SQLException("refused")),
+                new CannotCreateTransactionException("Could not open JDBC Connection for transaction")}) {
+            ResponseEntity<ProblemDetail> response = handler.databaseUnavailable(e, request);
+            assertThat(response.getStatusCode().value()).as(e.getClass().getSimpleName()).isEqualTo(503);
+            assertThat(response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("2");
+            assertThat(response.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+            assertThat(response.getBody().getDetail()).isEqualTo("The database is unavailable. Retry in a few seconds.")
+                    .doesNotContain("FATAL", "JDBC");
+        }
+    }
+
+    @Test
+    void theHandlerIsChosenForTheDatabaseExceptions() throws Exception {
+        for (Class<?> type : new Class<?>[] {DataAccessResourceFailureException.class,
+                CannotGetJdbcConnectionException.class, CannotCreateTransactionException.class}) {
+            ExceptionHandlerMethodResolver resolver = new ExceptionHandlerMethodResolver(ProblemHandler.class);
+            Exception instance = (Exception) type.getConstructor(String.class).newInstance("x");
+            assertThat(resolver.resolveMethod(instance).getName()).as(type.getSimpleName())
+                    .isEqualTo("databaseUnavailable");
+        }
+    }
+}
