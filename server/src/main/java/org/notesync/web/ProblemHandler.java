@@ -1,6 +1,7 @@
 package org.notesync.web;
 
 import java.net.URI;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -19,6 +20,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -80,6 +82,30 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     static final int DATABASE_RETRY_AFTER_SECONDS = 2;
+
+    /**
+     * A commit or rollback that failed: 503 when it failed because the connection was lost (the rollback
+     * after a dropped connection fails too, hiding the first error), otherwise a fault like any other.
+     */
+    @ExceptionHandler(TransactionSystemException.class)
+    ResponseEntity<ProblemDetail> transactionFailed(TransactionSystemException e, HttpServletRequest request) {
+        return connectionLost(e) || connectionLost(e.getApplicationException()) ? databaseUnavailable(e, request)
+                : unexpected(e, request);
+    }
+
+    /** Whether a JDBC error in this chain is a lost or refused connection (SQLSTATE class 08, or 57P0x). */
+    static boolean connectionLost(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof DataAccessResourceFailureException || t instanceof CannotCreateTransactionException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P0"))) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {

@@ -13,6 +13,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.web.method.annotation.ExceptionHandlerMethodResolver;
 
 class ProblemHandlerTest {
@@ -33,6 +34,19 @@ class ProblemHandlerTest {
             assertThat(response.getBody().getDetail()).isEqualTo("The database is unavailable. Retry in a few seconds.")
                     .doesNotContain("FATAL", "JDBC");
         }
+    }
+
+    @Test
+    void aRollbackThatFailedOnALostConnectionIsA503AndAnyOtherA500() {
+        TransactionSystemException lost = new TransactionSystemException("JDBC rollback failed",
+                new SQLException("This connection has been closed.", "08003"));
+        assertThat(handler.transactionFailed(lost, request).getStatusCode().value()).isEqualTo(503);
+        TransactionSystemException shutdown = new TransactionSystemException("JDBC commit failed",
+                new SQLException("terminating connection due to administrator command", "57P01"));
+        assertThat(handler.transactionFailed(shutdown, request).getStatusCode().value()).isEqualTo(503);
+        TransactionSystemException other = new TransactionSystemException("JDBC commit failed",
+                new SQLException("could not serialize access", "40001"));
+        assertThat(handler.transactionFailed(other, request).getStatusCode().value()).isEqualTo(500);
     }
 
     @Test
