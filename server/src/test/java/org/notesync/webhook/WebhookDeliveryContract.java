@@ -438,26 +438,11 @@ abstract class WebhookDeliveryContract {
         assertThat(receiver.requests()).isEmpty();
     }
 
-    @Test
-    void aSuccessAfterFailuresEndsTheFailureRun() {
-        clock.freeze();
-        receiver.answer(r -> Receiver.Answer.status(500));
-        Tenants.Tenant t = tenants.create();
-        Http api = t.api(port);
-        JsonNode webhook = webhook(api, receiver.url(), "new_note");
-        String id = webhook.get("uuid").asString();
-        notes.note(t, notes.patient(t), "fails first");
-        awaitDelivery(api, webhook, d -> d.get("attemptCount").asInt() == 1);
-        assertThat(api.get("/webhooks/" + id, "application/json").json().get("failingSince").isNull()).isFalse();
-
-        receiver.answer(r -> Receiver.Answer.status(200));
-        clock.advance(Duration.ofSeconds(6));
-        awaitDelivery(api, webhook, d -> "succeeded".equals(d.get("status").asString()));
-        assertThat(api.get("/webhooks/" + id, "application/json").json().get("failingSince").isNull()).isTrue();
+    /** A webhook whose receiver answered its first note 500, with the clock frozen: it is failing. */
+    private record Failing(Tenants.Tenant tenant, Http api, JsonNode webhook, String id, NoteFixture.Patient patient) {
     }
 
-    @Test
-    void aWebhookFailingForFiveDaysIsDisabled() {
+    private Failing failingWebhook() {
         clock.freeze();
         receiver.answer(r -> Receiver.Answer.status(500));
         Tenants.Tenant t = tenants.create();
@@ -468,12 +453,29 @@ abstract class WebhookDeliveryContract {
         notes.note(t, patient, "first failure");
         awaitDelivery(api, webhook, d -> d.get("attemptCount").asInt() == 1);
         assertThat(api.get("/webhooks/" + id, "application/json").json().get("failingSince").isNull()).isFalse();
+        return new Failing(t, api, webhook, id, patient);
+    }
+
+    @Test
+    void aSuccessAfterFailuresEndsTheFailureRun() {
+        Failing f = failingWebhook();
+
+        receiver.answer(r -> Receiver.Answer.status(200));
+        clock.advance(Duration.ofSeconds(6));
+        awaitDelivery(f.api(), f.webhook(), d -> "succeeded".equals(d.get("status").asString()));
+        assertThat(f.api().get("/webhooks/" + f.id(), "application/json").json().get("failingSince").isNull())
+                .isTrue();
+    }
+
+    @Test
+    void aWebhookFailingForFiveDaysIsDisabled() {
+        Failing f = failingWebhook();
 
         clock.advance(Duration.ofDays(5).plusSeconds(1));
-        notes.note(t, patient, "still failing");
-        await().atMost(WAIT).until(() -> !api.get("/webhooks/" + id, "application/json").json().get("active")
+        notes.note(f.tenant(), f.patient(), "still failing");
+        await().atMost(WAIT).until(() -> !f.api().get("/webhooks/" + f.id(), "application/json").json().get("active")
                 .asBoolean());
-        assertThat(api.get("/webhooks/" + id, "application/json").json().get("disabledReason").asString())
+        assertThat(f.api().get("/webhooks/" + f.id(), "application/json").json().get("disabledReason").asString())
                 .contains("failed since");
     }
 
