@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.notesync.web.Dates;
+import org.notesync.web.LoggedErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -151,7 +152,8 @@ final class PipelineWorker {
             steps.run(job, settings.nodeId());
         } catch (RuntimeException e) {
             // The lease runs out and the step is tried again, counting this attempt.
-            log.error("Pipeline job {} ({}) failed unexpectedly", job.id(), job.step().wireName(), e);
+            log.error("Pipeline job {} ({}) failed unexpectedly", job.id(), job.step().wireName(),
+                    LoggedErrors.withoutMessages(e));
         } finally {
             if (renewal != null) {
                 renewal.cancel(false);

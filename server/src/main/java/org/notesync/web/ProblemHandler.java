@@ -109,8 +109,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
-        // Logged without the message of wrapped exceptions' inputs: only the type and our own stack.
-        log.error("Unhandled error on {} {}", request.getMethod(), request.getRequestURI(), e);
+        // Logged without any exception's message: only the types and the stacks. Database errors put the
+        // values of the failing row in their messages (PostgreSQL's "Key (...)=(...)", H2's VALUES), and a
+        // patient's data never goes to a log.
+        log.error("Unhandled error on {} {}", request.getMethod(), request.getRequestURI(), LoggedErrors.withoutMessages(e));
         return respond(Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "Internal Server Error",
                 "An unexpected error occurred.", request.getRequestURI()), null);
     }

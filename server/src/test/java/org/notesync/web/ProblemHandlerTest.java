@@ -2,10 +2,13 @@ package org.notesync.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.sql.SQLException;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -47,6 +50,21 @@ class ProblemHandlerTest {
         TransactionSystemException other = new TransactionSystemException("JDBC commit failed",
                 new SQLException("could not serialize access", "40001"));
         assertThat(handler.transactionFailed(other, request).getStatusCode().value()).isEqualTo(500);
+    }
+
+    @Test
+    void anUnexpectedErrorIsLoggedWithoutAnyMessage() {
+        SQLException sql = new SQLException("ERROR: duplicate key value violates unique constraint\n"
+                + "  Detail: Key (organization_id, external_id)=(o, PMS-1042) already exists.", "23505");
+        Exception e = new DuplicateKeyException("PreparedStatementCallback; " + sql.getMessage(), sql);
+        Throwable logged = LoggedErrors.withoutMessages(e);
+
+        StringWriter text = new StringWriter();
+        logged.printStackTrace(new PrintWriter(text));
+        assertThat(text.toString()).doesNotContain("PMS-1042", "Detail")
+                .contains("org.springframework.dao.DuplicateKeyException", "java.sql.SQLException");
+        assertThat(logged.getStackTrace()).isEqualTo(e.getStackTrace());
+        assertThat(logged.getCause().getStackTrace()).isEqualTo(sql.getStackTrace());
     }
 
     @Test
