@@ -1,8 +1,10 @@
 package org.notesync.bench;
 
+import java.io.IOException;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,14 +12,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** How a run's notes are matched with the receiver's arrivals: the latency the tables show. */
 class DeliveriesTest {
 
-    private final Receiver receiver = receiver();
+    private Receiver receiver;
 
-    private static Receiver receiver() {
-        try {
-            return new Receiver();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+    @BeforeEach
+    void open() throws IOException {
+        receiver = new Receiver();
     }
 
     @AfterEach

@@ -1,5 +1,6 @@
 package org.notesync.bench;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,6 +15,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,14 +26,11 @@ class ReceiverTest {
 
     private static final String SECRET = "whsec_" + Base64.getEncoder().encodeToString(new byte[32]);
     private final HttpClient http = HttpClient.newHttpClient();
-    private final Receiver receiver = receiver();
+    private Receiver receiver;
 
-    private static Receiver receiver() {
-        try {
-            return new Receiver();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+    @BeforeEach
+    void open() throws IOException {
+        receiver = new Receiver();
     }
 
     @AfterEach
