@@ -5,7 +5,6 @@ import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.servlet.http.HttpServletRequest;
-import org.notesync.identity.Accounts;
 import org.notesync.identity.Viewer;
 import org.notesync.web.ApiException;
 import org.notesync.web.CollectionQuery;
@@ -37,12 +36,10 @@ class NoteController {
     private static final String MERGE_PATCH = "application/merge-patch+json";
 
     private final Notes notes;
-    private final Accounts accounts;
     private final Representations representations;
 
-    NoteController(Notes notes, Accounts accounts, Representations representations) {
+    NoteController(Notes notes, Representations representations) {
         this.notes = notes;
-        this.accounts = accounts;
         this.representations = representations;
     }
 
@@ -64,8 +61,12 @@ class NoteController {
     @PostMapping(path = "/notes", consumes = {JSON, LD_JSON}, produces = {LD_JSON, JSON})
     ResponseEntity<Object> create(Viewer viewer, @RequestBody JsonNode body, HttpServletRequest request) {
         JsonFields fields = JsonFields.of(body);
+        // The patient and the clinician, read once for the checks below and for the note itself.
+        UUID author = viewer.userId() != null ? viewer.userId() : fields.wellFormedReference("user").orElse(null);
+        Notes.Subjects subjects = notes.subjects(viewer.organizationId(),
+                fields.wellFormedReference("patient").orElse(null), author);
         UUID patient = fields.requiredReference("patient");
-        if (patient != null && !notes.canWriteAbout(viewer, patient)) {
+        if (patient != null && !subjects.patientVisibleTo(viewer)) {
             fields.reject("patient", "This patient does not exist.", Violation.NOT_FOUND);
         }
         String type = fields.requiredString("type", Notes.MAX_TYPE);
@@ -74,9 +75,9 @@ class NoteController {
         }
         String content = fields.requiredString("content", Notes.MAX_CONTENT);
         UUID audio = fields.reference("audio").orElse(null);
-        UUID user = author(viewer, fields);
+        UUID user = author(viewer, fields, subjects);
         fields.validate();
-        Note note = notes.create(new NewNote(viewer.organizationId(), patient, user, audio, type, content));
+        Note note = notes.create(new NewNote(viewer.organizationId(), patient, user, audio, type, content), subjects);
         ResponseEntity<Object> response = representations.item(request, NOTE, note.uuid(), note, HttpStatus.CREATED);
         return ResponseEntity.status(response.getStatusCode())
                 .headers(h -> {
@@ -110,7 +111,7 @@ class NoteController {
      * Who wrote the note: a clinician's token writes as that clinician; an integration's token has no
      * clinician, so it must name one of the organization's.
      */
-    private UUID author(Viewer viewer, JsonFields fields) {
+    private static UUID author(Viewer viewer, JsonFields fields, Notes.Subjects subjects) {
         if (viewer.userId() != null) {
             Optional<UUID> named = fields.reference("user");
             if (named.isPresent() && !named.get().equals(viewer.userId())) {
@@ -119,7 +120,7 @@ class NoteController {
             return viewer.userId();
         }
         UUID named = fields.requiredReference("user");
-        if (named != null && accounts.user(viewer.organizationId(), named).isEmpty()) {
+        if (named != null && subjects.clinician().isEmpty()) {
             fields.reject("user", "This clinician does not exist.", Violation.NOT_FOUND);
             return null;
         }

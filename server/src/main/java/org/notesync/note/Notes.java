@@ -9,11 +9,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-import org.notesync.identity.Accounts;
 import org.notesync.identity.Viewer;
 import org.notesync.web.Dates;
 import org.notesync.web.Page;
@@ -54,13 +54,11 @@ public class Notes {
     }
 
     private final JdbcClient jdbc;
-    private final Accounts accounts;
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    Notes(JdbcClient jdbc, Accounts accounts, ApplicationEventPublisher events, Clock clock) {
+    Notes(JdbcClient jdbc, ApplicationEventPublisher events, Clock clock) {
         this.jdbc = jdbc;
-        this.accounts = accounts;
         this.events = events;
         this.clock = clock;
     }
@@ -73,17 +71,23 @@ public class Notes {
      */
     @Transactional
     public Note create(NewNote note) {
+        return create(note, subjects(note.organizationId(), note.patientId(), note.userId()));
+    }
+
+    /** As {@link #create(NewNote)}, with the note's patient and clinician as the caller has just read them. */
+    @Transactional
+    Note create(NewNote note, Subjects subjects) {
+        if (!Objects.equals(subjects.patientId(), note.patientId())
+                || !Objects.equals(subjects.userId(), note.userId())) {
+            throw new IllegalArgumentException("These subjects were read for another note");
+        }
         List<Violation> violations = new ArrayList<>();
         violations.addAll(typeViolations("type", note.type()));
         violations.addAll(contentViolations("content", note.content()));
-        Optional<PatientRow> patient = note.patientId() == null ? Optional.empty()
-                : patient(note.organizationId(), note.patientId());
-        if (patient.isEmpty()) {
+        if (subjects.patient().isEmpty()) {
             violations.add(new Violation("patient", "This patient does not exist.", Violation.NOT_FOUND));
         }
-        Optional<Accounts.User> user = note.userId() == null ? Optional.empty()
-                : accounts.user(note.organizationId(), note.userId());
-        if (user.isEmpty()) {
+        if (subjects.clinician().isEmpty()) {
             violations.add(new Violation("user", "This clinician does not exist.", Violation.NOT_FOUND));
         }
         if (note.audioId() != null && !audioExists(note.organizationId(), note.audioId())) {
@@ -102,10 +106,10 @@ public class Notes {
                 .param("user", note.userId()).param("audio", note.audioId()).param("type", note.type())
                 .param("content", note.content()).param("now", now)
                 .update();
-        // Built from the rows just read under the same transaction rather than read back with the join
-        // (the re-read was the most expensive statement of a create on PostgreSQL; docs/PERFORMANCE.md).
-        PatientRow p = patient.get();
-        Accounts.User u = user.get();
+        // Built from the rows already read rather than read back with the join (the re-read was the most
+        // expensive statement of a create on PostgreSQL; docs/PERFORMANCE.md).
+        PatientRow p = subjects.patient().get();
+        ClinicianRow u = subjects.clinician().get();
         Note created = new Note(id, note.type(), note.content(), now.toInstant(), now.toInstant(),
                 new Note.PatientSummary(p.id(), p.firstName(), p.lastName()), note.audioId(),
                 new Note.UserSummary(u.id(), u.firstName(), u.lastName()));
@@ -113,15 +117,64 @@ public class Notes {
         return created;
     }
 
-    /** Whether the viewer may write a note about this patient: one of its organization's, live, visible. */
-    boolean canWriteAbout(Viewer viewer, UUID patientId) {
-        return jdbc.sql("""
-                        SELECT visibility_option, user_id FROM patients
-                        WHERE id = :id AND organization_id = :org AND deleted_at IS NULL""")
-                .param("id", patientId).param("org", viewer.organizationId())
-                .query((rs, row) -> viewer.sees(rs.getString("visibility_option"),
-                        rs.getObject("user_id", UUID.class)))
-                .optional().orElse(false);
+    /** What a note shows and needs of its patient: names, and who may see it. */
+    record PatientRow(UUID id, String firstName, String lastName, String visibility, UUID ownerId) {
+    }
+
+    /** What a note shows of its clinician. */
+    record ClinicianRow(UUID id, String firstName, String lastName) {
+    }
+
+    /**
+     * The patient (not deleted) and the clinician a new note names, each empty when the organization has
+     * no such one: what the API checks before a create, and what the note then shows.
+     */
+    record Subjects(UUID patientId, Optional<PatientRow> patient, UUID userId, Optional<ClinicianRow> clinician) {
+
+        /** Whether the patient exists and this caller sees it, and so may write about it. */
+        boolean patientVisibleTo(Viewer viewer) {
+            return patient.filter(p -> viewer.sees(p.visibility(), p.ownerId())).isPresent();
+        }
+    }
+
+    /**
+     * A new note's patient and clinician, read in one statement. A create through the API used to read
+     * each of them twice: once for the caller's checks and once for the note (docs/PERFORMANCE.md).
+     */
+    Subjects subjects(UUID organizationId, UUID patientId, UUID userId) {
+        List<String> parts = new ArrayList<>(2);
+        Map<String, Object> parameters = new HashMap<>();
+        parameters.put("org", organizationId);
+        if (patientId != null) {
+            parts.add("""
+                    SELECT 'patient' AS kind, id, first_name, last_name, visibility_option, user_id FROM patients
+                    WHERE id = :patient AND organization_id = :org AND deleted_at IS NULL""");
+            parameters.put("patient", patientId);
+        }
+        if (userId != null) {
+            parts.add("""
+                    SELECT 'user' AS kind, id, first_name, last_name, NULL, NULL FROM users
+                    WHERE id = :user AND organization_id = :org""");
+            parameters.put("user", userId);
+        }
+        Optional<PatientRow> patient = Optional.empty();
+        Optional<ClinicianRow> clinician = Optional.empty();
+        if (!parts.isEmpty()) {
+            List<Record> rows = jdbc.sql(String.join("\nUNION ALL\n", parts)).params(parameters)
+                    .query((rs, n) -> "patient".equals(rs.getString("kind"))
+                            ? new PatientRow(rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
+                                    rs.getString(5), rs.getObject(6, UUID.class))
+                            : (Record) new ClinicianRow(rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4)))
+                    .list();
+            for (Record row : rows) {
+                if (row instanceof PatientRow p) {
+                    patient = Optional.of(p);
+                } else if (row instanceof ClinicianRow c) {
+                    clinician = Optional.of(c);
+                }
+            }
+        }
+        return new Subjects(patientId, patient, userId, clinician);
     }
 
     Optional<Note> find(Viewer viewer, UUID id) {
@@ -223,21 +276,6 @@ public class Notes {
     private void publish(NoteEvent.Action action, Stored stored) {
         events.publishEvent(new NoteEvent(action, stored.note(), stored.organizationId(),
                 stored.patientVisibility(), stored.patientOwnerId()));
-    }
-
-    /** What a note shows and needs of its patient: names, and who may see it. */
-    private record PatientRow(UUID id, String firstName, String lastName, String visibility, UUID ownerId) {
-    }
-
-    private Optional<PatientRow> patient(UUID organizationId, UUID patientId) {
-        return jdbc.sql("""
-                        SELECT id, first_name, last_name, visibility_option, user_id FROM patients
-                        WHERE id = :id AND organization_id = :org AND deleted_at IS NULL""")
-                .param("id", patientId).param("org", organizationId)
-                .query((rs, row) -> new PatientRow(rs.getObject("id", UUID.class), rs.getString("first_name"),
-                        rs.getString("last_name"), rs.getString("visibility_option"),
-                        rs.getObject("user_id", UUID.class)))
-                .optional();
     }
 
     /** Read as SQL rather than through the audio package, which depends on this one. */

@@ -94,8 +94,27 @@ public final class JsonFields {
      * as API Platform clients send both. Empty when absent or null.
      */
     public Optional<UUID> reference(String name) {
-        return parsed(name, "a UUID or an IRI ending in one", value -> UUID.fromString(
-                value.substring(value.lastIndexOf('/') + 1)));
+        return parsed(name, "a UUID or an IRI ending in one", JsonFields::referenced);
+    }
+
+    /**
+     * The reference if it is present and well-formed, recording nothing otherwise: for reading ahead of
+     * the checks, which {@link #reference} or {@link #requiredReference} then make.
+     */
+    public Optional<UUID> wellFormedReference(String name) {
+        JsonNode node = body.get(name);
+        if (node == null || !node.isString()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(referenced(node.stringValue()));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static UUID referenced(String uuidOrIri) {
+        return UUID.fromString(uuidOrIri.substring(uuidOrIri.lastIndexOf('/') + 1));
     }
 
     /** A reference that must be present and not null. */

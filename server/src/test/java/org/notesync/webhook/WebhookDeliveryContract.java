@@ -438,6 +438,31 @@ abstract class WebhookDeliveryContract {
         assertThat(receiver.requests()).isEmpty();
     }
 
+    @Test
+    void aNoteNoActiveWebhookTakesLeavesNoEventAndAnotherTakerGetsIt() {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        JsonNode updatesOnly = webhook(api, receiver.url(), "updated_note");
+        JsonNode paused = webhook(api, receiver.url(), "new_note");
+        assertThat(api.patch("/webhooks/" + paused.get("uuid").asString(), Map.of("active", false)).status())
+                .isEqualTo(200);
+        NoteFixture.Patient patient = notes.patient(t);
+        Note untaken = notes.note(t, patient, "nobody subscribes to this");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM webhook_events WHERE event_id = ?").param(untaken.uuid())
+                .query(Long.class).single()).as("no event row without a subscriber").isZero();
+
+        JsonNode taker = webhook(api, receiver.url(), "updated_note", "new_note");
+        Note taken = notes.note(t, patient, "one subscriber now");
+        await().atMost(WAIT).until(() -> receiver.eventIds().size() == 1);
+        assertThat(receiver.eventIds()).containsExactly(taken.uuid().toString());
+        assertThat(receiver.requests().get(0).json().get("meta").get("webhook_id").asString())
+                .isEqualTo(taker.get("uuid").asString());
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM webhook_deliveries WHERE webhook_id IN (?, ?)")
+                .params(UUID.fromString(updatesOnly.get("uuid").asString()),
+                        UUID.fromString(paused.get("uuid").asString()))
+                .query(Long.class).single()).isZero();
+    }
+
     /** A webhook whose receiver answered its first note 500, with the clock frozen: it is failing. */
     private record Failing(Tenants.Tenant tenant, Http api, JsonNode webhook, String id, NoteFixture.Patient patient) {
     }
