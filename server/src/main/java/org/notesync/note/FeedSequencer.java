@@ -1,7 +1,5 @@
 package org.notesync.note;
 
-import java.time.Clock;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -39,7 +37,6 @@ final class FeedSequencer implements AutoCloseable {
     private final JdbcClient jdbc;
     private final JdbcTemplate batch;
     private final TransactionTemplate transaction;
-    private final Clock clock;
     private final ScheduledExecutorService executor;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Queue<UUID> committed = new ConcurrentLinkedQueue<>();
@@ -47,12 +44,10 @@ final class FeedSequencer implements AutoCloseable {
     /** The most ids one statement numbers. */
     static final int BATCH = 500;
 
-    FeedSequencer(JdbcClient jdbc, JdbcTemplate batch, TransactionTemplate transaction, Clock clock,
-            long fallbackMillis) {
+    FeedSequencer(JdbcClient jdbc, JdbcTemplate batch, TransactionTemplate transaction, long fallbackMillis) {
         this.jdbc = jdbc;
         this.batch = batch;
         this.transaction = transaction;
-        this.clock = clock;
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "note-feed-sequencer");
             t.setDaemon(true);
@@ -116,12 +111,7 @@ final class FeedSequencer implements AutoCloseable {
     private int numberUnderLock(IntSupplier numbering) {
         Integer numbered = transaction.execute(tx -> {
             jdbc.sql("SELECT id FROM feed_sequencer WHERE id = 1 FOR UPDATE").query(Integer.class).single();
-            int count = numbering.getAsInt();
-            if (count > 0) {
-                jdbc.sql("UPDATE feed_sequencer SET last_run_at = ? WHERE id = 1")
-                        .param(clock.instant().atOffset(ZoneOffset.UTC)).update();
-            }
-            return count;
+            return numbering.getAsInt();
         });
         return numbered == null ? 0 : numbered;
     }

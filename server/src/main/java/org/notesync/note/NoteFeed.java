@@ -1,6 +1,5 @@
 package org.notesync.note;
 
-import java.time.Clock;
 import java.time.Duration;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -22,9 +21,9 @@ class NoteFeed implements DisposableBean {
 
     private final FeedSequencer sequencer;
 
-    NoteFeed(JdbcClient jdbc, JdbcTemplate batch, TransactionTemplate transaction, Clock clock,
+    NoteFeed(JdbcClient jdbc, JdbcTemplate batch, TransactionTemplate transaction,
             @Value("${notesync.feed.sequencer-interval:1s}") Duration interval) {
-        this.sequencer = new FeedSequencer(jdbc, batch, transaction, clock, interval.toMillis());
+        this.sequencer = new FeedSequencer(jdbc, batch, transaction, interval.toMillis());
     }
 
     @EventListener
