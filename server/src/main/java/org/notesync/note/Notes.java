@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 
 import org.notesync.identity.Viewer;
 import org.notesync.web.Dates;
+import org.notesync.web.GenericPlans;
 import org.notesync.web.Page;
 import org.notesync.web.SqlWhere;
 import org.notesync.web.ValidationException;
@@ -54,11 +55,13 @@ public class Notes {
     }
 
     private final JdbcClient jdbc;
+    private final GenericPlans genericPlans;
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    Notes(JdbcClient jdbc, ApplicationEventPublisher events, Clock clock) {
+    Notes(JdbcClient jdbc, GenericPlans genericPlans, ApplicationEventPublisher events, Clock clock) {
         this.jdbc = jdbc;
+        this.genericPlans = genericPlans;
         this.events = events;
         this.clock = clock;
     }
@@ -183,18 +186,20 @@ public class Notes {
 
     Page<Note> list(Viewer viewer, NoteFilter filter, int page, int itemsPerPage) {
         SqlWhere where = filter.where(viewer);
-        long total = jdbc.sql("SELECT COUNT(*) FROM notes n WHERE " + where.sql())
-                .params(where.parameters()).query(Long.class).single();
-        if (itemsPerPage == 0 || total == 0) {
-            return new Page<>(List.of(), total, page, itemsPerPage);
-        }
-        Map<String, Object> parameters = new HashMap<>(where.parameters());
-        parameters.put("limit", itemsPerPage);
-        parameters.put("offset", (long) (page - 1) * itemsPerPage);
-        List<Note> items = jdbc.sql(SELECT + "WHERE " + where.sql() + " ORDER BY " + filter.orderBy()
-                        + " LIMIT :limit OFFSET :offset")
-                .params(parameters).query(Notes::stored).list().stream().map(Stored::note).toList();
-        return new Page<>(items, total, page, itemsPerPage);
+        return genericPlans.run(() -> {
+            long total = jdbc.sql("SELECT COUNT(*) FROM notes n WHERE " + where.sql())
+                    .params(where.parameters()).query(Long.class).single();
+            if (itemsPerPage == 0 || total == 0) {
+                return new Page<>(List.<Note>of(), total, page, itemsPerPage);
+            }
+            Map<String, Object> parameters = new HashMap<>(where.parameters());
+            parameters.put("limit", itemsPerPage);
+            parameters.put("offset", (long) (page - 1) * itemsPerPage);
+            List<Note> items = jdbc.sql(SELECT + "WHERE " + where.sql() + " ORDER BY " + filter.orderBy()
+                            + " LIMIT :limit OFFSET :offset")
+                    .params(parameters).query(Notes::stored).list().stream().map(Stored::note).toList();
+            return new Page<>(items, total, page, itemsPerPage);
+        });
     }
 
     /**

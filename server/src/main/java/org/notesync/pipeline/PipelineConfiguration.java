@@ -11,6 +11,7 @@ import javax.sql.DataSource;
 
 import org.notesync.audio.AudioProgress;
 import org.notesync.note.Notes;
+import org.notesync.web.Databases;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -18,8 +19,6 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
-import org.springframework.jdbc.support.JdbcUtils;
-import org.springframework.jdbc.support.MetaDataAccessException;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -40,7 +39,7 @@ class PipelineConfiguration {
     @Bean
     PipelineJobs pipelineJobs(DataSource dataSource) {
         return new PipelineJobs(new NamedParameterJdbcTemplate(dataSource),
-                isPostgres(dataSource) ? PipelineJobs.POSTGRES : PipelineJobs.GENERIC);
+                Databases.isPostgres(dataSource) ? PipelineJobs.POSTGRES : PipelineJobs.GENERIC);
     }
 
     @Bean
@@ -146,14 +145,6 @@ class PipelineConfiguration {
         };
     }
 
-    static boolean isPostgres(DataSource dataSource) {
-        try {
-            String product = JdbcUtils.extractDatabaseMetaData(dataSource, md -> md.getDatabaseProductName());
-            return "PostgreSQL".equalsIgnoreCase(product);
-        } catch (MetaDataAccessException e) {
-            throw new IllegalStateException("Cannot tell which database this is", e);
-        }
-    }
 
     private static String defaultNodeId() {
         String host;

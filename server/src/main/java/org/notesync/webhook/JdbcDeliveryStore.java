@@ -22,12 +22,11 @@ import org.notesync.delivery.Endpoint;
 import org.notesync.delivery.PendingDelivery;
 import org.notesync.delivery.Signatures;
 import org.notesync.identity.SecretBox;
+import org.notesync.web.Databases;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.support.JdbcUtils;
-import org.springframework.jdbc.support.MetaDataAccessException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -91,17 +90,9 @@ public class JdbcDeliveryStore implements DeliveryStore {
         this.jdbc = new NamedParameterJdbcTemplate(plain);
         this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.secrets = secrets;
-        this.claimQuery = isPostgres(dataSource) ? POSTGRES : GENERIC;
+        this.claimQuery = Databases.isPostgres(dataSource) ? POSTGRES : GENERIC;
     }
 
-    static boolean isPostgres(DataSource dataSource) {
-        try {
-            String product = JdbcUtils.extractDatabaseMetaData(dataSource, md -> md.getDatabaseProductName());
-            return "PostgreSQL".equalsIgnoreCase(product);
-        } catch (MetaDataAccessException e) {
-            throw new IllegalStateException("Cannot tell which database this is", e);
-        }
-    }
 
     @Override
     public List<PendingDelivery> claim(String owner, Instant now, Instant leaseUntil, int limit,

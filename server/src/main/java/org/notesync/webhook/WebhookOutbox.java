@@ -12,6 +12,7 @@ import javax.sql.DataSource;
 
 import org.notesync.note.Note;
 import org.notesync.note.NoteEvent;
+import org.notesync.web.Databases;
 import org.notesync.web.Dates;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -48,7 +49,7 @@ class WebhookOutbox {
         this.json = json;
         this.clock = clock;
         this.wakeup = wakeup;
-        this.randomUuid = JdbcDeliveryStore.isPostgres(dataSource) ? "gen_random_uuid()" : "RANDOM_UUID()";
+        this.randomUuid = Databases.isPostgres(dataSource) ? "gen_random_uuid()" : "RANDOM_UUID()";
     }
 
     @EventListener
