@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -66,13 +69,23 @@ public final class Representations {
         body.put("@id", type.path());
         body.put("@type", "Collection");
         body.put("totalItems", page.totalItems());
-        List<ObjectNode> members = new ArrayList<>(page.items().size());
+        List<Member> members = new ArrayList<>(page.items().size());
         for (T item : page.items()) {
-            members.add(linked(type, idOf.apply(item), item));
+            members.add(new Member(type.iri(idOf.apply(item)), type.name(), item));
         }
         body.put("member", members);
         body.put("view", view(request, page));
         return ResponseEntity.ok().contentType(LD_JSON).body(body);
+    }
+
+    /**
+     * A collection member: its {@code @id} and {@code @type}, then the resource's own properties, written
+     * by the resource's serializer directly. Building a JSON tree of each member first and then writing
+     * the tree was a fifth of the server's work on a page of notes (docs/PERFORMANCE.md).
+     */
+    @JsonPropertyOrder({"@id", "@type"})
+    record Member(@JsonProperty("@id") String id, @JsonProperty("@type") String type,
+            @JsonUnwrapped Object resource) {
     }
 
     private ObjectNode linked(ResourceType type, Object id, Object resource) {
