@@ -63,7 +63,7 @@ class WebhookOutbox {
         UUID rowId = UUID.randomUUID();
         // The subscribers are chosen by the two statements themselves, so a note costs two statements
         // rather than a read of the organization's webhooks and then two writes (docs/PERFORMANCE.md). The
-        // event is written only if some webhook takes it.
+        // event is written only if some webhook takes it; its JSON is rendered either way.
         Subscribers subscribers = Subscribers.of(event, action);
         List<Object> eventParameters = new ArrayList<>(List.of(rowId, eventId, event.organizationId(), action,
                 render(eventId, action, event), now));
