@@ -96,19 +96,19 @@ class WebhookOutbox {
     private record Subscribers(String where, List<Object> parameters) {
 
         static Subscribers of(NoteEvent event, String action) {
+            if ("private".equals(event.patientVisibility()) && event.patientOwnerId() == null) {
+                return new Subscribers("1 = 0", List.of()); // a private patient without an owner: no webhook
+            }
             // Event names are lower-case letters and underscores; the underscore is escaped for LIKE.
-            String subscribed = "% " + action.replace("_", "\\_") + " %";
-            if (!"private".equals(event.patientVisibility())) {
-                return new Subscribers("w.organization_id = ? AND w.active = TRUE"
-                        + " AND ' ' || w.events || ' ' LIKE ? ESCAPE '\\'",
-                        List.of(event.organizationId(), subscribed));
+            List<Object> parameters = new ArrayList<>(List.of(event.organizationId(),
+                    "% " + action.replace("_", "\\_") + " %"));
+            String where = "w.organization_id = ? AND w.active = TRUE"
+                    + " AND ' ' || w.events || ' ' LIKE ? ESCAPE '\\'";
+            if ("private".equals(event.patientVisibility())) {
+                where += " AND w.owner_user_id = ?";
+                parameters.add(event.patientOwnerId());
             }
-            if (event.patientOwnerId() == null) {
-                return new Subscribers("1 = 0", List.of());
-            }
-            return new Subscribers("w.organization_id = ? AND w.active = TRUE"
-                    + " AND ' ' || w.events || ' ' LIKE ? ESCAPE '\\' AND w.owner_user_id = ?",
-                    List.of(event.organizationId(), subscribed, event.patientOwnerId()));
+            return new Subscribers(where, List.copyOf(parameters));
         }
     }
 
