@@ -23,7 +23,8 @@ final class Options {
         known("keep-database", "false", "keep the last scenario's database instead of dropping it");
         known("heap", "448m", "server JVM -Xmx; a node's RSS is about the heap plus 260 MB (metaspace, code cache, "
                 + "GC, threads), and G1 grows the heap to -Xmx under saturation, so 448m keeps RSS under 768 MB");
-        known("pool-size", "6", "connection pool size per server node (NOTESYNC_DB_POOL_SIZE); the default follows "
+        known("pool-size", "6", "connection pool size per server node, for the main pool and for the collections' "
+                + "(NOTESYNC_DB_POOL_SIZE, NOTESYNC_DB_LIST_POOL_SIZE); the default follows "
                 + "HikariCP's sizing rule for this 2-core machine, (cores x 2) + 1, rounded up");
         known("jfr", "false", "record a JFR profile of every server node into the run directory");
         known("out", "bench/target/bench-runs", "where each run writes its logs, profiles and results.md");

@@ -73,6 +73,7 @@ final class ServerNode implements AutoCloseable {
         env.put("NOTESYNC_DB_USER", config.dbUser());
         env.put("NOTESYNC_DB_PASSWORD", config.dbPassword());
         env.put("NOTESYNC_DB_POOL_SIZE", Integer.toString(config.poolSize()));
+        env.put("NOTESYNC_DB_LIST_POOL_SIZE", Integer.toString(config.poolSize()));
         env.put("NOTESYNC_SECRET_KEY", config.secretKey());
         env.put("NOTESYNC_DATA_DIR", dataDir.toString());
         // One issuer for every node, as behind a load balancer: a token from one node works on the others.

@@ -8,17 +8,14 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 import org.notesync.identity.Viewer;
 import org.notesync.note.Note;
 import org.notesync.web.Dates;
+import org.notesync.web.ListReads;
 import org.notesync.web.Page;
-import org.notesync.web.SqlWhere;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -58,14 +55,16 @@ class Audios {
     }
 
     private final JdbcClient jdbc;
+    private final ListReads lists;
     private final AudioStorage storage;
     private final ApplicationEventPublisher events;
     private final TransactionTemplate transaction;
     private final Clock clock;
 
-    Audios(JdbcClient jdbc, AudioStorage storage, ApplicationEventPublisher events,
+    Audios(JdbcClient jdbc, ListReads lists, AudioStorage storage, ApplicationEventPublisher events,
             PlatformTransactionManager transactions, Clock clock) {
         this.jdbc = jdbc;
+        this.lists = lists;
         this.storage = storage;
         this.events = events;
         this.transaction = new TransactionTemplate(transactions);
@@ -133,20 +132,8 @@ class Audios {
     }
 
     Page<Audio> list(Viewer viewer, AudioFilter filter, int page, int itemsPerPage) {
-        SqlWhere where = filter.where(viewer);
-        long total = jdbc.sql("SELECT COUNT(*) FROM audios a JOIN patients p ON p.id = a.patient_id WHERE "
-                        + where.sql())
-                .params(where.parameters()).query(Long.class).single();
-        if (itemsPerPage == 0 || total == 0) {
-            return new Page<>(List.of(), total, page, itemsPerPage);
-        }
-        Map<String, Object> parameters = new HashMap<>(where.parameters());
-        parameters.put("limit", itemsPerPage);
-        parameters.put("offset", (long) (page - 1) * itemsPerPage);
-        List<Audio> items = jdbc.sql(SELECT + "WHERE " + where.sql() + " ORDER BY " + filter.orderBy()
-                        + " LIMIT :limit OFFSET :offset")
-                .params(parameters).query(Audios::stored).list().stream().map(Stored::audio).toList();
-        return new Page<>(items, total, page, itemsPerPage);
+        return lists.page("SELECT COUNT(*) FROM audios a JOIN patients p ON p.id = a.patient_id", SELECT,
+                filter.where(viewer), filter.orderBy(), (rs, row) -> stored(rs, row).audio(), page, itemsPerPage);
     }
 
     private Optional<Stored> byId(UUID organizationId, UUID id) {

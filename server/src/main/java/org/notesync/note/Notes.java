@@ -15,8 +15,9 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import org.notesync.identity.Viewer;
+import org.notesync.web.CollectionQuery;
 import org.notesync.web.Dates;
-import org.notesync.web.GenericPlans;
+import org.notesync.web.ListReads;
 import org.notesync.web.Page;
 import org.notesync.web.SqlWhere;
 import org.notesync.web.ValidationException;
@@ -25,6 +26,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.util.LinkedMultiValueMap;
 
 /**
  * Clinical notes. Writing one publishes a {@link NoteEvent} inside the writing transaction, so a
@@ -55,13 +57,13 @@ public class Notes {
     }
 
     private final JdbcClient jdbc;
-    private final GenericPlans genericPlans;
+    private final ListReads lists;
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    Notes(JdbcClient jdbc, GenericPlans genericPlans, ApplicationEventPublisher events, Clock clock) {
+    Notes(JdbcClient jdbc, ListReads lists, ApplicationEventPublisher events, Clock clock) {
         this.jdbc = jdbc;
-        this.genericPlans = genericPlans;
+        this.lists = lists;
         this.events = events;
         this.clock = clock;
     }
@@ -185,21 +187,8 @@ public class Notes {
     }
 
     Page<Note> list(Viewer viewer, NoteFilter filter, int page, int itemsPerPage) {
-        SqlWhere where = filter.where(viewer);
-        return genericPlans.run(() -> {
-            long total = jdbc.sql("SELECT COUNT(*) FROM notes n WHERE " + where.sql())
-                    .params(where.parameters()).query(Long.class).single();
-            if (itemsPerPage == 0 || total == 0) {
-                return new Page<>(List.<Note>of(), total, page, itemsPerPage);
-            }
-            Map<String, Object> parameters = new HashMap<>(where.parameters());
-            parameters.put("limit", itemsPerPage);
-            parameters.put("offset", (long) (page - 1) * itemsPerPage);
-            List<Note> items = jdbc.sql(SELECT + "WHERE " + where.sql() + " ORDER BY " + filter.orderBy()
-                            + " LIMIT :limit OFFSET :offset")
-                    .params(parameters).query(Notes::stored).list().stream().map(Stored::note).toList();
-            return new Page<>(items, total, page, itemsPerPage);
-        });
+        return lists.page("SELECT COUNT(*) FROM notes n", SELECT, filter.where(viewer), filter.orderBy(),
+                (rs, row) -> stored(rs, row).note(), page, itemsPerPage);
     }
 
     /**
@@ -244,8 +233,8 @@ public class Notes {
      * assigned after commit by {@link FeedSequencer}, so nothing can later appear below the last one seen.
      */
     List<Change> changes(Viewer viewer, long after, int limit) {
-        SqlWhere where = NoteFilter.of(new org.notesync.web.CollectionQuery(new org.springframework.util.LinkedMultiValueMap<>()))
-                .where(viewer).and("n.feed_seq > :after", "after", after);
+        SqlWhere where = NoteFilter.of(new CollectionQuery(new LinkedMultiValueMap<>())).where(viewer)
+                .and("n.feed_seq > :after", "after", after);
         Map<String, Object> parameters = new HashMap<>(where.parameters());
         parameters.put("limit", limit);
         return jdbc.sql(SELECT.replace("SELECT n.id,", "SELECT n.feed_seq, n.id,") + "WHERE " + where.sql()

@@ -8,7 +8,6 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -16,8 +15,8 @@ import java.util.function.UnaryOperator;
 
 import org.notesync.identity.Viewer;
 import org.notesync.web.Dates;
+import org.notesync.web.ListReads;
 import org.notesync.web.Page;
-import org.notesync.web.SqlWhere;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -40,10 +39,12 @@ class Patients {
             """;
 
     private final JdbcClient jdbc;
+    private final ListReads lists;
     private final Clock clock;
 
-    Patients(JdbcClient jdbc, Clock clock) {
+    Patients(JdbcClient jdbc, ListReads lists, Clock clock) {
         this.jdbc = jdbc;
+        this.lists = lists;
         this.clock = clock;
     }
 
@@ -72,19 +73,8 @@ class Patients {
     }
 
     Page<Patient> list(Viewer viewer, PatientFilter filter, int page, int itemsPerPage) {
-        SqlWhere where = filter.where(viewer);
-        long total = jdbc.sql("SELECT COUNT(*) FROM patients p WHERE " + where.sql())
-                .params(where.parameters()).query(Long.class).single();
-        if (itemsPerPage == 0 || total == 0) {
-            return new Page<>(List.of(), total, page, itemsPerPage);
-        }
-        Map<String, Object> parameters = new HashMap<>(where.parameters());
-        parameters.put("limit", itemsPerPage);
-        parameters.put("offset", (long) (page - 1) * itemsPerPage);
-        List<Patient> items = jdbc.sql(SELECT + "WHERE " + where.sql() + " ORDER BY " + filter.orderBy()
-                        + " LIMIT :limit OFFSET :offset")
-                .params(parameters).query(Patients::patient).list();
-        return new Page<>(items, total, page, itemsPerPage);
+        return lists.page("SELECT COUNT(*) FROM patients p", SELECT, filter.where(viewer), filter.orderBy(),
+                Patients::patient, page, itemsPerPage);
     }
 
     /**

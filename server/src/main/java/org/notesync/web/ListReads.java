@@ -1,0 +1,90 @@
+package org.notesync.web;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Where the collections ({@code GET /notes}, {@code /patients}, {@code /audios}) count and read their
+ * pages. On PostgreSQL that is a connection pool of its own, copied from the main one, whose connections
+ * plan with generic plans and refuse writes. A statement with a date bound (such as
+ * {@code createdAt[after]}) was planned again on every execution, each date making a custom plan look
+ * cheaper; the generic plan walks the same index. Setting that per request took a transaction and two
+ * more round trips, a fifth of a {@code GET /notes}'s server time (docs/PERFORMANCE.md). The pool keeps two
+ * connections and grows under load. On H2, or with a pool other than HikariCP, the collections read
+ * through the main pool.
+ */
+@Component
+public class ListReads implements DisposableBean {
+
+    static final String POOL_NAME = "notesync-lists";
+
+    private final DataSource dataSource;
+    private final JdbcClient jdbc;
+    private final HikariDataSource pool;
+
+    ListReads(DataSource dataSource, ObjectProvider<MeterRegistry> meters,
+            @Value("${notesync.db.list-pool-size}") int poolSize) {
+        if (dataSource instanceof HikariDataSource main && Databases.isPostgres(dataSource)) {
+            pool = new HikariDataSource();
+            main.copyStateTo(pool);
+            pool.setPoolName(POOL_NAME);
+            pool.setMaximumPoolSize(poolSize);
+            pool.setMinimumIdle(Math.min(2, poolSize));
+            String init = main.getConnectionInitSql() == null ? "" : main.getConnectionInitSql() + "; ";
+            pool.setConnectionInitSql(init
+                    + "SET plan_cache_mode = force_generic_plan; SET default_transaction_read_only = on");
+            meters.ifAvailable(registry -> pool.setMetricsTrackerFactory(
+                    new MicrometerMetricsTrackerFactory(registry)));
+            this.dataSource = pool;
+            jdbc = JdbcClient.create(pool);
+        } else {
+            pool = null;
+            this.dataSource = dataSource;
+            jdbc = JdbcClient.create(dataSource);
+        }
+    }
+
+    /**
+     * One page of a collection and the count of all its matches: {@code count} and {@code select} are
+     * the statements up to their {@code WHERE}, which {@code where} completes; {@code select} is sorted by
+     * {@code orderBy}. With no match, or a page size of 0, only the count runs.
+     */
+    public <T> Page<T> page(String count, String select, SqlWhere where, String orderBy, RowMapper<T> rows,
+            int page, int itemsPerPage) {
+        long total = jdbc.sql(count + " WHERE " + where.sql()).params(where.parameters()).query(Long.class).single();
+        if (itemsPerPage == 0 || total == 0) {
+            return new Page<>(List.of(), total, page, itemsPerPage);
+        }
+        Map<String, Object> parameters = new HashMap<>(where.parameters());
+        parameters.put("limit", itemsPerPage);
+        parameters.put("offset", (long) (page - 1) * itemsPerPage);
+        List<T> items = jdbc.sql(select + " WHERE " + where.sql() + " ORDER BY " + orderBy
+                + " LIMIT :limit OFFSET :offset").params(parameters).query(rows).list();
+        return new Page<>(items, total, page, itemsPerPage);
+    }
+
+    DataSource dataSource() {
+        return dataSource;
+    }
+
+    @Override
+    public void destroy() {
+        if (pool != null) {
+            pool.close();
+        }
+    }
+}

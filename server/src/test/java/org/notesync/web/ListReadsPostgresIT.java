@@ -1,0 +1,62 @@
+package org.notesync.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import javax.sql.DataSource;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.notesync.support.OnPostgres;
+import org.notesync.support.ServerTest;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.SingleColumnRowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+@ServerTest
+@OnPostgres
+class ListReadsPostgresIT {
+
+    @Autowired
+    private ListReads lists;
+
+    @Autowired
+    private JdbcTemplate jdbc;
+
+    @Autowired
+    private MeterRegistry meters;
+
+    @Test
+    void collectionsReadOnConnectionsWithGenericPlansAndTheMainPoolKeepsTheDefault() {
+        assertThat(setting("plan_cache_mode")).isEqualTo("force_generic_plan");
+        assertThat(jdbc.queryForObject("SHOW plan_cache_mode", String.class)).isEqualTo("auto");
+        assertThat(meters.find("hikaricp.connections.max").tag("pool", ListReads.POOL_NAME).gauge()).isNotNull();
+    }
+
+    @Test
+    void theirConnectionsAreSetUpAsTheMainPoolsOnes() {
+        // Same schema and the session time zone the tests set with the main pool's connection-init-sql.
+        assertThat(setting("search_path")).isEqualTo(jdbc.queryForObject("SHOW search_path", String.class));
+        assertThat(setting("TimeZone")).isEqualTo("America/Sao_Paulo");
+        assertThat(lists.page("SELECT COUNT(*) FROM organizations o", "SELECT o.id FROM organizations o",
+                new SqlWhere().and("o.id IS NOT NULL"), "o.id", new SingleColumnRowMapper<>(String.class), 1, 20).totalItems())
+                .isEqualTo(jdbc.queryForObject("SELECT COUNT(*) FROM organizations", Long.class));
+    }
+
+    @Test
+    void theyRefuseWrites() {
+        JdbcClient reads = JdbcClient.create(readsPool());
+        assertThatThrownBy(() -> reads.sql("DELETE FROM organizations").update())
+                .hasMessageContaining("read-only transaction");
+        assertThat(jdbc.queryForObject("SHOW default_transaction_read_only", String.class)).isEqualTo("off");
+    }
+
+    private String setting(String name) {
+        return JdbcClient.create(readsPool()).sql("SHOW " + name).query(String.class).single();
+    }
+
+    private DataSource readsPool() {
+        return lists.dataSource();
+    }
+}
