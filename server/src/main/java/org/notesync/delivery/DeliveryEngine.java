@@ -28,6 +28,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.notesync.logging.LoggedErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -211,7 +212,8 @@ public final class DeliveryEngine {
                 more = dispatch();
             } catch (RuntimeException e) {
                 // A database outage must not kill the dispatcher: log the kind, wait a poll, try again.
-                log.warn("Webhook dispatcher {} could not claim deliveries: {}", settings.nodeId(), e.toString());
+                log.warn("Webhook dispatcher {} could not claim deliveries: {}", settings.nodeId(),
+                        LoggedErrors.summary(e));
                 more = false;
             }
             if (!more && running && !wakeup.getAndSet(false)) {
@@ -291,7 +293,8 @@ public final class DeliveryEngine {
                     deliver(endpoint, batch);
                 } catch (RuntimeException e) {
                     // The lease expires and the batch is retried; the error kind only, never a payload.
-                    log.warn("Webhook delivery to {} could not be recorded: {}", endpoint.webhookId(), e.toString());
+                    log.warn("Webhook delivery to {} could not be recorded: {}", endpoint.webhookId(),
+                            LoggedErrors.summary(e));
                 } finally {
                     done(endpoint.webhookId());
                 }

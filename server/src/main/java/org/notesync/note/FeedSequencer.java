@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntSupplier;
 
+import org.notesync.logging.LoggedErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -66,7 +67,8 @@ final class FeedSequencer implements AutoCloseable {
                 try {
                     numberCommitted();
                 } catch (RuntimeException e) {
-                    log.warn("Note feed sequencing failed; the next scan numbers what is left: {}", e.toString());
+                    log.warn("Note feed sequencing failed; the next scan numbers what is left: {}",
+                            LoggedErrors.summary(e));
                 }
             });
         }
@@ -120,7 +122,7 @@ final class FeedSequencer implements AutoCloseable {
         try {
             run();
         } catch (RuntimeException e) {
-            log.warn("Note feed sequencing failed; it will be retried: {}", e.toString());
+            log.warn("Note feed sequencing failed; it will be retried: {}", LoggedErrors.summary(e));
         }
     }
 

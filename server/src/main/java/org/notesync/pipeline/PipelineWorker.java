@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.notesync.logging.LoggedErrors;
 import org.notesync.web.Dates;
-import org.notesync.web.LoggedErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,7 +132,7 @@ final class PipelineWorker {
                 }
             }
         } catch (RuntimeException e) {
-            log.warn("Pipeline poll failed; it will be retried: {}", e.toString());
+            log.warn("Pipeline poll failed; it will be retried: {}", LoggedErrors.summary(e));
         }
     }
 
@@ -167,7 +167,7 @@ final class PipelineWorker {
                 log.warn("Pipeline job {} lost its lease to another worker", job.id());
             }
         } catch (RuntimeException e) {
-            log.warn("Could not renew the lease of pipeline job {}: {}", job.id(), e.toString());
+            log.warn("Could not renew the lease of pipeline job {}: {}", job.id(), LoggedErrors.summary(e));
         }
     }
 

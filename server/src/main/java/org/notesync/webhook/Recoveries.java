@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import org.notesync.logging.LoggedErrors;
 import org.notesync.web.Dates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,7 +84,7 @@ class Recoveries implements DisposableBean {
             jdbc.sql("UPDATE webhook_recoveries SET status = 'completed', completed_at = ? WHERE id = ?")
                     .params(utc(Dates.now(clock)), id).update();
         } catch (RuntimeException e) {
-            log.warn("Webhook recovery {} stopped: {}", id, e.toString());
+            log.warn("Webhook recovery {} stopped: {}", id, LoggedErrors.summary(e));
             jdbc.sql("UPDATE webhook_recoveries SET status = 'interrupted', completed_at = ? WHERE id = ?")
                     .params(utc(Dates.now(clock)), id).update();
         }

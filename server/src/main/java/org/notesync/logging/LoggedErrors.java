@@ -1,4 +1,4 @@
-package org.notesync.web;
+package org.notesync.logging;
 
 /**
  * Exceptions as they may be logged: types and stacks, no messages. Database errors carry the values of the
@@ -13,6 +13,22 @@ public final class LoggedErrors {
     /** A copy of the exception and its causes, each with its type instead of its message, stacks kept. */
     public static Throwable withoutMessages(Throwable e) {
         return copy(e, 0);
+    }
+
+    /**
+     * One line for a warning that is retried and should not fill the log with stacks: the exception's type
+     * and its causes' types, outermost first, such as
+     * {@code CannotGetJdbcConnectionException < SQLTransientConnectionException < ConnectException}.
+     */
+    public static String summary(Throwable e) {
+        StringBuilder line = new StringBuilder(e.getClass().getSimpleName());
+        Throwable cause = e.getCause();
+        for (int depth = 0; cause != null && cause != e && depth < 20; depth++) {
+            line.append(" < ").append(cause.getClass().getSimpleName());
+            e = cause;
+            cause = e.getCause();
+        }
+        return line.toString();
     }
 
     private static Throwable copy(Throwable e, int depth) {
