@@ -140,7 +140,7 @@ final class ApiThroughput {
     static void closedLoop(Api api, List<Tenants.Tenant> tenants, List<Query> queries, int concurrency,
             Duration duration, String label, Tally total, Map<String, Tally> byQuery, CpuMeter cpu)
             throws InterruptedException {
-        CpuMeter.Snapshot cpuBefore = cpu == null ? null : cpu.snapshot();
+        CpuMeter.Snapshot cpuBefore = cpu == null ? null : cpu.begin();
         long benchBefore = CpuMeter.ticks(ProcessHandle.current().pid());
         long start = System.nanoTime();
         long end = start + duration.toNanos();
@@ -195,7 +195,7 @@ final class ApiThroughput {
             long elapsed = System.nanoTime() - start;
             total.nanos += elapsed;
             if (cpu != null) {
-                double[] used = cpu.snapshot().since(cpuBefore);
+                double[] used = cpu.end(cpuBefore, "api " + label);
                 total.cpuSeconds[0] += used[0];
                 total.cpuSeconds[1] += used[1];
                 total.cpuSeconds[2] += (CpuMeter.ticks(ProcessHandle.current().pid()) - benchBefore) / 100.0;

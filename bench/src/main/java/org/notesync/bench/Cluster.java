@@ -55,7 +55,7 @@ final class Cluster implements AutoCloseable {
     }
 
     CpuMeter cpu() {
-        return new CpuMeter(nodes, database == null ? null : database.name);
+        return new CpuMeter(nodes, database == null ? null : database.name, context.profiler);
     }
 
     URI base() {

@@ -29,6 +29,7 @@ final class Context {
     final Options options;
     final PrintStream out;
     final Path runDirectory;
+    final Profiler profiler;
     final String secretKey;
     private final List<String> printed = new ArrayList<>();
     private final Table memory = new Table("Memory after each scenario (per server node, -Xmx from --heap)",
@@ -43,6 +44,7 @@ final class Context {
         this.out = out;
         this.runDirectory = Files.createDirectories(Path.of(options.string("out"))
                 .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
+        this.profiler = options.flag("profile") ? Profiler.into(runDirectory) : Profiler.OFF;
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         this.secretKey = Base64.getEncoder().encodeToString(key);

@@ -34,10 +34,29 @@ final class CpuMeter {
 
     private final List<ServerNode> nodes;
     private final String database;
+    private final Profiler profiler;
 
     CpuMeter(List<ServerNode> nodes, String database) {
+        this(nodes, database, Profiler.OFF);
+    }
+
+    CpuMeter(List<ServerNode> nodes, String database, Profiler profiler) {
         this.nodes = nodes;
         this.database = database;
+        this.profiler = profiler;
+    }
+
+    /** Begins a measured step: the CPU so far, and the nodes' profiles from now on when the bench profiles. */
+    Snapshot begin() {
+        profiler.start(nodes);
+        return snapshot();
+    }
+
+    /** Ends the step begun at {@code before}: CPU seconds since (nodes, sessions); profiles named {@code step}. */
+    double[] end(Snapshot before, String step) {
+        double[] used = snapshot().since(before);
+        profiler.stop(nodes, step);
+        return used;
     }
 
     Snapshot snapshot() {

@@ -188,11 +188,11 @@ final class EndToEnd {
     static Step step(Cluster cluster, String label, int rate, Duration duration, IntPredicate measured) {
         int total = (int) Math.max(1, rate * duration.toMillis() / 1000);
         CpuMeter cpu = cluster.cpu();
-        CpuMeter.Snapshot before = cpu.snapshot();
+        CpuMeter.Snapshot before = cpu.begin();
         long benchBefore = CpuMeter.ticks(ProcessHandle.current().pid());
         OpenLoad.Run run = OpenLoad.run(cluster.api, label, rate, total, cluster.roundRobin(), Duration.ofSeconds(60));
         Deliveries deliveries = Deliveries.await(cluster.receiver, run, measured, Duration.ofSeconds(30));
-        double[] used = cpu.snapshot().since(before);
+        double[] used = cpu.end(before, label);
         double bench = (CpuMeter.ticks(ProcessHandle.current().pid()) - benchBefore) / 100.0;
         Progress.say(String.format("  %s: created %d/%d at %.0f/s, delivered %d, p99 %s ms%s", label,
                 run.created.sum(), total, run.achievedRate(), deliveries.delivered(), deliveries.p99(),

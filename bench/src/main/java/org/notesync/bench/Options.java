@@ -27,6 +27,8 @@ final class Options {
                 + "(NOTESYNC_DB_POOL_SIZE, NOTESYNC_DB_LIST_POOL_SIZE); the default follows "
                 + "HikariCP's sizing rule for this 2-core machine, (cores x 2) + 1, rounded up");
         known("jfr", "false", "record a JFR profile of every server node into the run directory");
+        known("profile", "false", "async-profiler in every server node during each measured step: a CPU flame graph "
+                + "per node and step (<node>-<step>.html) in the run directory");
         known("out", "bench/target/bench-runs", "where each run writes its logs, profiles and results.md");
         known("organizations", "10", "organizations (each with its client, clinician, patients and webhook)");
         known("patients", "20", "patients per organization (delivery scenarios)");

@@ -1,9 +1,13 @@
 package org.notesync.bench;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +37,26 @@ class SmokeIT {
         assertThat(output).contains("### Smoke: end-to-end delivery", "| rate/s | notes | created/s |",
                 "### API throughput", "| GET /me ", "### Memory after each scenario", "| smoke    | node-1 ");
         assertThat(runs.toFile().listFiles()).as("the run directory with the node's log and results.md").isNotEmpty();
+    }
+
+    @Test
+    void withProfileEachMeasuredStepLeavesAFlameGraphPerNode(@TempDir Path runs) throws IOException {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        int status;
+        try (PrintStream out = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
+            status = Bench.run(new String[] {"smoke", "--smoke-notes=20", "--profile=true", "--out=" + runs}, out);
+        }
+
+        assertThat(status).as("exit status").isZero();
+        try (Stream<Path> files = Files.walk(runs)) {
+            List<Path> graphs = files.filter(f -> f.getFileName().toString().endsWith(".html")).toList();
+            assertThat(graphs).extracting(f -> f.getFileName().toString())
+                    .contains("node-1-smoke-50-s.html", "node-1-api-round-1-1-GET-me.html");
+            for (Path graph : graphs) {
+                // A flame graph of the server: its frame names include the server's own classes.
+                assertThat(Files.readString(graph)).as(graph.toString()).contains("cpool", "notesync/");
+            }
+        }
     }
 
     @Test
