@@ -61,19 +61,26 @@ public class ListReads implements DisposableBean {
     /**
      * One page of a collection and the count of all its matches: {@code count} and {@code select} are
      * the statements up to their {@code WHERE}, which {@code where} completes; {@code select} is sorted by
-     * {@code orderBy}. With no match, or a page size of 0, only the count runs.
+     * {@code orderBy}. The page is read first: when it has rows but fewer than a page, or is an empty first
+     * page, it ends the collection and gives the count, so the count runs only for a full page, an empty
+     * page after the last one, or a page size of 0. Polling for what is new (a date filter with few or
+     * no matches) takes one statement.
      */
     public <T> Page<T> page(String count, String select, SqlWhere where, String orderBy, RowMapper<T> rows,
             int page, int itemsPerPage) {
-        long total = jdbc.sql(count + " WHERE " + where.sql()).params(where.parameters()).query(Long.class).single();
-        if (itemsPerPage == 0 || total == 0) {
-            return new Page<>(List.of(), total, page, itemsPerPage);
+        long offset = (long) (page - 1) * itemsPerPage;
+        List<T> items = List.of();
+        if (itemsPerPage > 0) {
+            Map<String, Object> parameters = new HashMap<>(where.parameters());
+            parameters.put("limit", itemsPerPage);
+            parameters.put("offset", offset);
+            items = jdbc.sql(select + " WHERE " + where.sql() + " ORDER BY " + orderBy
+                    + " LIMIT :limit OFFSET :offset").params(parameters).query(rows).list();
+            if (items.size() < itemsPerPage && (!items.isEmpty() || offset == 0)) {
+                return new Page<>(items, offset + items.size(), page, itemsPerPage);
+            }
         }
-        Map<String, Object> parameters = new HashMap<>(where.parameters());
-        parameters.put("limit", itemsPerPage);
-        parameters.put("offset", (long) (page - 1) * itemsPerPage);
-        List<T> items = jdbc.sql(select + " WHERE " + where.sql() + " ORDER BY " + orderBy
-                + " LIMIT :limit OFFSET :offset").params(parameters).query(rows).list();
+        long total = jdbc.sql(count + " WHERE " + where.sql()).params(where.parameters()).query(Long.class).single();
         return new Page<>(items, total, page, itemsPerPage);
     }
 
