@@ -6,6 +6,7 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,9 +24,9 @@ import org.springframework.stereotype.Component;
  * plan with generic plans and refuse writes. A statement with a date bound (such as
  * {@code createdAt[after]}) was planned again on every execution, each date making a custom plan look
  * cheaper; the generic plan walks the same index. Setting that per request took a transaction and two
- * more round trips, a fifth of a {@code GET /notes}'s server time (docs/PERFORMANCE.md). The pool keeps two
- * connections and grows under load. On H2, or with a pool other than HikariCP, the collections read
- * through the main pool.
+ * more round trips, a fifth of a {@code GET /notes}'s server time (docs/PERFORMANCE.md). The pool starts
+ * with the server, keeps two connections and grows under load. On H2, or with a pool other than HikariCP,
+ * the collections read through the main pool.
  */
 @Component
 public class ListReads implements DisposableBean {
@@ -39,16 +40,19 @@ public class ListReads implements DisposableBean {
     ListReads(DataSource dataSource, ObjectProvider<MeterRegistry> meters,
             @Value("${notesync.db.list-pool-size}") int poolSize) {
         if (dataSource instanceof HikariDataSource main && Databases.isPostgres(dataSource)) {
-            pool = new HikariDataSource();
-            main.copyStateTo(pool);
-            pool.setPoolName(POOL_NAME);
-            pool.setMaximumPoolSize(poolSize);
-            pool.setMinimumIdle(Math.min(2, poolSize));
-            String init = main.getConnectionInitSql() == null ? "" : main.getConnectionInitSql() + "; ";
-            pool.setConnectionInitSql(init
+            HikariConfig config = new HikariConfig();
+            main.copyStateTo(config);
+            config.setPoolName(POOL_NAME);
+            config.setMaximumPoolSize(poolSize);
+            config.setMinimumIdle(Math.min(2, poolSize));
+            // A line break ends a trailing "--" comment of the main pool's statement before ours.
+            String init = main.getConnectionInitSql() == null ? "" : main.getConnectionInitSql() + "\n;\n";
+            config.setConnectionInitSql(init
                     + "SET plan_cache_mode = force_generic_plan; SET default_transaction_read_only = on");
-            meters.ifAvailable(registry -> pool.setMetricsTrackerFactory(
+            meters.ifAvailable(registry -> config.setMetricsTrackerFactory(
                     new MicrometerMetricsTrackerFactory(registry)));
+            // Started now, as the main pool was: a setting or connection limit that fails shows at start.
+            pool = new HikariDataSource(config);
             this.dataSource = pool;
             jdbc = JdbcClient.create(pool);
         } else {
@@ -81,7 +85,8 @@ public class ListReads implements DisposableBean {
             }
         }
         long total = jdbc.sql(count + " WHERE " + where.sql()).params(where.parameters()).query(Long.class).single();
-        return new Page<>(items, total, page, itemsPerPage);
+        // The count is a statement of its own: rows deleted in between must not make it less than the rows shown.
+        return new Page<>(items, items.isEmpty() ? total : Math.max(total, offset + items.size()), page, itemsPerPage);
     }
 
     DataSource dataSource() {

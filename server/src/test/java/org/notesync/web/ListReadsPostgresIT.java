@@ -39,15 +39,18 @@ class ListReadsPostgresIT {
         // Same schema and the session time zone the tests set with the main pool's connection-init-sql.
         assertThat(setting("search_path")).isEqualTo(jdbc.queryForObject("SHOW search_path", String.class));
         assertThat(setting("TimeZone")).isEqualTo("America/Sao_Paulo");
-        assertThat(lists.page("SELECT COUNT(*) FROM organizations o", "SELECT o.id FROM organizations o",
-                new SqlWhere().and("o.id IS NOT NULL"), "o.id", new SingleColumnRowMapper<>(String.class), 1, 20).totalItems())
-                .isEqualTo(jdbc.queryForObject("SELECT COUNT(*) FROM organizations", Long.class));
+        long migrations = jdbc.queryForObject("SELECT COUNT(*) FROM flyway_schema_history", Long.class);
+        assertThat(migrations).isGreaterThan(1);
+        // Pages of one: the first is full, so the count runs through the pool too, in the same schema.
+        assertThat(lists.page("SELECT COUNT(*) FROM flyway_schema_history f",
+                "SELECT f.installed_rank FROM flyway_schema_history f", new SqlWhere(), "f.installed_rank",
+                new SingleColumnRowMapper<>(Integer.class), 1, 1).totalItems()).isEqualTo(migrations);
     }
 
     @Test
     void theyRefuseWrites() {
         JdbcClient reads = JdbcClient.create(readsPool());
-        assertThatThrownBy(() -> reads.sql("DELETE FROM organizations").update())
+        assertThatThrownBy(() -> reads.sql("DELETE FROM organizations WHERE FALSE").update())
                 .hasMessageContaining("read-only transaction");
         assertThat(jdbc.queryForObject("SHOW default_transaction_read_only", String.class)).isEqualTo("off");
     }

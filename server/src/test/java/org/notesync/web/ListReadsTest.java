@@ -73,7 +73,9 @@ class ListReadsTest {
         assertThat(sizeZero.items()).isEmpty();
         assertThat(sizeZero.totalItems()).isEqualTo(25);
         // Exactly a page left: the page is full, so the count runs and says there is no more.
-        assertThat(page(COUNT, new SqlWhere().and("i.n > :n", "n", 15), 1, 10).totalItems()).isEqualTo(10);
+        SqlWhere lastTen = new SqlWhere().and("i.n > :n", "n", 15);
+        assertThatThrownBy(() -> page(NO_COUNT, lastTen, 1, 10)).hasMessageContaining("no_such_table");
+        assertThat(page(COUNT, lastTen, 1, 10).totalItems()).isEqualTo(10);
     }
 
     private Page<Integer> page(String count, SqlWhere where, int page, int itemsPerPage) {
