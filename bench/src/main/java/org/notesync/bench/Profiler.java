@@ -40,9 +40,11 @@ class Profiler {
             if (in == null) {
                 throw new IOException(LIBRARY + " is not on the class path (async-profiler's linux-x64 jar)");
             }
-            Path copy = runDirectory.resolve("libasyncProfiler.so");
+            // Absolute: the nodes resolve these paths, whatever their working directory.
+            Path directory = runDirectory.toAbsolutePath();
+            Path copy = directory.resolve("libasyncProfiler.so");
             Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
-            return new Profiler(copy, runDirectory);
+            return new Profiler(copy, directory);
         }
     }
 

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,6 +42,7 @@ class SmokeIT {
     }
 
     @Test
+    @EnabledOnOs(value = OS.LINUX, architectures = {"amd64", "x86_64"}) // async-profiler's linux-x64 library
     void withProfileEachMeasuredStepLeavesAFlameGraphPerNode(@TempDir Path runs) throws IOException {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         int status;
