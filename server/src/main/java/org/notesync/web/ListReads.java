@@ -25,8 +25,8 @@ import org.springframework.stereotype.Component;
  * {@code createdAt[after]}) was planned again on every execution, each date making a custom plan look
  * cheaper; the generic plan walks the same index. Setting that per request took a transaction and two
  * more round trips, a fifth of a {@code GET /notes}'s server time (docs/PERFORMANCE.md). The pool starts
- * with the server, keeps two connections and grows under load. On H2, or with a pool other than HikariCP,
- * the collections read through the main pool.
+ * with the server, keeps two connections and grows under load. On H2, with a pool other than HikariCP, or
+ * with a list pool size of 0, the collections read through the main pool, with PostgreSQL's default plans.
  */
 @Component
 public class ListReads implements DisposableBean {
@@ -39,7 +39,7 @@ public class ListReads implements DisposableBean {
 
     ListReads(DataSource dataSource, ObjectProvider<MeterRegistry> meters,
             @Value("${notesync.db.list-pool-size}") int poolSize) {
-        if (dataSource instanceof HikariDataSource main && Databases.isPostgres(dataSource)) {
+        if (poolSize > 0 && dataSource instanceof HikariDataSource main && Databases.isPostgres(dataSource)) {
             HikariConfig config = new HikariConfig();
             main.copyStateTo(config);
             config.setPoolName(POOL_NAME);

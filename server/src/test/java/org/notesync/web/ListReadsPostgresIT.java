@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.notesync.support.OnPostgres;
 import org.notesync.support.ServerTest;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.SingleColumnRowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -26,6 +27,9 @@ class ListReadsPostgresIT {
 
     @Autowired
     private MeterRegistry meters;
+
+    @Autowired
+    private DataSource main;
 
     @Test
     void collectionsReadOnConnectionsWithGenericPlansAndTheMainPoolKeepsTheDefault() {
@@ -53,6 +57,16 @@ class ListReadsPostgresIT {
         assertThatThrownBy(() -> reads.sql("DELETE FROM organizations WHERE FALSE").update())
                 .hasMessageContaining("read-only transaction");
         assertThat(jdbc.queryForObject("SHOW default_transaction_read_only", String.class)).isEqualTo("off");
+    }
+
+    @Test
+    void aListPoolSizeOfZeroReadsThroughTheMainPool() {
+        ListReads onMain = new ListReads(main, new StaticListableBeanFactory().getBeanProvider(MeterRegistry.class), 0);
+
+        assertThat(onMain.dataSource()).isSameAs(main);
+        assertThat(JdbcClient.create(onMain.dataSource()).sql("SHOW plan_cache_mode").query(String.class).single())
+                .isEqualTo("auto");
+        onMain.destroy();
     }
 
     private String setting(String name) {
