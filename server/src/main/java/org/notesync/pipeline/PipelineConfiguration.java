@@ -145,7 +145,6 @@ class PipelineConfiguration {
         };
     }
 
-
     private static String defaultNodeId() {
         String host;
         try {

@@ -93,7 +93,6 @@ public class JdbcDeliveryStore implements DeliveryStore {
         this.claimQuery = Databases.isPostgres(dataSource) ? POSTGRES : GENERIC;
     }
 
-
     @Override
     public List<PendingDelivery> claim(String owner, Instant now, Instant leaseUntil, int limit,
             Set<UUID> skipWebhooks) {
