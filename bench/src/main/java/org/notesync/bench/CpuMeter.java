@@ -86,15 +86,44 @@ final class CpuMeter {
         return new Snapshot(total, sessions);
     }
 
-    /** utime + stime of a process, in ticks; 0 if it is gone. */
-    static long ticks(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // after the command: state(0) ppid(1) ... utime(11) stime(12)
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    /** CPU seconds the nodes' JIT compiler threads have used so far (Linux; 0 elsewhere). */
+    double compilerSeconds() {
+        long total = 0;
+        for (ServerNode node : nodes) {
+            total += compilerTicks(node.pid());
+        }
+        return total / TICKS;
+    }
+
+    /** utime + stime of a JVM's compiler threads ("C1 CompilerThre", "C2 CompilerThre"), in ticks. */
+    static long compilerTicks(long pid) {
+        try (Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            return threads.mapToLong(task -> {
+                try {
+                    return Files.readString(task.resolve("comm")).contains("CompilerThre") ? statTicks(task) : 0;
+                } catch (IOException | RuntimeException e) {
+                    return 0; // the thread ended meanwhile
+                }
+            }).sum();
         } catch (IOException | RuntimeException e) {
             return 0;
         }
+    }
+
+    /** utime + stime of a process, in ticks; 0 if it is gone. */
+    static long ticks(long pid) {
+        try {
+            return statTicks(Path.of("/proc", Long.toString(pid)));
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** utime + stime from the {@code stat} file of a process or thread directory under /proc. */
+    private static long statTicks(Path directory) throws IOException {
+        String stat = Files.readString(directory.resolve("stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // after the command: state(0) ppid(1) ... utime(11) stime(12)
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 }

@@ -35,7 +35,8 @@ final class Options {
         known("rates", "50,200,1000", "e2e and isolation: fixed note-creation rates, per second");
         known("duration", "30s", "e2e and isolation: how long each fixed rate runs");
         known("warmup", "180s", "longest JIT warm-up before measuring (8 closed-loop clients creating notes until the "
-                + "server's CPU per note is stable, at least 30 s; not recorded)");
+                + "server's CPU per note is stable and its JIT compiler threads take at most 5% of it, at least 30 s; "
+                + "not recorded)");
         known("probe", "15s", "e2e: length of each probe while searching the highest sustained rate");
         known("sustain", "60s", "e2e: how long the highest rate must hold");
         known("search-from", "0", "e2e: first rate of the search (default: the highest fixed rate that passed)");
