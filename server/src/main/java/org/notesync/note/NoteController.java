@@ -61,23 +61,26 @@ class NoteController {
     @PostMapping(path = "/notes", consumes = {JSON, LD_JSON}, produces = {LD_JSON, JSON})
     ResponseEntity<Object> create(Viewer viewer, @RequestBody JsonNode body, HttpServletRequest request) {
         JsonFields fields = JsonFields.of(body);
-        // The patient and the clinician, read once for the checks below and for the note itself.
+        // The patient and the clinician, read once for the checks below and for the note itself, in the
+        // transaction that writes it.
         UUID author = viewer.userId() != null ? viewer.userId() : fields.wellFormedReference("user").orElse(null);
-        Notes.Subjects subjects = notes.subjects(viewer.organizationId(),
-                fields.wellFormedReference("patient").orElse(null), author);
-        UUID patient = fields.requiredReference("patient");
-        if (patient != null && !subjects.patientVisibleTo(viewer)) {
-            fields.reject("patient", "This patient does not exist.", Violation.NOT_FOUND);
-        }
-        String type = fields.requiredString("type", Notes.MAX_TYPE);
-        if (type != null) {
-            Notes.typeViolations("type", type).forEach(v -> fields.reject(v.propertyPath(), v.message(), v.code()));
-        }
-        String content = fields.requiredString("content", Notes.MAX_CONTENT);
-        UUID audio = fields.reference("audio").orElse(null);
-        UUID user = author(viewer, fields, subjects);
-        fields.validate();
-        Note note = notes.create(new NewNote(viewer.organizationId(), patient, user, audio, type, content), subjects);
+        Note note = notes.create(viewer.organizationId(), fields.wellFormedReference("patient").orElse(null), author,
+                subjects -> {
+                    UUID patient = fields.requiredReference("patient");
+                    if (patient != null && !subjects.patientVisibleTo(viewer)) {
+                        fields.reject("patient", "This patient does not exist.", Violation.NOT_FOUND);
+                    }
+                    String type = fields.requiredString("type", Notes.MAX_TYPE);
+                    if (type != null) {
+                        Notes.typeViolations("type", type)
+                                .forEach(v -> fields.reject(v.propertyPath(), v.message(), v.code()));
+                    }
+                    String content = fields.requiredString("content", Notes.MAX_CONTENT);
+                    UUID audio = fields.reference("audio").orElse(null);
+                    UUID user = author(viewer, fields, subjects);
+                    fields.validate();
+                    return new NewNote(viewer.organizationId(), patient, user, audio, type, content);
+                });
         ResponseEntity<Object> response = representations.item(request, NOTE, note.uuid(), note, HttpStatus.CREATED);
         return ResponseEntity.status(response.getStatusCode())
                 .headers(h -> {

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import org.notesync.identity.Viewer;
@@ -79,9 +80,19 @@ public class Notes {
         return create(note, subjects(note.organizationId(), note.patientId(), note.userId()));
     }
 
-    /** As {@link #create(NewNote)}, with the note's patient and clinician as the caller has just read them. */
+    /**
+     * Reads a new note's patient and clinician, lets {@code check} validate the request against them and
+     * build the note (or throw {@link ValidationException}), and writes it: one transaction on one connection,
+     * where reading them apart took a second connection from the pool per note (docs/PERFORMANCE.md).
+     */
     @Transactional
-    Note create(NewNote note, Subjects subjects) {
+    Note create(UUID organizationId, UUID patientId, UUID userId, Function<Subjects, NewNote> check) {
+        Subjects subjects = subjects(organizationId, patientId, userId);
+        return create(check.apply(subjects), subjects);
+    }
+
+    /** Writes the note, inside the caller's transaction, with its patient and clinician as just read. */
+    private Note create(NewNote note, Subjects subjects) {
         if (!Objects.equals(subjects.patientId(), note.patientId())
                 || !Objects.equals(subjects.userId(), note.userId())) {
             throw new IllegalArgumentException("These subjects were read for another note");
@@ -146,7 +157,7 @@ public class Notes {
      * A new note's patient and clinician, read in one statement. A create through the API used to read
      * each of them twice: once for the caller's checks and once for the note (docs/PERFORMANCE.md).
      */
-    Subjects subjects(UUID organizationId, UUID patientId, UUID userId) {
+    private Subjects subjects(UUID organizationId, UUID patientId, UUID userId) {
         List<String> parts = new ArrayList<>(2);
         Map<String, Object> parameters = new HashMap<>();
         parameters.put("org", organizationId);
