@@ -1,9 +1,7 @@
 package org.notesync.webhook;
 
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -11,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -86,7 +83,6 @@ public class JdbcDeliveryStore implements DeliveryStore {
     private final TransactionTemplate transactions;
     private final SecretBox secrets;
     private final ClaimQuery claimQuery;
-    private final OutcomeWrites outcomeWrites;
     private final Map<String, byte[]> keys = new ConcurrentHashMap<>();
 
     public JdbcDeliveryStore(DataSource dataSource, SecretBox secrets) {
@@ -94,9 +90,7 @@ public class JdbcDeliveryStore implements DeliveryStore {
         this.jdbc = new NamedParameterJdbcTemplate(plain);
         this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.secrets = secrets;
-        boolean postgres = Databases.isPostgres(dataSource);
-        this.claimQuery = postgres ? POSTGRES : GENERIC;
-        this.outcomeWrites = postgres ? POSTGRES_OUTCOME : GENERIC_OUTCOME;
+        this.claimQuery = Databases.isPostgres(dataSource) ? POSTGRES : GENERIC;
     }
 
     @Override
@@ -144,148 +138,47 @@ public class JdbcDeliveryStore implements DeliveryStore {
 
     @Override
     public void record(AttemptRecord r) {
-        OffsetDateTime at = utc(r.attemptedAt());
-        if (outcomeWrites.oneStatement() && r.transitions().size() == 1 && r.health() == null) {
-            // The common outcome (one batch, one new state, the webhook's health unchanged) is one
-            // statement, committed on its own: no transaction's round trips.
-            outcomeWrites.write(this, r, r.transitions().get(0), at);
-            return;
-        }
         transactions.executeWithoutResult(tx -> {
+            OffsetDateTime at = utc(r.attemptedAt());
+            List<Object[]> log = new ArrayList<>(r.deliveryIds().size());
+            for (UUID delivery : r.deliveryIds()) {
+                log.add(new Object[] {UUID.randomUUID(), r.requestId(), at, (int) Math.min(r.durationMillis(),
+                        Integer.MAX_VALUE), r.statusCode(), r.errorKind() == null ? null : r.errorKind().wireName(),
+                        r.excerpt(), r.deliveryIds().size(), r.owner(), delivery, r.owner()});
+            }
+            // Fenced: only deliveries this owner still holds get a log row.
+            plain.batchUpdate("""
+                    INSERT INTO webhook_attempts (id, delivery_id, request_id, attempted_at, duration_ms, status_code,
+                                                  error_kind, response_excerpt, batch_size, node_id)
+                    SELECT CAST(? AS uuid), id, CAST(? AS varchar(64)), CAST(? AS timestamp with time zone),
+                           CAST(? AS integer), CAST(? AS integer), CAST(? AS varchar(40)), CAST(? AS varchar(1024)),
+                           CAST(? AS integer), CAST(? AS varchar(100))
+                    FROM webhook_deliveries WHERE id = ? AND locked_by = ?""", log);
             int changed = 0;
             for (AttemptRecord.Transition t : r.transitions()) {
-                changed += outcomeWrites.write(this, r, t, at);
+                changed += jdbc.update("""
+                        UPDATE webhook_deliveries
+                        SET status = :status, attempts = attempts + 1, next_attempt_at = :next,
+                            locked_by = NULL, locked_until = NULL, last_status_code = :code, last_error = :error,
+                            first_attempt_at = COALESCE(first_attempt_at, :at), last_attempt_at = :at,
+                            completed_at = :completed
+                        WHERE id IN (:ids) AND locked_by = :owner""", new MapSqlParameterSource()
+                        .addValue("status", t.state().name().toLowerCase(java.util.Locale.ROOT))
+                        .addValue("next", t.nextAttemptAt() == null ? null : utc(t.nextAttemptAt()),
+                                java.sql.Types.TIMESTAMP_WITH_TIMEZONE)
+                        .addValue("code", r.statusCode(), java.sql.Types.INTEGER)
+                        .addValue("error", r.errorKind() == null ? null : r.errorKind().wireName(),
+                                java.sql.Types.VARCHAR)
+                        .addValue("at", at)
+                        .addValue("completed", t.state() == AttemptRecord.State.PENDING ? null : at,
+                                java.sql.Types.TIMESTAMP_WITH_TIMEZONE)
+                        .addValue("ids", t.deliveryIds())
+                        .addValue("owner", r.owner()));
             }
             if (changed > 0 && r.health() != null) {
                 health(r.webhookId(), r.health(), at);
             }
         });
-    }
-
-    /**
-     * Writes one transition of an attempt's outcome: the deliveries' new state and one attempt-log row
-     * each, only for the deliveries this owner still holds (fenced on the lease). Returns how many changed.
-     */
-    interface OutcomeWrites {
-        int write(JdbcDeliveryStore store, AttemptRecord r, AttemptRecord.Transition t, OffsetDateTime at);
-
-        /** Whether a write is one statement, atomic without a transaction. */
-        boolean oneStatement();
-    }
-
-    /**
-     * PostgreSQL: the deliveries' update and their log rows in one statement; the log rows are written for
-     * the deliveries the update returns, so the lease fences both.
-     */
-    static final OutcomeWrites POSTGRES_OUTCOME = new OutcomeWrites() {
-        @Override
-        public int write(JdbcDeliveryStore store, AttemptRecord r, AttemptRecord.Transition t, OffsetDateTime at) {
-            return store.plain.update("""
-                    WITH moved AS (
-                        UPDATE webhook_deliveries
-                        SET status = ?, attempts = attempts + 1, next_attempt_at = ?,
-                            locked_by = NULL, locked_until = NULL, last_status_code = ?, last_error = ?,
-                            first_attempt_at = COALESCE(first_attempt_at, ?), last_attempt_at = ?,
-                            completed_at = ?
-                        WHERE id = ANY(?) AND locked_by = ?
-                        RETURNING id)
-                    INSERT INTO webhook_attempts (id, delivery_id, request_id, attempted_at, duration_ms, status_code,
-                                                  error_kind, response_excerpt, batch_size, node_id)
-                    SELECT gen_random_uuid(), moved.id, ?, ?, ?, ?, ?, ?, ?, ? FROM moved""",
-                    ps -> {
-                        int i = 0;
-                        i = setState(ps, i, r, t, at);
-                        ps.setObject(++i, t.deliveryIds().toArray(UUID[]::new));
-                        ps.setString(++i, r.owner());
-                        setLog(ps, i, r, at);
-                    });
-        }
-
-        @Override
-        public boolean oneStatement() {
-            return true;
-        }
-    };
-
-    /** Any other database (H2): the log rows (fenced on the lease), then the deliveries' update. */
-    static final OutcomeWrites GENERIC_OUTCOME = new OutcomeWrites() {
-        @Override
-        public int write(JdbcDeliveryStore store, AttemptRecord r, AttemptRecord.Transition t, OffsetDateTime at) {
-            store.plain.batchUpdate("""
-                    INSERT INTO webhook_attempts (id, delivery_id, request_id, attempted_at, duration_ms, status_code,
-                                                  error_kind, response_excerpt, batch_size, node_id)
-                    SELECT RANDOM_UUID(), id, CAST(? AS varchar(64)), CAST(? AS timestamp with time zone),
-                           CAST(? AS integer), CAST(? AS integer), CAST(? AS varchar(40)), CAST(? AS varchar(1024)),
-                           CAST(? AS integer), CAST(? AS varchar(100))
-                    FROM webhook_deliveries WHERE id = ? AND locked_by = ?""", t.deliveryIds(), t.deliveryIds().size(),
-                    (ps, delivery) -> {
-                        int i = setLog(ps, 0, r, at);
-                        ps.setObject(++i, delivery);
-                        ps.setString(++i, r.owner());
-                    });
-            MapSqlParameterSource params = new MapSqlParameterSource("ids", t.deliveryIds())
-                    .addValue("owner", r.owner());
-            return store.jdbc.update("""
-                    UPDATE webhook_deliveries
-                    SET status = :status, attempts = attempts + 1, next_attempt_at = :next,
-                        locked_by = NULL, locked_until = NULL, last_status_code = :code, last_error = :error,
-                        first_attempt_at = COALESCE(first_attempt_at, :at), last_attempt_at = :at,
-                        completed_at = :completed
-                    WHERE id IN (:ids) AND locked_by = :owner""", params
-                    .addValue("status", state(t))
-                    .addValue("next", t.nextAttemptAt() == null ? null : utc(t.nextAttemptAt()),
-                            Types.TIMESTAMP_WITH_TIMEZONE)
-                    .addValue("code", r.statusCode(), Types.INTEGER)
-                    .addValue("error", errorKind(r), Types.VARCHAR)
-                    .addValue("at", at)
-                    .addValue("completed", completedAt(t, at), Types.TIMESTAMP_WITH_TIMEZONE));
-        }
-
-        @Override
-        public boolean oneStatement() {
-            return false;
-        }
-    };
-
-    /** Sets the new state's seven parameters after {@code index}; returns the last index set. */
-    private static int setState(PreparedStatement ps, int index, AttemptRecord r, AttemptRecord.Transition t,
-            OffsetDateTime at) throws SQLException {
-        int i = index;
-        ps.setString(++i, state(t));
-        ps.setObject(++i, t.nextAttemptAt() == null ? null : utc(t.nextAttemptAt()), Types.TIMESTAMP_WITH_TIMEZONE);
-        ps.setObject(++i, r.statusCode(), Types.INTEGER);
-        ps.setObject(++i, errorKind(r), Types.VARCHAR);
-        ps.setObject(++i, at, Types.TIMESTAMP_WITH_TIMEZONE);
-        ps.setObject(++i, at, Types.TIMESTAMP_WITH_TIMEZONE);
-        ps.setObject(++i, completedAt(t, at), Types.TIMESTAMP_WITH_TIMEZONE);
-        return i;
-    }
-
-    /** Sets an attempt-log row's eight parameters after {@code index}; returns the last index set. */
-    private static int setLog(PreparedStatement ps, int index, AttemptRecord r, OffsetDateTime at)
-            throws SQLException {
-        int i = index;
-        ps.setString(++i, r.requestId());
-        ps.setObject(++i, at, Types.TIMESTAMP_WITH_TIMEZONE);
-        ps.setInt(++i, (int) Math.min(r.durationMillis(), Integer.MAX_VALUE));
-        ps.setObject(++i, r.statusCode(), Types.INTEGER);
-        ps.setObject(++i, errorKind(r), Types.VARCHAR);
-        ps.setObject(++i, r.excerpt(), Types.VARCHAR);
-        ps.setInt(++i, r.deliveryIds().size());
-        ps.setString(++i, r.owner());
-        return i;
-    }
-
-    private static String state(AttemptRecord.Transition t) {
-        return t.state().name().toLowerCase(Locale.ROOT);
-    }
-
-    private static String errorKind(AttemptRecord r) {
-        return r.errorKind() == null ? null : r.errorKind().wireName();
-    }
-
-    private static OffsetDateTime completedAt(AttemptRecord.Transition t, OffsetDateTime at) {
-        return t.state() == AttemptRecord.State.PENDING ? null : at;
     }
 
     private void health(UUID webhook, AttemptRecord.Health health, OffsetDateTime at) {
