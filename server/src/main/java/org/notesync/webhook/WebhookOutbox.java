@@ -39,7 +39,8 @@ class WebhookOutbox {
     private final JsonMapper json;
     private final Clock clock;
     private final DeliveryWakeup wakeup;
-    private final EventWrites eventWrites;
+    /** The database's function for a random UUID, for deliveries written by INSERT ... SELECT. */
+    private final String randomUuid;
 
     WebhookOutbox(JdbcClient jdbc, JdbcTemplate batch, JsonMapper json, Clock clock, DeliveryWakeup wakeup,
             DataSource dataSource) {
@@ -48,7 +49,7 @@ class WebhookOutbox {
         this.json = json;
         this.clock = clock;
         this.wakeup = wakeup;
-        this.eventWrites = Databases.isPostgres(dataSource) ? oneStatement() : twoStatements();
+        this.randomUuid = Databases.isPostgres(dataSource) ? "gen_random_uuid()" : "RANDOM_UUID()";
     }
 
     @EventListener
@@ -60,74 +61,32 @@ class WebhookOutbox {
         UUID eventId = event.action() == NoteEvent.Action.CREATED ? event.note().uuid() : UUID.randomUUID();
         OffsetDateTime now = Dates.now(clock).atOffset(ZoneOffset.UTC);
         UUID rowId = UUID.randomUUID();
-        // The subscribers are chosen by the statements themselves, so a note costs no read of the
-        // organization's webhooks (docs/PERFORMANCE.md). The event is written only if some webhook takes
-        // it; its JSON is rendered either way.
+        // The subscribers are chosen by the two statements themselves, so a note costs two statements
+        // rather than a read of the organization's webhooks and then two writes (docs/PERFORMANCE.md). The
+        // event is written only if some webhook takes it; its JSON is rendered either way.
         Subscribers subscribers = Subscribers.of(event, action);
-        String payload = render(eventId, action, event);
-        if (eventWrites.write(rowId, eventId, event.organizationId(), action, payload, now, subscribers) > 0) {
-            wakeup.afterCommit();
+        List<Object> eventParameters = new ArrayList<>(List.of(rowId, eventId, event.organizationId(), action,
+                render(eventId, action, event), now));
+        eventParameters.addAll(subscribers.parameters());
+        int written = jdbc.sql("""
+                INSERT INTO webhook_events (id, event_id, organization_id, action, payload, created_at)
+                SELECT CAST(? AS uuid), CAST(? AS uuid), CAST(? AS uuid), CAST(? AS varchar(40)),
+                       CAST(? AS text), CAST(? AS timestamp with time zone)
+                WHERE EXISTS (SELECT 1 FROM webhooks w WHERE %s)""".formatted(subscribers.where()))
+                .params(eventParameters).update();
+        if (written == 0) {
+            return;
         }
-    }
-
-    /** Writes an event and its deliveries to the subscribers; returns how many deliveries were written. */
-    private interface EventWrites {
-        int write(UUID rowId, UUID eventId, UUID organizationId, String action, String payload,
-                OffsetDateTime now, Subscribers subscribers);
-    }
-
-    /**
-     * PostgreSQL: the event and its deliveries in one statement, a round trip fewer per note than two
-     * (docs/PERFORMANCE.md). The deliveries take the event's id from the event insert, so without a
-     * subscriber neither is written.
-     */
-    private EventWrites oneStatement() {
-        return (rowId, eventId, organizationId, action, payload, now, subscribers) -> {
-            List<Object> parameters = new ArrayList<>(List.of(rowId, eventId, organizationId, action, payload, now));
-            parameters.addAll(subscribers.parameters());
-            parameters.addAll(List.of(now, now));
-            parameters.addAll(subscribers.parameters());
-            return jdbc.sql("""
-                    WITH event AS (
-                        INSERT INTO webhook_events (id, event_id, organization_id, action, payload, created_at)
-                        SELECT CAST(? AS uuid), CAST(? AS uuid), CAST(? AS uuid), CAST(? AS varchar(40)),
-                               CAST(? AS text), CAST(? AS timestamp with time zone)
-                        WHERE EXISTS (SELECT 1 FROM webhooks w WHERE %1$s)
-                        RETURNING id)
-                    INSERT INTO webhook_deliveries (id, webhook_id, organization_id, event_id, status, attempts,
-                                                    next_attempt_at, created_at, replays)
-                    SELECT gen_random_uuid(), w.id, w.organization_id, event.id, 'pending', 0,
-                           CAST(? AS timestamp with time zone), CAST(? AS timestamp with time zone), 0
-                    FROM event, webhooks w WHERE %1$s""".formatted(subscribers.where()))
-                    .params(parameters).update();
-        };
-    }
-
-    /** Any other database (H2): the event, then its deliveries if it was written. */
-    private EventWrites twoStatements() {
-        return (rowId, eventId, organizationId, action, payload, now, subscribers) -> {
-            List<Object> eventParameters = new ArrayList<>(List.of(rowId, eventId, organizationId, action, payload,
-                    now));
-            eventParameters.addAll(subscribers.parameters());
-            int events = jdbc.sql("""
-                    INSERT INTO webhook_events (id, event_id, organization_id, action, payload, created_at)
-                    SELECT CAST(? AS uuid), CAST(? AS uuid), CAST(? AS uuid), CAST(? AS varchar(40)),
-                           CAST(? AS text), CAST(? AS timestamp with time zone)
-                    WHERE EXISTS (SELECT 1 FROM webhooks w WHERE %s)""".formatted(subscribers.where()))
-                    .params(eventParameters).update();
-            if (events == 0) {
-                return 0;
-            }
-            List<Object> deliveryParameters = new ArrayList<>(List.of(rowId, now, now));
-            deliveryParameters.addAll(subscribers.parameters());
-            return jdbc.sql("""
-                    INSERT INTO webhook_deliveries (id, webhook_id, organization_id, event_id, status, attempts,
-                                                    next_attempt_at, created_at, replays)
-                    SELECT RANDOM_UUID(), w.id, w.organization_id, CAST(? AS uuid), 'pending', 0,
-                           CAST(? AS timestamp with time zone), CAST(? AS timestamp with time zone), 0
-                    FROM webhooks w WHERE %s""".formatted(subscribers.where()))
-                    .params(deliveryParameters).update();
-        };
+        List<Object> deliveryParameters = new ArrayList<>(List.of(rowId, now, now));
+        deliveryParameters.addAll(subscribers.parameters());
+        jdbc.sql("""
+                INSERT INTO webhook_deliveries (id, webhook_id, organization_id, event_id, status, attempts,
+                                                next_attempt_at, created_at, replays)
+                SELECT %s, w.id, w.organization_id, CAST(? AS uuid), 'pending', 0,
+                       CAST(? AS timestamp with time zone), CAST(? AS timestamp with time zone), 0
+                FROM webhooks w WHERE %s""".formatted(randomUuid, subscribers.where()))
+                .params(deliveryParameters).update();
+        wakeup.afterCommit();
     }
 
     /**
