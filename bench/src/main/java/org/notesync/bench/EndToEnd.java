@@ -32,7 +32,7 @@ final class EndToEnd {
     static final long SUSTAINED_P99_MICROS = 1_000_000;
 
     /** One load step: what the API answered and what the receiver got. */
-    record Step(OpenLoad.Run run, Deliveries deliveries, double[] cpuSeconds) {
+    record Step(OpenLoad.Run run, Deliveries deliveries, long posts, double[] cpuSeconds) {
 
         /** Held: every note created and delivered, the rate kept, create and delivery p99 under one second. */
         boolean sustained() {
@@ -47,13 +47,18 @@ final class EndToEnd {
                     Deliveries.ms(run.createLatency.getValueAtPercentile(50)),
                     Deliveries.ms(run.createLatency.getValueAtPercentile(99)),
                     deliveries.p50(), deliveries.p95(), deliveries.p99(), deliveries.max(),
-                    String.format("%.0f", deliveries.perSecond()), errors(), deliveries.missing(),
+                    String.format("%.0f", deliveries.perSecond()), eventsPerPost(), errors(), deliveries.missing(),
                     deliveries.duplicates(), perNote(cpuSeconds[0]), perNote(cpuSeconds[1]), perNote(cpuSeconds[2])};
         }
 
         private String perNote(double seconds) {
             long notes = run.created.sum();
             return notes == 0 ? "-" : String.format("%.2f", seconds * 1000 / notes);
+        }
+
+        /** The receiver's requests during the step, as events per POST: how well delivery batches under load. */
+        String eventsPerPost() {
+            return posts == 0 ? "-" : String.format("%.1f", (double) deliveries.delivered() / posts);
         }
 
         String errors() {
@@ -63,7 +68,7 @@ final class EndToEnd {
     }
 
     static final String[] COLUMNS = {"rate/s", "notes", "created/s", "create p50 ms", "create p99 ms",
-            "delivery p50 ms", "p95 ms", "p99 ms", "max ms", "deliveries/s", "errors", "missing", "duplicates",
+            "delivery p50 ms", "p95 ms", "p99 ms", "max ms", "deliveries/s", "events/POST", "errors", "missing", "duplicates",
             "server CPU ms/note", "PostgreSQL CPU ms/note", "bench CPU ms/note"};
 
     private EndToEnd() {
@@ -198,6 +203,7 @@ final class EndToEnd {
         CpuMeter cpu = cluster.cpu();
         CpuMeter.Snapshot before = cpu.begin();
         long benchBefore = CpuMeter.ticks(ProcessHandle.current().pid());
+        long postsBefore = cluster.receiver.requests();
         OpenLoad.Run run = OpenLoad.run(cluster.api, label, rate, total, cluster.roundRobin(), Duration.ofSeconds(60));
         Deliveries deliveries = Deliveries.await(cluster.receiver, run, measured, Duration.ofSeconds(30));
         double[] used = cpu.end(before, label);
@@ -205,7 +211,8 @@ final class EndToEnd {
         Progress.say(String.format("  %s: created %d/%d at %.0f/s, delivered %d, p99 %s ms%s", label,
                 run.created.sum(), total, run.achievedRate(), deliveries.delivered(), deliveries.p99(),
                 run.failed.sum() > 0 ? ", errors: " + run.failureSummary() : ""));
-        return new Step(run, deliveries, new double[] {used[0], used[1], bench});
+        return new Step(run, deliveries, cluster.receiver.requests() - postsBefore,
+                new double[] {used[0], used[1], bench});
     }
 
     /**
