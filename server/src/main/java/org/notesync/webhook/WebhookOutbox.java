@@ -5,7 +5,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -18,13 +20,16 @@ import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The transactional outbox. Listens to {@link NoteEvent} synchronously, inside the transaction that
  * writes the note, and writes the event and one delivery per subscribed webhook with the same
- * connection: the note and its deliveries commit together or not at all. The event's JSON is rendered
+ * connection just before that transaction commits: the note and its deliveries commit together or not
+ * at all. The event's JSON is rendered
  * here once, so delivery never loads the note again.
  *
  * <p>Private patients: a webhook created with a clinician's token is owned by that clinician; a private
@@ -33,6 +38,9 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @Component
 class WebhookOutbox {
+
+    /** The transaction's events not yet written, bound as a transaction resource under this key. */
+    private static final Object QUEUED = new Object();
 
     private final JdbcClient jdbc;
     private final JdbcTemplate batch;
@@ -59,34 +67,92 @@ class WebhookOutbox {
         // new_note's id is the note's uuid, as the guide says; an update is a new event with its own id,
         // so a receiver that deduplicates on ids does not drop it.
         UUID eventId = event.action() == NoteEvent.Action.CREATED ? event.note().uuid() : UUID.randomUUID();
-        OffsetDateTime now = Dates.now(clock).atOffset(ZoneOffset.UTC);
-        UUID rowId = UUID.randomUUID();
-        // The subscribers are chosen by the two statements themselves, so a note costs two statements
-        // rather than a read of the organization's webhooks and then two writes (docs/PERFORMANCE.md). The
-        // event is written only if some webhook takes it; its JSON is rendered either way.
         Subscribers subscribers = Subscribers.of(event, action);
-        List<Object> eventParameters = new ArrayList<>(List.of(rowId, eventId, event.organizationId(), action,
-                render(eventId, action, event), now));
-        eventParameters.addAll(subscribers.parameters());
-        int written = jdbc.sql("""
-                INSERT INTO webhook_events (id, event_id, organization_id, action, payload, created_at)
-                SELECT CAST(? AS uuid), CAST(? AS uuid), CAST(? AS uuid), CAST(? AS varchar(40)),
-                       CAST(? AS text), CAST(? AS timestamp with time zone)
-                WHERE EXISTS (SELECT 1 FROM webhooks w WHERE %s)""".formatted(subscribers.where()))
-                .params(eventParameters).update();
-        if (written == 0) {
+        if (subscribers.none()) {
             return;
         }
-        List<Object> deliveryParameters = new ArrayList<>(List.of(rowId, now, now));
-        deliveryParameters.addAll(subscribers.parameters());
-        jdbc.sql("""
-                INSERT INTO webhook_deliveries (id, webhook_id, organization_id, event_id, status, attempts,
-                                                next_attempt_at, created_at, replays)
-                SELECT %s, w.id, w.organization_id, CAST(? AS uuid), 'pending', 0,
-                       CAST(? AS timestamp with time zone), CAST(? AS timestamp with time zone), 0
-                FROM webhooks w WHERE %s""".formatted(randomUuid, subscribers.where()))
-                .params(deliveryParameters).update();
-        wakeup.afterCommit();
+        Queued queued = new Queued(UUID.randomUUID(), eventId, event.organizationId(), action,
+                render(eventId, action, event), Dates.now(clock).atOffset(ZoneOffset.UTC), subscribers);
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            write(List.of(queued));
+            return;
+        }
+        // Written just before the transaction commits, all of its events together: a transaction that
+        // writes many notes (the API's group commit) sends two batches instead of two statements per note.
+        @SuppressWarnings("unchecked")
+        List<Queued> transaction = (List<Queued>) TransactionSynchronizationManager.getResource(QUEUED);
+        if (transaction == null) {
+            List<Queued> events = new ArrayList<>();
+            TransactionSynchronizationManager.bindResource(QUEUED, events);
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void beforeCommit(boolean readOnly) {
+                    write(events);
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    TransactionSynchronizationManager.unbindResourceIfPossible(QUEUED);
+                }
+            });
+            transaction = events;
+        }
+        transaction.add(queued);
+    }
+
+    /** An event waiting for its transaction's commit, with the webhooks it goes to. */
+    private record Queued(UUID rowId, UUID eventId, UUID organizationId, String action, String payload,
+            OffsetDateTime at, Subscribers subscribers) {
+    }
+
+    /**
+     * Writes events and their deliveries, one batch per statement shape. The subscribers are chosen by
+     * the statements themselves, so an event costs two inserts rather than a read of the organization's
+     * webhooks and then two writes (docs/PERFORMANCE.md); it is written only if some webhook takes it.
+     */
+    private void write(List<Queued> events) {
+        Map<String, List<Queued>> byShape = new LinkedHashMap<>();
+        for (Queued q : events) {
+            byShape.computeIfAbsent(q.subscribers().where(), k -> new ArrayList<>()).add(q);
+        }
+        boolean any = false;
+        for (Map.Entry<String, List<Queued>> shape : byShape.entrySet()) {
+            List<Object[]> eventRows = new ArrayList<>(shape.getValue().size());
+            for (Queued q : shape.getValue()) {
+                List<Object> row = new ArrayList<>(List.of(q.rowId(), q.eventId(), q.organizationId(), q.action(),
+                        q.payload(), q.at()));
+                row.addAll(q.subscribers().parameters());
+                eventRows.add(row.toArray());
+            }
+            // Both drivers report an INSERT ... SELECT's exact row count per batch entry.
+            int[] written = batch.batchUpdate("""
+                    INSERT INTO webhook_events (id, event_id, organization_id, action, payload, created_at)
+                    SELECT CAST(? AS uuid), CAST(? AS uuid), CAST(? AS uuid), CAST(? AS varchar(40)),
+                           CAST(? AS text), CAST(? AS timestamp with time zone)
+                    WHERE EXISTS (SELECT 1 FROM webhooks w WHERE %s)""".formatted(shape.getKey()), eventRows);
+            List<Object[]> deliveryRows = new ArrayList<>(written.length);
+            for (int i = 0; i < written.length; i++) {
+                if (written[i] > 0) {
+                    Queued q = shape.getValue().get(i);
+                    List<Object> row = new ArrayList<>(List.of(q.rowId(), q.at(), q.at()));
+                    row.addAll(q.subscribers().parameters());
+                    deliveryRows.add(row.toArray());
+                }
+            }
+            if (deliveryRows.isEmpty()) {
+                continue;
+            }
+            batch.batchUpdate("""
+                    INSERT INTO webhook_deliveries (id, webhook_id, organization_id, event_id, status, attempts,
+                                                    next_attempt_at, created_at, replays)
+                    SELECT %s, w.id, w.organization_id, CAST(? AS uuid), 'pending', 0,
+                           CAST(? AS timestamp with time zone), CAST(? AS timestamp with time zone), 0
+                    FROM webhooks w WHERE %s""".formatted(randomUuid, shape.getKey()), deliveryRows);
+            any = true;
+        }
+        if (any) {
+            wakeup.afterCommit();
+        }
     }
 
     /**
@@ -97,7 +163,7 @@ class WebhookOutbox {
 
         static Subscribers of(NoteEvent event, String action) {
             if ("private".equals(event.patientVisibility()) && event.patientOwnerId() == null) {
-                return new Subscribers("1 = 0", List.of()); // a private patient without an owner: no webhook
+                return new Subscribers(null, List.of()); // a private patient without an owner: no webhook
             }
             // Event names are lower-case letters and underscores; the underscore is escaped for LIKE.
             List<Object> parameters = new ArrayList<>(List.of(event.organizationId(),
@@ -109,6 +175,10 @@ class WebhookOutbox {
                 parameters.add(event.patientOwnerId());
             }
             return new Subscribers(where, List.copyOf(parameters));
+        }
+
+        boolean none() {
+            return where == null;
         }
     }
 
