@@ -61,8 +61,8 @@ class NoteController {
     @PostMapping(path = "/notes", consumes = {JSON, LD_JSON}, produces = {LD_JSON, JSON})
     ResponseEntity<Object> create(Viewer viewer, @RequestBody JsonNode body, HttpServletRequest request) {
         JsonFields fields = JsonFields.of(body);
-        // The patient and the clinician, read once for the checks below and for the note itself, in the
-        // transaction that writes it.
+        // The patient and the clinician, read once for the checks below and for the note itself; the note is
+        // then written in a transaction shared with the creates that arrive meanwhile (Notes' group commit).
         UUID author = viewer.userId() != null ? viewer.userId() : fields.wellFormedReference("user").orElse(null);
         Note note = notes.create(viewer.organizationId(), fields.wellFormedReference("patient").orElse(null), author,
                 subjects -> {

@@ -23,10 +23,15 @@ import org.notesync.web.Page;
 import org.notesync.web.SqlWhere;
 import org.notesync.web.ValidationException;
 import org.notesync.web.Violation;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.LinkedMultiValueMap;
 
 /**
@@ -34,7 +39,7 @@ import org.springframework.util.LinkedMultiValueMap;
  * listener's rows (the webhook outbox) commit or roll back with the note.
  */
 @Service
-public class Notes {
+public class Notes implements DisposableBean {
 
     /** A free type name such as {@code consultation_summary}. */
     static final Pattern TYPE = Pattern.compile("^[a-z][a-z0-9_]{0,63}$");
@@ -58,15 +63,29 @@ public class Notes {
     }
 
     private final JdbcClient jdbc;
+    private final JdbcTemplate batch;
     private final ListReads lists;
     private final ApplicationEventPublisher events;
     private final Clock clock;
+    private final GroupCommit<Checked, Note> creates;
 
-    Notes(JdbcClient jdbc, ListReads lists, ApplicationEventPublisher events, Clock clock) {
+    Notes(JdbcClient jdbc, JdbcTemplate batch, ListReads lists, ApplicationEventPublisher events, Clock clock,
+            PlatformTransactionManager transactions,
+            @Value("${notesync.notes.writers:2}") int writers,
+            @Value("${notesync.notes.max-batch:64}") int maxBatch) {
         this.jdbc = jdbc;
+        this.batch = batch;
         this.lists = lists;
         this.events = events;
         this.clock = clock;
+        // A few writers, each a connection at most: the creates queued while one commits go in the next.
+        this.creates = new GroupCommit<>("notes", writers, maxBatch, new TransactionTemplate(transactions),
+                this::insert);
+    }
+
+    @Override
+    public void destroy() {
+        creates.close();
     }
 
     /**
@@ -77,22 +96,29 @@ public class Notes {
      */
     @Transactional
     public Note create(NewNote note) {
-        return create(note, subjects(note.organizationId(), note.patientId(), note.userId()));
+        Subjects subjects = subjects(note.organizationId(), note.patientId(), note.userId());
+        validate(note, subjects);
+        return insert(List.of(new Checked(note, subjects))).get(0);
     }
 
     /**
-     * Reads a new note's patient and clinician, lets {@code check} validate the request against them and
-     * build the note (or throw {@link ValidationException}), and writes it: one transaction on one connection,
-     * where reading them apart took a second connection from the pool per note (docs/PERFORMANCE.md).
+     * The API's create: reads a new note's patient and clinician, lets {@code check} validate the request
+     * against them and build the note (or throw {@link ValidationException}), and writes it through the
+     * group commit, in a transaction shared with the creates that arrive meanwhile; returns after it has
+     * committed.
      */
-    @Transactional
     Note create(UUID organizationId, UUID patientId, UUID userId, Function<Subjects, NewNote> check) {
         Subjects subjects = subjects(organizationId, patientId, userId);
-        return create(check.apply(subjects), subjects);
+        NewNote note = check.apply(subjects);
+        validate(note, subjects);
+        return creates.submit(new Checked(note, subjects));
     }
 
-    /** Writes the note, inside the caller's transaction, with its patient and clinician as just read. */
-    private Note create(NewNote note, Subjects subjects) {
+    /** A new note that passed {@link #validate}, with the patient and clinician it was checked against. */
+    private record Checked(NewNote note, Subjects subjects) {
+    }
+
+    private void validate(NewNote note, Subjects subjects) {
         if (!Objects.equals(subjects.patientId(), note.patientId())
                 || !Objects.equals(subjects.userId(), note.userId())) {
             throw new IllegalArgumentException("These subjects were read for another note");
@@ -112,24 +138,37 @@ public class Notes {
         if (!violations.isEmpty()) {
             throw new ValidationException(violations);
         }
-        UUID id = UUID.randomUUID();
+    }
+
+    /**
+     * Writes checked notes in the caller's transaction, one batch for all of them, and publishes their
+     * events. The notes are built from the rows already read rather than read back with the join (the
+     * re-read was the most expensive statement of a create on PostgreSQL; docs/PERFORMANCE.md).
+     */
+    private List<Note> insert(List<Checked> checked) {
         OffsetDateTime now = Dates.now(clock).atOffset(ZoneOffset.UTC);
-        jdbc.sql("""
+        List<Note> created = new ArrayList<>(checked.size());
+        List<Object[]> rows = new ArrayList<>(checked.size());
+        for (Checked c : checked) {
+            NewNote note = c.note();
+            UUID id = UUID.randomUUID();
+            rows.add(new Object[] {id, note.organizationId(), note.patientId(), note.userId(), note.audioId(),
+                    note.type(), note.content(), now, now});
+            PatientRow p = c.subjects().patient().orElseThrow();
+            ClinicianRow u = c.subjects().clinician().orElseThrow();
+            created.add(new Note(id, note.type(), note.content(), now.toInstant(), now.toInstant(),
+                    new Note.PatientSummary(p.id(), p.firstName(), p.lastName()), note.audioId(),
+                    new Note.UserSummary(u.id(), u.firstName(), u.lastName())));
+        }
+        batch.batchUpdate("""
                 INSERT INTO notes (id, organization_id, patient_id, user_id, audio_id, type, content,
                                    created_at, updated_at)
-                VALUES (:id, :org, :patient, :user, :audio, :type, :content, :now, :now)""")
-                .param("id", id).param("org", note.organizationId()).param("patient", note.patientId())
-                .param("user", note.userId()).param("audio", note.audioId()).param("type", note.type())
-                .param("content", note.content()).param("now", now)
-                .update();
-        // Built from the rows already read rather than read back with the join (the re-read was the most
-        // expensive statement of a create on PostgreSQL; docs/PERFORMANCE.md).
-        PatientRow p = subjects.patient().get();
-        ClinicianRow u = subjects.clinician().get();
-        Note created = new Note(id, note.type(), note.content(), now.toInstant(), now.toInstant(),
-                new Note.PatientSummary(p.id(), p.firstName(), p.lastName()), note.audioId(),
-                new Note.UserSummary(u.id(), u.firstName(), u.lastName()));
-        publish(NoteEvent.Action.CREATED, new Stored(created, note.organizationId(), p.visibility(), p.ownerId()));
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows);
+        for (int i = 0; i < checked.size(); i++) {
+            PatientRow p = checked.get(i).subjects().patient().orElseThrow();
+            publish(NoteEvent.Action.CREATED, new Stored(created.get(i), checked.get(i).note().organizationId(),
+                    p.visibility(), p.ownerId()));
+        }
         return created;
     }
 

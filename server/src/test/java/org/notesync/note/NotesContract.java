@@ -12,6 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -214,6 +219,53 @@ abstract class NotesContract {
         assertThat(events.committedWithContent(content)).as("no event committed").isEmpty();
         assertThat(jdbc.sql("SELECT COUNT(*) FROM notes WHERE organization_id = ?").param(t.organization().id())
                 .query(Long.class).single()).as("no note row").isZero();
+    }
+
+    @Test
+    void concurrentCreatesEachCommitWithTheirEventAndOneThatFailsInASharedTransactionFailsAlone() throws Exception {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.clinicianApi(port);
+        UUID patient = patient(t, "A", "B");
+        String refused = NoteEventRecorder.REFUSE + UUID.randomUUID();
+        List<String> contents = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            contents.add(i == 7 ? refused : "Concurrent note " + i + " " + UUID.randomUUID());
+        }
+        // Sent together, so the group commit takes several of them into one transaction (the refused note's
+        // listener then rolls that transaction back and its notes are written again one at a time).
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService clients = Executors.newFixedThreadPool(contents.size());
+        List<CompletableFuture<Http.Response>> responses = contents.stream()
+                .map(content -> CompletableFuture.supplyAsync(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return api.post("/notes", Map.of("patient", patient.toString(), "type", "memo",
+                            "content", content));
+                }, clients))
+                .toList();
+        go.countDown();
+        clients.shutdown();
+
+        for (int i = 0; i < contents.size(); i++) {
+            Http.Response response = responses.get(i).get(30, TimeUnit.SECONDS);
+            if (i == 7) {
+                assertThat(response.status()).as(response.toString()).isEqualTo(500);
+                assertThat(response.body()).doesNotContain(refused);
+                continue;
+            }
+            assertThat(response.status()).as(response.toString()).isEqualTo(201);
+            UUID id = UUID.fromString(response.json().get("uuid").asString());
+            assertThat(response.json().get("content").asString()).isEqualTo(contents.get(i));
+            assertThat(events.committed(id)).as("committed with its event").hasSize(1);
+            assertThat(jdbc.sql("SELECT content FROM notes WHERE id = ?").param(id).query(String.class).single())
+                    .isEqualTo(contents.get(i));
+        }
+        assertThat(events.committedWithContent(refused)).isEmpty();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM notes WHERE organization_id = ?").param(t.organization().id())
+                .query(Long.class).single()).as("every note but the refused one, once").isEqualTo(15);
     }
 
     @Test
