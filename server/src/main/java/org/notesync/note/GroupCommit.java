@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -18,7 +19,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * commit that holds its item, so nothing is acknowledged before it is durable.
  *
  * <p>If a batch's transaction fails, its items are written again one per transaction, so an item that
- * fails (a row a constraint refuses) fails alone and takes no other caller's item with it.
+ * fails (a row a constraint refuses) fails alone and takes no other caller's item with it; unless the
+ * failure is one every item would meet ({@code shared}: the database cannot be reached), which fails
+ * the whole batch at once rather than making each caller wait for its own failure in turn.
  *
  * @param <T> what a caller hands in
  * @param <R> what the caller gets back, one per item and in the same order
@@ -31,20 +34,23 @@ final class GroupCommit<T, R> implements AutoCloseable {
     private final BlockingQueue<Pending<T, R>> queue = new LinkedBlockingQueue<>();
     private final TransactionTemplate transaction;
     private final Function<List<T>, List<R>> write;
+    private final Predicate<Throwable> shared;
     private final int maxBatch;
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean closed;
 
     /**
-     * @param write writes items inside the transaction it is called in and returns one result per item
+     * @param write  writes items inside the transaction it is called in and returns one result per item
+     * @param shared whether a batch's failure would be every item's, so retrying them alone is pointless
      */
     GroupCommit(String name, int writerThreads, int maxBatch, TransactionTemplate transaction,
-            Function<List<T>, List<R>> write) {
+            Function<List<T>, List<R>> write, Predicate<Throwable> shared) {
         if (writerThreads < 1 || maxBatch < 1) {
             throw new IllegalArgumentException("writer threads and batch size must be positive");
         }
         this.transaction = transaction;
         this.write = write;
+        this.shared = shared;
         this.maxBatch = maxBatch;
         for (int i = 1; i <= writerThreads; i++) {
             Thread thread = new Thread(this::writeLoop, name + "-writer-" + i);
@@ -107,8 +113,8 @@ final class GroupCommit<T, R> implements AutoCloseable {
                 batch.get(i).result().complete(results.get(i));
             }
         } catch (RuntimeException | Error e) {
-            if (batch.size() == 1) {
-                batch.get(0).result().completeExceptionally(e);
+            if (batch.size() == 1 || shared.test(e)) {
+                batch.forEach(pending -> pending.result().completeExceptionally(e));
             } else {
                 for (Pending<T, R> pending : batch) {
                     write(List.of(pending));

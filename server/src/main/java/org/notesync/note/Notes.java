@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 
 import org.notesync.identity.Viewer;
 import org.notesync.web.CollectionQuery;
+import org.notesync.web.Databases;
 import org.notesync.web.Dates;
 import org.notesync.web.ListReads;
 import org.notesync.web.Page;
@@ -80,7 +81,7 @@ public class Notes implements DisposableBean {
         this.clock = clock;
         // A few writers, each a connection at most: the creates queued while one commits go in the next.
         this.creates = new GroupCommit<>("notes", writers, maxBatch, new TransactionTemplate(transactions),
-                this::insert);
+                this::insert, Databases::connectionLost);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.notesync.web;
 
 import java.net.URI;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -90,22 +89,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
      */
     @ExceptionHandler(TransactionSystemException.class)
     ResponseEntity<ProblemDetail> transactionFailed(TransactionSystemException e, HttpServletRequest request) {
-        return connectionLost(e) || connectionLost(e.getApplicationException()) ? databaseUnavailable(e, request)
+        return Databases.connectionLost(e) || Databases.connectionLost(e.getApplicationException())
+                ? databaseUnavailable(e, request)
                 : unexpected(e, request);
-    }
-
-    /** Whether a JDBC error in this chain is a lost or refused connection (SQLSTATE class 08, or 57P0x). */
-    static boolean connectionLost(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof DataAccessResourceFailureException || t instanceof CannotCreateTransactionException) {
-                return true;
-            }
-            if (t instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P0"))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @ExceptionHandler(Exception.class)

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.TransactionStatus;
@@ -49,7 +50,7 @@ class GroupCommitTest {
         return new GroupCommit<>("test", 1, 64, new TransactionTemplate(transactions), items -> {
             batches.add(List.copyOf(items));
             return write.apply(items);
-        });
+        }, e -> e instanceof CannotGetJdbcConnectionException);
     }
 
     @Test
@@ -117,6 +118,37 @@ class GroupCommitTest {
                     List.of("bad"), List.of("other"));
             assertThat(transactions.commits).hasValue(3);
             assertThat(transactions.rollbacks).hasValue(2);
+        }
+    }
+
+    @Test
+    void aBatchThatFailsBecauseTheDatabaseIsUnreachableFailsAtOnceWithoutWritingEachItemAlone() throws Exception {
+        CountDownLatch firstStarted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (GroupCommit<String, String> group = groupCommit(items -> {
+            if (items.contains("first")) {
+                firstStarted.countDown();
+                await(release);
+                return items;
+            }
+            throw new CannotGetJdbcConnectionException("PostgreSQL is restarting");
+        })) {
+            CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> group.submit("first"));
+            assertThat(firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
+            List<CompletableFuture<String>> queued = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                String item = "item-" + i;
+                queued.add(CompletableFuture.supplyAsync(() -> group.submit(item)));
+            }
+            waitUntilQueued(group, 3);
+            release.countDown();
+
+            assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("first");
+            for (CompletableFuture<String> q : queued) {
+                assertThatThrownBy(() -> q.get(10, TimeUnit.SECONDS))
+                        .hasCauseInstanceOf(CannotGetJdbcConnectionException.class);
+            }
+            assertThat(batches).as("one attempt for the three, none alone").hasSize(2);
         }
     }
 
