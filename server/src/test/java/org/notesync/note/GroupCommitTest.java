@@ -46,26 +46,38 @@ class GroupCommitTest {
     private final CountingTransactions transactions = new CountingTransactions();
     private final List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
 
+    private final CountDownLatch firstStarted = new CountDownLatch(1);
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    /**
+     * One writer thread; a batch holding the item "first" waits in its transaction until {@link #release}
+     * counts down, so that the test can queue items behind it.
+     */
     private GroupCommit<String, String> groupCommit(Function<List<String>, List<String>> write) {
         return new GroupCommit<>("test", 1, 64, new TransactionTemplate(transactions), items -> {
             batches.add(List.copyOf(items));
+            if (items.contains("first")) {
+                firstStarted.countDown();
+                await(release);
+                return items;
+            }
             return write.apply(items);
         }, e -> e instanceof CannotGetJdbcConnectionException);
     }
 
+    /** Submits "first" and returns once its transaction holds the one writer. */
+    private CompletableFuture<String> first(GroupCommit<String, String> group) throws InterruptedException {
+        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> group.submit("first"));
+        assertThat(firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
+        return first;
+    }
+
     @Test
     void itemsQueuedWhileATransactionRunsShareTheNextOneAndEachCallerGetsItsOwnResult() throws Exception {
-        CountDownLatch firstStarted = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
         try (GroupCommit<String, String> group = groupCommit(items -> {
-            if (items.contains("first")) {
-                firstStarted.countDown();
-                await(release);
-            }
             return items.stream().map(String::toUpperCase).toList();
         })) {
-            CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> group.submit("first"));
-            assertThat(firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<String> first = first(group);
             List<CompletableFuture<String>> queued = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 String item = "item-" + i;
@@ -74,7 +86,7 @@ class GroupCommitTest {
             waitUntilQueued(group, 5);
             release.countDown();
 
-            assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("FIRST");
+            assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("first");
             for (int i = 0; i < 5; i++) {
                 assertThat(queued.get(i).get(10, TimeUnit.SECONDS)).isEqualTo("ITEM-" + i);
             }
@@ -86,20 +98,13 @@ class GroupCommitTest {
 
     @Test
     void anItemThatFailsItsBatchIsWrittenAloneAndFailsWithoutTheOthers() throws Exception {
-        CountDownLatch firstStarted = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
         try (GroupCommit<String, String> group = groupCommit(items -> {
-            if (items.contains("first")) {
-                firstStarted.countDown();
-                await(release);
-            }
             if (items.contains("bad")) {
                 throw new IllegalStateException("refused by a constraint");
             }
             return items.stream().map(String::toUpperCase).toList();
         })) {
-            CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> group.submit("first"));
-            assertThat(firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<String> first = first(group);
             CompletableFuture<String> good = CompletableFuture.supplyAsync(() -> group.submit("good"));
             waitUntilQueued(group, 1);
             CompletableFuture<String> bad = CompletableFuture.supplyAsync(() -> group.submit("bad"));
@@ -108,7 +113,7 @@ class GroupCommitTest {
             waitUntilQueued(group, 3);
             release.countDown();
 
-            assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("FIRST");
+            assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("first");
             assertThat(good.get(10, TimeUnit.SECONDS)).isEqualTo("GOOD");
             assertThat(other.get(10, TimeUnit.SECONDS)).isEqualTo("OTHER");
             assertThatThrownBy(() -> bad.join()).hasCauseInstanceOf(IllegalStateException.class)
@@ -123,18 +128,10 @@ class GroupCommitTest {
 
     @Test
     void aBatchThatFailsBecauseTheDatabaseIsUnreachableFailsAtOnceWithoutWritingEachItemAlone() throws Exception {
-        CountDownLatch firstStarted = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
         try (GroupCommit<String, String> group = groupCommit(items -> {
-            if (items.contains("first")) {
-                firstStarted.countDown();
-                await(release);
-                return items;
-            }
             throw new CannotGetJdbcConnectionException("PostgreSQL is restarting");
         })) {
-            CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> group.submit("first"));
-            assertThat(firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<String> first = first(group);
             List<CompletableFuture<String>> queued = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 String item = "item-" + i;
@@ -164,15 +161,8 @@ class GroupCommitTest {
 
     @Test
     void closingFailsWhatIsStillQueuedAndRefusesMore() throws Exception {
-        CountDownLatch firstStarted = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        GroupCommit<String, String> group = groupCommit(items -> {
-            firstStarted.countDown();
-            await(release);
-            return items;
-        });
-        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> group.submit("first"));
-        assertThat(firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
+        GroupCommit<String, String> group = groupCommit(items -> items);
+        CompletableFuture<String> first = first(group);
         CompletableFuture<String> queued = CompletableFuture.supplyAsync(() -> group.submit("queued"));
         waitUntilQueued(group, 1);
 
