@@ -9,6 +9,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
+import io.micrometer.core.instrument.DistributionSummary;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -35,22 +36,25 @@ final class GroupCommit<T, R> implements AutoCloseable {
     private final TransactionTemplate transaction;
     private final Function<List<T>, List<R>> write;
     private final Predicate<Throwable> shared;
+    private final DistributionSummary batchSizes;
     private final int maxBatch;
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean closed;
 
     /**
      * @param write  writes items inside the transaction it is called in and returns one result per item
-     * @param shared whether a batch's failure would be every item's, so retrying them alone is pointless
+     * @param shared     whether a batch's failure would be every item's, so retrying them alone is pointless
+     * @param batchSizes records the items of each batch taken from the queue
      */
     GroupCommit(String name, int writerThreads, int maxBatch, TransactionTemplate transaction,
-            Function<List<T>, List<R>> write, Predicate<Throwable> shared) {
+            Function<List<T>, List<R>> write, Predicate<Throwable> shared, DistributionSummary batchSizes) {
         if (writerThreads < 1 || maxBatch < 1) {
             throw new IllegalArgumentException("writer threads and batch size must be positive");
         }
         this.transaction = transaction;
         this.write = write;
         this.shared = shared;
+        this.batchSizes = batchSizes;
         this.maxBatch = maxBatch;
         for (int i = 1; i <= writerThreads; i++) {
             Thread thread = new Thread(this::writeLoop, name + "-writer-" + i);
@@ -100,6 +104,7 @@ final class GroupCommit<T, R> implements AutoCloseable {
                 break;
             }
             queue.drainTo(batch, maxBatch - 1);
+            batchSizes.record(batch.size());
             write(batch);
             batch.clear();
         }

@@ -15,6 +15,9 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.notesync.identity.Viewer;
 import org.notesync.web.CollectionQuery;
 import org.notesync.web.Databases;
@@ -25,6 +28,7 @@ import org.notesync.web.SqlWhere;
 import org.notesync.web.ValidationException;
 import org.notesync.web.Violation;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -71,7 +75,7 @@ public class Notes implements DisposableBean {
     private final GroupCommit<Checked, Note> creates;
 
     Notes(JdbcClient jdbc, JdbcTemplate batch, ListReads lists, ApplicationEventPublisher events, Clock clock,
-            PlatformTransactionManager transactions,
+            PlatformTransactionManager transactions, ObjectProvider<MeterRegistry> meters,
             @Value("${notesync.notes.writers:2}") int writers,
             @Value("${notesync.notes.max-batch:64}") int maxBatch) {
         this.jdbc = jdbc;
@@ -80,8 +84,11 @@ public class Notes implements DisposableBean {
         this.events = events;
         this.clock = clock;
         // A few writers, each a connection at most: the creates queued while one commits go in the next.
+        DistributionSummary batchSizes = DistributionSummary.builder("notesync.notes.create.batch")
+                .description("API note creates written in one transaction by the group commit")
+                .register(meters.getIfAvailable(SimpleMeterRegistry::new));
         this.creates = new GroupCommit<>("notes", writers, maxBatch, new TransactionTemplate(transactions),
-                this::insert, Databases::connectionLost);
+                this::insert, Databases::connectionLost, batchSizes);
     }
 
     @Override

@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -45,6 +47,8 @@ class GroupCommitTest {
 
     private final CountingTransactions transactions = new CountingTransactions();
     private final List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
+    private final DistributionSummary batchSizes = DistributionSummary.builder("batch")
+            .register(new SimpleMeterRegistry());
 
     private final CountDownLatch firstStarted = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
@@ -62,7 +66,7 @@ class GroupCommitTest {
                 return items;
             }
             return write.apply(items);
-        }, e -> e instanceof CannotGetJdbcConnectionException);
+        }, e -> e instanceof CannotGetJdbcConnectionException, batchSizes);
     }
 
     /** Submits "first" and returns once its transaction holds the one writer. */
@@ -93,6 +97,8 @@ class GroupCommitTest {
             assertThat(batches).hasSize(2);
             assertThat(batches.get(1)).containsExactlyInAnyOrder("item-0", "item-1", "item-2", "item-3", "item-4");
             assertThat(transactions.commits).hasValue(2);
+            assertThat(batchSizes.count()).as("batches taken from the queue").isEqualTo(2);
+            assertThat(batchSizes.max()).isEqualTo(5);
         }
     }
 

@@ -40,7 +40,8 @@ class OperationsIT {
         assertThat(health.json().get("status").asString()).isEqualTo("UP");
         Http.Response metrics = anonymous.get("/actuator/prometheus", "text/plain");
         assertThat(metrics.status()).isEqualTo(200);
-        assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("http_server_requests");
+        assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("http_server_requests")
+                .contains("notesync_notes_create_batch_count").contains("notesync_notes_create_batch_max");
     }
 
     @Test
