@@ -29,8 +29,7 @@ import tools.jackson.databind.node.ObjectNode;
  * The transactional outbox. Listens to {@link NoteEvent} synchronously, inside the transaction that
  * writes the note, and writes the event and one delivery per subscribed webhook with the same
  * connection just before that transaction commits: the note and its deliveries commit together or not
- * at all. The event's JSON is rendered
- * here once, so delivery never loads the note again.
+ * at all. The event's JSON is rendered here once, so delivery never loads the note again.
  *
  * <p>Private patients: a webhook created with a clinician's token is owned by that clinician; a private
  * patient's note goes only to webhooks owned by the patient's owner. Organization-wide webhooks (created
