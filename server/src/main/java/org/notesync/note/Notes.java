@@ -83,10 +83,10 @@ public class Notes implements DisposableBean {
         this.lists = lists;
         this.events = events;
         this.clock = clock;
-        // A few writers, each a connection at most: the creates queued while one commits go in the next.
         DistributionSummary batchSizes = DistributionSummary.builder("notesync.notes.create.batch")
                 .description("API note creates written in one transaction by the group commit")
                 .register(meters.getIfAvailable(SimpleMeterRegistry::new));
+        // A few writers, each a connection at most: the creates queued while one commits go in the next.
         this.creates = new GroupCommit<>("notes", writers, maxBatch, new TransactionTemplate(transactions),
                 this::insert, Databases::connectionLost, batchSizes);
     }
@@ -155,7 +155,7 @@ public class Notes implements DisposableBean {
      */
     private List<Note> insert(List<Checked> checked) {
         OffsetDateTime now = Dates.now(clock).atOffset(ZoneOffset.UTC);
-        List<Note> created = new ArrayList<>(checked.size());
+        List<Stored> created = new ArrayList<>(checked.size());
         List<Object[]> rows = new ArrayList<>(checked.size());
         for (Checked c : checked) {
             NewNote note = c.note();
@@ -164,20 +164,17 @@ public class Notes implements DisposableBean {
                     note.type(), note.content(), now, now});
             PatientRow p = c.subjects().patient().orElseThrow();
             ClinicianRow u = c.subjects().clinician().orElseThrow();
-            created.add(new Note(id, note.type(), note.content(), now.toInstant(), now.toInstant(),
+            created.add(new Stored(new Note(id, note.type(), note.content(), now.toInstant(), now.toInstant(),
                     new Note.PatientSummary(p.id(), p.firstName(), p.lastName()), note.audioId(),
-                    new Note.UserSummary(u.id(), u.firstName(), u.lastName())));
+                    new Note.UserSummary(u.id(), u.firstName(), u.lastName())), note.organizationId(),
+                    p.visibility(), p.ownerId()));
         }
         batch.batchUpdate("""
                 INSERT INTO notes (id, organization_id, patient_id, user_id, audio_id, type, content,
                                    created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows);
-        for (int i = 0; i < checked.size(); i++) {
-            PatientRow p = checked.get(i).subjects().patient().orElseThrow();
-            publish(NoteEvent.Action.CREATED, new Stored(created.get(i), checked.get(i).note().organizationId(),
-                    p.visibility(), p.ownerId()));
-        }
-        return created;
+        created.forEach(stored -> publish(NoteEvent.Action.CREATED, stored));
+        return created.stream().map(Stored::note).toList();
     }
 
     /** What a note shows and needs of its patient: names, and who may see it. */
