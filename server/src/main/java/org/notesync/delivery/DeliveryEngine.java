@@ -22,6 +22,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import io.micrometer.core.instrument.Counter;
@@ -113,6 +114,11 @@ public final class DeliveryEngine {
     private final Counter failed;
 
     private final AtomicBoolean wakeup = new AtomicBoolean();
+    // Set by a dispatch that left due deliveries behind for want of a worker or of a webhook's slot: only
+    // then does a finished request wake the dispatcher. Together with `finished` (counted before the flag
+    // is read) no finished request can slip between a dispatch's check and its flag.
+    private final AtomicBoolean leftBehind = new AtomicBoolean();
+    private final AtomicLong finished = new AtomicLong();
     private final AtomicInteger busyWorkers = new AtomicInteger();
     private final Map<UUID, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private volatile boolean running;
@@ -228,9 +234,10 @@ public final class DeliveryEngine {
      * another claim right away may find more.
      */
     boolean dispatch() {
+        long finishedBefore = finished.get();
         int free = settings.workers() - busyWorkers.get();
         if (free <= 0) {
-            return false;
+            return leaveBehind(finishedBefore);
         }
         Set<UUID> saturated = new HashSet<>();
         inFlight.forEach((webhook, count) -> {
@@ -240,21 +247,22 @@ public final class DeliveryEngine {
         });
         int limit = Math.min(free * settings.maxBatchEvents(), 1000);
         Instant now = now();
-        List<PendingDelivery> claimed = store.claim(settings.nodeId(), now, now.plus(settings.lease()), limit,
+        DeliveryStore.Claim claim = store.claim(settings.nodeId(), now, now.plus(settings.lease()), limit,
                 saturated);
-        if (claimed.isEmpty()) {
-            return false;
+        if (claim.isEmpty()) {
+            return !saturated.isEmpty() && leaveBehind(finishedBefore);
         }
+        List<PendingDelivery> claimed = claim.deliveries();
         Map<UUID, List<PendingDelivery>> byWebhook = new LinkedHashMap<>();
         for (PendingDelivery d : claimed) {
             byWebhook.computeIfAbsent(d.webhookId(), k -> new ArrayList<>()).add(d);
         }
-        Map<UUID, Endpoint> endpoints = store.endpoints(byWebhook.keySet(), now);
+        Map<UUID, Endpoint> endpoints = claim.endpoints();
         List<UUID> giveBack = new ArrayList<>();
         for (Map.Entry<UUID, List<PendingDelivery>> entry : byWebhook.entrySet()) {
             Endpoint endpoint = endpoints.get(entry.getKey());
             if (endpoint == null) {
-                continue; // deleted with its deliveries meanwhile
+                continue; // the store found no webhook for them
             }
             if (!endpoint.active()) {
                 store.record(disabled(endpoint, entry.getValue(), now));
@@ -276,7 +284,21 @@ public final class DeliveryEngine {
         if (!giveBack.isEmpty()) {
             store.release(settings.nodeId(), giveBack);
         }
-        return claimed.size() == limit && free > 0;
+        boolean more = claimed.size() == limit && free > 0;
+        if (!saturated.isEmpty() || !giveBack.isEmpty() || free == 0) {
+            more |= leaveBehind(finishedBefore);
+        }
+        return more;
+    }
+
+    /**
+     * Asks the next finished request to wake the dispatcher, because this dispatch may have left due
+     * deliveries behind; says whether one finished already since the dispatch began (then the dispatcher
+     * looks again at once instead of waiting for it).
+     */
+    private boolean leaveBehind(long finishedBefore) {
+        leftBehind.set(true);
+        return finished.get() != finishedBefore;
     }
 
     private int inFlightOf(UUID webhook) {
@@ -308,7 +330,12 @@ public final class DeliveryEngine {
     private void done(UUID webhook) {
         busyWorkers.decrementAndGet();
         inFlight.computeIfPresent(webhook, (k, count) -> count.decrementAndGet() <= 0 ? null : count);
-        wake();
+        finished.incrementAndGet();
+        // Otherwise nothing waits for this worker: claiming again would find only what a commit's wake or
+        // the poll finds anyway, a round trip per request for nothing.
+        if (leftBehind.getAndSet(false)) {
+            wake();
+        }
     }
 
     /** Sends one batch and records what happened. Runs on a worker, outside any transaction. */

@@ -18,12 +18,14 @@ import javax.sql.DataSource;
 
 import org.notesync.delivery.AttemptRecord;
 import org.notesync.delivery.DeliveryStore;
+import org.notesync.delivery.DeliveryStore.Claim;
 import org.notesync.delivery.Endpoint;
 import org.notesync.delivery.PendingDelivery;
 import org.notesync.delivery.Signatures;
 import org.notesync.identity.SecretBox;
 import org.notesync.web.Databases;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -38,7 +40,7 @@ public class JdbcDeliveryStore implements DeliveryStore {
 
     /** The one statement that differs between databases: claiming a batch. */
     interface ClaimQuery {
-        List<PendingDelivery> claim(NamedParameterJdbcTemplate jdbc, MapSqlParameterSource params, String skip);
+        void claim(NamedParameterJdbcTemplate jdbc, MapSqlParameterSource params, String skip, RowCallbackHandler rows);
     }
 
     private static final String DUE = """
@@ -47,23 +49,26 @@ public class JdbcDeliveryStore implements DeliveryStore {
               AND (locked_until IS NULL OR locked_until < :now) %s
             ORDER BY next_attempt_at LIMIT :limit""";
 
-    private static final String RETURNED = "d.id, d.webhook_id, d.attempts, d.replays, d.created_at, e.payload";
+    /** Each claimed delivery with its event and its webhook: the engine needs nothing else to send it. */
+    private static final String RETURNED = "d.id, d.webhook_id, d.attempts, d.replays, d.created_at, e.payload, "
+            + "w.url, w.active, w.secret, w.previous_secret, w.previous_secret_until, w.failing_since";
 
     /** PostgreSQL: one statement; SKIP LOCKED lets concurrent claimers pass each other's rows by. */
-    static final ClaimQuery POSTGRES = (jdbc, params, skip) -> jdbc.query(
+    static final ClaimQuery POSTGRES = (jdbc, params, skip, rows) -> jdbc.query(
             "WITH due AS MATERIALIZED (" + DUE.formatted(skip) + " FOR UPDATE SKIP LOCKED) "
                     + "UPDATE webhook_deliveries d SET locked_by = :owner, locked_until = :until "
-                    + "FROM due, webhook_events e WHERE d.id = due.id AND e.id = d.event_id RETURNING " + RETURNED,
-            params, JdbcDeliveryStore::pending);
+                    + "FROM due, webhook_events e, webhooks w "
+                    + "WHERE d.id = due.id AND e.id = d.event_id AND w.id = d.webhook_id RETURNING " + RETURNED,
+            params, rows);
 
     /**
      * Any other database (H2): pick candidates, lease them with a conditional UPDATE that only succeeds on
      * rows still free, then read back the rows this owner won.
      */
-    static final ClaimQuery GENERIC = (jdbc, params, skip) -> {
+    static final ClaimQuery GENERIC = (jdbc, params, skip, rows) -> {
         List<UUID> candidates = jdbc.queryForList(DUE.formatted(skip), params, UUID.class);
         if (candidates.isEmpty()) {
-            return List.of();
+            return;
         }
         params.addValue("ids", candidates);
         int won = jdbc.update("""
@@ -71,11 +76,11 @@ public class JdbcDeliveryStore implements DeliveryStore {
                 WHERE id IN (:ids) AND status = 'pending' AND (locked_until IS NULL OR locked_until < :now)""",
                 params);
         if (won == 0) {
-            return List.of();
+            return;
         }
-        return jdbc.query("SELECT " + RETURNED + " FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id "
-                + "WHERE d.id IN (:ids) AND d.locked_by = :owner "
-                + "ORDER BY d.next_attempt_at", params, JdbcDeliveryStore::pending);
+        jdbc.query("SELECT " + RETURNED + " FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id "
+                + "JOIN webhooks w ON w.id = d.webhook_id WHERE d.id IN (:ids) AND d.locked_by = :owner "
+                + "ORDER BY d.next_attempt_at", params, rows);
     };
 
     private final NamedParameterJdbcTemplate jdbc;
@@ -94,8 +99,7 @@ public class JdbcDeliveryStore implements DeliveryStore {
     }
 
     @Override
-    public List<PendingDelivery> claim(String owner, Instant now, Instant leaseUntil, int limit,
-            Set<UUID> skipWebhooks) {
+    public Claim claim(String owner, Instant now, Instant leaseUntil, int limit, Set<UUID> skipWebhooks) {
         MapSqlParameterSource params = new MapSqlParameterSource()
                 .addValue("owner", owner)
                 .addValue("now", utc(now))
@@ -106,26 +110,27 @@ public class JdbcDeliveryStore implements DeliveryStore {
             params.addValue("skip", skipWebhooks);
             skip = "AND webhook_id NOT IN (:skip)";
         }
-        return claimQuery.claim(jdbc, params, skip);
+        List<PendingDelivery> deliveries = new ArrayList<>();
+        Map<UUID, Endpoint> endpoints = new HashMap<>();
+        claimQuery.claim(jdbc, params, skip, rs -> {
+            PendingDelivery delivery = pending(rs);
+            deliveries.add(delivery);
+            if (!endpoints.containsKey(delivery.webhookId())) {
+                endpoints.put(delivery.webhookId(), endpoint(rs, delivery.webhookId(), now));
+            }
+        });
+        return deliveries.isEmpty() ? Claim.NONE : new Claim(deliveries, endpoints);
     }
 
-    @Override
-    public Map<UUID, Endpoint> endpoints(Collection<UUID> webhookIds, Instant now) {
-        Map<UUID, Endpoint> endpoints = new HashMap<>();
-        jdbc.query("""
-                SELECT id, url, active, secret, previous_secret, previous_secret_until, failing_since
-                FROM webhooks WHERE id IN (:ids)""", Map.of("ids", webhookIds), rs -> {
-            List<byte[]> signing = new ArrayList<>(2);
-            signing.add(key(rs.getString("secret")));
-            Instant previousUntil = instant(rs, "previous_secret_until");
-            if (rs.getString("previous_secret") != null && previousUntil != null && previousUntil.isAfter(now)) {
-                signing.add(key(rs.getString("previous_secret")));
-            }
-            UUID id = rs.getObject("id", UUID.class);
-            endpoints.put(id, new Endpoint(id, rs.getString("url"), rs.getBoolean("active"), List.copyOf(signing),
-                    instant(rs, "failing_since")));
-        });
-        return endpoints;
+    private Endpoint endpoint(ResultSet rs, UUID id, Instant now) throws SQLException {
+        List<byte[]> signing = new ArrayList<>(2);
+        signing.add(key(rs.getString("secret")));
+        Instant previousUntil = instant(rs, "previous_secret_until");
+        if (rs.getString("previous_secret") != null && previousUntil != null && previousUntil.isAfter(now)) {
+            signing.add(key(rs.getString("previous_secret")));
+        }
+        return new Endpoint(id, rs.getString("url"), rs.getBoolean("active"), List.copyOf(signing),
+                instant(rs, "failing_since"));
     }
 
     @Override
@@ -208,7 +213,7 @@ public class JdbcDeliveryStore implements DeliveryStore {
         return keys.computeIfAbsent(encrypted, e -> Signatures.key(secrets.decrypt(e)));
     }
 
-    private static PendingDelivery pending(ResultSet rs, int row) throws SQLException {
+    private static PendingDelivery pending(ResultSet rs) throws SQLException {
         return new PendingDelivery(rs.getObject("id", UUID.class), rs.getObject("webhook_id", UUID.class),
                 rs.getInt("attempts"), rs.getInt("replays"), instant(rs, "created_at"), rs.getString("payload"));
     }

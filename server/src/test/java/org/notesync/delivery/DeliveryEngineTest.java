@@ -23,6 +23,8 @@ import tools.jackson.databind.JsonNode;
 class DeliveryEngineTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
+    /** A poll interval no test waits for: what it sees was sent on a wake. */
+    private static final Duration NO_POLL = Duration.ofHours(1);
 
     private final SettableClock clock = new SettableClock().freeze();
 
@@ -126,6 +128,43 @@ class DeliveryEngineTest {
     }
 
     @Test
+    void aFinishedRequestSendsWhatWaitedForAFreeWorkerWithoutWaitingForThePoll() {
+        UUID webhook = webhook("http://receiver/a");
+        for (int i = 0; i < 3; i++) {
+            store.add(webhook, clock.instant(), "e" + i);
+        }
+        start(DeliveryEngine.Settings.defaults("n1").withConcurrency(1, 1).withBatch(1, 1024), NO_POLL,
+                (url, headers, body) -> new SendResult.Answered(204, null, null));
+        await().atMost(WAIT).until(() -> store.rows().stream()
+                .allMatch(r -> r.state == AttemptRecord.State.SUCCEEDED));
+        assertThat(sent).hasSize(3);
+    }
+
+    @Test
+    void aFinishedRequestSendsWhatWaitedForItsWebhooksSlotWithoutWaitingForThePoll() {
+        UUID webhook = webhook("http://receiver/a");
+        for (int i = 0; i < 3; i++) {
+            store.add(webhook, clock.instant(), "e" + i);
+        }
+        start(DeliveryEngine.Settings.defaults("n1").withConcurrency(4, 1).withBatch(1, 1024), NO_POLL,
+                (url, headers, body) -> new SendResult.Answered(204, null, null));
+        await().atMost(WAIT).until(() -> store.rows().stream()
+                .allMatch(r -> r.state == AttemptRecord.State.SUCCEEDED));
+        assertThat(sent).hasSize(3);
+    }
+
+    @Test
+    void aFinishedRequestDoesNotClaimAgainWhenNothingWasLeftWaiting() throws InterruptedException {
+        UUID webhook = webhook("http://receiver/a");
+        InMemoryDeliveryStore.Row row = store.add(webhook, clock.instant(), "e1");
+        start(DeliveryEngine.Settings.defaults("n1"), NO_POLL,
+                (url, headers, body) -> new SendResult.Answered(204, null, null));
+        await().atMost(WAIT).until(() -> store.row(row.id).state == AttemptRecord.State.SUCCEEDED);
+        Thread.sleep(300); // what a needless claim after the request would take: microseconds
+        assertThat(store.claims.get()).as("the start's claim only").isEqualTo(1);
+    }
+
+    @Test
     void goneFailsAtOnceAndDisablesTheWebhookAndLaterDeliveriesFailWithoutARequest() {
         UUID webhook = webhook("http://receiver/a");
         InMemoryDeliveryStore.Row first = store.add(webhook, clock.instant(), "e1");
@@ -180,11 +219,15 @@ class DeliveryEngineTest {
     }
 
     private void start(DeliveryEngine.Settings settings, WebhookSender sender) {
+        start(settings, Duration.ofMillis(50), sender);
+    }
+
+    private void start(DeliveryEngine.Settings settings, Duration pollInterval, WebhookSender sender) {
         WebhookSender recording = (url, headers, body) -> {
             sent.add(new Sent(url, headers, Http.JSON.readTree(body)));
             return sender.send(url, headers, body);
         };
-        engine = new DeliveryEngine(store, recording, clock, settings.withPollInterval(Duration.ofMillis(50)), null);
+        engine = new DeliveryEngine(store, recording, clock, settings.withPollInterval(pollInterval), null);
         engine.start();
     }
 }

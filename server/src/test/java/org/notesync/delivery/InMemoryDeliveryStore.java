@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** The store contract in memory, for unit tests of the engine: leases and fencing as the SQL store does. */
 final class InMemoryDeliveryStore implements DeliveryStore {
@@ -38,6 +39,7 @@ final class InMemoryDeliveryStore implements DeliveryStore {
     private final Map<UUID, Row> rows = new LinkedHashMap<>();
     private final Map<UUID, Endpoint> endpoints = new HashMap<>();
     final List<AttemptRecord> records = new ArrayList<>();
+    final AtomicInteger claims = new AtomicInteger();
 
     synchronized void webhook(Endpoint endpoint) {
         endpoints.put(endpoint.webhookId(), endpoint);
@@ -60,9 +62,11 @@ final class InMemoryDeliveryStore implements DeliveryStore {
     }
 
     @Override
-    public synchronized List<PendingDelivery> claim(String owner, Instant now, Instant leaseUntil, int limit,
+    public synchronized Claim claim(String owner, Instant now, Instant leaseUntil, int limit,
             Set<UUID> skipWebhooks) {
+        claims.incrementAndGet();
         List<PendingDelivery> claimed = new ArrayList<>();
+        Map<UUID, Endpoint> found = new HashMap<>();
         rows.values().stream()
                 .filter(r -> r.state == AttemptRecord.State.PENDING && !r.nextAttemptAt.isAfter(now))
                 .filter(r -> r.lockedUntil == null || r.lockedUntil.isBefore(now))
@@ -73,19 +77,9 @@ final class InMemoryDeliveryStore implements DeliveryStore {
                     r.lockedBy = owner;
                     r.lockedUntil = leaseUntil;
                     claimed.add(new PendingDelivery(r.id, r.webhookId, r.attempts, 0, r.createdAt, r.payload));
+                    found.put(r.webhookId, endpoints.get(r.webhookId));
                 });
-        return claimed;
-    }
-
-    @Override
-    public synchronized Map<UUID, Endpoint> endpoints(Collection<UUID> webhookIds, Instant now) {
-        Map<UUID, Endpoint> found = new HashMap<>();
-        webhookIds.forEach(id -> {
-            if (endpoints.containsKey(id)) {
-                found.put(id, endpoints.get(id));
-            }
-        });
-        return found;
+        return new Claim(claimed, found);
     }
 
     @Override

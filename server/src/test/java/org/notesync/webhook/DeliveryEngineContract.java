@@ -27,9 +27,7 @@ import org.notesync.delivery.AddressPolicy;
 import org.notesync.delivery.AttemptRecord;
 import org.notesync.delivery.DeliveryEngine;
 import org.notesync.delivery.DeliveryStore;
-import org.notesync.delivery.Endpoint;
 import org.notesync.delivery.HttpWebhookSender;
-import org.notesync.delivery.PendingDelivery;
 import org.notesync.delivery.SendResult;
 import org.notesync.delivery.WebhookSender;
 import org.notesync.identity.SecretBox;
@@ -203,14 +201,8 @@ abstract class DeliveryEngineContract {
     /** Counts an engine's outcome writes for one webhook (it may hold other tests' leftovers too). */
     private record CountingStore(DeliveryStore delegate, UUID webhook, AtomicInteger writes) implements DeliveryStore {
         @Override
-        public List<PendingDelivery> claim(String owner, Instant now, Instant leaseUntil, int limit,
-                Set<UUID> skipWebhooks) {
+        public Claim claim(String owner, Instant now, Instant leaseUntil, int limit, Set<UUID> skipWebhooks) {
             return delegate.claim(owner, now, leaseUntil, limit, skipWebhooks);
-        }
-
-        @Override
-        public Map<UUID, Endpoint> endpoints(Collection<UUID> webhookIds, Instant now) {
-            return delegate.endpoints(webhookIds, now);
         }
 
         @Override
