@@ -25,7 +25,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * never later find a change numbered below N. A note that changes again loses its number and gets a
  * new, higher one.
  *
- * <p>A change committed on this node is numbered by its id as soon as it commits ({@link #wake(UUID)}:
+ * <p>The API's creates take their numbers themselves, in their own transaction, under the same lock
+ * ({@link #LOCK}, {@link #NEXT}): a note is then written once instead of written and then rewritten, in
+ * every one of its indexes, for its number. Their transactions are short (the group commit's), so holding
+ * the lock to their commit costs the others little.
+ *
+ * <p>Any other change committed on this node is numbered by its id as soon as it commits ({@link #wake(UUID)}:
  * primary-key updates). A timer numbers, by scanning, whatever is still unnumbered: changes committed by
  * other nodes, and any whose wake-up was lost (a failed run, a crash between commit and run). Scanning on
  * every commit instead cost more than the note's own insert on PostgreSQL, because the scan walks the
@@ -41,6 +46,12 @@ final class FeedSequencer implements AutoCloseable {
     private final ScheduledExecutorService executor;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Queue<UUID> committed = new ConcurrentLinkedQueue<>();
+
+    /** Taken before any number, held to the commit: numbers commit in the order they were taken. */
+    static final String LOCK = "SELECT id FROM feed_sequencer WHERE id = 1 FOR UPDATE";
+
+    /** The next number, under {@link #LOCK} only. */
+    static final String NEXT = "nextval('note_feed_seq')";
 
     /** The most ids one statement numbers. */
     static final int BATCH = 500;
@@ -93,7 +104,7 @@ final class FeedSequencer implements AutoCloseable {
         // statement for every length, and PostgreSQL planned the short ones worse than one id at a time.
         return numberUnderLock(() -> {
             int[] counts = batch.batchUpdate(
-                    "UPDATE notes SET feed_seq = nextval('note_feed_seq') WHERE id = ? AND feed_seq IS NULL",
+                    "UPDATE notes SET feed_seq = " + NEXT + " WHERE id = ? AND feed_seq IS NULL",
                     ids.stream().map(id -> new Object[] {id}).toList());
             int count = 0;
             for (int c : counts) {
@@ -107,12 +118,12 @@ final class FeedSequencer implements AutoCloseable {
     int run() {
         committed.clear();
         return numberUnderLock(() -> jdbc.sql(
-                "UPDATE notes SET feed_seq = nextval('note_feed_seq') WHERE feed_seq IS NULL").update());
+                "UPDATE notes SET feed_seq = " + NEXT + " WHERE feed_seq IS NULL").update());
     }
 
     private int numberUnderLock(IntSupplier numbering) {
         Integer numbered = transaction.execute(tx -> {
-            jdbc.sql("SELECT id FROM feed_sequencer WHERE id = 1 FOR UPDATE").query(Integer.class).single();
+            jdbc.sql(LOCK).query(Integer.class).single();
             return numbering.getAsInt();
         });
         return numbered == null ? 0 : numbered;

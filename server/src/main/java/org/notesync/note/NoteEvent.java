@@ -10,8 +10,16 @@ import java.util.UUID;
  * @param organizationId    the note's organization
  * @param patientVisibility the patient's {@code visibilityOption} at the time (shared, private or null)
  * @param patientOwnerId    the clinician who owns the patient (sees it even when private)
+ * @param numbered          whether the change already has its change-feed number, taken in this same
+ *                          transaction (the API's creates); otherwise the feed numbers it after the commit
  */
-public record NoteEvent(Action action, Note note, UUID organizationId, String patientVisibility, UUID patientOwnerId) {
+public record NoteEvent(Action action, Note note, UUID organizationId, String patientVisibility, UUID patientOwnerId,
+        boolean numbered) {
+
+    /** A change the feed numbers after its commit. */
+    public NoteEvent(Action action, Note note, UUID organizationId, String patientVisibility, UUID patientOwnerId) {
+        this(action, note, organizationId, patientVisibility, patientOwnerId, false);
+    }
 
     public enum Action {
         /** A new note: the guide's {@code new_note}. */

@@ -13,8 +13,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Keeps the change feed numbered: wakes the {@link FeedSequencer} when a note change commits on this
- * node, and lets it poll for changes committed by other nodes.
+ * Keeps the change feed numbered: wakes the {@link FeedSequencer} when a note change that has no number
+ * yet commits on this node, and lets it poll for changes committed by other nodes.
  */
 @Component
 class NoteFeed implements DisposableBean {
@@ -28,6 +28,9 @@ class NoteFeed implements DisposableBean {
 
     @EventListener
     void on(NoteEvent event) {
+        if (event.numbered()) {
+            return;
+        }
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override

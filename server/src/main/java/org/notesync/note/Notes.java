@@ -63,6 +63,13 @@ public class Notes implements DisposableBean {
             JOIN users u ON u.id = n.user_id
             """;
 
+    private static final String INSERT = """
+            INSERT INTO notes (id, organization_id, patient_id, user_id, audio_id, type, content,
+                               created_at, updated_at, feed_seq)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, %s)""";
+    private static final String INSERT_NUMBERED = INSERT.formatted(FeedSequencer.NEXT);
+    private static final String INSERT_UNNUMBERED = INSERT.formatted("NULL");
+
     /** A note with what decides who sees it. */
     record Stored(Note note, UUID organizationId, String patientVisibility, UUID patientOwnerId) {
     }
@@ -88,7 +95,7 @@ public class Notes implements DisposableBean {
                 .register(meters.getIfAvailable(SimpleMeterRegistry::new));
         // A few writers, each a connection at most: the creates queued while one commits go in the next.
         this.creates = new GroupCommit<>("notes", writers, maxBatch, new TransactionTemplate(transactions),
-                this::insert, Databases::connectionLost, batchSizes);
+                checked -> insert(checked, true), Databases::connectionLost, batchSizes);
     }
 
     @Override
@@ -106,7 +113,7 @@ public class Notes implements DisposableBean {
     public Note create(NewNote note) {
         Subjects subjects = subjects(note.organizationId(), note.patientId(), note.userId());
         validate(note, subjects);
-        return insert(List.of(new Checked(note, subjects))).get(0);
+        return insert(List.of(new Checked(note, subjects)), false).get(0);
     }
 
     /**
@@ -152,8 +159,11 @@ public class Notes implements DisposableBean {
      * Writes checked notes in the caller's transaction, one batch for all of them, and publishes their
      * events. The notes are built from the rows already read rather than read back with the join (the
      * re-read was the most expensive statement of a create on PostgreSQL; docs/PERFORMANCE.md).
+     *
+     * @param numbered take the notes' change-feed numbers now, holding the feed's lock to the commit (the
+     *                 group commit's short transactions); otherwise the feed numbers them after it
      */
-    private List<Note> insert(List<Checked> checked) {
+    private List<Note> insert(List<Checked> checked, boolean numbered) {
         OffsetDateTime now = Dates.now(clock).atOffset(ZoneOffset.UTC);
         List<Stored> created = new ArrayList<>(checked.size());
         List<Object[]> rows = new ArrayList<>(checked.size());
@@ -169,11 +179,11 @@ public class Notes implements DisposableBean {
                     new Note.UserSummary(u.id(), u.firstName(), u.lastName())), note.organizationId(),
                     p.visibility(), p.ownerId()));
         }
-        batch.batchUpdate("""
-                INSERT INTO notes (id, organization_id, patient_id, user_id, audio_id, type, content,
-                                   created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows);
-        created.forEach(stored -> publish(NoteEvent.Action.CREATED, stored));
+        if (numbered) {
+            jdbc.sql(FeedSequencer.LOCK).query(Integer.class).single();
+        }
+        batch.batchUpdate(numbered ? INSERT_NUMBERED : INSERT_UNNUMBERED, rows);
+        created.forEach(stored -> publish(NoteEvent.Action.CREATED, stored, numbered));
         return created.stream().map(Stored::note).toList();
     }
 
@@ -275,7 +285,7 @@ public class Notes implements DisposableBean {
                         + " WHERE id = :id AND organization_id = :org")
                 .params(parameters).update();
         Stored stored = byId(viewer.organizationId(), id).orElseThrow();
-        publish(NoteEvent.Action.UPDATED, stored);
+        publish(NoteEvent.Action.UPDATED, stored, false);
         return Optional.of(stored.note());
     }
 
@@ -322,9 +332,9 @@ public class Notes implements DisposableBean {
         return List.of();
     }
 
-    private void publish(NoteEvent.Action action, Stored stored) {
+    private void publish(NoteEvent.Action action, Stored stored, boolean numbered) {
         events.publishEvent(new NoteEvent(action, stored.note(), stored.organizationId(),
-                stored.patientVisibility(), stored.patientOwnerId()));
+                stored.patientVisibility(), stored.patientOwnerId(), numbered));
     }
 
     /** Read as SQL rather than through the audio package, which depends on this one. */

@@ -98,6 +98,33 @@ abstract class NoteFeedContract {
         assertThat(awaitFeed(api, cursor)).containsExactly(note);
     }
 
+    @Test
+    void anApiCreateTakesItsNumberInItsOwnTransactionUnderTheFeedsLock() throws Exception {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        String patient = PatientFixture.patientOf(jdbc, t.organization().id()).insert().toString();
+        CountDownLatch locked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Void> holder = CompletableFuture.runAsync(() -> transaction.executeWithoutResult(tx -> {
+            jdbc.sql(FeedSequencer.LOCK).query(Integer.class).single();
+            locked.countDown();
+            await(release);
+        }));
+        assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+
+        CompletableFuture<String> create = CompletableFuture.supplyAsync(
+                () -> createNote(api, t, patient, "Numbered before its commit."));
+        Thread.sleep(500); // a create that did not wait for the lock answers in milliseconds
+        assertThat(create).as("the create waits for the feed's lock").isNotDone();
+        release.countDown();
+        holder.get(10, TimeUnit.SECONDS);
+        String note = create.get(10, TimeUnit.SECONDS);
+        // @ServerTest sets the fallback scan to an hour, and no wake-up follows a numbered create.
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM notes WHERE id = ? AND feed_seq IS NOT NULL")
+                .param(UUID.fromString(note)).query(Long.class).single()).as("numbered when its create answered")
+                .isEqualTo(1);
+    }
+
     private static List<String> awaitFeed(Http api, long after) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         List<String> seen = uuids(api.get("/notes/feed?after=" + after).json());
