@@ -19,9 +19,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Numbers committed note changes in the order the sequencer sees them, which is never before their
- * commit. Sequence values are assigned under a lock on the single {@code feed_sequencer} row, so the
- * numbers of one run commit before the next run can take any: a reader that has seen number N will
+ * Numbers note changes. Sequence values are assigned under a lock on the single {@code feed_sequencer}
+ * row, held to the commit of the transaction that takes them, so the numbers of one run (or of one
+ * create's transaction) commit before the next can take any: a reader that has seen number N will
  * never later find a change numbered below N. A note that changes again loses its number and gets a
  * new, higher one.
  *

@@ -295,7 +295,8 @@ public class Notes implements DisposableBean {
 
     /**
      * The viewer's notes numbered after {@code after} in the change feed, in feed order. Numbers are
-     * assigned after commit by {@link FeedSequencer}, so nothing can later appear below the last one seen.
+     * taken under {@link FeedSequencer#LOCK}, held to the commit of the transaction that takes them, so
+     * nothing can later appear below the last one seen.
      */
     List<Change> changes(Viewer viewer, long after, int limit) {
         SqlWhere where = NoteFilter.of(new CollectionQuery(new LinkedMultiValueMap<>())).where(viewer)

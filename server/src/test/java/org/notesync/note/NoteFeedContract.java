@@ -86,11 +86,13 @@ abstract class NoteFeedContract {
 
     @Test
     void aCommittedChangeIsNumberedByItsWakeUpWithoutTheScan() throws Exception {
-        // @ServerTest sets the fallback scan to an hour: only the commit's wake-up can number these.
+        // @ServerTest sets the fallback scan to an hour: only the commit's wake-up can number a create
+        // outside the API's group commit (the pipeline's) and an edit.
         Tenants.Tenant t = tenants.create();
         Http api = t.api(port);
-        String patient = PatientFixture.patientOf(jdbc, t.organization().id()).insert().toString();
-        String note = createNote(api, t, patient, "Numbered on commit.");
+        UUID patient = PatientFixture.patientOf(jdbc, t.organization().id()).insert();
+        String note = notes.create(new NewNote(t.organization().id(), patient, t.clinician().id(), null,
+                "consultation_summary", "Numbered on commit.")).uuid().toString();
         assertThat(awaitFeed(api, 0)).containsExactly(note);
         long cursor = api.get("/notes/feed").json().get("cursor").asLong();
 
