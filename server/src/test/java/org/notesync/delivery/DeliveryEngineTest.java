@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
@@ -151,6 +152,44 @@ class DeliveryEngineTest {
         await().atMost(WAIT).until(() -> store.rows().stream()
                 .allMatch(r -> r.state == AttemptRecord.State.SUCCEEDED));
         assertThat(sent).hasSize(3);
+    }
+
+    @Test
+    void aDeliveryCommittedWhileEveryWorkerIsBusyGoesWhenOneFinishes() throws Exception {
+        assertACommittedDeliveryWaitsForTheRequestInFlight(DeliveryEngine.Settings.defaults("n1")
+                .withConcurrency(1, 1));
+    }
+
+    @Test
+    void aDeliveryCommittedWhileItsWebhookIsAtItsConcurrencyGoesWhenOneFinishes() throws Exception {
+        assertACommittedDeliveryWaitsForTheRequestInFlight(DeliveryEngine.Settings.defaults("n1")
+                .withConcurrency(4, 1));
+    }
+
+    /** One request in flight; a second delivery commits and wakes the engine, which cannot send it yet. */
+    private void assertACommittedDeliveryWaitsForTheRequestInFlight(DeliveryEngine.Settings settings)
+            throws Exception {
+        UUID webhook = webhook("http://receiver/a");
+        InMemoryDeliveryStore.Row first = store.add(webhook, clock.instant(), "e1");
+        CountDownLatch inFlight = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        start(settings, NO_POLL, (url, headers, body) -> {
+            inFlight.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new SendResult.Answered(204, null, null);
+        });
+        assertThat(inFlight.await(10, TimeUnit.SECONDS)).isTrue();
+        InMemoryDeliveryStore.Row second = store.add(webhook, clock.instant(), "e2");
+        engine.wake();
+        Thread.sleep(200); // the dispatcher handles that wake-up (in microseconds) while the first is in flight
+        assertThat(store.row(second.id).attempts).isZero();
+        release.countDown();
+        await().atMost(WAIT).until(() -> store.row(second.id).state == AttemptRecord.State.SUCCEEDED);
+        assertThat(store.row(first.id).state).isEqualTo(AttemptRecord.State.SUCCEEDED);
     }
 
     @Test
