@@ -130,25 +130,21 @@ class DeliveryEngineTest {
 
     @Test
     void aFinishedRequestSendsWhatWaitedForAFreeWorkerWithoutWaitingForThePoll() {
-        UUID webhook = webhook("http://receiver/a");
-        for (int i = 0; i < 3; i++) {
-            store.add(webhook, clock.instant(), "e" + i);
-        }
-        start(DeliveryEngine.Settings.defaults("n1").withConcurrency(1, 1).withBatch(1, 1024), NO_POLL,
-                (url, headers, body) -> new SendResult.Answered(204, null, null));
-        await().atMost(WAIT).until(() -> store.rows().stream()
-                .allMatch(r -> r.state == AttemptRecord.State.SUCCEEDED));
-        assertThat(sent).hasSize(3);
+        assertThreeDeliveriesGoOneAfterAnother(DeliveryEngine.Settings.defaults("n1").withConcurrency(1, 1));
     }
 
     @Test
     void aFinishedRequestSendsWhatWaitedForItsWebhooksSlotWithoutWaitingForThePoll() {
+        assertThreeDeliveriesGoOneAfterAnother(DeliveryEngine.Settings.defaults("n1").withConcurrency(4, 1));
+    }
+
+    /** Three due deliveries of one webhook, one event per POST, that the settings let go one at a time. */
+    private void assertThreeDeliveriesGoOneAfterAnother(DeliveryEngine.Settings settings) {
         UUID webhook = webhook("http://receiver/a");
         for (int i = 0; i < 3; i++) {
             store.add(webhook, clock.instant(), "e" + i);
         }
-        start(DeliveryEngine.Settings.defaults("n1").withConcurrency(4, 1).withBatch(1, 1024), NO_POLL,
-                (url, headers, body) -> new SendResult.Answered(204, null, null));
+        start(settings.withBatch(1, 1024), NO_POLL, (url, headers, body) -> new SendResult.Answered(204, null, null));
         await().atMost(WAIT).until(() -> store.rows().stream()
                 .allMatch(r -> r.state == AttemptRecord.State.SUCCEEDED));
         assertThat(sent).hasSize(3);
