@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -260,6 +261,9 @@ public final class DeliveryEngine {
         Map<UUID, Endpoint> endpoints = claim.endpoints();
         List<UUID> giveBack = new ArrayList<>();
         for (Map.Entry<UUID, List<PendingDelivery>> entry : byWebhook.entrySet()) {
+            // A POST carries its events in the order they were written (a note's creation before its
+            // update), whatever order the store returned them in.
+            entry.getValue().sort(Comparator.comparing(PendingDelivery::createdAt));
             Endpoint endpoint = endpoints.get(entry.getKey());
             if (endpoint == null) {
                 continue; // the store found no webhook for them

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -82,6 +83,19 @@ class DeliveryEngineTest {
                 .allMatch(r -> r.state == AttemptRecord.State.SUCCEEDED));
         assertThat(sent).extracting(s -> s.body().get("events").size()).containsExactlyInAnyOrder(50, 50, 20);
         assertThat(sent.get(0).body().get("meta").get("webhook_id").asString()).isEqualTo(webhook.toString());
+    }
+
+    @Test
+    void aBatchCarriesItsEventsInTheOrderTheyWereWrittenWhateverOrderTheyWereClaimedIn() {
+        UUID webhook = webhook("http://receiver/a");
+        for (int i = 0; i < 5; i++) {
+            store.add(webhook, clock.instant().minusMillis(5 - i), "e" + i);
+        }
+        store.claimOrder = Comparator.comparing((InMemoryDeliveryStore.Row r) -> r.createdAt).reversed();
+        start(DeliveryEngine.Settings.defaults("n1"), (url, headers, body) -> new SendResult.Answered(204, null, null));
+        await().atMost(WAIT).until(() -> sent.size() == 1);
+        assertThat(sent.get(0).body().get("events")).extracting(e -> e.get("id").asString())
+                .containsExactly("e0", "e1", "e2", "e3", "e4");
     }
 
     @Test

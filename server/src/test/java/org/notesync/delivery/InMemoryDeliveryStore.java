@@ -40,6 +40,8 @@ final class InMemoryDeliveryStore implements DeliveryStore {
     private final Map<UUID, Endpoint> endpoints = new HashMap<>();
     final List<AttemptRecord> records = new ArrayList<>();
     final AtomicInteger claims = new AtomicInteger();
+    /** The order a claim returns its rows in; PostgreSQL's UPDATE ... RETURNING promises none. */
+    Comparator<Row> claimOrder = Comparator.comparing(r -> r.nextAttemptAt);
 
     synchronized void webhook(Endpoint endpoint) {
         endpoints.put(endpoint.webhookId(), endpoint);
@@ -73,6 +75,7 @@ final class InMemoryDeliveryStore implements DeliveryStore {
                 .filter(r -> !skipWebhooks.contains(r.webhookId))
                 .sorted(Comparator.comparing(r -> r.nextAttemptAt))
                 .limit(limit)
+                .sorted(claimOrder)
                 .forEach(r -> {
                     r.lockedBy = owner;
                     r.lockedUntil = leaseUntil;
