@@ -43,11 +43,11 @@ public class JdbcDeliveryStore implements DeliveryStore {
         void claim(NamedParameterJdbcTemplate jdbc, MapSqlParameterSource params, String skip, RowCallbackHandler rows);
     }
 
-    private static final String DUE = """
-            SELECT id FROM webhook_deliveries
-            WHERE status = 'pending' AND next_attempt_at <= :now
-              AND (locked_until IS NULL OR locked_until < :now) %s
-            ORDER BY next_attempt_at LIMIT :limit""";
+    /** Due deliveries not leased, oldest first; a deleted webhook's wait for the purge instead. */
+    private static final String DUE = "SELECT id FROM webhook_deliveries "
+            + "WHERE status = 'pending' AND next_attempt_at <= :now "
+            + "AND (locked_until IS NULL OR locked_until < :now) %s AND webhook_id" + Webhooks.LIVE
+            + " ORDER BY next_attempt_at LIMIT :limit";
 
     /** Each claimed delivery with its event and its webhook: the engine needs nothing else to send it. */
     private static final String RETURNED = "d.id, d.webhook_id, d.attempts, d.replays, d.created_at, e.payload, "
@@ -199,10 +199,10 @@ public class JdbcDeliveryStore implements DeliveryStore {
         }
     }
 
-    /** Failed deliveries waiting for a replay, all organizations (the failure-queue gauge). */
+    /** Failed deliveries waiting for a replay, of every organization's live webhooks (the failure-queue gauge). */
     public long failureQueueDepth() {
-        Long count = plain.queryForObject("SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'failed'",
-                Long.class);
+        Long count = plain.queryForObject("SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'failed' "
+                + "AND webhook_id" + Webhooks.LIVE, Long.class);
         return count == null ? 0 : count;
     }
 

@@ -23,9 +23,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
-/** Wires the plain-Java delivery engine: the store over the DataSource, the HTTP sender, the clock. */
+/**
+ * Wires the plain-Java delivery engine: the store over the DataSource, the HTTP sender, the clock. Turns on
+ * Spring's scheduling, for {@link WebhookPurge}.
+ */
 @Configuration(proxyBeanMethods = false)
+@EnableScheduling
 class WebhookConfiguration {
 
     /** Dev mode lets a newcomer point a webhook at their own machine. */

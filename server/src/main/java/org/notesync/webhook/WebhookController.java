@@ -153,7 +153,9 @@ class WebhookController {
                 url, events, active, reactivated ? null : current.disabledReason(),
                 reactivated ? null : current.failingSince(), current.previousSecretUntil(), current.createdAt(),
                 Dates.now(clock));
-        webhooks.update(updated);
+        if (!webhooks.update(updated)) {
+            throw ApiException.notFound("Webhook"); // deleted meanwhile
+        }
         return representations.item(request, WEBHOOK, id, WebhookView.of(updated, null));
     }
 
@@ -222,6 +224,7 @@ class WebhookController {
     @GetMapping("/webhooks/{id}/recoveries/{recoveryId}")
     ResponseEntity<Object> recovery(Viewer viewer, @PathVariable UUID id, @PathVariable UUID recoveryId,
             HttpServletRequest request) {
+        webhook(viewer, id);
         Recoveries.Recovery recovery = recoveries.find(viewer.organizationId(), id, recoveryId)
                 .orElseThrow(() -> ApiException.notFound("Recovery"));
         return representations.item(request, recoveryType(id), recoveryId, recovery);

@@ -22,7 +22,10 @@ import org.springframework.stereotype.Repository;
 import static org.notesync.webhook.JdbcDeliveryStore.instant;
 import static org.notesync.webhook.JdbcDeliveryStore.utc;
 
-/** The delivery log as the API shows it, and replays. Never shows an event's payload (note content). */
+/**
+ * The delivery log as the API shows it, and replays. Never shows an event's payload (note content), nor
+ * the log of a deleted webhook (which waits for the purge).
+ */
 @Repository
 class WebhookDeliveries {
 
@@ -70,7 +73,8 @@ class WebhookDeliveries {
 
     /** Filters: status, webhook, eventId, createdAt/completedAt/lastAttemptAt dates; newest first by default. */
     Page<Delivery> list(UUID organizationId, UUID webhookId, CollectionQuery query) {
-        SqlWhere where = new SqlWhere().and("d.organization_id = :org", "org", organizationId);
+        SqlWhere where = new SqlWhere().and("d.organization_id = :org", "org", organizationId)
+                .and("d.webhook_id" + Webhooks.LIVE);
         if (webhookId != null) {
             where.and("d.webhook_id = :webhook", "webhook", webhookId);
         } else {
@@ -104,7 +108,8 @@ class WebhookDeliveries {
     }
 
     Optional<Delivery> find(UUID organizationId, UUID id) {
-        return jdbc.sql(SELECT + " WHERE d.id = ? AND d.organization_id = ?").params(id, organizationId)
+        return jdbc.sql(SELECT + " WHERE d.id = ? AND d.organization_id = ? AND d.webhook_id" + Webhooks.LIVE)
+                .params(id, organizationId)
                 .query(WebhookDeliveries::delivery).optional()
                 .map(d -> d.withAttempts(jdbc.sql("""
                                 SELECT * FROM webhook_attempts WHERE delivery_id = ? ORDER BY attempted_at, id""")
@@ -120,7 +125,7 @@ class WebhookDeliveries {
                 UPDATE webhook_deliveries
                 SET status = 'pending', attempts = 0, next_attempt_at = ?, completed_at = NULL, locked_by = NULL,
                     locked_until = NULL, replays = replays + 1
-                WHERE id = ? AND organization_id = ? AND status <> 'pending'""")
+                WHERE id = ? AND organization_id = ? AND status <> 'pending' AND webhook_id""" + Webhooks.LIVE)
                 .params(utc(Dates.now(clock)), id, organizationId).update();
         return changed > 0;
     }
@@ -141,7 +146,8 @@ class WebhookDeliveries {
                     locked_until = NULL, replays = replays + 1
                 WHERE id IN (SELECT id FROM webhook_deliveries WHERE webhook_id = ? AND status = 'failed'
                              AND created_at >= ? AND created_at <= ? AND completed_at <= ?
-                             ORDER BY created_at LIMIT ?)""")
+                             ORDER BY created_at LIMIT ?)
+                  AND webhook_id""" + Webhooks.LIVE)
                 .params(utc(Dates.now(clock)), webhookId, utc(since), utc(until), utc(failedBefore), limit).update();
     }
 

@@ -167,7 +167,7 @@ class WebhookOutbox {
             // Event names are lower-case letters and underscores; the underscore is escaped for LIKE.
             List<Object> parameters = new ArrayList<>(List.of(event.organizationId(),
                     "% " + action.replace("_", "\\_") + " %"));
-            String where = "w.organization_id = ? AND w.active = TRUE"
+            String where = "w.organization_id = ? AND w.active = TRUE AND w.deleted_at IS NULL"
                     + " AND ' ' || w.events || ' ' LIKE ? ESCAPE '\\'";
             if ("private".equals(event.patientVisibility())) {
                 where += " AND w.owner_user_id = ?";

@@ -28,6 +28,7 @@ import org.springframework.util.unit.DataSize;
  * @param allowedNetworks         CIDRs webhooks may reach even though they are loopback/private; empty in
  *                                production, loopback in dev mode when not set
  * @param perWebhookMetrics       count attempts per webhook (a {@code webhook} tag: one series per webhook)
+ * @param purgeInterval           how often a node removes the rows of webhooks deleted more than a lease ago
  */
 @ConfigurationProperties("notesync.webhooks")
 public record WebhookProperties(
@@ -46,7 +47,8 @@ public record WebhookProperties(
         @DefaultValue("5d") Duration disableAfter,
         @DefaultValue("24h") Duration secretRotationOverlap,
         List<String> allowedNetworks,
-        @DefaultValue("false") boolean perWebhookMetrics) {
+        @DefaultValue("false") boolean perWebhookMetrics,
+        @DefaultValue("10s") Duration purgeInterval) {
 
     public WebhookProperties {
         if (lease.compareTo(requestTimeout.plusSeconds(5)) < 0) {

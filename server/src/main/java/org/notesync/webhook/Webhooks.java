@@ -21,7 +21,10 @@ import org.springframework.stereotype.Repository;
 import static org.notesync.webhook.JdbcDeliveryStore.instant;
 import static org.notesync.webhook.JdbcDeliveryStore.utc;
 
-/** Webhook subscriptions, always read and written within one organization. */
+/**
+ * Webhook subscriptions, always read and written within one organization. A deleted webhook is only marked
+ * ({@code deleted_at}) and is invisible from then on; {@link WebhookPurge} removes it and its log later.
+ */
 @Repository
 class Webhooks {
 
@@ -33,6 +36,12 @@ class Webhooks {
             String disabledReason, Instant failingSince, Instant previousSecretUntil, Instant createdAt,
             Instant updatedAt) {
     }
+
+    /**
+     * SQL that keeps a delivery's {@code webhook_id} to webhooks not deleted: {@code d.webhook_id + LIVE}.
+     * Few webhooks are deleted at a time (the purge removes them), so this is a small hashed set.
+     */
+    static final String LIVE = " NOT IN (SELECT id FROM webhooks WHERE deleted_at IS NOT NULL)";
 
     private final JdbcClient jdbc;
     private final Clock clock;
@@ -58,12 +67,12 @@ class Webhooks {
     }
 
     Optional<Webhook> find(UUID organizationId, UUID id) {
-        return jdbc.sql("SELECT * FROM webhooks WHERE id = ? AND organization_id = ?").params(id, organizationId)
-                .query(Webhooks::webhook).optional();
+        return jdbc.sql("SELECT * FROM webhooks WHERE id = ? AND organization_id = ? AND deleted_at IS NULL")
+                .params(id, organizationId).query(Webhooks::webhook).optional();
     }
 
     Page<Webhook> list(UUID organizationId, CollectionQuery query) {
-        SqlWhere where = new SqlWhere().and("organization_id = :org", "org", organizationId);
+        SqlWhere where = new SqlWhere().and("organization_id = :org", "org", organizationId).and("deleted_at IS NULL");
         Boolean active = query.bool("active");
         if (active != null) {
             where.and("active = :active", "active", active);
@@ -89,28 +98,38 @@ class Webhooks {
         return new Page<>(items, total, page, size);
     }
 
-    /** Saves url, events and active; re-activating clears the reason it was disabled and its failing streak. */
-    void update(Webhook webhook) {
-        jdbc.sql("""
+    /**
+     * Saves url, events and active; re-activating clears the reason it was disabled and its failing streak.
+     * False when it was deleted meanwhile.
+     */
+    boolean update(Webhook webhook) {
+        return jdbc.sql("""
                 UPDATE webhooks SET url = ?, events = ?, active = ?, disabled_reason = ?, failing_since = ?,
                                     updated_at = ?
-                WHERE id = ? AND organization_id = ?""")
+                WHERE id = ? AND organization_id = ? AND deleted_at IS NULL""")
                 .params(webhook.url(), String.join(" ", webhook.events()), webhook.active(), webhook.disabledReason(),
                         webhook.failingSince() == null ? null : utc(webhook.failingSince()), utc(webhook.updatedAt()),
                         webhook.id(), webhook.organizationId())
-                .update();
+                .update() > 0;
     }
 
+    /**
+     * Marks it deleted and inactive: no event is written for it from this commit on, and its pending
+     * deliveries are no longer claimed. Its row and log stay until {@link WebhookPurge} removes them.
+     */
     boolean delete(UUID organizationId, UUID id) {
-        return jdbc.sql("DELETE FROM webhooks WHERE id = ? AND organization_id = ?").params(id, organizationId)
-                .update() > 0;
+        Instant now = Dates.now(clock);
+        return jdbc.sql("""
+                UPDATE webhooks SET deleted_at = ?, active = FALSE, updated_at = ?
+                WHERE id = ? AND organization_id = ? AND deleted_at IS NULL""")
+                .params(utc(now), utc(now), id, organizationId).update() > 0;
     }
 
     /** The current secret becomes the previous one, which keeps signing until {@code previousUntil}. */
     void rotate(UUID organizationId, UUID id, String encryptedSecret, Instant previousUntil) {
         jdbc.sql("""
                 UPDATE webhooks SET previous_secret = secret, previous_secret_until = ?, secret = ?, updated_at = ?
-                WHERE id = ? AND organization_id = ?""")
+                WHERE id = ? AND organization_id = ? AND deleted_at IS NULL""")
                 .params(utc(previousUntil), encryptedSecret, utc(Dates.now(clock)), id, organizationId)
                 .update();
     }

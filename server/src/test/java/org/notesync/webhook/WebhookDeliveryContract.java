@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +38,7 @@ import tools.jackson.databind.JsonNode;
 @ServerTest
 abstract class WebhookDeliveryContract {
 
-    private static final Duration WAIT = Duration.ofSeconds(15);
+    static final Duration WAIT = Duration.ofSeconds(15);
 
     @LocalServerPort
     int port;
@@ -58,6 +60,9 @@ abstract class WebhookDeliveryContract {
 
     @Autowired
     MeterRegistry meters;
+
+    @Autowired
+    WebhookPurge purge;
 
     private final Receiver receiver = new Receiver();
     private final List<Runnable> cleanup = new ArrayList<>();
@@ -504,7 +509,98 @@ abstract class WebhookDeliveryContract {
                 .contains("failed since");
     }
 
-    private JsonNode webhook(Http api, String url, String... events) {
+    @Test
+    void aDeletedWebhookLeavesTheApiAndTheQueueAtOnceAndThePurgeRemovesItsLog() {
+        clock.freeze();
+        receiver.answer(r -> Receiver.Answer.status(500));
+        try (Receiver kept = new Receiver()) {
+            kept.answer(r -> Receiver.Answer.status(500));
+            Tenants.Tenant t = tenants.create();
+            Http api = t.api(port);
+            NoteFixture.Patient patient = notes.patient(t);
+            JsonNode deleted = webhook(api, receiver.url(), "new_note");
+            JsonNode other = webhook(api, kept.url(), "new_note");
+            String id = deleted.get("uuid").asString();
+            Note before = notes.note(t, patient, "before the delete");
+            String delivery = awaitDelivery(api, deleted, d -> d.get("attemptCount").asInt() == 1).get("uuid")
+                    .asString();
+            awaitDelivery(api, other, d -> d.get("attemptCount").asInt() == 1);
+
+            assertThat(api.delete("/webhooks/" + id).status()).isEqualTo(204);
+            assertThat(api.get("/webhooks/" + id).status()).isEqualTo(404);
+            assertThat(api.get("/webhooks/" + id + "/deliveries").status()).isEqualTo(404);
+            assertThat(api.get("/webhook-deliveries/" + delivery).status()).isEqualTo(404);
+            assertThat(api.post("/webhook-deliveries/" + delivery + "/retry", Map.of()).status()).isEqualTo(404);
+            JsonNode log = api.get("/webhook-deliveries", "application/json").json();
+            assertThat(log).hasSize(1);
+            assertThat(log.get(0).get("webhook").asString()).isEqualTo(other.get("uuid").asString());
+
+            // A new note writes no delivery for it, and its retry, due in the same claim as the other
+            // webhook's, is left alone: neither leased nor attempted again.
+            notes.note(t, patient, "after the delete");
+            clock.advance(Duration.ofSeconds(5));
+            engine.wake();
+            awaitAll(api, other, 2, d -> d.get("attemptCount").asInt()
+                    >= (d.get("eventId").asString().equals(before.uuid().toString()) ? 2 : 1));
+            assertThat(jdbc.sql("SELECT attempts, locked_by FROM webhook_deliveries WHERE webhook_id = ?")
+                    .param(UUID.fromString(id)).query((rs, row) -> rs.getInt(1) + " " + rs.getString(2)).list())
+                    .containsExactly("1 null");
+            assertThat(receiver.requests()).as("only the attempt before the delete").hasSize(1);
+
+            purge.purge(clock.instant().minusSeconds(10));
+            assertThat(jdbc.sql("SELECT COUNT(*) FROM webhook_deliveries WHERE webhook_id = ?")
+                    .param(UUID.fromString(id)).query(Long.class).single()).as("not deleted long enough").isOne();
+            assertThat(purge.purge(clock.instant().plusSeconds(1))).isPositive();
+            assertThat(jdbc.sql("SELECT COUNT(*) FROM webhooks WHERE id = ?").param(UUID.fromString(id))
+                    .query(Long.class).single()).isZero();
+            assertThat(jdbc.sql("SELECT COUNT(*) FROM webhook_deliveries WHERE webhook_id = ?")
+                    .param(UUID.fromString(id)).query(Long.class).single()).isZero();
+            assertThat(jdbc.sql("SELECT COUNT(*) FROM webhook_attempts WHERE delivery_id = ?")
+                    .param(UUID.fromString(delivery)).query(Long.class).single()).isZero();
+            assertThat(api.get("/webhooks/" + other.get("uuid").asString() + "/deliveries", "application/json")
+                    .json()).as("the other webhook's log stays").hasSize(2);
+        }
+    }
+
+    @Test
+    void thePurgeGoesOnChunkAfterChunkUntilTheLogIsGone() {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        String id = webhook(api, "http://127.0.0.1:9/hook", "new_note").get("uuid").asString();
+        UUID webhookId = UUID.fromString(id);
+        notes.note(t, notes.patient(t), "an event for the rows below");
+        UUID event = jdbc.sql("SELECT event_id FROM webhook_deliveries WHERE webhook_id = ?").param(webhookId)
+                .query(UUID.class).single();
+        int rows = WebhookPurge.CHUNK * 2 + 7;
+        for (int i = 0; i < rows; i++) {
+            UUID deliveryId = UUID.randomUUID();
+            jdbc.sql("""
+                    INSERT INTO webhook_deliveries (id, webhook_id, organization_id, event_id, status, attempts,
+                                                    created_at, replays)
+                    VALUES (?, ?, ?, ?, 'failed', 4, ?, 0)""")
+                    .params(deliveryId, webhookId, t.organization().id(), event,
+                            OffsetDateTime.now(ZoneOffset.UTC)).update();
+            jdbc.sql("""
+                    INSERT INTO webhook_attempts (id, delivery_id, request_id, attempted_at, duration_ms, batch_size,
+                                                  node_id)
+                    VALUES (?, ?, 'msg_test', ?, 1, 1, 'test')""")
+                    .params(UUID.randomUUID(), deliveryId, OffsetDateTime.now(ZoneOffset.UTC))
+                    .update();
+        }
+        assertThat(api.delete("/webhooks/" + id).status()).isEqualTo(204);
+
+        purge.purge(clock.instant().plusSeconds(1));
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM webhook_deliveries WHERE webhook_id = ?").param(webhookId)
+                .query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("""
+                SELECT COUNT(*) FROM webhook_attempts a
+                WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.id = a.delivery_id)""")
+                .query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM webhooks WHERE id = ?").param(webhookId).query(Long.class)
+                .single()).isZero();
+    }
+
+    JsonNode webhook(Http api, String url, String... events) {
         Http.Response created = api.post("/webhooks", Map.of("url", url, "events", List.of(events), "active", true));
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         String id = created.json().get("uuid").asString();
