@@ -43,7 +43,7 @@ public class JdbcDeliveryStore implements DeliveryStore {
         void claim(NamedParameterJdbcTemplate jdbc, MapSqlParameterSource params, String skip, RowCallbackHandler rows);
     }
 
-    /** Due deliveries not leased, oldest first; a deleted webhook's wait for the purge instead. */
+    /** Due deliveries not leased, oldest first; those of a deleted webhook are left to the purge. */
     private static final String DUE = "SELECT id FROM webhook_deliveries "
             + "WHERE status = 'pending' AND next_attempt_at <= :now "
             + "AND (locked_until IS NULL OR locked_until < :now) %s AND webhook_id" + Webhooks.LIVE
