@@ -3,11 +3,14 @@ package org.notesync.webhook;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import org.notesync.logging.LoggedErrors;
 import org.notesync.web.Dates;
@@ -15,7 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.notesync.webhook.JdbcDeliveryStore.instant;
 import static org.notesync.webhook.JdbcDeliveryStore.utc;
@@ -24,32 +31,46 @@ import static org.notesync.webhook.JdbcDeliveryStore.utc;
  * {@code POST /webhooks/{uuid}/recover}: replays every failed delivery of a time window, in the background,
  * in chunks, recording progress on a recovery row the caller can poll. Only deliveries that had failed when
  * the recovery started are replayed, so one that fails again during it is not replayed twice.
+ *
+ * <p>The node running a recovery holds its row as a lease, renewed in each chunk's transaction together
+ * with the chunk's replays and count. A recovery outlives its node: every node looks every
+ * {@code notesync.webhooks.recovery-interval} for running recoveries whose lease ran out (their node
+ * stopped, died, or lost its database) and resumes them where they were.
  */
 @Component
-class Recoveries implements DisposableBean {
+class Recoveries implements SchedulingConfigurer, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(Recoveries.class);
-    private static final int CHUNK = 500;
+    static final int CHUNK = 500;
 
     record Recovery(UUID uuid, UUID webhook, String since, String until, String status, int total, int replayed,
             String createdAt, String completedAt) {
     }
 
     private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
     private final WebhookDeliveries deliveries;
     private final DeliveryWakeup wakeup;
     private final Clock clock;
+    private final String node;
+    private final Duration lease;
+    private final Duration interval;
     private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "webhook-recoveries");
         thread.setDaemon(true);
         return thread;
     });
 
-    Recoveries(JdbcClient jdbc, WebhookDeliveries deliveries, DeliveryWakeup wakeup, Clock clock) {
+    Recoveries(JdbcClient jdbc, TransactionTemplate transactions, WebhookDeliveries deliveries, DeliveryWakeup wakeup,
+            Clock clock, WebhookConfiguration.NodeName node, WebhookProperties properties) {
         this.jdbc = jdbc;
+        this.transactions = transactions;
         this.deliveries = deliveries;
         this.wakeup = wakeup;
         this.clock = clock;
+        this.node = node.value();
+        this.lease = properties.lease();
+        this.interval = properties.recoveryInterval();
     }
 
     Recovery start(UUID organizationId, UUID webhookId, Instant since, Instant until) {
@@ -58,10 +79,11 @@ class Recoveries implements DisposableBean {
         int total = deliveries.countFailed(webhookId, since, until, now);
         jdbc.sql("""
                 INSERT INTO webhook_recoveries (id, webhook_id, organization_id, window_start, window_end, status,
-                                                total, replayed, created_at)
-                VALUES (?, ?, ?, ?, ?, 'running', ?, 0, ?)""")
-                .params(id, webhookId, organizationId, utc(since), utc(until), total, utc(now)).update();
-        background.execute(() -> run(id, webhookId, since, until, now));
+                                                total, replayed, created_at, locked_by, locked_until)
+                VALUES (?, ?, ?, ?, ?, 'running', ?, 0, ?, ?, ?)""")
+                .params(id, webhookId, organizationId, utc(since), utc(until), total, utc(now), node,
+                        utc(now.plus(lease))).update();
+        background.execute(() -> run(id));
         return find(organizationId, webhookId, id).orElseThrow();
     }
 
@@ -70,29 +92,109 @@ class Recoveries implements DisposableBean {
                 .params(id, webhookId, organizationId).query(Recoveries::recovery).optional();
     }
 
-    private void run(UUID id, UUID webhookId, Instant since, Instant until, Instant startedAt) {
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar registrar) {
+        registrar.addFixedDelayTask(new FixedDelayTask(this::scheduled, interval, interval));
+    }
+
+    private void scheduled() {
         try {
-            int replayed;
-            do {
-                replayed = deliveries.replayFailed(webhookId, since, until, startedAt, CHUNK);
-                if (replayed > 0) {
-                    jdbc.sql("UPDATE webhook_recoveries SET replayed = replayed + ? WHERE id = ?")
-                            .params(replayed, id).update();
-                    wakeup.now();
-                }
-            } while (replayed == CHUNK);
-            jdbc.sql("UPDATE webhook_recoveries SET status = 'completed', completed_at = ? WHERE id = ?")
-                    .params(utc(Dates.now(clock)), id).update();
+            resumeAbandoned();
         } catch (RuntimeException e) {
-            log.warn("Webhook recovery {} stopped: {}", id, LoggedErrors.summary(e));
-            jdbc.sql("UPDATE webhook_recoveries SET status = 'interrupted', completed_at = ? WHERE id = ?")
-                    .params(utc(Dates.now(clock)), id).update();
+            log.warn("Looking for recoveries to resume failed; the next run looks again: {}",
+                    LoggedErrors.summary(e));
         }
     }
 
+    /**
+     * Takes over every running recovery whose lease ran out and resumes it on this node; returns how many.
+     * Taking one is a conditional update, so of two nodes looking at once only one gets it.
+     */
+    int resumeAbandoned() {
+        Instant now = Dates.now(clock);
+        List<UUID> abandoned = jdbc.sql("""
+                SELECT id FROM webhook_recoveries
+                WHERE status = 'running' AND (locked_until IS NULL OR locked_until < ?) ORDER BY created_at""")
+                .param(utc(now)).query(UUID.class).list();
+        int resumed = 0;
+        for (UUID id : abandoned) {
+            int taken = jdbc.sql("""
+                    UPDATE webhook_recoveries SET locked_by = ?, locked_until = ?
+                    WHERE id = ? AND status = 'running' AND (locked_until IS NULL OR locked_until < ?)""")
+                    .params(node, utc(now.plus(lease)), id, utc(now)).update();
+            if (taken == 1) {
+                log.info("Resuming webhook recovery {}, whose node stopped", id);
+                background.execute(() -> run(id));
+                resumed++;
+            }
+        }
+        return resumed;
+    }
+
+    /** The window a recovery replays, and when it started (only deliveries failed by then are replayed). */
+    private record Window(UUID webhookId, Instant since, Instant until, Instant startedAt) {
+    }
+
+    private void run(UUID id) {
+        try {
+            Window window = jdbc.sql("SELECT webhook_id, window_start, window_end, created_at FROM webhook_recoveries"
+                            + " WHERE id = ?").param(id)
+                    .query((rs, n) -> new Window(rs.getObject("webhook_id", UUID.class), instant(rs, "window_start"),
+                            instant(rs, "window_end"), instant(rs, "created_at")))
+                    .single();
+            Integer replayed;
+            do {
+                replayed = transactions.execute(tx -> chunk(id, window));
+            } while (replayed != null && replayed == CHUNK);
+        } catch (RuntimeException e) {
+            // The lease runs out and a node (this one too) resumes the recovery at a later look.
+            log.warn("Webhook recovery {} paused, to be resumed once its lease runs out: {}", id,
+                    LoggedErrors.summary(e));
+        }
+    }
+
+    /**
+     * One chunk in one transaction: renews this node's lease (none left, as when another node took the
+     * recovery over, ends the run), replays, counts, and completes the recovery after its last chunk.
+     * Returns the deliveries replayed, or null when the lease was lost.
+     */
+    private Integer chunk(UUID id, Window window) {
+        Instant now = Dates.now(clock);
+        int held = jdbc.sql("""
+                UPDATE webhook_recoveries SET locked_until = ?
+                WHERE id = ? AND status = 'running' AND locked_by = ?""")
+                .params(utc(now.plus(lease)), id, node).update();
+        if (held == 0) {
+            return null;
+        }
+        int replayed = deliveries.replayFailed(window.webhookId(), window.since(), window.until(), window.startedAt(),
+                CHUNK);
+        if (replayed > 0) {
+            jdbc.sql("UPDATE webhook_recoveries SET replayed = replayed + ? WHERE id = ?").params(replayed, id).update();
+            wakeup.afterCommit();
+        }
+        if (replayed < CHUNK) {
+            jdbc.sql("""
+                    UPDATE webhook_recoveries SET status = 'completed', completed_at = ?, locked_by = NULL,
+                                                  locked_until = NULL
+                    WHERE id = ?""").params(utc(Dates.now(clock)), id).update();
+        }
+        return replayed;
+    }
+
+    /** Stops running recoveries and gives their leases back, so that another node resumes them at once. */
     @Override
-    public void destroy() {
+    public void destroy() throws InterruptedException {
         background.shutdownNow();
+        if (background.awaitTermination(5, TimeUnit.SECONDS)) {
+            try {
+                jdbc.sql("UPDATE webhook_recoveries SET locked_until = NULL WHERE status = 'running' AND locked_by = ?")
+                        .param(node).update();
+            } catch (RuntimeException e) {
+                log.warn("Could not give back this node's recovery leases; they run out on their own: {}",
+                        LoggedErrors.summary(e));
+            }
+        }
     }
 
     private static Recovery recovery(ResultSet rs, int row) throws SQLException {

@@ -27,7 +27,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
  * Wires the plain-Java delivery engine: the store over the DataSource, the HTTP sender, the clock. Turns on
- * Spring's scheduling, for {@link WebhookPurge}.
+ * Spring's scheduling, for {@link WebhookPurge} and {@link Recoveries}.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
@@ -62,12 +62,20 @@ class WebhookConfiguration {
         return new JdbcDeliveryStore(dataSource, secrets);
     }
 
+    /** This node's name in the leases of deliveries and recoveries, and in the delivery log. */
+    record NodeName(String value) {
+    }
+
+    @Bean
+    NodeName webhookNodeName(WebhookProperties p) {
+        return new NodeName(p.nodeId() != null && !p.nodeId().isBlank() ? p.nodeId() : defaultNodeId());
+    }
+
     @Bean
     @ConditionalOnProperty(name = "notesync.webhooks.delivery-enabled", matchIfMissing = true)
     DeliveryEngine deliveryEngine(JdbcDeliveryStore store, HttpWebhookSender sender, Clock clock,
-            WebhookProperties p, ObjectProvider<MeterRegistry> meters) {
-        String nodeId = p.nodeId() != null && !p.nodeId().isBlank() ? p.nodeId() : defaultNodeId();
-        DeliveryEngine.Settings settings = new DeliveryEngine.Settings(nodeId, p.pollInterval(), p.lease(),
+            WebhookProperties p, NodeName node, ObjectProvider<MeterRegistry> meters) {
+        DeliveryEngine.Settings settings = new DeliveryEngine.Settings(node.value(), p.pollInterval(), p.lease(),
                 p.workers(), p.perWebhookConcurrency(), p.maxBatchEvents(), p.maxBatchSize().toBytes(),
                 new RetryPolicy(p.retrySchedule(), p.retryAfterMin(), p.retryAfterMax()), p.disableAfter(),
                 p.perWebhookMetrics());

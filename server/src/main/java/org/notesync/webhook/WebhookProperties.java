@@ -29,6 +29,7 @@ import org.springframework.util.unit.DataSize;
  *                                production, loopback in dev mode when not set
  * @param perWebhookMetrics       count attempts per webhook (a {@code webhook} tag: one series per webhook)
  * @param purgeInterval           how often a node removes the rows of webhooks deleted more than a lease ago
+ * @param recoveryInterval        how often a node resumes the recoveries whose node stopped (their lease ran out)
  */
 @ConfigurationProperties("notesync.webhooks")
 public record WebhookProperties(
@@ -48,7 +49,8 @@ public record WebhookProperties(
         @DefaultValue("24h") Duration secretRotationOverlap,
         List<String> allowedNetworks,
         @DefaultValue("false") boolean perWebhookMetrics,
-        @DefaultValue("10s") Duration purgeInterval) {
+        @DefaultValue("10s") Duration purgeInterval,
+        @DefaultValue("10s") Duration recoveryInterval) {
 
     public WebhookProperties {
         if (lease.compareTo(requestTimeout.plusSeconds(5)) < 0) {

@@ -23,7 +23,9 @@ import org.springframework.boot.test.context.SpringBootTest;
         "notesync.secret-key=integration-test-master-key",
         "logging.level.org.notesync=info",
         // The feed's fallback scan never runs on its own, so tests see what the commit wake-up numbers.
-        "notesync.feed.sequencer-interval=1h"
+        "notesync.feed.sequencer-interval=1h",
+        // Nor does the look for abandoned recoveries: tests take them over by calling it.
+        "notesync.webhooks.recovery-interval=1h"
 })
 public @interface ServerTest {
 }

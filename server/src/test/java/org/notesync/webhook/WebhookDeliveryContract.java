@@ -3,6 +3,7 @@ package org.notesync.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.awaitility.Awaitility.await;
+import static org.notesync.webhook.JdbcDeliveryStore.utc;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -63,6 +64,9 @@ abstract class WebhookDeliveryContract {
 
     @Autowired
     WebhookPurge purge;
+
+    @Autowired
+    Recoveries recoveries;
 
     private final Receiver receiver = new Receiver();
     private final List<Runnable> cleanup = new ArrayList<>();
@@ -246,8 +250,11 @@ abstract class WebhookDeliveryContract {
                 .isEqualTo(404);
     }
 
-    @Test
-    void recoverReplaysEveryFailedDeliveryOfTheWindowInTheBackground() {
+    /** Three notes whose deliveries to a webhook failed all four attempts, on a frozen clock. */
+    private record FailedThree(Http api, JsonNode webhook, String id, List<Note> notes, Instant since, String window) {
+    }
+
+    private FailedThree failedThree() {
         clock.freeze();
         Instant since = clock.instant().minusSeconds(60);
         receiver.answer(r -> Receiver.Answer.status(503));
@@ -266,6 +273,18 @@ abstract class WebhookDeliveryContract {
         String window = "createdAt%5Bafter%5D=" + Dates.format(since).replace("+", "%2B");
         assertThat(api.get("/webhooks/" + id + "/deliveries?status=failed&" + window, "application/json").json())
                 .hasSize(3);
+        return new FailedThree(api, webhook, id, three, since, window);
+    }
+
+    @Test
+    void recoverReplaysEveryFailedDeliveryOfTheWindowInTheBackground() {
+        FailedThree failed = failedThree();
+        Http api = failed.api();
+        JsonNode webhook = failed.webhook();
+        String id = failed.id();
+        List<Note> three = failed.notes();
+        Instant since = failed.since();
+        String window = failed.window();
 
         receiver.answer(r -> Receiver.Answer.ok());
         int before = receiver.requests().size();
@@ -286,6 +305,46 @@ abstract class WebhookDeliveryContract {
         List<String> replayed = new ArrayList<>();
         receiver.requests().subList(before, receiver.requests().size()).forEach(r -> replayed.addAll(r.eventIds()));
         assertThat(replayed).containsExactlyInAnyOrderElementsOf(three.stream().map(n -> n.uuid().toString()).toList());
+    }
+
+    /**
+     * A node that accepted a recovery stopped before replaying it: its row says running, with a lease of
+     * that node's. No other node touches it while the lease lasts; once it has run out, the next look for
+     * abandoned recoveries on any node takes it over and replays the window.
+     */
+    @Test
+    void aRecoveryWhoseNodeStoppedIsResumedByAnotherOnceItsLeaseRunsOut() {
+        FailedThree failed = failedThree();
+        receiver.answer(r -> Receiver.Answer.ok());
+        int before = receiver.requests().size();
+        UUID recovery = UUID.randomUUID();
+        Instant now = clock.instant();
+        jdbc.sql("""
+                INSERT INTO webhook_recoveries (id, webhook_id, organization_id, window_start, window_end, status,
+                                                total, replayed, created_at, locked_by, locked_until)
+                SELECT ?, id, organization_id, ?, ?, 'running', 3, 0, ?, 'a-stopped-node', ? FROM webhooks WHERE id = ?""")
+                .params(recovery, utc(failed.since()), utc(now.plusSeconds(60)), utc(now), utc(now.plusSeconds(30)),
+                        UUID.fromString(failed.id()))
+                .update();
+        String location = "/webhooks/" + failed.id() + "/recoveries/" + recovery;
+
+        assertThat(recoveries.resumeAbandoned()).as("its lease still runs").isZero();
+        assertThat(failed.api().get(location, "application/json").json().get("status").asString()).isEqualTo("running");
+
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(recoveries.resumeAbandoned()).isEqualTo(1);
+        await().atMost(WAIT).until(() -> failed.api().get(location, "application/json").json().get("status")
+                .asString().equals("completed"));
+        assertThat(failed.api().get(location, "application/json").json().get("replayed").asInt()).isEqualTo(3);
+        assertThat(recoveries.resumeAbandoned()).as("a completed recovery is not taken again").isZero();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM webhook_recoveries WHERE id = ? AND locked_by IS NULL"
+                + " AND locked_until IS NULL").param(recovery).query(Integer.class).single())
+                .as("nor holds a lease").isEqualTo(1);
+        awaitAll(failed.api(), failed.webhook(), 3, d -> d.get("status").asString().equals("succeeded"));
+        List<String> replayed = new ArrayList<>();
+        receiver.requests().subList(before, receiver.requests().size()).forEach(r -> replayed.addAll(r.eventIds()));
+        assertThat(replayed).containsExactlyInAnyOrderElementsOf(
+                failed.notes().stream().map(n -> n.uuid().toString()).toList());
     }
 
     @Test
