@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +57,8 @@ class Recoveries implements SchedulingConfigurer, DisposableBean {
     private final String node;
     private final Duration lease;
     private final Duration interval;
+    /** The recoveries this node has queued, is running or was stopped in: the leases it gives back when it stops. */
+    private final Set<UUID> held = ConcurrentHashMap.newKeySet();
     private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "webhook-recoveries");
         thread.setDaemon(true);
@@ -83,6 +87,7 @@ class Recoveries implements SchedulingConfigurer, DisposableBean {
                 VALUES (?, ?, ?, ?, ?, 'running', ?, 0, ?, ?, ?)""")
                 .params(id, webhookId, organizationId, utc(since), utc(until), total, utc(now), node,
                         utc(now.plus(lease))).update();
+        held.add(id);
         background.execute(() -> run(id));
         return find(organizationId, webhookId, id).orElseThrow();
     }
@@ -124,6 +129,7 @@ class Recoveries implements SchedulingConfigurer, DisposableBean {
                     .params(node, utc(now.plus(lease)), id, utc(now)).update();
             if (taken == 1) {
                 log.info("Resuming webhook recovery {}, whose node stopped", id);
+                held.add(id);
                 background.execute(() -> run(id));
                 resumed++;
             }
@@ -146,6 +152,7 @@ class Recoveries implements SchedulingConfigurer, DisposableBean {
             do {
                 replayed = transactions.execute(tx -> chunk(id, window));
             } while (replayed != null && replayed == CHUNK);
+            held.remove(id);
         } catch (RuntimeException e) {
             // The lease runs out and a node (this one too) resumes the recovery at a later look.
             log.warn("Webhook recovery {} paused, to be resumed once its lease runs out: {}", id,
@@ -160,11 +167,11 @@ class Recoveries implements SchedulingConfigurer, DisposableBean {
      */
     private Integer chunk(UUID id, Window window) {
         Instant now = Dates.now(clock);
-        int held = jdbc.sql("""
+        int renewed = jdbc.sql("""
                 UPDATE webhook_recoveries SET locked_until = ?
                 WHERE id = ? AND status = 'running' AND locked_by = ?""")
                 .params(utc(now.plus(lease)), id, node).update();
-        if (held == 0) {
+        if (renewed == 0) {
             return null;
         }
         int replayed = deliveries.replayFailed(window.webhookId(), window.since(), window.until(), window.startedAt(),
@@ -186,7 +193,7 @@ class Recoveries implements SchedulingConfigurer, DisposableBean {
     @Override
     public void destroy() throws InterruptedException {
         background.shutdownNow();
-        if (background.awaitTermination(5, TimeUnit.SECONDS)) {
+        if (background.awaitTermination(5, TimeUnit.SECONDS) && !held.isEmpty()) {
             try {
                 jdbc.sql("UPDATE webhook_recoveries SET locked_until = NULL WHERE status = 'running' AND locked_by = ?")
                         .param(node).update();
