@@ -37,13 +37,15 @@ import static org.notesync.webhook.JdbcDeliveryStore.utc;
  * <p>The node running a recovery holds its row as a lease, renewed in each chunk's transaction together
  * with the chunk's replays and count. A recovery outlives its node: every node looks every
  * {@code notesync.webhooks.recovery-interval} for running recoveries whose lease ran out (their node
- * stopped, died, or lost its database) and resumes them where they were.
+ * stopped, died, or lost its database) and resumes them where they were. One taken over
+ * {@value #MAX_TAKEOVERS} times ends {@code interrupted}: its failed deliveries stay in the failure queue.
  */
 @Component
 class Recoveries implements SchedulingConfigurer, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(Recoveries.class);
     static final int CHUNK = 500;
+    static final int MAX_TAKEOVERS = 10;
 
     record Recovery(UUID uuid, UUID webhook, String since, String until, String status, int total, int replayed,
             String createdAt, String completedAt) {
@@ -57,7 +59,7 @@ class Recoveries implements SchedulingConfigurer, DisposableBean {
     private final String node;
     private final Duration lease;
     private final Duration interval;
-    /** The recoveries this node has queued, is running or was stopped in: the leases it gives back when it stops. */
+    /** The recoveries queued or running on this node: not taken over again here, given back when it stops. */
     private final Set<UUID> held = ConcurrentHashMap.newKeySet();
     private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "webhook-recoveries");
@@ -123,8 +125,16 @@ class Recoveries implements SchedulingConfigurer, DisposableBean {
                 .param(utc(now)).query(UUID.class).list();
         int resumed = 0;
         for (UUID id : abandoned) {
+            if (held.contains(id)) {
+                continue; // queued here behind another recovery: its lease ran out while it waited
+            }
+            jdbc.sql("""
+                    UPDATE webhook_recoveries SET status = 'interrupted', completed_at = ?, locked_by = NULL,
+                                                  locked_until = NULL
+                    WHERE id = ? AND status = 'running' AND (locked_until IS NULL OR locked_until < ?)
+                      AND takeovers >= ?""").params(utc(now), id, utc(now), MAX_TAKEOVERS).update();
             int taken = jdbc.sql("""
-                    UPDATE webhook_recoveries SET locked_by = ?, locked_until = ?
+                    UPDATE webhook_recoveries SET locked_by = ?, locked_until = ?, takeovers = takeovers + 1
                     WHERE id = ? AND status = 'running' AND (locked_until IS NULL OR locked_until < ?)""")
                     .params(node, utc(now.plus(lease)), id, utc(now)).update();
             if (taken == 1) {
@@ -143,20 +153,21 @@ class Recoveries implements SchedulingConfigurer, DisposableBean {
 
     private void run(UUID id) {
         try {
-            Window window = jdbc.sql("SELECT webhook_id, window_start, window_end, created_at FROM webhook_recoveries"
-                            + " WHERE id = ?").param(id)
+            Optional<Window> window = jdbc.sql("SELECT webhook_id, window_start, window_end, created_at"
+                            + " FROM webhook_recoveries WHERE id = ?").param(id)
                     .query((rs, n) -> new Window(rs.getObject("webhook_id", UUID.class), instant(rs, "window_start"),
                             instant(rs, "window_end"), instant(rs, "created_at")))
-                    .single();
-            Integer replayed;
-            do {
-                replayed = transactions.execute(tx -> chunk(id, window));
-            } while (replayed != null && replayed == CHUNK);
-            held.remove(id);
+                    .optional();
+            Integer replayed = window.isEmpty() ? null : CHUNK; // none: its webhook was purged meanwhile
+            while (replayed != null && replayed == CHUNK && !Thread.currentThread().isInterrupted()) {
+                replayed = transactions.execute(tx -> chunk(id, window.get()));
+            }
         } catch (RuntimeException e) {
             // The lease runs out and a node (this one too) resumes the recovery at a later look.
             log.warn("Webhook recovery {} paused, to be resumed once its lease runs out: {}", id,
                     LoggedErrors.summary(e));
+        } finally {
+            held.remove(id);
         }
     }
 
@@ -189,14 +200,21 @@ class Recoveries implements SchedulingConfigurer, DisposableBean {
         return replayed;
     }
 
-    /** Stops running recoveries and gives their leases back, so that another node resumes them at once. */
+    /**
+     * Stops this node's recoveries after their chunk in progress and gives their leases back, so that another
+     * node resumes them at its next look. A chunk still running holds the row's lock, so the give-back waits
+     * for its commit; with the lease gone, that run's next chunk stops.
+     */
     @Override
     public void destroy() throws InterruptedException {
+        boolean holding = !held.isEmpty();
         background.shutdownNow();
-        if (background.awaitTermination(5, TimeUnit.SECONDS) && !held.isEmpty()) {
+        background.awaitTermination(5, TimeUnit.SECONDS);
+        if (holding) {
             try {
-                jdbc.sql("UPDATE webhook_recoveries SET locked_until = NULL WHERE status = 'running' AND locked_by = ?")
-                        .param(node).update();
+                jdbc.sql("""
+                        UPDATE webhook_recoveries SET locked_by = NULL, locked_until = NULL
+                        WHERE status = 'running' AND locked_by = ?""").param(node).update();
             } catch (RuntimeException e) {
                 log.warn("Could not give back this node's recovery leases; they run out on their own: {}",
                         LoggedErrors.summary(e));

@@ -147,8 +147,11 @@ class WebhookDeliveries {
                 WHERE id IN (SELECT id FROM webhook_deliveries WHERE webhook_id = ? AND status = 'failed'
                              AND created_at >= ? AND created_at <= ? AND completed_at <= ?
                              ORDER BY created_at LIMIT ?)
+                  AND status = 'failed' AND completed_at <= ?
                   AND webhook_id""" + Webhooks.LIVE)
-                .params(utc(Dates.now(clock)), webhookId, utc(since), utc(until), utc(failedBefore), limit).update();
+                // The outer condition again: PostgreSQL re-checks only it on a row that a retry changed meanwhile.
+                .params(utc(Dates.now(clock)), webhookId, utc(since), utc(until), utc(failedBefore), limit,
+                        utc(failedBefore)).update();
     }
 
     private static Delivery delivery(ResultSet rs, int row) throws SQLException {
