@@ -151,7 +151,8 @@ class Recoveries implements SchedulingConfigurer, DisposableBean {
     private record Window(UUID webhookId, Instant since, Instant until, Instant startedAt) {
     }
 
-    private void run(UUID id) {
+    /** Runs a recovery on the calling thread until it completes, pauses on an error, or its lease is lost. */
+    void run(UUID id) {
         try {
             Optional<Window> window = jdbc.sql("SELECT webhook_id, window_start, window_end, created_at"
                             + " FROM webhook_recoveries WHERE id = ?").param(id)
@@ -212,14 +213,19 @@ class Recoveries implements SchedulingConfigurer, DisposableBean {
         background.awaitTermination(5, TimeUnit.SECONDS);
         if (holding) {
             try {
-                jdbc.sql("""
-                        UPDATE webhook_recoveries SET locked_by = NULL, locked_until = NULL
-                        WHERE status = 'running' AND locked_by = ?""").param(node).update();
+                giveBack();
             } catch (RuntimeException e) {
                 log.warn("Could not give back this node's recovery leases; they run out on their own: {}",
                         LoggedErrors.summary(e));
             }
         }
+    }
+
+    /** Clears this node's leases on running recoveries, so that the next look on any node resumes them. */
+    int giveBack() {
+        return jdbc.sql("""
+                UPDATE webhook_recoveries SET locked_by = NULL, locked_until = NULL
+                WHERE status = 'running' AND locked_by = ?""").param(node).update();
     }
 
     private static Recovery recovery(ResultSet rs, int row) throws SQLException {

@@ -68,6 +68,9 @@ abstract class WebhookDeliveryContract {
     @Autowired
     Recoveries recoveries;
 
+    @Autowired
+    WebhookConfiguration.NodeName node;
+
     private final Receiver receiver = new Receiver();
     private final List<Runnable> cleanup = new ArrayList<>();
 
@@ -317,15 +320,7 @@ abstract class WebhookDeliveryContract {
         FailedThree failed = failedThree();
         receiver.answer(r -> Receiver.Answer.ok());
         int before = receiver.requests().size();
-        UUID recovery = UUID.randomUUID();
-        Instant now = clock.instant();
-        jdbc.sql("""
-                INSERT INTO webhook_recoveries (id, webhook_id, organization_id, window_start, window_end, status,
-                                                total, replayed, created_at, locked_by, locked_until)
-                SELECT ?, id, organization_id, ?, ?, 'running', 3, 0, ?, 'a-stopped-node', ? FROM webhooks WHERE id = ?""")
-                .params(recovery, utc(failed.since()), utc(now.plusSeconds(60)), utc(now), utc(now.plusSeconds(30)),
-                        UUID.fromString(failed.id()))
-                .update();
+        UUID recovery = running(failed, "a-stopped-node");
         String location = "/webhooks/" + failed.id() + "/recoveries/" + recovery;
 
         // Other classes' recoveries share this database, so the assertions read this one's row.
@@ -372,6 +367,64 @@ abstract class WebhookDeliveryContract {
         assertThat(ended.get("status").asString()).isEqualTo("interrupted");
         assertThat(ended.get("completedAt").isNull()).isFalse();
         assertThat(lockedBy(recovery)).containsExactly((String) null);
+    }
+
+    /**
+     * A node whose lease ran out while it was stalled (a long pause, a lost connection) finds at its next
+     * chunk that another node took the recovery over: it replays nothing and leaves the row to that node.
+     */
+    @Test
+    void aRunWhoseLeaseAnotherNodeTookReplaysNothing() {
+        FailedThree failed = failedThree();
+        receiver.answer(r -> Receiver.Answer.ok());
+        UUID recovery = running(failed, "another-node");
+
+        recoveries.run(recovery);
+
+        assertThat(lockedBy(recovery)).containsExactly("another-node");
+        JsonNode row = failed.api().get("/webhooks/" + failed.id() + "/recoveries/" + recovery, "application/json")
+                .json();
+        assertThat(row.get("status").asString()).isEqualTo("running");
+        assertThat(row.get("replayed").asInt()).isZero();
+        assertThat(failed.api().get("/webhooks/" + failed.id() + "/deliveries?status=failed&" + failed.window(),
+                "application/json").json()).as("nothing replayed").hasSize(3);
+    }
+
+    /**
+     * A node that stops gives its leases back: the next look on any node resumes its recoveries at once
+     * instead of after the lease, and another node's leases are left alone.
+     */
+    @Test
+    void leasesGivenBackAreResumedAtTheNextLookAndOthersAreLeftAlone() {
+        FailedThree failed = failedThree();
+        receiver.answer(r -> Receiver.Answer.ok());
+        UUID mine = running(failed, node.value());
+        UUID theirs = running(failed, "another-node");
+
+        assertThat(recoveries.giveBack()).isEqualTo(1);
+
+        assertThat(lockedBy(mine)).containsExactly((String) null);
+        assertThat(lockedBy(theirs)).containsExactly("another-node");
+        recoveries.resumeAbandoned();
+        String location = "/webhooks/" + failed.id() + "/recoveries/" + mine;
+        await().atMost(WAIT).until(() -> failed.api().get(location, "application/json").json().get("status")
+                .asString().equals("completed"));
+        assertThat(failed.api().get(location, "application/json").json().get("replayed").asInt()).isEqualTo(3);
+        assertThat(lockedBy(theirs)).containsExactly("another-node");
+    }
+
+    /** A running recovery of the three failed deliveries' window, leased to {@code holder} for 30 s. */
+    private UUID running(FailedThree failed, String holder) {
+        UUID recovery = UUID.randomUUID();
+        Instant now = clock.instant();
+        jdbc.sql("""
+                INSERT INTO webhook_recoveries (id, webhook_id, organization_id, window_start, window_end, status,
+                                                total, replayed, created_at, locked_by, locked_until)
+                SELECT ?, id, organization_id, ?, ?, 'running', 3, 0, ?, ?, ? FROM webhooks WHERE id = ?""")
+                .params(recovery, utc(failed.since()), utc(now.plusSeconds(60)), utc(now), holder,
+                        utc(now.plusSeconds(30)), UUID.fromString(failed.id()))
+                .update();
+        return recovery;
     }
 
     private List<String> lockedBy(UUID recovery) {
