@@ -1,4 +1,4 @@
-package org.notesync.web;
+package org.notesync.openapi;
 
 import java.util.List;
 
@@ -10,18 +10,33 @@ import io.swagger.v3.oas.models.security.OAuthFlows;
 import io.swagger.v3.oas.models.security.Scopes;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import org.notesync.identity.Viewer;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.MultiValueMap;
 
 /**
  * The OpenAPI document served at {@code /v3/api-docs} (Swagger UI at {@code /swagger-ui.html}), with
- * the OAuth 2 flows the authorization server offers. OpenAPI 3.0 has no device-code flow; its
- * endpoint is named in the description.
+ * the OAuth 2 flows the authorization server offers. OpenAPI has no device-code flow; its endpoint is
+ * named in the description. Request bodies and query parameters come from {@link OpenApiRequests}.
  */
 @Configuration(proxyBeanMethods = false)
 class OpenApiConfiguration {
 
     static final String SCHEME = "oauth2";
+
+    static {
+        // The caller (resolved from the token) and a collection's query string as a map are not parameters
+        // a client sends; OpenApiRequests describes the query parameters instead.
+        SpringDocUtils.getConfig().addRequestWrapperToIgnore(Viewer.class, MultiValueMap.class);
+    }
+
+    @Bean
+    OpenApiCustomizer notesyncRequests() {
+        return new OpenApiRequests();
+    }
 
     @Bean
     OpenAPI notesyncOpenApi() {

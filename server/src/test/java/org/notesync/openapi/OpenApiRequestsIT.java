@@ -1,0 +1,275 @@
+package org.notesync.openapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.notesync.audio.Upload;
+import org.notesync.support.Http;
+import org.notesync.support.ServerTest;
+import org.notesync.support.Tenants;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The OpenAPI document tells the truth about requests: every body property it lists is one its endpoint
+ * reads (a value of the wrong type gets a 422 naming it), the required ones are required, every query
+ * parameter it lists is read (a malformed value gets a 400 naming it), and none of the server's own
+ * plumbing shows as a parameter.
+ */
+@ServerTest
+class OpenApiRequestsIT {
+
+    /** Query parameters that take any string, so that no value is malformed: read, but not checked here. */
+    private static final Set<String> FREE_TEXT = Set.of("GET /notes type", "GET /patients externalId",
+            "GET /audios languageSpoken");
+
+    private static final Pattern PATH_VARIABLE = Pattern.compile("\\{[^}]+}");
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Tenants tenants;
+
+    private JsonNode document;
+    private Http api;
+    private Http admin;
+    private Tenants.Tenant tenant;
+    private String patient;
+    private String webhook;
+
+    @BeforeEach
+    void setUp() {
+        Http.Response response = new Http(port, null).get("/v3/api-docs", "application/json");
+        assertThat(response.status()).isEqualTo(200);
+        document = response.json();
+        tenant = tenants.create();
+        api = tenant.api(port);
+        admin = tenants.createWithAdminScope().api(port, "admin");
+        Http.Response created = api.post("/patients", Map.of("firstName", "Ada", "lastName", "Byron"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        patient = created.json().get("uuid").asString();
+        Http.Response hook = api.post("/webhooks", Map.of("url", "http://127.0.0.1:9/hook", "events",
+                List.of("new_note")));
+        assertThat(hook.status()).as(hook.toString()).isEqualTo(201);
+        webhook = hook.json().get("uuid").asString();
+    }
+
+    @Test
+    void noParameterIsTheServersOwnPlumbingAndEveryReferenceResolves() {
+        List<String> parameters = new ArrayList<>();
+        operations().forEach((operation, node) -> node.path("parameters")
+                .forEach(p -> parameters.add(operation + " " + resolve(p).path("name").asString())));
+        assertThat(parameters).isNotEmpty()
+                .noneMatch(p -> p.endsWith(" viewer") || p.endsWith(" parameters") || p.endsWith(" request"));
+        Matcher refs = Pattern.compile("\"\\$ref\":\"#/components/(\\w+)/([\\w.]+)\"").matcher(document.toString());
+        int count = 0;
+        while (refs.find()) {
+            count++;
+            assertThat(document.path("components").path(refs.group(1)).has(refs.group(2)))
+                    .as("#/components/%s/%s", refs.group(1), refs.group(2)).isTrue();
+        }
+        assertThat(count).isPositive();
+        assertThat(document.path("components").path("schemas").propertyNames())
+                .doesNotContain("JsonNode", "Viewer", "MultiValueMapStringString");
+    }
+
+    @Test
+    void everyJsonBodyPropertyIsReadByItsEndpointAndTheRequiredOnesAreRequired() {
+        Map<String, JsonNode> bodies = jsonBodies();
+        assertThat(bodies.keySet()).contains("POST /notes", "PATCH /notes/{uuid}", "POST /patients",
+                "PATCH /patients/{uuid}", "POST /webhooks", "PATCH /webhooks/{id}", "POST /webhooks/{id}/recover",
+                "POST /admin/organizations", "POST /admin/organizations/{uuid}/users",
+                "POST /admin/organizations/{uuid}/clients");
+        bodies.forEach((operation, schema) -> {
+            String method = operation.substring(0, operation.indexOf(' '));
+            String path = operation.substring(operation.indexOf(' ') + 1);
+            Http caller = path.startsWith("/admin") ? admin : api;
+            String url = concrete(path);
+            Map<String, JsonNode> properties = new LinkedHashMap<>();
+            Set<String> required = new LinkedHashSet<>();
+            collect(schema, properties, required);
+            assertThat(properties).as(operation).isNotEmpty();
+            properties.forEach((name, property) -> {
+                ObjectNode body = JsonNodeFactory.instance.objectNode();
+                body.set(name, wrongType(resolve(property)));
+                Http.Response response = send(caller, method, url, body);
+                assertThat(response.status()).as("%s with %s", operation, body).isEqualTo(422);
+                assertThat(paths(response)).as("%s with %s", operation, body).contains(name);
+            });
+            if (!required.isEmpty()) {
+                Http.Response response = send(caller, method, url, JsonNodeFactory.instance.objectNode());
+                assertThat(response.status()).as("%s with {}", operation).isEqualTo(422);
+                assertThat(paths(response)).as("%s with {}", operation).containsAll(required);
+            }
+        });
+    }
+
+    /** Multipart fields are all text, so each gets a value its endpoint refuses rather than a wrong type. */
+    @Test
+    void everyAudioUploadFieldIsReadAndTheRequiredOnesAreRequired() {
+        JsonNode schema = resolve(operations().get("POST /audios").at("/requestBody/content/multipart~1form-data/schema"));
+        Map<String, JsonNode> properties = new LinkedHashMap<>();
+        Set<String> required = new LinkedHashSet<>();
+        collect(schema, properties, required);
+        Map<String, String> refused = Map.of("patient", "not-a-uuid", "user", "not-a-uuid",
+                "languageSpoken", "x".repeat(36), "noteType", "no_such_type", "transcript", "x".repeat(100_001));
+        assertThat(properties.keySet()).containsExactlyInAnyOrderElementsOf(concat(refused.keySet(), "file"));
+        refused.forEach((name, value) -> {
+            Http.Response response = Upload.to(api).field(name, value).send();
+            assertThat(response.status()).as(name).isEqualTo(422);
+            assertThat(paths(response)).as(name).contains(name);
+        });
+        Http.Response response = Upload.to(api).field("languageSpoken", "fr").send();
+        assertThat(response.status()).isEqualTo(422);
+        assertThat(paths(response)).containsAll(required).contains("file", "patient");
+    }
+
+    @Test
+    void everyQueryParameterIsReadByItsEndpoint() {
+        List<String> checked = new ArrayList<>();
+        operations().forEach((operation, node) -> {
+            if (!operation.startsWith("GET ")) {
+                return;
+            }
+            String path = operation.substring(4);
+            Http caller = path.startsWith("/admin") ? admin : api;
+            for (JsonNode p : node.path("parameters")) {
+                JsonNode parameter = resolve(p);
+                if (!parameter.path("in").asString().equals("query") || path.startsWith("/oauth2")
+                        || path.equals("/activate")) {
+                    continue;
+                }
+                String name = parameter.path("name").asString();
+                if (FREE_TEXT.contains(operation + " " + name)) {
+                    continue;
+                }
+                String sent = parameter.path("style").asString().equals("deepObject") ? name + "[after]" : name;
+                String value = malformed(resolve(parameter.path("schema")));
+                assertThat(value).as("%s %s: no malformed value for it", operation, name).isNotNull();
+                Http.Response response = caller.get(concrete(path) + "?" + encode(sent) + "=" + encode(value),
+                        "application/json");
+                assertThat(response.status()).as("%s?%s=%s: %s", operation, sent, value, response).isEqualTo(400);
+                assertThat(response.json().path("detail").asString()).as(operation).contains("\"" + sent + "\"");
+                checked.add(operation + " " + name);
+            }
+        });
+        assertThat(checked).contains("GET /notes patient", "GET /notes createdAt", "GET /notes order[createdAt]",
+                "GET /notes page", "GET /notes itemsPerPage", "GET /patients search", "GET /webhooks active",
+                "GET /webhook-deliveries status", "GET /notes/feed after", "GET /admin/organizations page");
+    }
+
+    private Map<String, JsonNode> operations() {
+        Map<String, JsonNode> operations = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> path : document.path("paths").properties()) {
+            for (Map.Entry<String, JsonNode> method : path.getValue().properties()) {
+                operations.put(method.getKey().toUpperCase() + " " + path.getKey(), method.getValue());
+            }
+        }
+        return operations;
+    }
+
+    /** The JSON request bodies' schemas, by operation; each media type an operation takes has the same one. */
+    private Map<String, JsonNode> jsonBodies() {
+        Map<String, JsonNode> bodies = new LinkedHashMap<>();
+        operations().forEach((operation, node) -> {
+            JsonNode content = node.path("requestBody").path("content");
+            if (content.has("application/json")) {
+                JsonNode schema = content.path("application/json").path("schema");
+                content.values().forEach(type -> assertThat(type.path("schema")).as(operation).isEqualTo(schema));
+                bodies.put(operation, schema);
+            }
+        });
+        return bodies;
+    }
+
+    private JsonNode resolve(JsonNode node) {
+        String ref = node.path("$ref").asString("");
+        return ref.isEmpty() ? node : resolve(document.at(ref.substring(1)));
+    }
+
+    private void collect(JsonNode schema, Map<String, JsonNode> properties, Set<String> required) {
+        JsonNode resolved = resolve(schema);
+        resolved.path("allOf").forEach(part -> collect(part, properties, required));
+        resolved.path("properties").properties().forEach(e -> properties.put(e.getKey(), e.getValue()));
+        resolved.path("required").forEach(r -> required.add(r.asString()));
+    }
+
+    private static JsonNode wrongType(JsonNode property) {
+        return switch (type(property)) {
+            case "boolean" -> JsonNodeFactory.instance.stringNode("yes");
+            case "array" -> JsonNodeFactory.instance.stringNode("not a list");
+            default -> JsonNodeFactory.instance.numberNode(12345);
+        };
+    }
+
+    private static String malformed(JsonNode schema) {
+        if (schema.has("enum")) {
+            return "sideways";
+        }
+        if (schema.has("properties")) {
+            return "not a date";
+        }
+        if (schema.has("maxLength")) {
+            return "x".repeat(schema.path("maxLength").asInt() + 1);
+        }
+        return switch (type(schema)) {
+            case "integer" -> "many";
+            case "boolean" -> "maybe";
+            case "string" -> schema.path("format").asString().equals("uuid") ? "not-a-uuid" : null;
+            default -> null;
+        };
+    }
+
+    /** OpenAPI 3.1 writes a type as a string or as a list of types. */
+    private static String type(JsonNode schema) {
+        JsonNode type = schema.path("type");
+        return type.isArray() ? type.get(0).asString() : type.asString("");
+    }
+
+    private String concrete(String path) {
+        return PATH_VARIABLE.matcher(path).replaceAll(m -> {
+            if (path.startsWith("/admin")) {
+                return tenant.organization().id().toString();
+            }
+            if (path.startsWith("/patients")) {
+                return patient;
+            }
+            return path.startsWith("/webhooks") ? webhook : UUID.randomUUID().toString();
+        });
+    }
+
+    private static Http.Response send(Http caller, String method, String url, JsonNode body) {
+        return method.equals("PATCH") ? caller.patch(url, body) : caller.post(url, body);
+    }
+
+    private static List<String> paths(Http.Response response) {
+        List<String> paths = new ArrayList<>();
+        response.json().path("violations").forEach(v -> paths.add(v.path("propertyPath").asString()));
+        return paths;
+    }
+
+    private static String encode(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static List<String> concat(Set<String> names, String more) {
+        List<String> all = new ArrayList<>(names);
+        all.add(more);
+        return all;
+    }
+}
