@@ -13,6 +13,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.servlet.http.HttpServletRequest;
 import org.notesync.web.ApiException;
 import org.notesync.web.CollectionQuery;
@@ -55,6 +56,7 @@ class AdminController {
 
     static final ResourceType ORGANIZATION = new ResourceType("Organization", "/admin/organizations");
 
+    @Schema(name = "Organization")
     record OrganizationView(UUID uuid, String name, String streetAddress, String city, String postalCode,
             String country) {
         static OrganizationView of(Accounts.Organization o) {
@@ -62,6 +64,7 @@ class AdminController {
         }
     }
 
+    @Schema(name = "UserAccount")
     record UserView(UUID uuid, String email, String firstName, String lastName, boolean isVerified,
             UUID organization) {
         static UserView of(Accounts.User u) {
@@ -69,6 +72,7 @@ class AdminController {
         }
     }
 
+    @Schema(name = "Client")
     record ClientView(String clientId, String name, List<String> grantTypes, List<String> scopes,
             List<String> redirectUris, @JsonProperty("public") boolean publicClient, UUID organization,
             Instant createdAt) {
@@ -79,6 +83,7 @@ class AdminController {
     }
 
     /** The only representation that carries the secret: the answer to the creation. */
+    @Schema(name = "CreatedClient")
     record CreatedClientView(String clientId, String clientSecret, String name, List<String> grantTypes,
             List<String> scopes, List<String> redirectUris, @JsonProperty("public") boolean publicClient,
             UUID organization, Instant createdAt) {

@@ -3,6 +3,7 @@ package org.notesync.identity;
 import java.util.List;
 import java.util.UUID;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.servlet.http.HttpServletRequest;
 import org.notesync.web.ApiException;
 import org.notesync.web.CollectionQuery;
@@ -24,6 +25,7 @@ class UsersController {
 
     static final Representations.ResourceType USER = new Representations.ResourceType("User", "/users");
 
+    @Schema(name = "User")
     record Clinician(UUID uuid, String firstName, String lastName) {
     }
 

@@ -20,7 +20,7 @@ import org.springframework.util.MultiValueMap;
 /**
  * The OpenAPI document served at {@code /v3/api-docs} (Swagger UI at {@code /swagger-ui.html}), with
  * the OAuth 2 flows the authorization server offers. OpenAPI has no device-code flow; its endpoint is
- * named in the description. Request bodies and query parameters come from {@link OpenApiRequests}.
+ * named in the description. Request bodies and query parameters come from {@link OperationDescriptions}.
  */
 @Configuration(proxyBeanMethods = false)
 class OpenApiConfiguration {
@@ -29,13 +29,13 @@ class OpenApiConfiguration {
 
     static {
         // The caller (resolved from the token) and a collection's query string as a map are not parameters
-        // a client sends; OpenApiRequests describes the query parameters instead.
+        // a client sends; OperationDescriptions describes the query parameters instead.
         SpringDocUtils.getConfig().addRequestWrapperToIgnore(Viewer.class, MultiValueMap.class);
     }
 
     @Bean
     OpenApiCustomizer notesyncRequests() {
-        return new OpenApiRequests();
+        return new OperationDescriptions();
     }
 
     @Bean

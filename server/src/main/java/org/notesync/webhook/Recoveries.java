@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.notesync.logging.LoggedErrors;
 import org.notesync.web.Dates;
 import org.slf4j.Logger;
@@ -47,6 +48,7 @@ class Recoveries implements SchedulingConfigurer, DisposableBean {
     static final int CHUNK = 500;
     static final int MAX_TAKEOVERS = 10;
 
+    @Schema(name = "WebhookRecovery")
     record Recovery(UUID uuid, UUID webhook, String since, String until, String status, int total, int replayed,
             String createdAt, String completedAt) {
     }

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.servlet.http.HttpServletRequest;
 import org.notesync.delivery.AddressPolicy;
 import org.notesync.delivery.Signatures;
@@ -62,6 +63,7 @@ class WebhookController {
      * @param previousSecretExpiresAt after a rotation, until when the previous secret also signs
      * @param secret                  only in the answers to creation and rotate-secret: shown once
      */
+    @Schema(name = "Webhook")
     record WebhookView(UUID uuid, String url, List<String> events, boolean active, UUID owner, String disabledReason,
             String failingSince, String previousSecretExpiresAt, String createdAt, String updatedAt,
             @JsonInclude(JsonInclude.Include.NON_NULL) String secret) {

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.notesync.web.ApiException;
 import org.notesync.web.CollectionQuery;
 import org.notesync.web.Dates;
@@ -38,6 +39,7 @@ class WebhookDeliveries {
      * @param attemptCount attempts since it was created or last replayed
      * @param attempts     the log, oldest first (only on a single delivery)
      */
+    @Schema(name = "WebhookDelivery")
     record Delivery(UUID uuid, UUID webhook, UUID eventId, String action, String status, int attemptCount,
             int replays, Integer lastStatusCode, String lastError, String nextAttemptAt, String createdAt,
             String firstAttemptAt, String lastAttemptAt, String completedAt,
@@ -55,6 +57,7 @@ class WebhookDeliveries {
      * @param requestId the {@code webhook-id} header it was sent with
      * @param batchSize how many events that request carried
      */
+    @Schema(name = "WebhookAttempt")
     record Attempt(UUID uuid, String requestId, String attemptedAt, int durationMs, Integer statusCode,
             String errorKind, String responseExcerpt, int batchSize) {
     }

@@ -14,10 +14,12 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.notesync.audio.AudioSamples;
 import org.notesync.audio.Upload;
 import org.notesync.support.Http;
 import org.notesync.support.ServerTest;
 import org.notesync.support.Tenants;
+import org.notesync.webhook.Receiver;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
@@ -25,13 +27,14 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The OpenAPI document tells the truth about requests: every body property it lists is one its endpoint
- * reads (a value of the wrong type gets a 422 naming it), the required ones are required, every query
- * parameter it lists is read (a malformed value gets a 400 naming it), and none of the server's own
- * plumbing shows as a parameter.
+ * The OpenAPI document tells the truth: every body property it lists is one its endpoint reads (a value
+ * of the wrong type gets a 422 naming it), the required ones are required, every query parameter it lists
+ * is read (a malformed value gets a 400 naming it), none of the server's own plumbing shows as a
+ * parameter, and real answers of every described operation, in both media types, have only described
+ * properties, of the described types, and between them every described property.
  */
 @ServerTest
-class OpenApiRequestsIT {
+class OperationDescriptionsIT {
 
     /** Query parameters that take any string, so that no value is malformed: read, but not checked here. */
     private static final Set<String> FREE_TEXT = Set.of("GET /notes type", "GET /patients externalId",
@@ -171,6 +174,182 @@ class OpenApiRequestsIT {
         assertThat(checked).contains("GET /notes patient", "GET /notes createdAt", "GET /notes order[createdAt]",
                 "GET /notes page", "GET /notes itemsPerPage", "GET /patients search", "GET /webhooks active",
                 "GET /webhook-deliveries status", "GET /notes/feed after", "GET /admin/organizations page");
+    }
+
+    @Test
+    void realAnswersHaveTheDescribedPropertiesOfTheDescribedTypes() throws Exception {
+        Answers answers = new Answers();
+        for (int i = 0; i < 2; i++) {
+            assertThat(api.post("/notes", Map.of("patient", patient, "user", tenant.clinician().id().toString(),
+                    "type", "consultation_summary", "content", "Earlier note.")).status()).isEqualTo(201);
+        }
+        try (Receiver receiver = new Receiver()) {
+            for (String accept : List.of("application/ld+json", "application/json")) {
+                String w = answers.check("POST /webhooks", call(api, "POST", "/webhooks", Map.of("url", receiver.url(),
+                        "events", List.of("new_note")), accept)).path("uuid").asString();
+                answers.check("GET /webhooks/{id}", call(api, "GET", "/webhooks/" + w, null, accept));
+                answers.check("PATCH /webhooks/{id}", call(api, "PATCH", "/webhooks/" + w, Map.of("active", true), accept));
+                answers.check("POST /webhooks/{id}/rotate-secret", call(api, "POST", "/webhooks/" + w + "/rotate-secret",
+                        Map.of(), accept));
+                String p = answers.check("POST /patients", call(api, "POST", "/patients", Map.of("firstName", "Ada",
+                        "lastName", "Byron", "user", tenant.clinician().id().toString()), accept)).path("uuid").asString();
+                answers.check("GET /patients/{uuid}", call(api, "GET", "/patients/" + p, null, accept));
+                answers.check("PATCH /patients/{uuid}", call(api, "PATCH", "/patients/" + p, Map.of("gender", "female"),
+                        accept));
+                String n = answers.check("POST /notes", call(api, "POST", "/notes", Map.of("patient", p, "user",
+                        tenant.clinician().id().toString(), "type", "consultation_summary", "content", "Dry cough."), accept))
+                        .path("uuid").asString();
+                answers.check("GET /notes/{uuid}", call(api, "GET", "/notes/" + n, null, accept));
+                answers.check("PATCH /notes/{uuid}", call(api, "PATCH", "/notes/" + n, Map.of("content", "Cough."), accept));
+                Http.Response uploaded = Upload.to(api).wav(AudioSamples.wav()).field("patient", p)
+                        .field("user", tenant.clinician().id().toString()).field("transcript", "A dry cough.").send(accept);
+                String a = answers.check("POST /audios", uploaded).path("uuid").asString();
+                answers.check("GET /audios/{uuid}", call(api, "GET", "/audios/" + a, null, accept));
+                answers.check("GET /users/{uuid}", call(api, "GET", "/users/" + tenant.clinician().id(), null, accept));
+                String test = answers.check("POST /webhooks/{id}/test", call(api, "POST", "/webhooks/" + w + "/test",
+                        Map.of(), accept)).path("uuid").asString();
+                org.awaitility.Awaitility.await().until(() -> api.get("/webhook-deliveries/" + test, "application/json")
+                        .json().path("status").asString().equals("succeeded"));
+                answers.check("GET /webhook-deliveries/{id}", call(api, "GET", "/webhook-deliveries/" + test, null, accept));
+                answers.check("POST /webhook-deliveries/{id}/retry", call(api, "POST",
+                        "/webhook-deliveries/" + test + "/retry", Map.of(), accept));
+                Http.Response recovery = call(api, "POST", "/webhooks/" + w + "/recover", Map.of("since", "2026-01-01"),
+                        accept);
+                answers.check("POST /webhooks/{id}/recover", recovery);
+                answers.check("GET /webhooks/{id}/recoveries/{recoveryId}", call(api, "GET", recovery.header("Location"),
+                        null, accept));
+                for (String collection : List.of("/notes", "/patients", "/audios", "/users", "/webhooks",
+                        "/webhook-deliveries")) {
+                    answers.check("GET " + collection, call(api, "GET", collection, null, accept));
+                }
+                // A middle page, so that the view has its previous and next links.
+                answers.check("GET /notes", call(api, "GET", "/notes?itemsPerPage=1&page=2", null, accept));
+                answers.check("GET /webhooks/{id}/deliveries", call(api, "GET", "/webhooks/" + w + "/deliveries", null,
+                        accept));
+                answers.check("GET /notes/feed", call(api, "GET", "/notes/feed", null, accept));
+
+                String o = answers.check("POST /admin/organizations", call(admin, "POST", "/admin/organizations",
+                        Map.of("name", "Practice", "country", "FR"), accept)).path("uuid").asString();
+                answers.check("GET /admin/organizations/{uuid}", call(admin, "GET", "/admin/organizations/" + o, null,
+                        accept));
+                answers.check("GET /admin/organizations", call(admin, "GET", "/admin/organizations", null, accept));
+                answers.check("POST /admin/organizations/{uuid}/users", call(admin, "POST", "/admin/organizations/" + o
+                        + "/users", Map.of("email", UUID.randomUUID() + "@example.test", "password", "a-long-password",
+                        "firstName", "Grace", "lastName", "Hopper"), accept));
+                answers.check("GET /admin/organizations/{uuid}/users", call(admin, "GET", "/admin/organizations/" + o
+                        + "/users", null, accept));
+                answers.check("POST /admin/organizations/{uuid}/clients", call(admin, "POST", "/admin/organizations/" + o
+                        + "/clients", Map.of("name", "PMS", "grantTypes", List.of("client_credentials"), "scopes",
+                        List.of("read:notes")), accept));
+                answers.check("GET /admin/organizations/{uuid}/clients", call(admin, "GET", "/admin/organizations/" + o
+                        + "/clients", null, accept));
+            }
+        }
+        List<String> described = new ArrayList<>();
+        operations().forEach((operation, node) -> node.path("responses").properties().forEach(r -> {
+            if (r.getKey().startsWith("2") && r.getValue().path("content").size() > 0 && !operation.equals("GET /me")
+                    && !operation.startsWith("GET /oauth2") && !operation.equals("GET /activate")
+                    && !operation.equals("GET /audios/{uuid}/file")) {
+                r.getValue().path("content").propertyNames().forEach(media -> described.add(operation + " " + media));
+            }
+        }));
+        assertThat(answers.checked).as("every described answer is checked").containsAll(described);
+        answers.visited.forEach(component -> resolve(document.at("/components/schemas/" + component))
+                .path("properties").propertyNames().forEach(property -> assertThat(answers.seen)
+                        .as("some answer has %s.%s", component, property).contains(component + "." + property)));
+    }
+
+    /** Checks answers against the document, remembering what it saw. */
+    private final class Answers {
+        final Set<String> checked = new LinkedHashSet<>();
+        final Set<String> visited = new LinkedHashSet<>();
+        final Set<String> seen = new LinkedHashSet<>();
+
+        /** Checks a success answer of {@code operation} against its description; returns its body. */
+        JsonNode check(String operation, Http.Response response) {
+            assertThat(response.status()).as("%s: %s", operation, response).isBetween(200, 299);
+            String media = response.header("Content-Type").split(";")[0].trim();
+            JsonNode content = operations().get(operation).path("responses").path(Integer.toString(response.status()))
+                    .path("content");
+            assertThat(content.has(media)).as("%s answers %s %s, described: %s", operation, response.status(), media,
+                    content.propertyNames()).isTrue();
+            JsonNode body = response.json();
+            conforms(body, content.path(media).path("schema"), operation + " " + media + " ");
+            checked.add(operation + " " + media);
+            return body;
+        }
+
+        private void conforms(JsonNode value, JsonNode schema, String where) {
+            if (value.isNull()) {
+                return; // the document does not say what may be null
+            }
+            Map<String, JsonNode> properties = new LinkedHashMap<>();
+            Map<String, String> owners = new LinkedHashMap<>();
+            Set<String> types = new LinkedHashSet<>();
+            JsonNode[] items = new JsonNode[1];
+            flatten(schema, properties, owners, types, items);
+            if (!properties.isEmpty()) {
+                assertThat(value.isObject()).as(where + value).isTrue();
+                for (Map.Entry<String, JsonNode> field : value.properties()) {
+                    assertThat(properties).as("%s has %s, which is not described", where, field.getKey())
+                            .containsKey(field.getKey());
+                    if (owners.get(field.getKey()) != null) {
+                        seen.add(owners.get(field.getKey()) + "." + field.getKey());
+                    }
+                    conforms(field.getValue(), properties.get(field.getKey()), where + field.getKey() + ".");
+                }
+                return;
+            }
+            if (types.contains("array")) {
+                assertThat(value.isArray()).as(where + value).isTrue();
+                value.forEach(item -> conforms(item, items[0], where + "[]."));
+                return;
+            }
+            for (String type : types) {
+                boolean matches = switch (type) {
+                    case "string" -> value.isString();
+                    case "integer" -> value.isIntegralNumber();
+                    case "number" -> value.isNumber();
+                    case "boolean" -> value.isBoolean();
+                    default -> true;
+                };
+                assertThat(matches).as("%s is %s, described as %s", where, value, type).isTrue();
+            }
+        }
+
+        /** The properties, types and items of a schema, through its references and allOf parts. */
+        private void flatten(JsonNode schema, Map<String, JsonNode> properties, Map<String, String> owners,
+                Set<String> types, JsonNode[] items) {
+            String ref = schema.path("$ref").asString("");
+            String owner = null;
+            if (ref.startsWith("#/components/schemas/")) {
+                owner = ref.substring("#/components/schemas/".length());
+                visited.add(owner);
+            }
+            JsonNode resolved = resolve(schema);
+            resolved.path("allOf").forEach(part -> flatten(part, properties, owners, types, items));
+            for (Map.Entry<String, JsonNode> property : resolved.path("properties").properties()) {
+                // An allOf part that narrows a property (the collection's member) overrides it.
+                properties.put(property.getKey(), property.getValue());
+                owners.putIfAbsent(property.getKey(), owner);
+            }
+            if (!type(resolved).isEmpty()) {
+                types.add(type(resolved));
+            }
+            if (resolved.has("items")) {
+                items[0] = resolved.path("items");
+            }
+        }
+    }
+
+    private static Http.Response call(Http caller, String method, String url, Object body, String accept) {
+        java.net.http.HttpRequest.Builder request = caller.builder(url).header("Accept", accept);
+        if (body == null) {
+            return caller.send(request.GET());
+        }
+        String json = Http.JSON.writeValueAsString(body);
+        return caller.send(request.header("Content-Type", "application/json")
+                .method(method, java.net.http.HttpRequest.BodyPublishers.ofString(json)));
     }
 
     private Map<String, JsonNode> operations() {

@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.swagger.v3.core.converter.ModelConverters;
 import io.swagger.v3.core.util.Json31;
 import io.swagger.v3.core.util.Yaml31;
 import io.swagger.v3.oas.models.Components;
@@ -20,23 +22,32 @@ import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.oas.models.parameters.RequestBody;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.core.io.ClassPathResource;
 
 /**
  * Merges {@value #RESOURCE} into the document springdoc derives from the controllers: its schemas and
  * parameters into the components, its query parameters in place of an operation's derived ones (path
- * parameters are kept), and its request body's schema under each media type the operation consumes.
- * Written by hand because the controllers read bodies as JSON trees and query strings as maps, which
- * no annotation describes; an operation in the file that the API lacks stops the document from being built.
+ * parameters are kept), its request body's schema under each media type the operation consumes, and for
+ * its {@code x-response} the success answer: the record's schema (derived by swagger-core, as springdoc
+ * derives any), wrapped in JSON-LD for {@code application/ld+json}. Written by hand because the
+ * controllers read bodies as JSON trees, query strings as maps, and answer both media types from one
+ * method returning {@code Object}, which no annotation describes; an operation or a record in the file
+ * that the API lacks stops the document from being built.
  */
-final class OpenApiRequests implements OpenApiCustomizer {
+final class OperationDescriptions implements OpenApiCustomizer {
 
-    static final String RESOURCE = "openapi/requests.yaml";
+    static final String RESOURCE = "openapi/operations.yaml";
+    private static final String RESPONSE = "x-response";
+    private static final String LD_JSON = "application/ld+json";
+    private static final String JSON = "application/json";
+    private static final String SCHEMAS = "#/components/schemas/";
 
     private final OpenAPI described;
 
-    OpenApiRequests() {
+    OperationDescriptions() {
         try (InputStream in = new ClassPathResource(RESOURCE).getInputStream()) {
             described = Yaml31.mapper().readValue(in, OpenAPI.class);
         } catch (IOException e) {
@@ -64,9 +75,70 @@ final class OpenApiRequests implements OpenApiCustomizer {
                             + ", which the API does not serve");
                 }
                 merge(operation, description);
+                if (description.getExtensions() != null && description.getExtensions().get(RESPONSE) != null) {
+                    respond(operation, (Map<?, ?>) description.getExtensions().get(RESPONSE), components, path);
+                }
             });
         });
         dropUnreferencedSchemas(api);
+    }
+
+    /**
+     * The success answer {@code x-response} describes, under each media type the operation produces (an
+     * operation that declares none answers both, as {@code Representations} chooses by Accept).
+     */
+    private static void respond(Operation operation, Map<?, ?> response, Components components, String path) {
+        boolean collection = response.containsKey("collection");
+        String type = String.valueOf(response.get(collection ? "collection" : "item"));
+        String name;
+        try {
+            Class<?> record = Class.forName(type);
+            ModelConverters converters = ModelConverters.getInstance(true);
+            converters.readAll(record).forEach(components::addSchemas);
+            name = converters.read(record).keySet().iterator().next();
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(RESOURCE + " answers " + path + " with " + type + ", which is no class", e);
+        }
+        String status = String.valueOf(response.containsKey("status") ? response.get("status") : 200);
+        ApiResponse derived = operation.getResponses() == null ? null : operation.getResponses().get("200");
+        Set<String> produced = new LinkedHashSet<>();
+        if (derived != null && derived.getContent() != null) {
+            produced.addAll(derived.getContent().keySet());
+        }
+        if (produced.isEmpty() || produced.remove("*/*")) {
+            produced.addAll(List.of(LD_JSON, JSON));
+        }
+        Content content = new Content();
+        String ref = "{\"$ref\": \"" + SCHEMAS + name + "\"}";
+        for (String media : produced) {
+            String schema;
+            if (media.equals(LD_JSON)) {
+                schema = collection
+                        ? "{\"allOf\": [{\"$ref\": \"" + SCHEMAS + "HydraCollection\"}, {\"type\": \"object\", \"properties\":"
+                                + " {\"member\": {\"type\": \"array\", \"items\": {\"allOf\": [{\"$ref\": \"" + SCHEMAS
+                                + "JsonLdMember\"}, " + ref + "]}}}}]}"
+                        : "{\"allOf\": [{\"$ref\": \"" + SCHEMAS + "JsonLdItem\"}, " + ref + "]}";
+            } else {
+                schema = collection ? "{\"type\": \"array\", \"items\": " + ref + "}" : ref;
+            }
+            content.addMediaType(media, new MediaType().schema(schema(schema)));
+        }
+        ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
+        responses.remove("200");
+        responses.addApiResponse(status, new ApiResponse().description(switch (status) {
+            case "201" -> "Created";
+            case "202" -> "Accepted";
+            default -> "OK";
+        }).content(content));
+        operation.setResponses(responses);
+    }
+
+    private static Schema<?> schema(String json) {
+        try {
+            return Json31.mapper().readValue(json, Schema.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(json, e);
+        }
     }
 
     /** What springdoc made of the JSON trees and maps it saw in the signatures, referenced by nothing now. */
