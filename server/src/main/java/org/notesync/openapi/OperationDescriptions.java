@@ -32,7 +32,8 @@ import org.springframework.core.io.ClassPathResource;
  * parameters into the components, its query parameters in place of an operation's derived ones (path
  * parameters are kept), its request body's schema under each media type the operation consumes, and for
  * its {@code x-response} the success answer: the record's schema (derived by swagger-core, as springdoc
- * derives any), wrapped in JSON-LD for {@code application/ld+json}. Written by hand because the
+ * derives any), wrapped in JSON-LD for {@code application/ld+json}, or no body for a 204; and to every
+ * operation but the HTML pages, a problem document for 4XX and 5XX. Written by hand because the
  * controllers read bodies as JSON trees, query strings as maps, and answer both media types from one
  * method returning {@code Object}, which no annotation describes; an operation or a record in the file
  * that the API lacks stops the document from being built.
@@ -43,6 +44,7 @@ final class OperationDescriptions implements OpenApiCustomizer {
     private static final String RESPONSE = "x-response";
     private static final String LD_JSON = "application/ld+json";
     private static final String JSON = "application/json";
+    private static final String PROBLEM_JSON = "application/problem+json";
     private static final String SCHEMAS = "#/components/schemas/";
 
     private final OpenAPI described;
@@ -80,6 +82,7 @@ final class OperationDescriptions implements OpenApiCustomizer {
                 }
             });
         });
+        problems(api);
         dropUnreferencedSchemas(api);
     }
 
@@ -88,6 +91,14 @@ final class OperationDescriptions implements OpenApiCustomizer {
      * operation that declares none answers both, as {@code Representations} chooses by Accept).
      */
     private static void respond(Operation operation, Map<?, ?> response, Components components, String path) {
+        String status = String.valueOf(response.containsKey("status") ? response.get("status") : 200);
+        ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
+        operation.setResponses(responses);
+        if (!response.containsKey("item") && !response.containsKey("collection")) {
+            responses.remove("200");
+            responses.addApiResponse(status, new ApiResponse().description("No Content"));
+            return;
+        }
         boolean collection = response.containsKey("collection");
         String type = String.valueOf(response.get(collection ? "collection" : "item"));
         String name;
@@ -99,8 +110,7 @@ final class OperationDescriptions implements OpenApiCustomizer {
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException(RESOURCE + " answers " + path + " with " + type + ", which is no class", e);
         }
-        String status = String.valueOf(response.containsKey("status") ? response.get("status") : 200);
-        ApiResponse derived = operation.getResponses() == null ? null : operation.getResponses().get("200");
+        ApiResponse derived = responses.get("200");
         Set<String> produced = new LinkedHashSet<>();
         if (derived != null && derived.getContent() != null) {
             produced.addAll(derived.getContent().keySet());
@@ -123,14 +133,30 @@ final class OperationDescriptions implements OpenApiCustomizer {
             }
             content.addMediaType(media, new MediaType().schema(schema(schema)));
         }
-        ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
         responses.remove("200");
         responses.addApiResponse(status, new ApiResponse().description(switch (status) {
             case "201" -> "Created";
             case "202" -> "Accepted";
             default -> "OK";
         }).content(content));
-        operation.setResponses(responses);
+    }
+
+    /** Every operation but the HTML pages answers errors with a problem document (ProblemHandler and the security layer). */
+    private static void problems(OpenAPI api) {
+        Schema<?> problem = schema("{\"$ref\": \"" + SCHEMAS + "Problem\"}");
+        api.getPaths().values().forEach(item -> item.readOperations().forEach(operation -> {
+            ApiResponses responses = operation.getResponses();
+            boolean page = responses != null && responses.values().stream()
+                    .anyMatch(r -> r.getContent() != null && r.getContent().containsKey("text/html"));
+            if (responses != null && !page) {
+                for (String range : List.of("4XX", "5XX")) {
+                    responses.addApiResponse(range, new ApiResponse()
+                            .description(range.startsWith("4") ? "The request is wrong: the problem says what"
+                                    : "A fault of the server")
+                            .content(new Content().addMediaType(PROBLEM_JSON, new MediaType().schema(problem))));
+                }
+            }
+        }));
     }
 
     private static Schema<?> schema(String json) {

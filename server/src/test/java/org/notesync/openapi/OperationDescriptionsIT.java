@@ -241,8 +241,14 @@ class OperationDescriptionsIT {
                 answers.check("POST /admin/organizations/{uuid}/clients", call(admin, "POST", "/admin/organizations/" + o
                         + "/clients", Map.of("name", "PMS", "grantTypes", List.of("client_credentials"), "scopes",
                         List.of("read:notes")), accept));
-                answers.check("GET /admin/organizations/{uuid}/clients", call(admin, "GET", "/admin/organizations/" + o
-                        + "/clients", null, accept));
+                answers.check("GET /admin/organizations/{uuid}/clients", call(admin, "GET",
+                        "/admin/organizations/" + o + "/clients", null, accept));
+                String c = admin.get("/admin/organizations/" + o + "/clients", "application/json").json().get(0)
+                        .path("clientId").asString();
+                answers.empty("DELETE /admin/organizations/{uuid}/clients/{clientId}", admin.delete(
+                        "/admin/organizations/" + o + "/clients/" + c));
+                answers.empty("DELETE /patients/{uuid}", api.delete("/patients/" + p));
+                answers.empty("DELETE /webhooks/{id}", api.delete("/webhooks/" + w));
             }
         }
         List<String> described = new ArrayList<>();
@@ -268,9 +274,28 @@ class OperationDescriptionsIT {
         /** Checks a success answer of {@code operation} against its description; returns its body. */
         JsonNode check(String operation, Http.Response response) {
             assertThat(response.status()).as("%s: %s", operation, response).isBetween(200, 299);
+            return check(operation, response, Integer.toString(response.status()));
+        }
+
+        /** Checks an error answer of {@code operation} against the 4XX description; returns the answer. */
+        Http.Response response(String operation, Http.Response response) {
+            assertThat(response.status()).as("%s: %s", operation, response).isBetween(400, 499);
+            check(operation, response, "4XX");
+            return response;
+        }
+
+        /** Checks an answer without a body against a description without content. */
+        void empty(String operation, Http.Response response) {
+            assertThat(response.status()).as("%s: %s", operation, response).isEqualTo(204);
+            JsonNode described = operations().get(operation).path("responses");
+            assertThat(described.has("204")).as(operation).isTrue();
+            assertThat(described.path("204").has("content")).as(operation).isFalse();
+            checked.add(operation + " 204");
+        }
+
+        private JsonNode check(String operation, Http.Response response, String key) {
             String media = response.header("Content-Type").split(";")[0].trim();
-            JsonNode content = operations().get(operation).path("responses").path(Integer.toString(response.status()))
-                    .path("content");
+            JsonNode content = operations().get(operation).path("responses").path(key).path("content");
             assertThat(content.has(media)).as("%s answers %s %s, described: %s", operation, response.status(), media,
                     content.propertyNames()).isTrue();
             JsonNode body = response.json();
@@ -339,6 +364,36 @@ class OperationDescriptionsIT {
             if (resolved.has("items")) {
                 items[0] = resolved.path("items");
             }
+        }
+    }
+
+    @Test
+    void errorsAreTheDescribedProblemDocuments() {
+        Answers answers = new Answers();
+        assertThat(api.patch("/webhooks/" + webhook, Map.of("active", false)).status()).isEqualTo(200);
+        Map<Integer, Http.Response> problems = new LinkedHashMap<>();
+        problems.put(400, answers.response("GET /notes", api.get("/notes?page=0", "application/ld+json")));
+        problems.put(401, answers.response("GET /notes", new Http(port, null).get("/notes", "application/ld+json")));
+        problems.put(403, answers.response("GET /notes", tenant.api(port, "profile").get("/notes", "application/json")));
+        problems.put(404, answers.response("GET /notes/{uuid}", api.get("/notes/" + UUID.randomUUID(),
+                "application/ld+json")));
+        problems.put(409, answers.response("POST /webhooks/{id}/test", api.post("/webhooks/" + webhook + "/test",
+                Map.of())));
+        problems.put(415, answers.response("POST /notes", api.raw("POST", "/notes", "text/plain", "a note")));
+        problems.put(422, answers.response("POST /notes", api.post("/notes", Map.of())));
+        problems.forEach((status, response) -> assertThat(response.status()).as(response.toString()).isEqualTo(status));
+        Set<String> without = new LinkedHashSet<>();
+        operations().forEach((operation, node) -> {
+            boolean page = node.path("responses").values().stream().anyMatch(r -> r.path("content").has("text/html"));
+            if (!page && !(node.path("responses").has("4XX") && node.path("responses").has("5XX"))) {
+                without.add(operation);
+            }
+        });
+        assertThat(without).as("operations whose errors are not described").isEmpty();
+        for (String component : List.of("Problem", "Violation")) {
+            resolve(document.at("/components/schemas/" + component)).path("properties").propertyNames()
+                    .forEach(property -> assertThat(answers.seen).as("some problem has %s.%s", component, property)
+                            .contains(component + "." + property));
         }
     }
 
