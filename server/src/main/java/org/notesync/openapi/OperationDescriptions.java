@@ -28,8 +28,8 @@ import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.core.io.ClassPathResource;
 
 /**
- * Merges {@value #RESOURCE} into the document springdoc derives from the controllers: its schemas and
- * parameters into the components, its query parameters in place of an operation's derived ones (path
+ * Merges {@value #RESOURCE} into the document springdoc derives from the controllers: its summaries, its
+ * schemas and parameters into the components, its query parameters in place of an operation's derived ones (path
  * parameters are kept), its request body's schema under each media type the operation consumes, and for
  * its {@code x-response} the success answer: the record's schema (derived by swagger-core, as springdoc
  * derives any), wrapped in JSON-LD for {@code application/ld+json}, or no body for a 204; and to every
@@ -183,6 +183,9 @@ final class OperationDescriptions implements OpenApiCustomizer {
     }
 
     private static void merge(Operation operation, Operation description) {
+        if (description.getSummary() != null) {
+            operation.setSummary(description.getSummary());
+        }
         if (description.getParameters() != null) {
             List<Parameter> parameters = new ArrayList<>();
             if (operation.getParameters() != null) {

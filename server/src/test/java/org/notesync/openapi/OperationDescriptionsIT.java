@@ -73,7 +73,7 @@ class OperationDescriptionsIT {
     }
 
     @Test
-    void noParameterIsTheServersOwnPlumbingAndEveryReferenceResolves() {
+    void everyOperationHasASummaryNoParameterIsPlumbingAndEveryReferenceResolves() {
         List<String> parameters = new ArrayList<>();
         operations().forEach((operation, node) -> node.path("parameters")
                 .forEach(p -> parameters.add(operation + " " + resolve(p).path("name").asString())));
@@ -89,6 +89,13 @@ class OperationDescriptionsIT {
         assertThat(count).isPositive();
         assertThat(document.path("components").path("schemas").propertyNames())
                 .doesNotContain("JsonNode", "Viewer", "MultiValueMapStringString");
+        List<String> unsummarized = new ArrayList<>();
+        operations().forEach((operation, node) -> {
+            if (node.path("summary").asString("").isBlank()) {
+                unsummarized.add(operation);
+            }
+        });
+        assertThat(unsummarized).as("operations without a summary").isEmpty();
     }
 
     @Test
