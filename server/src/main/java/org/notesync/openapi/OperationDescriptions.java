@@ -47,11 +47,16 @@ final class OperationDescriptions implements OpenApiCustomizer {
     private static final String PROBLEM_JSON = "application/problem+json";
     private static final String SCHEMAS = "#/components/schemas/";
 
-    private final OpenAPI described;
+    private static final Set<String> RESPONSE_KEYS = Set.of("status", "item", "collection");
 
     OperationDescriptions() {
+        read(); // a broken file stops the server at start, not at the first request for the document
+    }
+
+    /** The file, read afresh for each document built, so that no document shares its objects with another. */
+    private static OpenAPI read() {
         try (InputStream in = new ClassPathResource(RESOURCE).getInputStream()) {
-            described = Yaml31.mapper().readValue(in, OpenAPI.class);
+            return Yaml31.mapper().readValue(in, OpenAPI.class);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + RESOURCE, e);
         }
@@ -59,6 +64,7 @@ final class OperationDescriptions implements OpenApiCustomizer {
 
     @Override
     public void customise(OpenAPI api) {
+        OpenAPI described = read();
         if (api.getComponents() == null) {
             api.setComponents(new Components());
         }
@@ -94,7 +100,12 @@ final class OperationDescriptions implements OpenApiCustomizer {
         String status = String.valueOf(response.containsKey("status") ? response.get("status") : 200);
         ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
         operation.setResponses(responses);
-        if (!response.containsKey("item") && !response.containsKey("collection")) {
+        if (!RESPONSE_KEYS.containsAll(response.keySet()) || response.containsKey("item") == response.containsKey("collection")
+                && !(response.keySet().equals(Set.of("status")) && status.equals("204"))) {
+            throw new IllegalStateException(RESOURCE + ": " + path + " has x-response " + response
+                    + "; it takes item or collection, with an optional status, or status 204 alone");
+        }
+        if (status.equals("204")) {
             responses.remove("200");
             responses.addApiResponse(status, new ApiResponse().description("No Content"));
             return;
@@ -105,7 +116,13 @@ final class OperationDescriptions implements OpenApiCustomizer {
         try {
             Class<?> record = Class.forName(type);
             ModelConverters converters = ModelConverters.getInstance(true);
-            converters.readAll(record).forEach(components::addSchemas);
+            converters.readAll(record).forEach((schemaName, schema) -> {
+                Schema<?> existing = components.getSchemas() == null ? null : components.getSchemas().get(schemaName);
+                if (existing != null && !existing.equals(schema)) {
+                    throw new IllegalStateException(RESOURCE + ": two schemas are named " + schemaName);
+                }
+                components.addSchemas(schemaName, schema);
+            });
             name = converters.read(record).keySet().iterator().next();
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException(RESOURCE + " answers " + path + " with " + type + ", which is no class", e);
