@@ -100,12 +100,13 @@ final class OperationDescriptions implements OpenApiCustomizer {
         String status = String.valueOf(response.containsKey("status") ? response.get("status") : 200);
         ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
         operation.setResponses(responses);
-        if (!RESPONSE_KEYS.containsAll(response.keySet()) || response.containsKey("item") == response.containsKey("collection")
-                && !(response.keySet().equals(Set.of("status")) && status.equals("204"))) {
+        boolean body = response.containsKey("item") != response.containsKey("collection") && !status.equals("204");
+        boolean empty = response.keySet().equals(Set.of("status")) && status.equals("204");
+        if (!RESPONSE_KEYS.containsAll(response.keySet()) || !body && !empty) {
             throw new IllegalStateException(RESOURCE + ": " + path + " has x-response " + response
                     + "; it takes item or collection, with an optional status, or status 204 alone");
         }
-        if (status.equals("204")) {
+        if (empty) {
             responses.remove("200");
             responses.addApiResponse(status, new ApiResponse().description("No Content"));
             return;
@@ -136,17 +137,15 @@ final class OperationDescriptions implements OpenApiCustomizer {
             produced.addAll(List.of(LD_JSON, JSON));
         }
         Content content = new Content();
-        String ref = "{\"$ref\": \"" + SCHEMAS + name + "\"}";
         for (String media : produced) {
             String schema;
             if (media.equals(LD_JSON)) {
                 schema = collection
-                        ? "{\"allOf\": [{\"$ref\": \"" + SCHEMAS + "HydraCollection\"}, {\"type\": \"object\", \"properties\":"
-                                + " {\"member\": {\"type\": \"array\", \"items\": {\"allOf\": [{\"$ref\": \"" + SCHEMAS
-                                + "JsonLdMember\"}, " + ref + "]}}}}]}"
-                        : "{\"allOf\": [{\"$ref\": \"" + SCHEMAS + "JsonLdItem\"}, " + ref + "]}";
+                        ? allOf(ref("HydraCollection"), "{\"type\": \"object\", \"properties\": {\"member\": "
+                                + array(allOf(ref("JsonLdMember"), ref(name))) + "}}")
+                        : allOf(ref("JsonLdItem"), ref(name));
             } else {
-                schema = collection ? "{\"type\": \"array\", \"items\": " + ref + "}" : ref;
+                schema = collection ? array(ref(name)) : ref(name);
             }
             content.addMediaType(media, new MediaType().schema(schema(schema)));
         }
@@ -160,7 +159,7 @@ final class OperationDescriptions implements OpenApiCustomizer {
 
     /** Every operation but the HTML pages answers errors with a problem document (ProblemHandler and the security layer). */
     private static void problems(OpenAPI api) {
-        Schema<?> problem = schema("{\"$ref\": \"" + SCHEMAS + "Problem\"}");
+        Schema<?> problem = schema(ref("Problem"));
         api.getPaths().values().forEach(item -> item.readOperations().forEach(operation -> {
             ApiResponses responses = operation.getResponses();
             boolean page = responses != null && responses.values().stream()
@@ -174,6 +173,20 @@ final class OperationDescriptions implements OpenApiCustomizer {
                 }
             }
         }));
+    }
+
+    // Schemas written as JSON and read as the document's own file is, so that they come out as OpenAPI 3.1.
+
+    private static String ref(String component) {
+        return "{\"$ref\": \"" + SCHEMAS + component + "\"}";
+    }
+
+    private static String allOf(String... parts) {
+        return "{\"allOf\": [" + String.join(", ", parts) + "]}";
+    }
+
+    private static String array(String items) {
+        return "{\"type\": \"array\", \"items\": " + items + "}";
     }
 
     private static Schema<?> schema(String json) {
@@ -195,7 +208,7 @@ final class OperationDescriptions implements OpenApiCustomizer {
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("Cannot write the OpenAPI document", e);
             }
-            dropped = schemas.keySet().removeIf(name -> !document.contains("\"#/components/schemas/" + name + "\""));
+            dropped = schemas.keySet().removeIf(name -> !document.contains("\"" + SCHEMAS + name + "\""));
         }
     }
 

@@ -1,7 +1,11 @@
 package org.notesync.openapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -138,7 +142,9 @@ class OperationDescriptionsIT {
         collect(schema, properties, required);
         Map<String, String> refused = Map.of("patient", "not-a-uuid", "user", "not-a-uuid",
                 "languageSpoken", "x".repeat(36), "noteType", "no_such_type", "transcript", "x".repeat(100_001));
-        assertThat(properties.keySet()).containsExactlyInAnyOrderElementsOf(concat(refused.keySet(), "file"));
+        Set<String> fields = new LinkedHashSet<>(refused.keySet());
+        fields.add("file");
+        assertThat(properties.keySet()).containsExactlyInAnyOrderElementsOf(fields);
         refused.forEach((name, value) -> {
             Http.Response response = Upload.to(api).field(name, value).send();
             assertThat(response.status()).as(name).isEqualTo(422);
@@ -222,7 +228,7 @@ class OperationDescriptionsIT {
                 answers.check("GET /users/{uuid}", call(api, "GET", "/users/" + tenant.clinician().id(), null, accept));
                 String test = answers.check("POST /webhooks/{id}/test", call(api, "POST", "/webhooks/" + w + "/test",
                         Map.of(), accept)).path("uuid").asString();
-                org.awaitility.Awaitility.await().until(() -> api.get("/webhook-deliveries/" + test, "application/json")
+                await().until(() -> api.get("/webhook-deliveries/" + test, "application/json")
                         .json().path("status").asString().equals("succeeded"));
                 answers.check("GET /webhook-deliveries/{id}", call(api, "GET", "/webhook-deliveries/" + test, null, accept));
                 answers.check("POST /webhook-deliveries/{id}/retry", call(api, "POST",
@@ -418,13 +424,13 @@ class OperationDescriptionsIT {
     }
 
     private static Http.Response call(Http caller, String method, String url, Object body, String accept) {
-        java.net.http.HttpRequest.Builder request = caller.builder(url).header("Accept", accept);
+        HttpRequest.Builder request = caller.builder(url).header("Accept", accept);
         if (body == null) {
             return caller.send(request.GET());
         }
         String json = Http.JSON.writeValueAsString(body);
         return caller.send(request.header("Content-Type", "application/json")
-                .method(method, java.net.http.HttpRequest.BodyPublishers.ofString(json)));
+                .method(method, HttpRequest.BodyPublishers.ofString(json)));
     }
 
     private Map<String, JsonNode> operations() {
@@ -521,12 +527,6 @@ class OperationDescriptionsIT {
     }
 
     private static String encode(String value) {
-        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    private static List<String> concat(Set<String> names, String more) {
-        List<String> all = new ArrayList<>(names);
-        all.add(more);
-        return all;
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }
