@@ -30,6 +30,10 @@ import org.springframework.util.unit.DataSize;
  * @param perWebhookMetrics       count attempts per webhook (a {@code webhook} tag: one series per webhook)
  * @param purgeInterval           how often a node removes the rows of webhooks deleted more than a lease ago
  * @param recoveryInterval        how often a node resumes the recoveries whose node stopped (their lease ran out)
+ * @param retention               how long deliveries, their attempts and events are kept (counted from the
+ *                                event's creation; pending deliveries are kept however old); zero keeps them
+ *                                forever, anything else must be at least a day
+ * @param retentionInterval       how often a node removes the history older than {@code retention}
  */
 @ConfigurationProperties("notesync.webhooks")
 public record WebhookProperties(
@@ -50,13 +54,20 @@ public record WebhookProperties(
         List<String> allowedNetworks,
         @DefaultValue("false") boolean perWebhookMetrics,
         @DefaultValue("10s") Duration purgeInterval,
-        @DefaultValue("10s") Duration recoveryInterval) {
+        @DefaultValue("10s") Duration recoveryInterval,
+        @DefaultValue("90d") Duration retention,
+        @DefaultValue("1h") Duration retentionInterval) {
 
     public WebhookProperties {
         if (lease.compareTo(requestTimeout.plusSeconds(5)) < 0) {
             throw new IllegalArgumentException("notesync.webhooks.lease (" + lease + ") must exceed "
                     + "notesync.webhooks.request-timeout (" + requestTimeout + ") by at least 5 s, or a slow "
                     + "request's deliveries could be claimed twice.");
+        }
+        if (!retention.isZero() && retention.compareTo(Duration.ofDays(1)) < 0) {
+            // A slip such as 90m for 90d would remove the failure queue an operator meant to recover.
+            throw new IllegalArgumentException("notesync.webhooks.retention (" + retention + ") must be 0 (keep "
+                    + "the delivery history forever) or at least 1d.");
         }
     }
 }

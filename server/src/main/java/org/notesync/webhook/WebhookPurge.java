@@ -3,11 +3,14 @@ package org.notesync.webhook;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.notesync.logging.LoggedErrors;
 import org.notesync.web.Databases;
 import org.notesync.web.Dates;
@@ -23,16 +26,20 @@ import org.springframework.transaction.support.TransactionTemplate;
 import static org.notesync.webhook.JdbcDeliveryStore.utc;
 
 /**
- * Removes deleted webhooks ({@link Webhooks#delete}) once they have been deleted for longer than a
- * delivery lease: by then no request to them is in flight, and no transaction that saw them active is
- * still writing. Their deliveries go a chunk per transaction (the pending ones first, which claims would
- * otherwise keep stepping over), each with its attempts, then their recoveries and their row. Short
- * transactions keep a long history from holding locks that the delivery engine or the notes' writes would
- * wait for.
+ * Removes what the delivery log no longer needs, in short transactions, so that a long history never holds
+ * locks the delivery engine or the notes' writes would wait for.
  *
- * <p>Every node runs it every {@code notesync.webhooks.purge-interval}; on PostgreSQL two nodes skip each
- * other's chunks. The events stay: an event row is shared by the deliveries of every webhook it went to,
- * and nothing yet removes old events (no retention).
+ * <p>Deleted webhooks ({@link Webhooks#delete}), once deleted for longer than a delivery lease: by then no
+ * request to them is in flight, and no transaction that saw them active is still writing. Their deliveries
+ * go a chunk per transaction (the pending ones first, which claims would otherwise keep stepping over), each
+ * with its attempts, then their recoveries and their row. Every node does it every
+ * {@code notesync.webhooks.purge-interval}.
+ *
+ * <p>The history older than {@code notesync.webhooks.retention} ({@link #expire}): the deliveries that ended
+ * (succeeded or failed) with their attempts, the events no delivery refers to any more (an event row is
+ * shared by the deliveries of every webhook it went to, and holds the note's content), and the recoveries
+ * that ended. A pending delivery is never removed, however old, nor its event. Every node does it every
+ * {@code notesync.webhooks.retention-interval}. On PostgreSQL two nodes skip each other's chunks.
  */
 @Component
 class WebhookPurge implements SchedulingConfigurer {
@@ -46,21 +53,43 @@ class WebhookPurge implements SchedulingConfigurer {
     private final TransactionTemplate transactions;
     private final Clock clock;
     private final WebhookProperties properties;
-    private final String skipLocked;
+    /**
+     * Locks the rows a chunk removes, so a replay of a failed delivery waits for the chunk and then finds the
+     * row gone; on PostgreSQL another node's chunk skips them.
+     */
+    private final String lockRows;
+    private final MeterRegistry meters;
 
     WebhookPurge(JdbcClient jdbc, TransactionTemplate transactions, Clock clock, WebhookProperties properties,
-            DataSource dataSource) {
+            DataSource dataSource, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.clock = clock;
         this.properties = properties;
-        this.skipLocked = Databases.isPostgres(dataSource) ? " FOR UPDATE SKIP LOCKED" : "";
+        this.lockRows = Databases.isPostgres(dataSource) ? " FOR UPDATE SKIP LOCKED" : " FOR UPDATE";
+        this.meters = meters;
     }
 
     @Override
     public void configureTasks(ScheduledTaskRegistrar registrar) {
         Duration interval = properties.purgeInterval();
         registrar.addFixedDelayTask(new FixedDelayTask(this::scheduled, interval, interval));
+        if (!properties.retention().isZero()) {
+            Duration every = properties.retentionInterval();
+            registrar.addFixedDelayTask(new FixedDelayTask(this::expireScheduled, every, every));
+        }
+    }
+
+    private void expireScheduled() {
+        try {
+            Expired expired = expire(Dates.now(clock).minus(properties.retention()));
+            if (expired.any()) {
+                log.info("Removed the webhook history older than {}: {} deliveries, {} events, {} recoveries",
+                        properties.retention(), expired.deliveries(), expired.events(), expired.recoveries());
+            }
+        } catch (RuntimeException e) {
+            log.warn("Removing old webhook history failed; the next run continues: {}", LoggedErrors.summary(e));
+        }
     }
 
     private void scheduled() {
@@ -98,10 +127,78 @@ class WebhookPurge implements SchedulingConfigurer {
         return removed;
     }
 
+    /** What {@link #expire} removed. */
+    record Expired(int deliveries, int events, int recoveries) {
+
+        boolean any() {
+            return deliveries + events + recoveries > 0;
+        }
+    }
+
+    /**
+     * Removes the history created before {@code createdBefore}: the ended deliveries of every live webhook
+     * with their attempts, then the events left without deliveries, then the ended recoveries.
+     */
+    Expired expire(Instant createdBefore) {
+        OffsetDateTime before = utc(createdBefore);
+        int deliveries = 0;
+        for (UUID webhook : jdbc.sql("SELECT id FROM webhooks WHERE deleted_at IS NULL").query(UUID.class).list()) {
+            for (String status : List.of("succeeded", "failed")) {
+                int removed;
+                do {
+                    removed = expireChunk(webhook, status, before);
+                    deliveries += removed;
+                } while (removed == CHUNK);
+            }
+        }
+        int events = 0;
+        int removed;
+        do {
+            removed = transactions.execute(tx -> {
+                List<UUID> chunk = jdbc.sql("""
+                        SELECT id FROM webhook_events e WHERE created_at < ?
+                        AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id)
+                        LIMIT ?""" + lockRows).params(before, CHUNK).query(UUID.class).list();
+                return chunk.isEmpty() ? 0
+                        : jdbc.sql("DELETE FROM webhook_events WHERE id IN (:ids)").param("ids", chunk).update();
+            });
+            events += removed;
+        } while (removed == CHUNK);
+        int recoveries = jdbc.sql("DELETE FROM webhook_recoveries WHERE status <> 'running' AND created_at < ?")
+                .param(before).update();
+        count("deliveries", deliveries);
+        count("events", events);
+        count("recoveries", recoveries);
+        return new Expired(deliveries, events, recoveries);
+    }
+
+    /**
+     * One chunk of a webhook's ended deliveries, their attempts going with them (ON DELETE CASCADE). The
+     * select locks them, so a replay of one waits for the chunk and then finds it gone; on H2 the select
+     * waits for a replay under way and then no longer sees the replayed delivery as ended.
+     */
+    private int expireChunk(UUID webhook, String status, OffsetDateTime before) {
+        return transactions.execute(tx -> {
+            List<UUID> ids = jdbc.sql("""
+                    SELECT id FROM webhook_deliveries WHERE webhook_id = ? AND status = ? AND created_at < ?
+                    LIMIT ?""" + lockRows).params(webhook, status, before, CHUNK).query(UUID.class).list();
+            return ids.isEmpty() ? 0
+                    : jdbc.sql("DELETE FROM webhook_deliveries WHERE id IN (:ids)").param("ids", ids).update();
+        });
+    }
+
+    private void count(String rows, int removed) {
+        if (removed > 0) {
+            Counter.builder("notesync.webhook.history.expired").tag("rows", rows)
+                    .description("Webhook deliveries, events and recoveries removed after the retention period")
+                    .register(meters).increment(removed);
+        }
+    }
+
     private int purgeChunk(UUID webhook, String condition) {
         return transactions.execute(tx -> {
             List<UUID> chunk = jdbc.sql("SELECT id FROM webhook_deliveries WHERE webhook_id = ?" + condition
-                    + " LIMIT ?" + skipLocked).params(webhook, CHUNK).query(UUID.class).list();
+                    + " LIMIT ?" + lockRows).params(webhook, CHUNK).query(UUID.class).list();
             if (chunk.isEmpty()) {
                 return 0;
             }

@@ -1,0 +1,4 @@
+package org.notesync.webhook;
+
+class WebhookRetentionH2IT extends WebhookRetentionContract {
+}
