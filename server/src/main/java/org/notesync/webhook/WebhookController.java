@@ -135,7 +135,9 @@ class WebhookController {
         return representations.item(request, WEBHOOK, id, WebhookView.of(webhook(viewer, id), null));
     }
 
-    @PatchMapping("/webhooks/{id}")
+    /** A JSON merge patch, as the notes' and patients' PATCH take it; plain JSON too, as before. */
+    @PatchMapping(path = "/webhooks/{id}", consumes = {"application/merge-patch+json", "application/json",
+            "application/ld+json"})
     ResponseEntity<Object> update(Viewer viewer, @PathVariable UUID id, @RequestBody(required = false) JsonNode body,
             HttpServletRequest request) {
         Webhooks.Webhook current = webhook(viewer, id);

@@ -103,6 +103,33 @@ class OperationDescriptionsIT {
     }
 
     @Test
+    void everyMediaTypeDescribedForABodyIsTakenAndAnUndescribedOneIsRefused() {
+        List<String> checked = new ArrayList<>();
+        operations().forEach((operation, node) -> {
+            JsonNode content = node.path("requestBody").path("content");
+            if (content.isMissingNode() || content.has("multipart/form-data")) {
+                return; // the upload's fields are checked on their own
+            }
+            String method = operation.substring(0, operation.indexOf(' '));
+            String path = operation.substring(operation.indexOf(' ') + 1);
+            Http caller = path.startsWith("/admin") ? admin : api;
+            String url = concrete(path);
+            for (String type : content.propertyNames()) {
+                Http.Response response = caller.send(caller.builder(url).header("Accept", "application/json")
+                        .header("Content-Type", type).method(method, HttpRequest.BodyPublishers.ofString("{}")));
+                assertThat(response.status()).as("%s as %s: %s", operation, type, response).isNotEqualTo(415);
+                checked.add(operation + " " + type);
+            }
+            Http.Response refused = caller.send(caller.builder(url).header("Accept", "application/json")
+                    .header("Content-Type", "text/plain").method(method, HttpRequest.BodyPublishers.ofString("{}")));
+            assertThat(refused.status()).as("%s as text/plain", operation).isEqualTo(415);
+        });
+        assertThat(checked).contains("PATCH /webhooks/{id} application/merge-patch+json",
+                "PATCH /notes/{uuid} application/merge-patch+json", "PATCH /patients/{uuid} application/merge-patch+json",
+                "POST /notes application/ld+json");
+    }
+
+    @Test
     void everyJsonBodyPropertyIsReadByItsEndpointAndTheRequiredOnesAreRequired() {
         Map<String, JsonNode> bodies = jsonBodies();
         assertThat(bodies.keySet()).contains("POST /notes", "PATCH /notes/{uuid}", "POST /patients",
