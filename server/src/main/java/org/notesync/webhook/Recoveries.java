@@ -162,7 +162,7 @@ class Recoveries implements SchedulingConfigurer, DisposableBean {
                             instant(rs, "window_end"), instant(rs, "created_at")))
                     .optional();
             Integer replayed = window.isEmpty() ? null : CHUNK; // none: its webhook was purged meanwhile
-            while (replayed != null && replayed == CHUNK && !Thread.currentThread().isInterrupted()) {
+            while (replayed != null && replayed > 0 && !Thread.currentThread().isInterrupted()) {
                 replayed = transactions.execute(tx -> chunk(id, window.get()));
             }
         } catch (RuntimeException e) {
@@ -194,7 +194,9 @@ class Recoveries implements SchedulingConfigurer, DisposableBean {
             jdbc.sql("UPDATE webhook_recoveries SET replayed = replayed + ? WHERE id = ?").params(replayed, id).update();
             wakeup.afterCommit();
         }
-        if (replayed < CHUNK) {
+        // Only a chunk that found nothing left ends it: one that replayed fewer than it picked (a row
+        // retried, removed by the retention or a purge while the chunk waited for it) may have more after it.
+        if (replayed == 0) {
             jdbc.sql("""
                     UPDATE webhook_recoveries SET status = 'completed', completed_at = ?, locked_by = NULL,
                                                   locked_until = NULL

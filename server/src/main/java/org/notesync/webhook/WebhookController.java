@@ -262,6 +262,7 @@ class WebhookController {
     ResponseEntity<Object> retry(Viewer viewer, @PathVariable UUID id, HttpServletRequest request) {
         delivery(viewer, id);
         if (!deliveries.replay(viewer.organizationId(), id)) {
+            delivery(viewer, id); // a 404 if it went meanwhile (a deleted webhook's purge, the retention)
             throw ApiException.conflict("This delivery is already queued.");
         }
         wakeup.now();

@@ -147,6 +147,7 @@ class WebhookPurge implements SchedulingConfigurer {
                 int removed;
                 do {
                     removed = expireChunk(webhook, status, before);
+                    count("deliveries", removed);
                     deliveries += removed;
                 } while (removed == CHUNK);
             }
@@ -162,12 +163,11 @@ class WebhookPurge implements SchedulingConfigurer {
                 return chunk.isEmpty() ? 0
                         : jdbc.sql("DELETE FROM webhook_events WHERE id IN (:ids)").param("ids", chunk).update();
             });
+            count("events", removed);
             events += removed;
         } while (removed == CHUNK);
         int recoveries = jdbc.sql("DELETE FROM webhook_recoveries WHERE status <> 'running' AND created_at < ?")
                 .param(before).update();
-        count("deliveries", deliveries);
-        count("events", events);
         count("recoveries", recoveries);
         return new Expired(deliveries, events, recoveries);
     }

@@ -117,7 +117,8 @@ class OperationDescriptionsIT {
             for (String type : content.propertyNames()) {
                 Http.Response response = caller.send(caller.builder(url).header("Accept", "application/json")
                         .header("Content-Type", type).method(method, HttpRequest.BodyPublishers.ofString("{}")));
-                assertThat(response.status()).as("%s as %s: %s", operation, type, response).isNotEqualTo(415);
+                assertThat(response.status()).as("%s as %s: %s", operation, type, response).isNotEqualTo(415)
+                        .isLessThan(500);
                 checked.add(operation + " " + type);
             }
             Http.Response refused = caller.send(caller.builder(url).header("Accept", "application/json")

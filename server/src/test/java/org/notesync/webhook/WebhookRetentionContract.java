@@ -6,6 +6,7 @@ import static org.notesync.webhook.JdbcDeliveryStore.utc;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,8 @@ import org.notesync.web.Dates;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.scheduling.config.ScheduledTaskHolder;
 import org.springframework.transaction.support.TransactionTemplate;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -68,11 +71,22 @@ abstract class WebhookRetentionContract {
     @Autowired
     WebhookPurge purge;
 
+    @Autowired
+    ThreadPoolTaskScheduler scheduler;
+
+    @Autowired
+    ScheduledTaskHolder registrar;
+
     private final Receiver receiver = new Receiver();
     private final List<Runnable> cleanup = new ArrayList<>();
 
     @AfterEach
     void tearDown() {
+        // What a test made old it removes, pending or not, so that no other test's removal counts it.
+        OffsetDateTime old = utc(clock.instant().minus(RETENTION));
+        jdbc.sql("DELETE FROM webhook_deliveries WHERE created_at < ?").param(old).update();
+        jdbc.sql("DELETE FROM webhook_events WHERE created_at < ?").param(old).update();
+        jdbc.sql("DELETE FROM webhook_recoveries WHERE created_at < ?").param(old).update();
         cleanup.forEach(Runnable::run);
         receiver.close();
         clock.reset();
@@ -220,6 +234,13 @@ abstract class WebhookRetentionContract {
                 .query(String.class).list()).containsExactly("pending");
         assertThat(events(replayed)).isOne();
         assertThat(events(left)).isZero();
+    }
+
+    /** Each scheduled task has a thread, so the retention's long first run after an upgrade delays no other. */
+    @Test
+    void theSchedulerHasAThreadForEachScheduledTask() {
+        assertThat(scheduler.getPoolSize()).isGreaterThanOrEqualTo(registrar.getScheduledTasks().size())
+                .isGreaterThanOrEqualTo(3);
     }
 
     private static void awaitLatch(CountDownLatch latch) {
