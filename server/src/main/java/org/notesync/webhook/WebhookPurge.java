@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -106,12 +107,9 @@ class WebhookPurge implements SchedulingConfigurer {
                 .param(utc(deletedBefore)).query(UUID.class).list();
         int removed = 0;
         for (UUID webhook : deleted) {
-            while (purgeChunk(webhook, " AND status = 'pending'") > 0) {
-                // the pending ones first
-            }
-            while (purgeChunk(webhook, "") > 0) {
-                // then the rest of its log
-            }
+            // The pending ones first, then the rest of its log; attempts go with their deliveries (cascade).
+            removeAll("webhook_deliveries", "webhook_id = ? AND status = 'pending'", null, webhook);
+            removeAll("webhook_deliveries", "webhook_id = ?", null, webhook);
             removed += transactions.execute(tx -> {
                 jdbc.sql("DELETE FROM webhook_recoveries WHERE webhook_id = ?").param(webhook).update();
                 // Only once its log is gone: never a cascade over what a chunk did not reach (the next run).
@@ -144,28 +142,15 @@ class WebhookPurge implements SchedulingConfigurer {
         int deliveries = 0;
         for (UUID webhook : jdbc.sql("SELECT id FROM webhooks WHERE deleted_at IS NULL").query(UUID.class).list()) {
             for (String status : List.of("succeeded", "failed")) {
-                int removed;
-                do {
-                    removed = expireChunk(webhook, status, before);
-                    count("deliveries", removed);
-                    deliveries += removed;
-                } while (removed == CHUNK);
+                // Through (webhook_id, status, created_at); attempts go with their deliveries (cascade).
+                deliveries += removeAll("webhook_deliveries", "webhook_id = ? AND status = ? AND created_at < ?",
+                        "deliveries", webhook, status, before);
             }
         }
-        int events = 0;
-        int removed;
-        do {
-            removed = transactions.execute(tx -> {
-                List<UUID> chunk = jdbc.sql("""
-                        SELECT id FROM webhook_events e WHERE created_at < ?
-                        AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id)
-                        LIMIT ?""" + lockRows).params(before, CHUNK).query(UUID.class).list();
-                return chunk.isEmpty() ? 0
-                        : jdbc.sql("DELETE FROM webhook_events WHERE id IN (:ids)").param("ids", chunk).update();
-            });
-            count("events", removed);
-            events += removed;
-        } while (removed == CHUNK);
+        int events = removeAll("webhook_events", """
+                created_at < ?
+                AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id)""",
+                "events", before);
         int recoveries = jdbc.sql("DELETE FROM webhook_recoveries WHERE status <> 'running' AND created_at < ?")
                 .param(before).update();
         count("recoveries", recoveries);
@@ -173,18 +158,29 @@ class WebhookPurge implements SchedulingConfigurer {
     }
 
     /**
-     * One chunk of a webhook's ended deliveries, their attempts going with them (ON DELETE CASCADE). The
-     * select locks them, so a replay of one waits for the chunk and then finds it gone; on H2 the select
-     * waits for a replay under way and then no longer sees the replayed delivery as ended.
+     * Removes the rows of {@code table} that {@code where} (with {@code parameters}) selects, a chunk per
+     * transaction, and counts each chunk under {@code metric} unless it is null; returns how many went. The
+     * select locks its chunk, so a replay of a delivery in it waits for the chunk and then finds it gone; on
+     * H2 the select waits for a replay under way and then no longer selects the replayed delivery.
      */
-    private int expireChunk(UUID webhook, String status, OffsetDateTime before) {
-        return transactions.execute(tx -> {
-            List<UUID> ids = jdbc.sql("""
-                    SELECT id FROM webhook_deliveries WHERE webhook_id = ? AND status = ? AND created_at < ?
-                    LIMIT ?""" + lockRows).params(webhook, status, before, CHUNK).query(UUID.class).list();
-            return ids.isEmpty() ? 0
-                    : jdbc.sql("DELETE FROM webhook_deliveries WHERE id IN (:ids)").param("ids", ids).update();
-        });
+    private int removeAll(String table, String where, String metric, Object... parameters) {
+        List<Object> selected = new ArrayList<>(List.of(parameters));
+        selected.add(CHUNK);
+        int total = 0;
+        int removed;
+        do {
+            removed = transactions.execute(tx -> {
+                List<UUID> ids = jdbc.sql("SELECT id FROM " + table + " WHERE " + where + " LIMIT ?" + lockRows)
+                        .params(selected).query(UUID.class).list();
+                return ids.isEmpty() ? 0
+                        : jdbc.sql("DELETE FROM " + table + " WHERE id IN (:ids)").param("ids", ids).update();
+            });
+            if (metric != null) {
+                count(metric, removed);
+            }
+            total += removed;
+        } while (removed == CHUNK);
+        return total;
     }
 
     private void count(String rows, int removed) {
@@ -193,18 +189,5 @@ class WebhookPurge implements SchedulingConfigurer {
                     .description("Webhook deliveries, events and recoveries removed after the retention period")
                     .register(meters).increment(removed);
         }
-    }
-
-    private int purgeChunk(UUID webhook, String condition) {
-        return transactions.execute(tx -> {
-            List<UUID> chunk = jdbc.sql("SELECT id FROM webhook_deliveries WHERE webhook_id = ?" + condition
-                    + " LIMIT ?" + lockRows).params(webhook, CHUNK).query(UUID.class).list();
-            if (chunk.isEmpty()) {
-                return 0;
-            }
-            jdbc.sql("DELETE FROM webhook_attempts WHERE delivery_id IN (:ids)").param("ids", chunk).update();
-            jdbc.sql("DELETE FROM webhook_deliveries WHERE id IN (:ids)").param("ids", chunk).update();
-            return chunk.size();
-        });
     }
 }
