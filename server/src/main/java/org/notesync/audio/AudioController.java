@@ -24,6 +24,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -88,6 +89,18 @@ class AudioController {
                         .filename(uuid + "." + file.format().extension()).build().toString())
                 .header("X-Content-Type-Options", "nosniff")
                 .body(new InputStreamResource(content));
+    }
+
+    /**
+     * Removes the audio, its transcription and its recording for good. The note generated from it stays;
+     * a step still running is dropped.
+     */
+    @DeleteMapping("/audios/{uuid}")
+    ResponseEntity<Void> delete(Viewer viewer, @PathVariable UUID uuid) {
+        if (!audios.delete(viewer, uuid)) {
+            throw ApiException.notFound("Audio");
+        }
+        return ResponseEntity.noContent().build();
     }
 
     /**

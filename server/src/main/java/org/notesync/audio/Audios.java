@@ -12,10 +12,13 @@ import java.util.Optional;
 import java.util.UUID;
 
 import org.notesync.identity.Viewer;
+import org.notesync.logging.LoggedErrors;
 import org.notesync.note.Note;
 import org.notesync.web.Dates;
 import org.notesync.web.ListReads;
 import org.notesync.web.Page;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -29,6 +32,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Service
 class Audios {
+
+    private static final Logger log = LoggerFactory.getLogger(Audios.class);
 
     private static final String SELECT = """
             SELECT a.id, a.organization_id, a.status, a.failure_reason, a.language_spoken, a.note_type,
@@ -125,6 +130,41 @@ class Audios {
     Optional<StoredFile> file(Viewer viewer, UUID id) {
         return visible(viewer, byId(viewer.organizationId(), id)).map(s -> new StoredFile(
                 AudioFormat.ofMediaType(s.audio().contentType()).orElseThrow(), s.audio().size(), s.storageKey()));
+    }
+
+    /**
+     * Removes the audio the viewer sees, with its pipeline steps, then its recording; false when there is
+     * none. A step running meanwhile finds its job gone when it comes to write its outcome, and drops it;
+     * a note already generated stays (it is the clinical record), naming the audio it came from.
+     */
+    boolean delete(Viewer viewer, UUID id) {
+        if (find(viewer, id).isEmpty()) {
+            return false;
+        }
+        String key = transaction.execute(tx -> {
+            // The steps, then the audio: the order a step's outcome locks them in, so the two never deadlock.
+            jdbc.sql("SELECT id FROM pipeline_jobs WHERE audio_id = :id FOR UPDATE").param("id", id)
+                    .query(UUID.class).list();
+            Optional<String> locked = jdbc.sql("""
+                            SELECT storage_key FROM audios WHERE id = :id AND organization_id = :org FOR UPDATE""")
+                    .param("id", id).param("org", viewer.organizationId()).query(String.class).optional();
+            if (locked.isEmpty()) {
+                return null; // deleted meanwhile
+            }
+            jdbc.sql("DELETE FROM pipeline_jobs WHERE audio_id = :id").param("id", id).update();
+            jdbc.sql("DELETE FROM audios WHERE id = :id").param("id", id).update();
+            return locked.get();
+        });
+        if (key == null) {
+            return false;
+        }
+        try {
+            storage.delete(key);
+        } catch (IOException | RuntimeException e) {
+            log.warn("The recording of deleted audio {} could not be removed; the storage sweep removes it: {}", id,
+                    LoggedErrors.summary(e));
+        }
+        return true;
     }
 
     InputStream open(StoredFile file) throws IOException {

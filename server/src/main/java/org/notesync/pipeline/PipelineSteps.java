@@ -135,8 +135,8 @@ final class PipelineSteps {
         try {
             transaction.executeWithoutResult(tx -> {
                 if (!jobs.hold(owner, job.id())) {
-                    log.info("Pipeline job {} ({}) was taken over by another worker; its outcome here is dropped",
-                            job.id(), job.step().wireName());
+                    log.info("Pipeline job {} ({}) is no longer this worker's (another took it over, or its audio "
+                            + "was deleted); its outcome here is dropped", job.id(), job.step().wireName());
                     return;
                 }
                 write(job, audio, outcome);

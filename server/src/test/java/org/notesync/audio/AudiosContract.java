@@ -5,14 +5,22 @@ import static org.notesync.support.ApiAssertions.assertProblem;
 import static org.notesync.support.ApiAssertions.assertViolation;
 import static org.notesync.support.ApiAssertions.url;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.notesync.identity.Accounts;
 import org.notesync.identity.Scopes;
 import org.notesync.patient.PatientFixture;
@@ -49,6 +57,9 @@ abstract class AudiosContract {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    AudioStorage storage;
 
     // ---- upload and read ---------------------------------------------------------------------------------
 
@@ -294,6 +305,117 @@ abstract class AudiosContract {
         assertProblem(api.get("/audios?search=" + "x".repeat(201)), 400);
     }
 
+    // ---- deletion and the storage sweep ------------------------------------------------------------------
+
+    @Test
+    void aDeletedAudioIsGoneWithItsTranscriptionAndRecordingWhileItsNoteStays() throws IOException {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.clinicianApi(port);
+        String uuid = Upload.to(api).wav(AudioSamples.wav()).field("patient", patient(t))
+                .field("transcript", TRANSCRIPT).send().json().get("uuid").asString();
+        JsonNode completed = AudioStates.awaitFinal(api, uuid);
+        assertThat(completed.get("status").asString()).as(completed.toString()).isEqualTo("completed");
+        String noteId = completed.get("note").asString();
+        Path recording = storageRoot().resolve(storageKey(uuid));
+        assertThat(recording).exists();
+
+        Http.Response deleted = api.delete("/audios/" + uuid);
+        assertThat(deleted.status()).as(deleted.toString()).isEqualTo(204);
+
+        assertThat(assertProblem(api.get("/audios/" + uuid), 404).get("detail").asString())
+                .isEqualTo("Audio not found.");
+        assertProblem(api.get("/audios/" + uuid + "/file"), 404);
+        assertThat(uuids(api.get("/audios"))).doesNotContain(uuid);
+        assertThat(audioRows(t)).isZero();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM pipeline_jobs WHERE audio_id = ?").param(UUID.fromString(uuid))
+                .query(Long.class).single()).isZero();
+        assertThat(recording).doesNotExist();
+        // The note is the clinical record: it stays, and still says which audio it came from.
+        JsonNode note = api.get("/notes/" + noteId).json();
+        assertThat(note.get("audio").asString()).isEqualTo(uuid);
+        assertThat(note.get("content").asString()).startsWith("DRAFT - not AI");
+
+        assertProblem(api.delete("/audios/" + uuid), 404);
+        assertProblem(api.delete("/audios/" + UUID.randomUUID()), 404);
+        assertProblem(api.delete("/audios/not-a-uuid"), 400);
+    }
+
+    @Test
+    void aFailedAudioIsDeletedToo() {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.clinicianApi(port);
+        String uuid = Upload.to(api).wav(AudioSamples.wav()).field("patient", patient(t)).send().json()
+                .get("uuid").asString();
+        assertThat(AudioStates.awaitFinal(api, uuid).get("status").asString()).isEqualTo("failed");
+
+        assertThat(api.delete("/audios/" + uuid).status()).isEqualTo(204);
+        assertProblem(api.get("/audios/" + uuid), 404);
+        assertThat(audioRows(t)).isZero();
+    }
+
+    @Test
+    void theSweepRemovesOnlyOldRecordingsNoAudioRefersToAndOldPartialUploads(@TempDir Path root) throws IOException {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.clinicianApi(port);
+        String uuid = Upload.to(api).wav(AudioSamples.wav()).field("patient", patient(t)).send().json()
+                .get("uuid").asString();
+        String org = t.organization().id().toString();
+        FileTime old = FileTime.from(Instant.now().minus(AudioSweep.GRACE).minusSeconds(60));
+
+        Path referenced = file(root, storageKey(uuid), old);
+        Path orphan = file(root, org + "/" + UUID.randomUUID() + ".wav", old);
+        Path sameAudioOtherKey = file(root, org + "/" + uuid + ".mp3", old);
+        Path recentOrphan = file(root, org + "/" + UUID.randomUUID() + ".wav", null); // an upload about to commit
+        Path stalePartial = file(root, org + "/.upload-123.part", old);
+        Path recentPartial = file(root, org + "/.upload-456.part", null); // an upload being copied
+        Path foreign = file(root, "operator/readme.txt", old);
+
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        AudioSweep sweep = new AudioSweep(jdbc, new DirectoryAudioStorage(root), java.time.Clock.systemUTC(),
+                new AudioProperties(null, Duration.ofHours(1)), meters);
+        AudioSweep.Swept swept = sweep.sweep(Instant.now().minus(AudioSweep.GRACE));
+
+        assertThat(swept).isEqualTo(new AudioSweep.Swept(2, 1));
+        assertThat(orphan).doesNotExist();
+        assertThat(sameAudioOtherKey).doesNotExist();
+        assertThat(stalePartial).doesNotExist();
+        assertThat(referenced).exists();
+        assertThat(recentOrphan).exists();
+        assertThat(recentPartial).exists();
+        assertThat(foreign).exists();
+        assertThat(meters.get("notesync.audio.files.swept").tag("kind", "orphan").counter().count()).isEqualTo(2);
+        assertThat(meters.get("notesync.audio.files.swept").tag("kind", "incomplete").counter().count())
+                .isEqualTo(1);
+
+        // Once its audio is deleted, the copy under its key is the sweep's too; a second sweep finds nothing else.
+        assertThat(api.delete("/audios/" + uuid).status()).isEqualTo(204);
+        assertThat(sweep.sweep(Instant.now().minus(AudioSweep.GRACE))).isEqualTo(new AudioSweep.Swept(1, 0));
+        assertThat(referenced).doesNotExist();
+        assertThat(sweep.sweep(Instant.now().minus(AudioSweep.GRACE))).isEqualTo(new AudioSweep.Swept(0, 0));
+    }
+
+    @Test
+    void theSweepChecksTheKeysInBatches(@TempDir Path root) throws IOException {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.clinicianApi(port);
+        String kept = Upload.to(api).wav(AudioSamples.wav()).field("patient", patient(t)).send().json()
+                .get("uuid").asString();
+        String org = t.organization().id().toString();
+        FileTime old = FileTime.from(Instant.now().minus(Duration.ofDays(2)));
+        file(root, storageKey(kept), old);
+        int orphans = AudioSweep.BATCH * 2 + 7;
+        for (int i = 0; i < orphans; i++) {
+            file(root, org + "/" + UUID.randomUUID() + ".wav", old);
+        }
+
+        AudioSweep sweep = new AudioSweep(jdbc, new DirectoryAudioStorage(root), java.time.Clock.systemUTC(),
+                new AudioProperties(null, Duration.ofHours(1)), new SimpleMeterRegistry());
+        assertThat(sweep.sweep(Instant.now().minus(AudioSweep.GRACE)).orphans()).isEqualTo(orphans);
+        try (Stream<Path> left = Files.list(root.resolve(org))) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly(kept + ".wav");
+        }
+    }
+
     // ---- scopes, organizations, private patients ---------------------------------------------------------
 
     @Test
@@ -320,6 +442,13 @@ abstract class AudiosContract {
         assertProblem(Upload.to(anonymous).wav(AudioSamples.wav()).field("patient", patient).send(), 401);
         assertThat(Upload.to(writerOnly).wav(AudioSamples.wav()).field("patient", patient)
                 .field("user", t.clinician().id()).send().status()).isEqualTo(201);
+
+        assertProblem(reader.delete("/audios/" + uuid), 403);
+        assertProblem(others.delete("/audios/" + uuid), 403);
+        assertProblem(anonymous.delete("/audios/" + uuid), 401);
+        assertThat(reader.get("/audios/" + uuid).status()).isEqualTo(200);
+        assertThat(writerOnly.delete("/audios/" + uuid).status()).isEqualTo(204);
+        assertProblem(reader.get("/audios/" + uuid), 404);
     }
 
     @Test
@@ -335,11 +464,14 @@ abstract class AudiosContract {
             JsonNode problem = assertProblem(caller.get("/audios/" + theirAudio), 404);
             assertThat(problem.get("detail").asString()).isEqualTo("Audio not found.");
             assertProblem(caller.get("/audios/" + theirAudio + "/file"), 404);
+            assertThat(assertProblem(caller.delete("/audios/" + theirAudio), 404).get("detail").asString())
+                    .isEqualTo("Audio not found.");
             assertThat(uuids(caller.get("/audios"))).doesNotContain(theirAudio);
             assertThat(uuids(caller.get("/audios?patient=" + patientOf(theirAudio)))).isEmpty();
         }
         assertProblem(api.get("/audios/" + UUID.randomUUID()), 404);
         assertProblem(api.get("/audios/not-a-uuid"), 400);
+        assertThat(theirs.clinicianApi(port).get("/audios/" + theirAudio).status()).isEqualTo(200);
         assertViolation(Upload.to(clinician).wav(AudioSamples.wav()).field("patient", patientOf(theirAudio)).send(),
                 "patient");
         assertViolation(Upload.to(api).wav(AudioSamples.wav()).field("patient", patient(mine))
@@ -367,7 +499,10 @@ abstract class AudiosContract {
             assertProblem(outsider.get("/audios/" + uuid + "/file"), 404);
             assertThat(uuids(outsider.get("/audios"))).isEmpty();
             assertThat(outsider.get("/audios").json().get("totalItems").asInt()).isZero();
+            assertProblem(outsider.delete("/audios/" + uuid), 404);
         }
+        assertThat(owner.get("/audios/" + uuid).status()).isEqualTo(200);
+        assertThat(owner.delete("/audios/" + uuid).status()).isEqualTo(204);
         assertViolation(Upload.to(other).wav(AudioSamples.wav()).field("patient", secret).send(), "patient");
         assertViolation(Upload.to(integration).wav(AudioSamples.wav()).field("patient", secret)
                 .field("user", t.clinician().id()).send(), "patient");
@@ -382,6 +517,26 @@ abstract class AudiosContract {
     private UUID patientOf(String audio) {
         return jdbc.sql("SELECT patient_id FROM audios WHERE id = ?").param(UUID.fromString(audio))
                 .query(UUID.class).single();
+    }
+
+    private String storageKey(String audio) {
+        return jdbc.sql("SELECT storage_key FROM audios WHERE id = ?").param(UUID.fromString(audio))
+                .query(String.class).single();
+    }
+
+    private Path storageRoot() {
+        return ((DirectoryAudioStorage) storage).root();
+    }
+
+    /** A file under the key, written at {@code modified} (now when null). */
+    private static Path file(Path root, String key, FileTime modified) throws IOException {
+        Path path = root.resolve(key);
+        Files.createDirectories(path.getParent());
+        Files.write(path, AudioSamples.wav());
+        if (modified != null) {
+            Files.setLastModifiedTime(path, modified);
+        }
+        return path;
     }
 
     private long audioRows(Tenants.Tenant t) {

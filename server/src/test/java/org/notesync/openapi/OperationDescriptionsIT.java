@@ -296,6 +296,7 @@ class OperationDescriptionsIT {
                         .path("clientId").asString();
                 answers.empty("DELETE /admin/organizations/{uuid}/clients/{clientId}", admin.delete(
                         "/admin/organizations/" + o + "/clients/" + c));
+                answers.empty("DELETE /audios/{uuid}", api.delete("/audios/" + a));
                 answers.empty("DELETE /patients/{uuid}", api.delete("/patients/" + p));
                 answers.empty("DELETE /webhooks/{id}", api.delete("/webhooks/" + w));
             }

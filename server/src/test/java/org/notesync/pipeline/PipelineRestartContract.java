@@ -1,13 +1,19 @@
 package org.notesync.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,6 +28,7 @@ import org.notesync.support.Http;
 import org.notesync.support.ServerTest;
 import org.notesync.support.SettableClock;
 import org.notesync.support.Tenants;
+import org.notesync.web.Databases;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -71,6 +78,9 @@ abstract class PipelineRestartContract {
 
     @Autowired
     java.time.Clock applicationClock;
+
+    @Autowired
+    DataSource dataSource;
 
     @BeforeEach
     void stopTheApplicationsWorker() {
@@ -174,6 +184,126 @@ abstract class PipelineRestartContract {
         applicationWorker.start();
         assertThat(AudioStates.awaitFinal(api, audio).get("status").asString()).isEqualTo("completed");
         assertThat(notesOf(audio)).hasSize(1);
+    }
+
+    @Test
+    void anAudioDeletedWhileItIsTranscribedLeavesNoNoteAndTheWorkerGoesOn() throws Exception {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.clinicianApi(port);
+        UUID audio = upload(api, t, null);
+
+        CountDownLatch transcribing = new CountDownLatch(1);
+        CountDownLatch deleted = new CountDownLatch(1);
+        PipelineWorker worker = worker("node", new NamedTranscriber("slow", input -> {
+            transcribing.countDown();
+            assertThat(deleted.await(30, TimeUnit.SECONDS)).isTrue();
+            return new Transcriber.Transcript(TRANSCRIPT, Duration.ofSeconds(3));
+        }));
+        worker.start();
+        try {
+            assertThat(transcribing.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(status(api, audio)).isEqualTo("transcribing");
+            Http.Response response = api.delete("/audios/" + audio);
+            assertThat(response.status()).as(response.toString()).isEqualTo(204);
+            deleted.countDown();
+        } finally {
+            worker.stop(Duration.ofSeconds(10)); // lets the step finish and write (or drop) its outcome
+        }
+
+        assertThat(api.get("/audios/" + audio).status()).isEqualTo(404);
+        assertThat(notesOf(audio)).isEmpty();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM pipeline_jobs WHERE audio_id = ?").param(audio)
+                .query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM audios WHERE id = ?").param(audio).query(Long.class).single())
+                .isZero();
+
+        // The same worker's next audio goes through.
+        UUID next = upload(api, t, TRANSCRIPT);
+        PipelineWorker again = worker("node", new NamedTranscriber("unused", input -> null));
+        again.start();
+        try {
+            assertThat(AudioStates.awaitFinal(api, next).get("status").asString()).isEqualTo("completed");
+        } finally {
+            again.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aStepClaimedBeforeItsAudioWasDeletedIsSkipped() {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.clinicianApi(port);
+        UUID audio = upload(api, t, TRANSCRIPT);
+        SettableClock clock = new SettableClock().freeze();
+        List<PipelineJobs.Job> claimed = jobs.claim("node", clock.instant(), clock.instant().plus(Duration.ofMinutes(5)),
+                100);
+        claimed.stream().filter(j -> !j.audioId().equals(audio))
+                .forEach(j -> jobs.release("node", j.id(), clock.instant())); // other tests' leftovers
+        PipelineJobs.Job job = claimed.stream().filter(j -> j.audioId().equals(audio)).findFirst().orElseThrow();
+
+        assertThat(api.delete("/audios/" + audio).status()).isEqualTo(204);
+        steps.run(job, "node");
+
+        assertThat(notesOf(audio)).isEmpty();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM pipeline_jobs WHERE audio_id = ?").param(audio)
+                .query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void aDeletionWaitsForAStepWritingItsOutcomeAndNeitherDeadlocks() throws Exception {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.clinicianApi(port);
+        UUID audio = upload(api, t, TRANSCRIPT);
+        SettableClock clock = new SettableClock().freeze();
+        List<PipelineJobs.Job> claimed = jobs.claim("node", clock.instant(), clock.instant().plus(Duration.ofMinutes(5)),
+                100);
+        claimed.stream().filter(j -> !j.audioId().equals(audio))
+                .forEach(j -> jobs.release("node", j.id(), clock.instant())); // other tests' leftovers
+        PipelineJobs.Job job = claimed.stream().filter(j -> j.audioId().equals(audio)).findFirst().orElseThrow();
+
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch write = new CountDownLatch(1);
+        try {
+            // A step writing its outcome, as PipelineSteps does: the job's row locked first, then the audio's.
+            Future<?> outcome = threads.submit(() -> new TransactionTemplate(transactions).executeWithoutResult(tx -> {
+                assertThat(jobs.hold("node", job.id())).isTrue();
+                held.countDown();
+                awaitLatch(write);
+                assertThat(audios.transcribed(audio, TRANSCRIPT, null, "upload")).isTrue();
+                jobs.done(job.id(), clock.instant());
+            }));
+            assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
+            Future<Http.Response> deletion = threads.submit(() -> api.delete("/audios/" + audio));
+            await().atMost(Duration.ofSeconds(30)).until(this::aSessionWaitsForALock);
+            assertThat(deletion).isNotDone();
+
+            write.countDown();
+            outcome.get(30, TimeUnit.SECONDS);
+            Http.Response deleted = deletion.get(30, TimeUnit.SECONDS);
+            assertThat(deleted.status()).as(deleted.toString()).isEqualTo(204);
+        } finally {
+            write.countDown();
+            threads.shutdownNow();
+        }
+        assertThat(api.get("/audios/" + audio).status()).isEqualTo(404);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM pipeline_jobs WHERE audio_id = ?").param(audio)
+                .query(Long.class).single()).isZero();
+    }
+
+    private boolean aSessionWaitsForALock() {
+        String waiting = Databases.isPostgres(dataSource)
+                ? "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                : "SELECT COUNT(*) FROM information_schema.sessions WHERE blocker_id IS NOT NULL";
+        return jdbc.sql(waiting).query(Long.class).single() > 0;
+    }
+
+    private static void awaitLatch(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private PipelineWorker worker(String node, Transcriber transcriber) {

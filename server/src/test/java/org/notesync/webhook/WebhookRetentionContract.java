@@ -255,7 +255,7 @@ abstract class WebhookRetentionContract {
     @Test
     void theSchedulerHasAThreadForEachScheduledTask() {
         assertThat(scheduler.getPoolSize()).isGreaterThanOrEqualTo(registrar.getScheduledTasks().size())
-                .isGreaterThanOrEqualTo(3);
+                .isGreaterThanOrEqualTo(4);
     }
 
     private static void awaitLatch(CountDownLatch latch) {

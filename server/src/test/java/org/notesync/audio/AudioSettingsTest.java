@@ -1,0 +1,45 @@
+package org.notesync.audio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
+
+/** {@code notesync.audio.*}: the defaults, what is refused, and the sweep's schedule. */
+class AudioSettingsTest {
+
+    @Test
+    void theStorageIsSweptHourlyByDefault() {
+        AudioProperties properties = bind(Map.of());
+        assertThat(properties.sweepInterval()).isEqualTo(Duration.ofHours(1));
+        assertThat(properties.storageDir()).isNull();
+
+        ScheduledTaskRegistrar registrar = new ScheduledTaskRegistrar();
+        new AudioSweep(null, null, Clock.systemUTC(), bind(Map.of("notesync.audio.sweep-interval", "10m")),
+                new SimpleMeterRegistry()).configureTasks(registrar);
+        assertThat(registrar.getFixedDelayTaskList()).singleElement()
+                .satisfies(task -> assertThat(task.getIntervalDuration()).isEqualTo(Duration.ofMinutes(10)));
+    }
+
+    @Test
+    void aSweepIntervalThatIsNotPositiveIsRefusedByName() {
+        for (String value : new String[] {"0", "-1h"}) {
+            assertThatThrownBy(() -> bind(Map.of("notesync.audio.sweep-interval", value)))
+                    .as(value).rootCause().hasMessageContaining("notesync.audio.sweep-interval")
+                    .hasMessageContaining("must be positive");
+        }
+    }
+
+    private static AudioProperties bind(Map<String, String> values) {
+        return new Binder(new MapConfigurationPropertySource(values))
+                .bindOrCreate("notesync.audio", AudioProperties.class);
+    }
+}
