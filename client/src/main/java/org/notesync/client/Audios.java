@@ -2,7 +2,10 @@ package org.notesync.client;
 
 import java.util.UUID;
 
-/** {@code /audios}, read only for now: scope {@code read:audios}. */
+/**
+ * {@code /audios}: read with scope {@code read:audios}, deleted with {@code write:audios}. Uploads are
+ * multipart and not part of the SDK yet.
+ */
 public final class Audios {
 
     private final Api api;
@@ -21,5 +24,14 @@ public final class Audios {
 
     public Audio get(UUID uuid) {
         return api.get("/audios/" + uuid, Audio.class);
+    }
+
+    /**
+     * Removes the audio, its transcription and its recording for good; the note generated from it stays.
+     *
+     * @throws NotFoundException when the caller sees no such audio
+     */
+    public void delete(UUID uuid) {
+        api.delete("/audios/" + uuid);
     }
 }

@@ -12,12 +12,15 @@ import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.notesync.audio.AudioSamples;
+import org.notesync.audio.Upload;
+import org.notesync.support.Http;
 import org.notesync.support.ServerTest;
 import org.notesync.support.Tenants;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-/** Typed calls, filters and pagination over the real /patients and /notes. */
+/** Typed calls, filters and pagination over the real /patients, /notes and /audios. */
 @ServerTest
 abstract class SdkResourcesContract {
 
@@ -222,6 +225,30 @@ abstract class SdkResourcesContract {
     static Note writeNote(NotesyncClient client, Tenants.Tenant tenant, UUID patient, String content) {
         return client.notes().create(NoteInput.create().patient(patient).user(tenant.clinician().id())
                 .type("consultation_summary").content(content));
+    }
+
+    @Test
+    void audiosAreReadFilteredAndDeleted() {
+        Tenants.Tenant tenant = tenants.create();
+        NotesyncClient client = NotesyncClient.builder("http://127.0.0.1:" + port)
+                .clientCredentials(tenant.client().clientId(), tenant.client().clientSecret(),
+                        "read:patients", "write:patients", "read:audios", "write:audios")
+                .build();
+        UUID patient = client.patients().create(PatientInput.create().firstName("Jane").lastName("Doe")
+                .user(tenant.clinician().id())).uuid();
+        Http.Response uploaded = Upload.to(tenant.api(port)).wav(AudioSamples.wav()).field("patient", patient)
+                .field("user", tenant.clinician().id()).field("transcript", "A dry cough for five days.").send();
+        assertThat(uploaded.status()).as(uploaded.toString()).isEqualTo(201);
+        UUID uuid = UUID.fromString(uploaded.json().get("uuid").asString());
+
+        assertThat(client.audios().get(uuid).patient().uuid()).isEqualTo(patient);
+        assertThat(client.audios().list(AudioQuery.create().patient(patient)).stream()).extracting(Audio::uuid)
+                .containsExactly(uuid);
+
+        client.audios().delete(uuid);
+        assertThatThrownBy(() -> client.audios().get(uuid)).isInstanceOf(NotFoundException.class);
+        assertThat(client.audios().list(AudioQuery.create().patient(patient)).stream()).isEmpty();
+        assertThatThrownBy(() -> client.audios().delete(uuid)).isInstanceOf(NotFoundException.class);
     }
 
     NotesyncClient client(Tenants.Tenant tenant) {
