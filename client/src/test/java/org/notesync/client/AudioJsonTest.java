@@ -24,7 +24,7 @@ class AudioJsonTest {
                  "duration":12.5,"transcription":"Bonjour docteur","transcriptSource":"upload",
                  "note":"7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d","createdAt":"2026-02-24T10:30:00+00:00",
                  "updatedAt":"2026-02-24T10:31:00+00:00","transcribedAt":"2026-02-24T10:30:30+00:00",
-                 "completedAt":"2026-02-24T10:31:00+00:00"}""";
+                 "completedAt":"2026-02-24T10:31:00+00:00","fileDeletedAt":"2026-03-26T10:31:00+00:00"}""";
 
         Audio audio = Json.MAPPER.readValue(json, Audio.class);
 
@@ -36,6 +36,7 @@ class AudioJsonTest {
         assertThat(audio.duration()).isEqualTo(12.5);
         assertThat(audio.note()).isEqualTo(UUID.fromString("7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d"));
         assertThat(audio.completedAt()).isEqualTo(Instant.parse("2026-02-24T10:31:00Z"));
+        assertThat(audio.fileDeletedAt()).isEqualTo(Instant.parse("2026-03-26T10:31:00Z"));
         assertThat(audio.toString()).doesNotContain("Bonjour");
     }
 }

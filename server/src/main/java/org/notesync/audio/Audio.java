@@ -15,6 +15,8 @@ import org.notesync.note.Note;
  * @param duration      in seconds, once known (from the transcription engine or the WAV header)
  * @param transcriptSource {@code upload} when the transcript came with the upload, else the engine's name
  * @param note          the uuid of the note generated from it, once completed
+ * @param fileDeletedAt when the recording was removed at the end of its retention period
+ *                      ({@code notesync.audio.retention}); null while it is kept
  */
 record Audio(UUID uuid, String status, String failureReason, Note.PatientSummary patient, Note.UserSummary user,
         String languageSpoken, String noteType, String contentType, long size, Double duration,
@@ -22,5 +24,6 @@ record Audio(UUID uuid, String status, String failureReason, Note.PatientSummary
         @JsonFormat(shape = JsonFormat.Shape.STRING, pattern = "yyyy-MM-dd'T'HH:mm:ssxxx", timezone = "UTC") Instant createdAt,
         @JsonFormat(shape = JsonFormat.Shape.STRING, pattern = "yyyy-MM-dd'T'HH:mm:ssxxx", timezone = "UTC") Instant updatedAt,
         @JsonFormat(shape = JsonFormat.Shape.STRING, pattern = "yyyy-MM-dd'T'HH:mm:ssxxx", timezone = "UTC") Instant transcribedAt,
-        @JsonFormat(shape = JsonFormat.Shape.STRING, pattern = "yyyy-MM-dd'T'HH:mm:ssxxx", timezone = "UTC") Instant completedAt) {
+        @JsonFormat(shape = JsonFormat.Shape.STRING, pattern = "yyyy-MM-dd'T'HH:mm:ssxxx", timezone = "UTC") Instant completedAt,
+        @JsonFormat(shape = JsonFormat.Shape.STRING, pattern = "yyyy-MM-dd'T'HH:mm:ssxxx", timezone = "UTC") Instant fileDeletedAt) {
 }

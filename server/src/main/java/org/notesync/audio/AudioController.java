@@ -3,6 +3,7 @@ package org.notesync.audio;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -77,10 +78,18 @@ class AudioController {
         return representations.item(request, AUDIO, audio.uuid(), audio);
     }
 
-    /** The uploaded bytes as they were received, with the media type recognised from them. */
+    /**
+     * The uploaded bytes as they were received, with the media type recognised from them; a 410 once the
+     * retention period removed them.
+     */
     @GetMapping("/audios/{uuid}/file")
     ResponseEntity<Resource> file(Viewer viewer, @PathVariable UUID uuid) throws IOException {
         Audios.StoredFile file = audios.file(viewer, uuid).orElseThrow(() -> ApiException.notFound("Audio"));
+        if (file.deletedAt() != null) {
+            throw new ApiException(HttpStatus.GONE, "Gone", "The recording was deleted on "
+                    + DateTimeFormatter.ISO_INSTANT.format(file.deletedAt()) + ", at the end of its retention "
+                    + "period; the audio's transcription and its note remain.");
+        }
         InputStream content = audios.open(file);
         return ResponseEntity.ok()
                 .contentType(MediaType.parseMediaType(file.format().mediaType()))

@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,9 +19,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import javax.sql.DataSource;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.notesync.logging.LoggedErrors;
+import org.notesync.web.Databases;
 import org.notesync.web.Dates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,13 +33,21 @@ import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.config.FixedDelayTask;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Removes the recordings no audio refers to: the file of an upload whose process died between writing it
- * and committing its row, or of an audio deleted ({@link Audios#delete}) whose file could not be removed
- * then; and the partial files of uploads that died during the copy. Only what was written more than
- * {@link #GRACE} ago, so an upload between its file and its commit is never touched. Every node does it every
- * {@code notesync.audio.sweep-interval}; two nodes sweeping one directory remove each file once.
+ * Removes recordings the platform no longer keeps, every {@code notesync.audio.sweep-interval} on each node.
+ *
+ * <p>Those past their retention ({@link #expire}): when {@code notesync.audio.retention} is set, the
+ * recording of an audio that ended (completed or failed) longer ago than that. The audio is marked first,
+ * {@code file_deleted_at}, in a transaction of up to {@link #BATCH} rows, then its file goes; the audio, its
+ * transcription and its note stay. On PostgreSQL two nodes skip each other's rows.
+ *
+ * <p>Those no audio refers to ({@link #sweep}): the file of an upload whose process died between writing it
+ * and committing its row, or one a deletion or an expiry could not remove after its commit; and the partial
+ * files of uploads that died during the copy. Only what was written more than {@link #GRACE} ago, so an
+ * upload between its file and its commit is never touched; two nodes sweeping one directory remove each file
+ * once.
  */
 @Component
 class AudioSweep implements SchedulingConfigurer {
@@ -42,7 +55,7 @@ class AudioSweep implements SchedulingConfigurer {
     /** How old a file must be before the sweep may remove it: far longer than an upload's commit takes. */
     static final Duration GRACE = Duration.ofHours(1);
 
-    /** Keys checked against the audios per query. */
+    /** Keys checked against the audios per query, and audios expired per transaction. */
     static final int BATCH = 500;
 
     /** The keys {@link Audios#create} makes: {@code <organization>/<audio>.<extension>}. */
@@ -55,17 +68,29 @@ class AudioSweep implements SchedulingConfigurer {
     }
 
     private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
     private final AudioStorage storage;
     private final Clock clock;
+    private final Duration retention;
     private final Duration interval;
+    /** Locks the audios an expiry marks; on PostgreSQL another node's expiry skips them. */
+    private final String lockRows;
+    private final Counter expiredRemoved;
     private final Counter orphansRemoved;
     private final Counter incompleteRemoved;
 
-    AudioSweep(JdbcClient jdbc, AudioStorage storage, Clock clock, AudioProperties properties, MeterRegistry meters) {
+    AudioSweep(JdbcClient jdbc, TransactionTemplate transactions, DataSource dataSource, AudioStorage storage,
+            Clock clock, AudioProperties properties, MeterRegistry meters) {
         this.jdbc = jdbc;
+        this.transactions = transactions;
         this.storage = storage;
         this.clock = clock;
+        this.retention = properties.retention();
         this.interval = properties.sweepInterval();
+        this.lockRows = dataSource != null && Databases.isPostgres(dataSource) ? " FOR UPDATE SKIP LOCKED"
+                : " FOR UPDATE";
+        this.expiredRemoved = Counter.builder("notesync.audio.files.swept").tag("kind", "expired")
+                .description("Recordings removed at the end of their retention period").register(meters);
         this.orphansRemoved = Counter.builder("notesync.audio.files.swept").tag("kind", "orphan")
                 .description("Recordings removed because no audio refers to them").register(meters);
         this.incompleteRemoved = Counter.builder("notesync.audio.files.swept").tag("kind", "incomplete")
@@ -78,6 +103,17 @@ class AudioSweep implements SchedulingConfigurer {
     }
 
     private void scheduled() {
+        if (!retention.isZero()) {
+            try {
+                int expired = expire(Dates.now(clock).minus(retention));
+                if (expired > 0) {
+                    log.info("Removed {} recording(s) of audios ended more than {} ago", expired, retention);
+                }
+            } catch (RuntimeException e) {
+                log.warn("Removing recordings past their retention failed; the next run continues: {}",
+                        LoggedErrors.summary(e));
+            }
+        }
         try {
             Swept swept = sweep(Dates.now(clock).minus(GRACE));
             if (swept.orphans() + swept.incomplete() > 0) {
@@ -86,6 +122,45 @@ class AudioSweep implements SchedulingConfigurer {
             }
         } catch (IOException | RuntimeException e) {
             log.warn("Sweeping the audio storage failed; the next run continues: {}", LoggedErrors.summary(e));
+        }
+    }
+
+    /**
+     * Removes the recordings of the audios that ended before {@code endedBefore}, a transaction of marks then
+     * their files at a time, until a transaction finds none left; returns how many.
+     */
+    int expire(Instant endedBefore) {
+        int removed = 0;
+        while (true) {
+            List<String> keys = transactions.execute(tx -> {
+                List<Map<String, Object>> rows = jdbc.sql("""
+                                SELECT id, storage_key FROM audios
+                                WHERE file_deleted_at IS NULL AND completed_at < :before
+                                  AND status IN ('completed', 'failed')
+                                ORDER BY completed_at LIMIT :limit""" + lockRows)
+                        .param("before", utc(endedBefore)).param("limit", BATCH).query().listOfRows();
+                if (rows.isEmpty()) {
+                    return List.<String>of();
+                }
+                OffsetDateTime now = utc(Dates.now(clock));
+                jdbc.sql("UPDATE audios SET file_deleted_at = :now, updated_at = :now WHERE id IN (:ids)")
+                        .param("now", now).param("ids", rows.stream().map(r -> r.get("id")).toList()).update();
+                return rows.stream().map(r -> (String) r.get("storage_key")).toList();
+            });
+            if (keys.isEmpty()) {
+                return removed;
+            }
+            for (String key : keys) {
+                try {
+                    storage.delete(key);
+                } catch (IOException | RuntimeException e) {
+                    // Marked already: the sweep removes it once it no longer counts as referenced.
+                    log.warn("An expired recording could not be removed; the sweep removes it: {}",
+                            LoggedErrors.summary(e));
+                }
+            }
+            expiredRemoved.increment(keys.size());
+            removed += keys.size();
         }
     }
 
@@ -111,7 +186,10 @@ class AudioSweep implements SchedulingConfigurer {
         return new Swept(orphans, incomplete);
     }
 
-    /** Removes the objects of the batch whose audio does not exist or keeps its bytes under another key. */
+    /**
+     * Removes the objects of the batch whose audio does not exist, keeps its bytes under another key, or no
+     * longer keeps them.
+     */
     private int removeUnreferenced(List<AudioStorage.StoredObject> batch) throws IOException {
         Map<String, UUID> audioOfKey = new HashMap<>(); // several keys may name one audio
         for (AudioStorage.StoredObject object : batch) {
@@ -123,7 +201,8 @@ class AudioSweep implements SchedulingConfigurer {
         if (audioOfKey.isEmpty()) {
             return 0;
         }
-        Set<String> referenced = new HashSet<>(jdbc.sql("SELECT storage_key FROM audios WHERE id IN (:ids)")
+        Set<String> referenced = new HashSet<>(jdbc.sql("""
+                        SELECT storage_key FROM audios WHERE id IN (:ids) AND file_deleted_at IS NULL""")
                 .param("ids", new HashSet<>(audioOfKey.values())).query(String.class).list());
         int removed = 0;
         for (String key : audioOfKey.keySet()) {
@@ -134,5 +213,9 @@ class AudioSweep implements SchedulingConfigurer {
             }
         }
         return removed;
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
     }
 }

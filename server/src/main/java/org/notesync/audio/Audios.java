@@ -38,7 +38,7 @@ class Audios {
     private static final String SELECT = """
             SELECT a.id, a.organization_id, a.status, a.failure_reason, a.language_spoken, a.note_type,
                    a.content_type, a.size_bytes, a.storage_key, a.transcript_source, a.transcription, a.duration_ms,
-                   a.note_id, a.created_at, a.updated_at, a.transcribed_at, a.completed_at,
+                   a.note_id, a.created_at, a.updated_at, a.transcribed_at, a.completed_at, a.file_deleted_at,
                    a.patient_id, p.first_name AS patient_first_name, p.last_name AS patient_last_name,
                    p.visibility_option AS patient_visibility, p.user_id AS patient_owner,
                    a.user_id, u.first_name AS user_first_name, u.last_name AS user_last_name
@@ -52,8 +52,8 @@ class Audios {
             String transcript) {
     }
 
-    /** An audio's file, for streaming it back. */
-    record StoredFile(AudioFormat format, long size, String storageKey) {
+    /** An audio's file, for streaming it back; {@code deletedAt} is set once its retention period removed it. */
+    record StoredFile(AudioFormat format, long size, String storageKey, Instant deletedAt) {
     }
 
     private record Stored(Audio audio, String patientVisibility, UUID patientOwnerId, String storageKey) {
@@ -129,7 +129,8 @@ class Audios {
 
     Optional<StoredFile> file(Viewer viewer, UUID id) {
         return visible(viewer, byId(viewer.organizationId(), id)).map(s -> new StoredFile(
-                AudioFormat.ofMediaType(s.audio().contentType()).orElseThrow(), s.audio().size(), s.storageKey()));
+                AudioFormat.ofMediaType(s.audio().contentType()).orElseThrow(), s.audio().size(), s.storageKey(),
+                s.audio().fileDeletedAt()));
     }
 
     /**
@@ -201,7 +202,7 @@ class Audios {
                 rs.getString("language_spoken"), rs.getString("note_type"), rs.getString("content_type"),
                 rs.getLong("size_bytes"), duration, rs.getString("transcription"), rs.getString("transcript_source"),
                 rs.getObject("note_id", UUID.class), instant(rs, "created_at"), instant(rs, "updated_at"),
-                instant(rs, "transcribed_at"), instant(rs, "completed_at"));
+                instant(rs, "transcribed_at"), instant(rs, "completed_at"), instant(rs, "file_deleted_at"));
         return new Stored(audio, rs.getString("patient_visibility"), rs.getObject("patient_owner", UUID.class),
                 rs.getString("storage_key"));
     }

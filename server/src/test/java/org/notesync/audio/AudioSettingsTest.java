@@ -23,10 +23,23 @@ class AudioSettingsTest {
         assertThat(properties.storageDir()).isNull();
 
         ScheduledTaskRegistrar registrar = new ScheduledTaskRegistrar();
-        new AudioSweep(null, null, Clock.systemUTC(), bind(Map.of("notesync.audio.sweep-interval", "10m")),
+        new AudioSweep(null, null, null, null, Clock.systemUTC(), bind(Map.of("notesync.audio.sweep-interval", "10m")),
                 new SimpleMeterRegistry()).configureTasks(registrar);
         assertThat(registrar.getFixedDelayTaskList()).singleElement()
                 .satisfies(task -> assertThat(task.getIntervalDuration()).isEqualTo(Duration.ofMinutes(10)));
+    }
+
+    @Test
+    void recordingsAreKeptUntilTheirAudioIsDeletedUnlessARetentionOfAnHourOrMoreIsSet() {
+        assertThat(bind(Map.of()).retention()).isZero();
+        assertThat(bind(Map.of("notesync.audio.retention", "0")).retention()).isZero();
+        assertThat(bind(Map.of("notesync.audio.retention", "1h")).retention()).isEqualTo(Duration.ofHours(1));
+        assertThat(bind(Map.of("notesync.audio.retention", "30d")).retention()).isEqualTo(Duration.ofDays(30));
+        for (String value : new String[] {"30", "59m", "-1d"}) {
+            assertThatThrownBy(() -> bind(Map.of("notesync.audio.retention", value)))
+                    .as(value).rootCause().hasMessageContaining("notesync.audio.retention")
+                    .hasMessageContaining("at least 1h");
+        }
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
+
+import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -31,6 +34,7 @@ import org.notesync.webhook.Receiver;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -60,6 +64,12 @@ abstract class AudiosContract {
 
     @Autowired
     AudioStorage storage;
+
+    @Autowired
+    TransactionTemplate transactions;
+
+    @Autowired
+    DataSource dataSource;
 
     // ---- upload and read ---------------------------------------------------------------------------------
 
@@ -371,8 +381,7 @@ abstract class AudiosContract {
         Path foreign = file(root, "operator/readme.txt", old);
 
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        AudioSweep sweep = new AudioSweep(jdbc, new DirectoryAudioStorage(root), java.time.Clock.systemUTC(),
-                new AudioProperties(null, Duration.ofHours(1)), meters);
+        AudioSweep sweep = sweep(root, meters);
         AudioSweep.Swept swept = sweep.sweep(Instant.now().minus(AudioSweep.GRACE));
 
         assertThat(swept).isEqualTo(new AudioSweep.Swept(2, 1));
@@ -408,12 +417,96 @@ abstract class AudiosContract {
             file(root, org + "/" + UUID.randomUUID() + ".wav", old);
         }
 
-        AudioSweep sweep = new AudioSweep(jdbc, new DirectoryAudioStorage(root), java.time.Clock.systemUTC(),
-                new AudioProperties(null, Duration.ofHours(1)), new SimpleMeterRegistry());
+        AudioSweep sweep = sweep(root, new SimpleMeterRegistry());
         assertThat(sweep.sweep(Instant.now().minus(AudioSweep.GRACE)).orphans()).isEqualTo(orphans);
         try (Stream<Path> left = Files.list(root.resolve(org))) {
             assertThat(left.map(p -> p.getFileName().toString())).containsExactly(kept + ".wav");
         }
+    }
+
+    @Test
+    void pastItsRetentionAnEndedAudiosRecordingGoesWhileTheAudioItsTranscriptionAndNoteStay() {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.clinicianApi(port);
+        String completed = Upload.to(api).wav(AudioSamples.wav()).field("patient", patient(t))
+                .field("transcript", TRANSCRIPT).send().json().get("uuid").asString();
+        String failed = Upload.to(api).wav(AudioSamples.wav()).field("patient", patient(t)).send().json()
+                .get("uuid").asString();
+        String recent = Upload.to(api).wav(AudioSamples.wav()).field("patient", patient(t))
+                .field("transcript", TRANSCRIPT).send().json().get("uuid").asString();
+        JsonNode before = AudioStates.awaitFinal(api, completed);
+        assertThat(before.get("status").asString()).isEqualTo("completed");
+        assertThat(AudioStates.awaitFinal(api, failed).get("status").asString()).isEqualTo("failed");
+        assertThat(AudioStates.awaitFinal(api, recent).get("status").asString()).isEqualTo("completed");
+        assertThat(before.get("fileDeletedAt").isNull()).isTrue();
+        Path completedFile = storageRoot().resolve(storageKey(completed));
+        Path failedFile = storageRoot().resolve(storageKey(failed));
+        Path recentFile = storageRoot().resolve(storageKey(recent));
+        endedDaysAgo(31, completed, failed);
+        endedDaysAgo(29, recent);
+
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        AudioSweep sweep = sweep(storage, meters);
+        assertThat(sweep.expire(Instant.now().minus(Duration.ofDays(30)))).isEqualTo(2);
+
+        assertThat(completedFile).doesNotExist();
+        assertThat(failedFile).doesNotExist();
+        assertThat(recentFile).exists();
+        JsonNode after = api.get("/audios/" + completed).json();
+        assertThat(after.get("fileDeletedAt").asString()).matches(DATE_TIME);
+        assertThat(after.get("status").asString()).isEqualTo("completed");
+        assertThat(after.get("transcription").asString()).isEqualTo(TRANSCRIPT);
+        assertThat(after.get("note").asString()).isEqualTo(before.get("note").asString());
+        assertThat(after.get("size").asLong()).isEqualTo(before.get("size").asLong());
+        assertThat(Instant.parse(after.get("updatedAt").asString().replace("+00:00", "Z")))
+                .isAfterOrEqualTo(Instant.parse(before.get("updatedAt").asString().replace("+00:00", "Z")));
+        assertThat(api.get("/notes/" + after.get("note").asString()).status()).isEqualTo(200);
+        JsonNode gone = assertProblem(api.get("/audios/" + completed + "/file"), 410);
+        assertThat(gone.get("detail").asString()).contains("retention period")
+                .contains(after.get("fileDeletedAt").asString().substring(0, 10));
+        assertProblem(api.get("/audios/" + failed + "/file"), 410);
+        assertThat(api.get("/audios/" + recent).json().get("fileDeletedAt").isNull()).isTrue();
+        assertThat(bytes(api, "/audios/" + recent + "/file")).isEqualTo(AudioSamples.wav());
+        assertThat(meters.get("notesync.audio.files.swept").tag("kind", "expired").counter().count()).isEqualTo(2);
+
+        assertThat(sweep.expire(Instant.now().minus(Duration.ofDays(30)))).isZero();
+        assertThat(api.delete("/audios/" + completed).status()).isEqualTo(204);
+    }
+
+    @Test
+    void anExpiryGoesOnBatchAfterBatchAndTheSweepRemovesAFileItLeftBehind(@TempDir Path root) throws IOException {
+        Tenants.Tenant t = tenants.create();
+        UUID patient = patient(t);
+        java.time.OffsetDateTime ended = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).minusDays(40);
+        String org = t.organization().id().toString();
+        int audios = AudioSweep.BATCH * 2 + 1;
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < audios; i++) {
+            UUID id = UUID.randomUUID();
+            String key = org + "/" + id + ".wav";
+            jdbc.sql("""
+                    INSERT INTO audios (id, organization_id, patient_id, user_id, status, note_type, content_type,
+                                        size_bytes, storage_key, created_at, updated_at, completed_at)
+                    VALUES (?, ?, ?, ?, 'failed', 'consultation_summary', 'audio/wav', 44, ?, ?, ?, ?)""")
+                    .params(id, t.organization().id(), patient, t.clinician().id(), key, ended, ended, ended)
+                    .update();
+            file(root, key, null);
+            keys.add(key);
+        }
+
+        AudioSweep sweep = sweep(root, new SimpleMeterRegistry());
+        assertThat(sweep.expire(Instant.now().minus(Duration.ofDays(30)))).isEqualTo(audios);
+        assertThat(audioRows(t)).isEqualTo(audios);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM audios WHERE organization_id = ? AND file_deleted_at IS NULL")
+                .param(t.organization().id()).query(Long.class).single()).isZero();
+        try (Stream<Path> left = Files.list(root.resolve(org))) {
+            assertThat(left).isEmpty();
+        }
+
+        // A file the expiry could not remove after its commit is no longer referenced: the sweep takes it.
+        Path leftBehind = file(root, keys.get(0), FileTime.from(Instant.now().minus(Duration.ofDays(1))));
+        assertThat(sweep.sweep(Instant.now().minus(AudioSweep.GRACE))).isEqualTo(new AudioSweep.Swept(1, 0));
+        assertThat(leftBehind).doesNotExist();
     }
 
     // ---- scopes, organizations, private patients ---------------------------------------------------------
@@ -517,6 +610,24 @@ abstract class AudiosContract {
     private UUID patientOf(String audio) {
         return jdbc.sql("SELECT patient_id FROM audios WHERE id = ?").param(UUID.fromString(audio))
                 .query(UUID.class).single();
+    }
+
+    /** A sweep of its own over {@code root}, on the application's database. */
+    private AudioSweep sweep(Path root, SimpleMeterRegistry meters) {
+        return sweep(new DirectoryAudioStorage(root), meters);
+    }
+
+    private AudioSweep sweep(AudioStorage over, SimpleMeterRegistry meters) {
+        return new AudioSweep(jdbc, transactions, dataSource, over, Clock.systemUTC(),
+                new AudioProperties(null, Duration.ofDays(30), Duration.ofHours(1)), meters);
+    }
+
+    private void endedDaysAgo(int days, String... audios) {
+        for (String audio : audios) {
+            jdbc.sql("UPDATE audios SET completed_at = ? WHERE id = ?")
+                    .params(java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).minusDays(days),
+                            UUID.fromString(audio)).update();
+        }
     }
 
     private String storageKey(String audio) {
