@@ -3,6 +3,7 @@ package org.notesync.audio;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.NoSuchFileException;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
@@ -84,13 +85,16 @@ class AudioController {
      */
     @GetMapping("/audios/{uuid}/file")
     ResponseEntity<Resource> file(Viewer viewer, @PathVariable UUID uuid) throws IOException {
-        Audios.StoredFile file = audios.file(viewer, uuid).orElseThrow(() -> ApiException.notFound("Audio"));
-        if (file.deletedAt() != null) {
-            throw new ApiException(HttpStatus.GONE, "Gone", "The recording was deleted on "
-                    + DateTimeFormatter.ISO_INSTANT.format(file.deletedAt()) + ", at the end of its retention "
-                    + "period; the audio's transcription and its note remain.");
+        Audios.StoredFile file = kept(audios.file(viewer, uuid));
+        InputStream content;
+        try {
+            content = audios.open(file);
+        } catch (NoSuchFileException e) {
+            // Deleted or expired since it was read: answer as the row now says; a live row without its file
+            // is a fault of the storage.
+            kept(audios.file(viewer, uuid));
+            throw e;
         }
-        InputStream content = audios.open(file);
         return ResponseEntity.ok()
                 .contentType(MediaType.parseMediaType(file.format().mediaType()))
                 .contentLength(file.size())
@@ -110,6 +114,16 @@ class AudioController {
             throw ApiException.notFound("Audio");
         }
         return ResponseEntity.noContent().build();
+    }
+
+    private static Audios.StoredFile kept(Optional<Audios.StoredFile> file) {
+        Audios.StoredFile found = file.orElseThrow(() -> ApiException.notFound("Audio"));
+        if (found.deletedAt() != null) {
+            throw new ApiException(HttpStatus.GONE, "Gone", "The recording was deleted on "
+                    + DateTimeFormatter.ISO_INSTANT.format(found.deletedAt()) + ", at the end of its retention "
+                    + "period; the audio's transcription and its note remain.");
+        }
+        return found;
     }
 
     /**

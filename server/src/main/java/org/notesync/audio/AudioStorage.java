@@ -3,7 +3,7 @@ package org.notesync.audio;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
-import java.util.stream.Stream;
+import java.util.function.Consumer;
 
 /**
  * Where audio bytes live, outside the relational tables: a directory by default. Keys are made by the
@@ -25,10 +25,11 @@ public interface AudioStorage {
     void delete(String key) throws IOException;
 
     /**
-     * Every complete object, in no particular order, for the sweep that removes the files no audio refers to
-     * ({@link AudioSweep}). The caller closes the stream.
+     * Calls {@code each} for every complete object, in no particular order, for the sweep that removes the
+     * files no audio refers to ({@link AudioSweep}). An object removed while the store is listed (by an
+     * upload's move, a deletion, another node's sweep) is passed over, never an error.
      */
-    Stream<StoredObject> list() throws IOException;
+    void forEachObject(Consumer<StoredObject> each) throws IOException;
 
     /**
      * Removes what writes that never completed (the process died during a copy) left behind before

@@ -10,14 +10,12 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
@@ -47,7 +45,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * and committing its row, or one a deletion or an expiry could not remove after its commit; and the partial
  * files of uploads that died during the copy. Only what was written more than {@link #GRACE} ago, so an
  * upload between its file and its commit is never touched; two nodes sweeping one directory remove each file
- * once.
+ * once. Only the files of this database's organizations: a directory shared by mistake with another
+ * installation loses none of its files (a copy of this database, a staging clone, has the same organizations
+ * and must never share it). The first run comes {@link #FIRST_RUN} after start, or one interval if shorter.
  */
 @Component
 class AudioSweep implements SchedulingConfigurer {
@@ -58,8 +58,14 @@ class AudioSweep implements SchedulingConfigurer {
     /** Keys checked against the audios per query, and audios expired per transaction. */
     static final int BATCH = 500;
 
+    private static final String UUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+
     /** The keys {@link Audios#create} makes: {@code <organization>/<audio>.<extension>}. */
-    private static final Pattern AUDIO_KEY = Pattern.compile("^[0-9a-f-]{36}/([0-9a-f-]{36})\\.[a-z0-9]+$");
+    private static final Pattern AUDIO_KEY = Pattern.compile(
+            "^(" + UUID_PATTERN + ")/(" + UUID_PATTERN + ")\\.[a-z0-9]+$");
+
+    /** The first run comes this soon after start at most, so nodes restarted often still sweep. */
+    static final Duration FIRST_RUN = Duration.ofMinutes(5);
 
     private static final Logger log = LoggerFactory.getLogger(AudioSweep.class);
 
@@ -99,7 +105,8 @@ class AudioSweep implements SchedulingConfigurer {
 
     @Override
     public void configureTasks(ScheduledTaskRegistrar registrar) {
-        registrar.addFixedDelayTask(new FixedDelayTask(this::scheduled, interval, interval));
+        Duration first = interval.compareTo(FIRST_RUN) < 0 ? interval : FIRST_RUN;
+        registrar.addFixedDelayTask(new FixedDelayTask(this::scheduled, interval, first));
     }
 
     private void scheduled() {
@@ -168,46 +175,57 @@ class AudioSweep implements SchedulingConfigurer {
     Swept sweep(Instant writtenBefore) throws IOException {
         int incomplete = storage.removeIncomplete(writtenBefore);
         incompleteRemoved.increment(incomplete);
-        int orphans = 0;
-        try (Stream<AudioStorage.StoredObject> objects = storage.list()) {
-            Iterator<AudioStorage.StoredObject> old = objects.filter(o -> o.written().isBefore(writtenBefore))
-                    .iterator();
-            List<AudioStorage.StoredObject> batch = new ArrayList<>(BATCH);
-            while (old.hasNext()) {
-                batch.add(old.next());
-                if (batch.size() == BATCH || !old.hasNext()) {
-                    orphans += removeUnreferenced(batch);
+        List<AudioStorage.StoredObject> batch = new ArrayList<>(BATCH);
+        int[] orphans = {0};
+        try {
+            storage.forEachObject(object -> {
+                if (!object.written().isBefore(writtenBefore)) {
+                    return;
+                }
+                batch.add(object);
+                if (batch.size() == BATCH) {
+                    orphans[0] += removeUnreferenced(batch);
                     batch.clear();
                 }
-            }
+            });
+            orphans[0] += removeUnreferenced(batch);
         } catch (UncheckedIOException e) {
-            throw e.getCause(); // a directory that went away while it was listed
+            throw e.getCause();
         }
-        return new Swept(orphans, incomplete);
+        return new Swept(orphans[0], incomplete);
     }
 
     /**
-     * Removes the objects of the batch whose audio does not exist, keeps its bytes under another key, or no
-     * longer keeps them.
+     * Removes the objects of the batch whose organization is this database's and whose audio does not exist,
+     * keeps its bytes under another key, or no longer keeps them. Another installation's files (an unknown
+     * organization) are left alone.
      */
-    private int removeUnreferenced(List<AudioStorage.StoredObject> batch) throws IOException {
-        Map<String, UUID> audioOfKey = new HashMap<>(); // several keys may name one audio
+    private int removeUnreferenced(List<AudioStorage.StoredObject> batch) {
+        Map<String, UUID[]> named = new HashMap<>(); // key -> {organization, audio}; several keys may name one audio
         for (AudioStorage.StoredObject object : batch) {
             Matcher key = AUDIO_KEY.matcher(object.key());
             if (key.matches()) { // anything else in the storage is not the sweep's to remove
-                audioOfKey.put(object.key(), UUID.fromString(key.group(1)));
+                named.put(object.key(), new UUID[] {UUID.fromString(key.group(1)), UUID.fromString(key.group(2))});
             }
         }
-        if (audioOfKey.isEmpty()) {
+        if (named.isEmpty()) {
             return 0;
         }
+        Set<UUID> organizations = new HashSet<>(jdbc.sql("SELECT id FROM organizations WHERE id IN (:ids)")
+                .param("ids", named.values().stream().map(ids -> ids[0]).distinct().toList())
+                .query(UUID.class).list());
         Set<String> referenced = new HashSet<>(jdbc.sql("""
                         SELECT storage_key FROM audios WHERE id IN (:ids) AND file_deleted_at IS NULL""")
-                .param("ids", new HashSet<>(audioOfKey.values())).query(String.class).list());
+                .param("ids", named.values().stream().map(ids -> ids[1]).distinct().toList())
+                .query(String.class).list());
         int removed = 0;
-        for (String key : audioOfKey.keySet()) {
-            if (!referenced.contains(key)) {
-                storage.delete(key);
+        for (Map.Entry<String, UUID[]> key : named.entrySet()) {
+            if (organizations.contains(key.getValue()[0]) && !referenced.contains(key.getKey())) {
+                try {
+                    storage.delete(key.getKey());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
                 orphansRemoved.increment();
                 removed++;
             }

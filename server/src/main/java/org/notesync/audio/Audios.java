@@ -78,7 +78,7 @@ class Audios {
 
     /**
      * Stores the bytes, then the row and its {@link AudioUploaded} event in one transaction. A failed
-     * insert removes the file again.
+     * insert removes the file again, unless the row committed after all.
      */
     Audio create(NewAudio audio, AudioFormat format, InputStream content) throws IOException {
         UUID id = UUID.randomUUID();
@@ -107,8 +107,22 @@ class Audios {
                 return byId(audio.organizationId(), id).orElseThrow().audio();
             });
         } catch (RuntimeException e) {
-            storage.delete(key);
+            removeUnlessCommitted(id, key);
             throw e;
+        }
+    }
+
+    /**
+     * After a failed insert: removes the file, unless the row committed after all (a connection lost during
+     * the commit) or the database cannot tell; the storage sweep removes what is left once it can.
+     */
+    private void removeUnlessCommitted(UUID id, String key) {
+        try {
+            if (jdbc.sql("SELECT COUNT(*) FROM audios WHERE id = :id").param("id", id).query(Long.class).single() == 0) {
+                storage.delete(key);
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("The recording of a failed upload was left to the storage sweep: {}", LoggedErrors.summary(e));
         }
     }
 

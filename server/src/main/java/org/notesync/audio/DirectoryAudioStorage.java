@@ -2,13 +2,18 @@ package org.notesync.audio;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /** Audio files in a directory: written to a temporary file first, then moved into place atomically. */
 final class DirectoryAudioStorage implements AudioStorage {
@@ -53,46 +58,70 @@ final class DirectoryAudioStorage implements AudioStorage {
 
     /** The files whose relative path is a key; partial uploads and anything else in the directory are not. */
     @Override
-    public Stream<StoredObject> list() throws IOException {
-        if (!Files.isDirectory(root)) {
-            return Stream.empty();
-        }
-        return Files.find(root, Integer.MAX_VALUE, (path, attributes) -> attributes.isRegularFile())
-                .map(path -> {
-                    String key = root.relativize(path).toString().replace(path.getFileSystem().getSeparator(), "/");
-                    return KEY.matcher(key).matches() ? new StoredObject(key, modified(path)) : null;
-                })
-                .filter(object -> object != null && object.written() != null);
+    public void forEachObject(Consumer<StoredObject> each) throws IOException {
+        walk((path, attributes) -> {
+            String key = root.relativize(path).toString().replace(path.getFileSystem().getSeparator(), "/");
+            if (KEY.matcher(key).matches()) {
+                each.accept(new StoredObject(key, attributes.lastModifiedTime().toInstant()));
+            }
+        });
     }
 
     @Override
     public int removeIncomplete(Instant startedBefore) throws IOException {
-        if (!Files.isDirectory(root)) {
-            return 0;
-        }
-        int removed = 0;
-        try (Stream<Path> partial = Files.find(root, Integer.MAX_VALUE, (path, attributes) -> attributes.isRegularFile()
-                && isPartial(path) && attributes.lastModifiedTime().toInstant().isBefore(startedBefore))) {
-            for (Path path : (Iterable<Path>) partial::iterator) {
-                if (Files.deleteIfExists(path)) {
-                    removed++;
+        int[] removed = {0};
+        walk((path, attributes) -> {
+            String name = path.getFileName().toString();
+            if (name.startsWith(PARTIAL_PREFIX) && name.endsWith(PARTIAL_SUFFIX)
+                    && attributes.lastModifiedTime().toInstant().isBefore(startedBefore)) {
+                try {
+                    if (Files.deleteIfExists(path)) {
+                        removed[0]++;
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
             }
+        });
+        return removed[0];
+    }
+
+    /**
+     * Visits every regular file under the root. Files and directories that go away between being listed and
+     * being read are passed over: others write, move and remove files in the directory all the time.
+     */
+    private void walk(BiConsumer<Path, BasicFileAttributes> visit) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return;
         }
-        return removed;
-    }
-
-    private static boolean isPartial(Path path) {
-        String name = path.getFileName().toString();
-        return name.startsWith(PARTIAL_PREFIX) && name.endsWith(PARTIAL_SUFFIX);
-    }
-
-    /** When the file was written, or null when it went away meanwhile. */
-    private static Instant modified(Path path) {
         try {
-            return Files.readAttributes(path, BasicFileAttributes.class).lastModifiedTime().toInstant();
-        } catch (IOException e) {
-            return null;
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                    if (attributes.isRegularFile()) {
+                        visit.accept(file, attributes);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    if (e instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw e;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                    if (e == null || e instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw e;
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 

@@ -25,8 +25,16 @@ class AudioSettingsTest {
         ScheduledTaskRegistrar registrar = new ScheduledTaskRegistrar();
         new AudioSweep(null, null, null, null, Clock.systemUTC(), bind(Map.of("notesync.audio.sweep-interval", "10m")),
                 new SimpleMeterRegistry()).configureTasks(registrar);
-        assertThat(registrar.getFixedDelayTaskList()).singleElement()
-                .satisfies(task -> assertThat(task.getIntervalDuration()).isEqualTo(Duration.ofMinutes(10)));
+        assertThat(registrar.getFixedDelayTaskList()).singleElement().satisfies(task -> {
+            assertThat(task.getIntervalDuration()).isEqualTo(Duration.ofMinutes(10));
+            assertThat(task.getInitialDelayDuration()).as("soon after start, for nodes restarted often")
+                    .isEqualTo(Duration.ofMinutes(5));
+        });
+
+        ScheduledTaskRegistrar often = new ScheduledTaskRegistrar();
+        new AudioSweep(null, null, null, null, Clock.systemUTC(), bind(Map.of("notesync.audio.sweep-interval", "2m")),
+                new SimpleMeterRegistry()).configureTasks(often);
+        assertThat(often.getFixedDelayTaskList().get(0).getInitialDelayDuration()).isEqualTo(Duration.ofMinutes(2));
     }
 
     @Test

@@ -379,6 +379,8 @@ abstract class AudiosContract {
         Path stalePartial = file(root, org + "/.upload-123.part", old);
         Path recentPartial = file(root, org + "/.upload-456.part", null); // an upload being copied
         Path foreign = file(root, "operator/readme.txt", old);
+        Path notAUuid = file(root, org + "/" + "0".repeat(36) + ".wav", old);
+        Path anotherInstallations = file(root, UUID.randomUUID() + "/" + UUID.randomUUID() + ".wav", old);
 
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         AudioSweep sweep = sweep(root, meters);
@@ -392,6 +394,8 @@ abstract class AudiosContract {
         assertThat(recentOrphan).exists();
         assertThat(recentPartial).exists();
         assertThat(foreign).exists();
+        assertThat(notAUuid).exists();
+        assertThat(anotherInstallations).as("an organization this database does not know").exists();
         assertThat(meters.get("notesync.audio.files.swept").tag("kind", "orphan").counter().count()).isEqualTo(2);
         assertThat(meters.get("notesync.audio.files.swept").tag("kind", "incomplete").counter().count())
                 .isEqualTo(1);
@@ -447,7 +451,8 @@ abstract class AudiosContract {
 
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         AudioSweep sweep = sweep(storage, meters);
-        assertThat(sweep.expire(Instant.now().minus(Duration.ofDays(30)))).isEqualTo(2);
+        // At least these two: the database is shared with other test classes.
+        assertThat(sweep.expire(Instant.now().minus(Duration.ofDays(30)))).isGreaterThanOrEqualTo(2);
 
         assertThat(completedFile).doesNotExist();
         assertThat(failedFile).doesNotExist();
@@ -467,9 +472,13 @@ abstract class AudiosContract {
         assertProblem(api.get("/audios/" + failed + "/file"), 410);
         assertThat(api.get("/audios/" + recent).json().get("fileDeletedAt").isNull()).isTrue();
         assertThat(bytes(api, "/audios/" + recent + "/file")).isEqualTo(AudioSamples.wav());
-        assertThat(meters.get("notesync.audio.files.swept").tag("kind", "expired").counter().count()).isEqualTo(2);
+        assertThat(meters.get("notesync.audio.files.swept").tag("kind", "expired").counter().count())
+                .isGreaterThanOrEqualTo(2);
 
-        assertThat(sweep.expire(Instant.now().minus(Duration.ofDays(30)))).isZero();
+        String expiredAt = after.get("fileDeletedAt").asString();
+        sweep.expire(Instant.now().minus(Duration.ofDays(30)));
+        assertThat(api.get("/audios/" + completed).json().get("fileDeletedAt").asString())
+                .as("an expired audio is not expired again").isEqualTo(expiredAt);
         assertThat(api.delete("/audios/" + completed).status()).isEqualTo(204);
     }
 
@@ -495,7 +504,7 @@ abstract class AudiosContract {
         }
 
         AudioSweep sweep = sweep(root, new SimpleMeterRegistry());
-        assertThat(sweep.expire(Instant.now().minus(Duration.ofDays(30)))).isEqualTo(audios);
+        assertThat(sweep.expire(Instant.now().minus(Duration.ofDays(30)))).isGreaterThanOrEqualTo(audios);
         assertThat(audioRows(t)).isEqualTo(audios);
         assertThat(jdbc.sql("SELECT COUNT(*) FROM audios WHERE organization_id = ? AND file_deleted_at IS NULL")
                 .param(t.organization().id()).query(Long.class).single()).isZero();

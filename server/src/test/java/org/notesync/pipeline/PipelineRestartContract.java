@@ -274,7 +274,7 @@ abstract class PipelineRestartContract {
             }));
             assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
             Future<Http.Response> deletion = threads.submit(() -> api.delete("/audios/" + audio));
-            await().atMost(Duration.ofSeconds(30)).until(this::aSessionWaitsForALock);
+            await().atMost(Duration.ofSeconds(30)).until(this::theDeletionWaitsForALock);
             assertThat(deletion).isNotDone();
 
             write.countDown();
@@ -290,10 +290,15 @@ abstract class PipelineRestartContract {
                 .query(Long.class).single()).isZero();
     }
 
-    private boolean aSessionWaitsForALock() {
+    private boolean theDeletionWaitsForALock() {
+        // The deletion's first statement, waiting: nothing else of this database's sessions runs it.
         String waiting = Databases.isPostgres(dataSource)
-                ? "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                : "SELECT COUNT(*) FROM information_schema.sessions WHERE blocker_id IS NOT NULL";
+                ? """
+                  SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()
+                  AND wait_event_type = 'Lock' AND query LIKE 'SELECT id FROM pipeline_jobs WHERE audio_id%'"""
+                : """
+                  SELECT COUNT(*) FROM information_schema.sessions WHERE blocker_id IS NOT NULL
+                  AND executing_statement LIKE 'SELECT id FROM pipeline_jobs WHERE audio_id%'""";
         return jdbc.sql(waiting).query(Long.class).single() > 0;
     }
 
