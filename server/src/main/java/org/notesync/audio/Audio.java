@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
+import jakarta.annotation.Nullable;
 import org.notesync.note.Note;
 
 /**
@@ -18,12 +19,16 @@ import org.notesync.note.Note;
  * @param fileDeletedAt when the recording was removed at the end of its retention period
  *                      ({@code notesync.audio.retention}); null while it is kept
  */
-record Audio(UUID uuid, String status, String failureReason, Note.PatientSummary patient, Note.UserSummary user,
-        String languageSpoken, String noteType, String contentType, long size, Double duration,
-        String transcription, String transcriptSource, UUID note,
+record Audio(UUID uuid, String status, @Nullable String failureReason, Note.PatientSummary patient,
+        Note.UserSummary user, @Nullable String languageSpoken, String noteType, String contentType, long size,
+        @Nullable Double duration, @Nullable String transcription, @Nullable String transcriptSource,
+        @Nullable UUID note,
         @JsonFormat(shape = JsonFormat.Shape.STRING, pattern = "yyyy-MM-dd'T'HH:mm:ssxxx", timezone = "UTC") Instant createdAt,
         @JsonFormat(shape = JsonFormat.Shape.STRING, pattern = "yyyy-MM-dd'T'HH:mm:ssxxx", timezone = "UTC") Instant updatedAt,
-        @JsonFormat(shape = JsonFormat.Shape.STRING, pattern = "yyyy-MM-dd'T'HH:mm:ssxxx", timezone = "UTC") Instant transcribedAt,
-        @JsonFormat(shape = JsonFormat.Shape.STRING, pattern = "yyyy-MM-dd'T'HH:mm:ssxxx", timezone = "UTC") Instant completedAt,
-        @JsonFormat(shape = JsonFormat.Shape.STRING, pattern = "yyyy-MM-dd'T'HH:mm:ssxxx", timezone = "UTC") Instant fileDeletedAt) {
+        @JsonFormat(shape = JsonFormat.Shape.STRING, pattern = "yyyy-MM-dd'T'HH:mm:ssxxx", timezone = "UTC")
+        @Nullable Instant transcribedAt,
+        @JsonFormat(shape = JsonFormat.Shape.STRING, pattern = "yyyy-MM-dd'T'HH:mm:ssxxx", timezone = "UTC")
+        @Nullable Instant completedAt,
+        @JsonFormat(shape = JsonFormat.Shape.STRING, pattern = "yyyy-MM-dd'T'HH:mm:ssxxx", timezone = "UTC")
+        @Nullable Instant fileDeletedAt) {
 }

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.annotation.Nullable;
 import jakarta.servlet.http.HttpServletRequest;
 import org.notesync.web.ApiException;
 import org.notesync.web.CollectionQuery;
@@ -57,15 +58,15 @@ class AdminController {
     static final ResourceType ORGANIZATION = new ResourceType("Organization", "/admin/organizations");
 
     @Schema(name = "Organization")
-    record OrganizationView(UUID uuid, String name, String streetAddress, String city, String postalCode,
-            String country) {
+    record OrganizationView(UUID uuid, String name, @Nullable String streetAddress, @Nullable String city,
+            @Nullable String postalCode, @Nullable String country) {
         static OrganizationView of(Accounts.Organization o) {
             return new OrganizationView(o.id(), o.name(), o.streetAddress(), o.city(), o.postalCode(), o.country());
         }
     }
 
     @Schema(name = "UserAccount")
-    record UserView(UUID uuid, String email, String firstName, String lastName, boolean isVerified,
+    record UserView(UUID uuid, String email, @Nullable String firstName, @Nullable String lastName, boolean isVerified,
             UUID organization) {
         static UserView of(Accounts.User u) {
             return new UserView(u.id(), u.email(), u.firstName(), u.lastName(), u.verified(), u.organizationId());

@@ -3,6 +3,7 @@ package org.notesync.identity;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.annotation.Nullable;
 import org.notesync.web.ApiException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -11,13 +12,13 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class MeController {
 
-    record OrganizationSummary(UUID uuid, String name, String streetAddress, String city, String postalCode,
-            String country) {
+    record OrganizationSummary(UUID uuid, String name, @Nullable String streetAddress, @Nullable String city,
+            @Nullable String postalCode, @Nullable String country) {
     }
 
     /** For a client-credentials token there is no clinician: uuid and names are null, the organization is set. */
-    record Me(UUID uuid, String email, String firstName, String lastName, boolean isVerified, String clientId,
-            List<OrganizationSummary> organizations) {
+    record Me(@Nullable UUID uuid, @Nullable String email, @Nullable String firstName, @Nullable String lastName,
+            boolean isVerified, @Nullable String clientId, List<OrganizationSummary> organizations) {
     }
 
     private final Accounts accounts;

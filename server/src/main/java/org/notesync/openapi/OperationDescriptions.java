@@ -118,6 +118,7 @@ final class OperationDescriptions implements OpenApiCustomizer {
             Class<?> record = Class.forName(type);
             ModelConverters converters = ModelConverters.getInstance(true);
             converters.readAll(record).forEach((schemaName, schema) -> {
+                nullableReferences(schema);
                 Schema<?> existing = components.getSchemas() == null ? null : components.getSchemas().get(schemaName);
                 if (existing != null && !existing.equals(schema)) {
                     throw new IllegalStateException(RESOURCE + ": two schemas are named " + schemaName);
@@ -155,6 +156,22 @@ final class OperationDescriptions implements OpenApiCustomizer {
             case "202" -> "Accepted";
             default -> "OK";
         }).content(content));
+    }
+
+    /**
+     * A reference that may be null ({@code @Schema(types = {"object", "null"})} on a record component) as
+     * {@code anyOf: [{$ref}, {type: null}]}: beside a {@code $ref}, swagger-core's type array would still
+     * leave the value bound by the referenced object's own type.
+     */
+    private static void nullableReferences(Schema<?> schema) {
+        if (schema.getProperties() == null) {
+            return;
+        }
+        schema.getProperties().replaceAll((name, property) -> property.get$ref() != null
+                && property.getTypes() != null && property.getTypes().contains("null")
+                ? new Schema<>().anyOf(List.of(new Schema<>().$ref(property.get$ref()),
+                        new Schema<>().types(Set.of("null"))))
+                : property);
     }
 
     /** Every operation but the HTML pages answers errors with a problem document (ProblemHandler and the security layer). */

@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.annotation.Nullable;
 import org.notesync.logging.LoggedErrors;
 import org.notesync.web.Dates;
 import org.slf4j.Logger;
@@ -50,7 +51,7 @@ class Recoveries implements SchedulingConfigurer, DisposableBean {
 
     @Schema(name = "WebhookRecovery")
     record Recovery(UUID uuid, UUID webhook, String since, String until, String status, int total, int replayed,
-            String createdAt, String completedAt) {
+            String createdAt, @Nullable String completedAt) {
     }
 
     private final JdbcClient jdbc;

@@ -11,6 +11,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.annotation.Nullable;
 import jakarta.servlet.http.HttpServletRequest;
 import org.notesync.delivery.AddressPolicy;
 import org.notesync.delivery.Signatures;
@@ -64,8 +65,9 @@ class WebhookController {
      * @param secret                  only in the answers to creation and rotate-secret: shown once
      */
     @Schema(name = "Webhook")
-    record WebhookView(UUID uuid, String url, List<String> events, boolean active, UUID owner, String disabledReason,
-            String failingSince, String previousSecretExpiresAt, String createdAt, String updatedAt,
+    record WebhookView(UUID uuid, String url, List<String> events, boolean active, @Nullable UUID owner,
+            @Nullable String disabledReason, @Nullable String failingSince, @Nullable String previousSecretExpiresAt,
+            String createdAt, String updatedAt,
             @JsonInclude(JsonInclude.Include.NON_NULL) String secret) {
 
         static WebhookView of(Webhooks.Webhook w, String secret) {

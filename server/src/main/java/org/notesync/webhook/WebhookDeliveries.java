@@ -12,6 +12,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.annotation.Nullable;
 import org.notesync.web.ApiException;
 import org.notesync.web.CollectionQuery;
 import org.notesync.web.Dates;
@@ -41,9 +42,9 @@ class WebhookDeliveries {
      */
     @Schema(name = "WebhookDelivery")
     record Delivery(UUID uuid, UUID webhook, UUID eventId, String action, String status, int attemptCount,
-            int replays, Integer lastStatusCode, String lastError, String nextAttemptAt, String createdAt,
-            String firstAttemptAt, String lastAttemptAt, String completedAt,
-            @JsonInclude(JsonInclude.Include.NON_NULL) List<Attempt> attempts) {
+            int replays, @Nullable Integer lastStatusCode, @Nullable String lastError, @Nullable String nextAttemptAt,
+            String createdAt, @Nullable String firstAttemptAt, @Nullable String lastAttemptAt,
+            @Nullable String completedAt, @JsonInclude(JsonInclude.Include.NON_NULL) List<Attempt> attempts) {
 
         Delivery withAttempts(List<Attempt> log) {
             return new Delivery(uuid, webhook, eventId, action, status, attemptCount, replays, lastStatusCode,
@@ -58,8 +59,8 @@ class WebhookDeliveries {
      * @param batchSize how many events that request carried
      */
     @Schema(name = "WebhookAttempt")
-    record Attempt(UUID uuid, String requestId, String attemptedAt, int durationMs, Integer statusCode,
-            String errorKind, String responseExcerpt, int batchSize) {
+    record Attempt(UUID uuid, String requestId, String attemptedAt, int durationMs, @Nullable Integer statusCode,
+            @Nullable String errorKind, @Nullable String responseExcerpt, int batchSize) {
     }
 
     private static final String SELECT = """

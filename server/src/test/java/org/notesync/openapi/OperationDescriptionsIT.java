@@ -314,6 +314,7 @@ class OperationDescriptionsIT {
             r.getValue().path("content").propertyNames().forEach(media -> described.add(operation + " " + media));
         }));
         assertThat(answers.checked).as("every described answer is checked").containsAll(described);
+        assertThat(answers.undescribedNulls).as("nulls in real answers that the document does not allow").isEmpty();
         answers.visited.forEach(component -> resolve(document.at("/components/schemas/" + component))
                 .path("properties").propertyNames().forEach(property -> assertThat(answers.seen)
                         .as("some answer has %s.%s", component, property).contains(component + "." + property)));
@@ -324,6 +325,8 @@ class OperationDescriptionsIT {
         final Set<String> checked = new LinkedHashSet<>();
         final Set<String> visited = new LinkedHashSet<>();
         final Set<String> seen = new LinkedHashSet<>();
+        /** Where an answer had a null that its schema does not allow. */
+        final Set<String> undescribedNulls = new LinkedHashSet<>();
 
         /** Checks a success answer of {@code operation} against its description; returns its body. */
         JsonNode check(String operation, Http.Response response) {
@@ -361,7 +364,10 @@ class OperationDescriptionsIT {
 
         private void conforms(JsonNode value, JsonNode schema, String where) {
             if (value.isNull()) {
-                return; // the document does not say what may be null
+                if (!allowsNull(schema)) {
+                    undescribedNulls.add(where.replaceAll("\\.$", "") + " " + schema);
+                }
+                return;
             }
             Map<String, JsonNode> properties = new LinkedHashMap<>();
             Map<String, String> owners = new LinkedHashMap<>();
@@ -397,7 +403,32 @@ class OperationDescriptionsIT {
             }
         }
 
-        /** The properties, types and items of a schema, through its references and allOf parts. */
+        /** Whether the schema admits null: a type that includes it (OpenAPI 3.1), nullable (3.0), or a part that does. */
+        private boolean allowsNull(JsonNode schema) {
+            JsonNode type = schema.path("type");
+            Iterable<JsonNode> types = type.isArray() ? type : List.of(type);
+            for (JsonNode t : types) {
+                if ("null".equals(t.asString(""))) {
+                    return true;
+                }
+            }
+            if (schema.path("nullable").asBoolean(false)) {
+                return true;
+            }
+            for (String choice : List.of("anyOf", "oneOf")) {
+                for (JsonNode part : schema.path(choice)) {
+                    if (allowsNull(part)) {
+                        return true;
+                    }
+                }
+            }
+            return schema.has("$ref") && allowsNull(resolve(schema));
+        }
+
+        /**
+         * The properties, types and items of a schema, through its references and allOf parts, and for a value
+         * that is not null the parts of anyOf or oneOf that are not the null type.
+         */
         private void flatten(JsonNode schema, Map<String, JsonNode> properties, Map<String, String> owners,
                 Set<String> types, JsonNode[] items) {
             String ref = schema.path("$ref").asString("");
@@ -408,6 +439,13 @@ class OperationDescriptionsIT {
             }
             JsonNode resolved = resolve(schema);
             resolved.path("allOf").forEach(part -> flatten(part, properties, owners, types, items));
+            for (String choice : List.of("anyOf", "oneOf")) {
+                resolved.path(choice).forEach(part -> {
+                    if (!type(part).equals("null")) {
+                        flatten(part, properties, owners, types, items);
+                    }
+                });
+            }
             for (Map.Entry<String, JsonNode> property : resolved.path("properties").properties()) {
                 // An allOf part that narrows a property (the collection's member) overrides it.
                 properties.put(property.getKey(), property.getValue());
@@ -420,6 +458,23 @@ class OperationDescriptionsIT {
                 items[0] = resolved.path("items");
             }
         }
+    }
+
+    @Test
+    void aReferenceThatMayBeNullIsAnyOfTheReferenceAndNullNeverAReferenceWithATypeBeside() {
+        List<String> typedReferences = new ArrayList<>();
+        document.path("components").path("schemas").properties().forEach(component -> component.getValue()
+                .path("properties").properties().forEach(property -> {
+                    if (property.getValue().has("$ref") && property.getValue().has("type")) {
+                        typedReferences.add(component.getKey() + "." + property.getKey());
+                    }
+                }));
+        assertThat(typedReferences).as("a type beside a $ref binds the value by both: null would not conform")
+                .isEmpty();
+        JsonNode owner = document.at("/components/schemas/Patient/properties/user");
+        assertThat(owner.path("anyOf")).hasSize(2);
+        assertThat(owner.at("/anyOf/0/$ref").asString()).isEqualTo("#/components/schemas/Owner");
+        assertThat(owner.at("/anyOf/1/type").asString()).isEqualTo("null");
     }
 
     @Test
@@ -445,6 +500,7 @@ class OperationDescriptionsIT {
             }
         });
         assertThat(without).as("operations whose errors are not described").isEmpty();
+        assertThat(answers.undescribedNulls).as("nulls in problems that the document does not allow").isEmpty();
         for (String component : List.of("Problem", "Violation")) {
             resolve(document.at("/components/schemas/" + component)).path("properties").propertyNames()
                     .forEach(property -> assertThat(answers.seen).as("some problem has %s.%s", component, property)
