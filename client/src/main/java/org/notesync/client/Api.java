@@ -2,6 +2,7 @@ package org.notesync.client;
 
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,6 +15,8 @@ final class Api {
     static final String LD_JSON = "application/ld+json";
     static final String JSON = "application/json";
     static final String MERGE_PATCH = "application/merge-patch+json";
+    /** How long an upload may take, 200 MB over a slow uplink. */
+    static final Duration UPLOAD_TIMEOUT = Duration.ofMinutes(10);
 
     private final URI base;
     private final Transport transport;
@@ -53,6 +56,15 @@ final class Api {
             call = call.withBody(JSON, write(body));
         }
         return read(send(call), type);
+    }
+
+    /**
+     * A multipart POST, streamed (a recording is never held in memory), with {@link #UPLOAD_TIMEOUT} for the
+     * whole request. Not repeated after it may have reached the server: an upload is not idempotent.
+     */
+    <T> T postMultipart(String path, MultipartForm form, Class<T> type) {
+        return read(send(call("POST", base.resolve(path)).withBody(form.contentType(), form.body())
+                .withTimeout(UPLOAD_TIMEOUT)), type);
     }
 
     <T> T patch(String path, Object body, Class<T> type) {

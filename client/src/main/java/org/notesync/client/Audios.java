@@ -2,10 +2,7 @@ package org.notesync.client;
 
 import java.util.UUID;
 
-/**
- * {@code /audios}: read with scope {@code read:audios}, deleted with {@code write:audios}. Uploads are
- * multipart and not part of the SDK yet.
- */
+/** {@code /audios}: read with scope {@code read:audios}, uploaded and deleted with {@code write:audios}. */
 public final class Audios {
 
     private final Api api;
@@ -24,6 +21,19 @@ public final class Audios {
 
     public Audio get(UUID uuid) {
         return api.get("/audios/" + uuid, Audio.class);
+    }
+
+    /**
+     * Uploads a recording; the server's pipeline then transcribes it and writes its note (wait for
+     * {@link Audio#status()} {@code completed}, or receive the {@code new_note} webhook). Not repeated by the
+     * SDK once it may have reached the server, since a second upload would be a second audio.
+     *
+     * @throws ValidationException   a field is wrong (an unknown patient or clinician, an empty file)
+     * @throws ApiException          415 when the file is not audio in a supported format, 413 over the size
+     *                               limit
+     */
+    public Audio upload(AudioUpload upload) {
+        return api.postMultipart("/audios", upload.form(), Audio.class);
     }
 
     /**

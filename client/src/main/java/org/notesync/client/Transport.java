@@ -39,32 +39,41 @@ final class Transport {
      * @param retrySafe   the SDK knows repeating it cannot do harm although the method is not idempotent
      *                    (a client-credentials token request, a device-code poll)
      * @param tokens      where the bearer token comes from; null for the token endpoint itself
+     * @param timeout     for this request instead of the client's ({@code requestTimeout}); null for that one
      */
-    record Call(String method, URI uri, Map<String, String> headers, byte[] body, boolean retrySafe,
-            AccessTokens tokens) {
+    record Call(String method, URI uri, Map<String, String> headers, Body body, boolean retrySafe,
+            AccessTokens tokens, Duration timeout) {
 
         Call {
             headers = Map.copyOf(headers);
         }
 
         static Call of(String method, URI uri, AccessTokens tokens) {
-            return new Call(method, uri, Map.of(), null, false, tokens);
+            return new Call(method, uri, Map.of(), null, false, tokens, null);
         }
 
         Call withBody(String contentType, byte[] content) {
+            return withBody(contentType, () -> HttpRequest.BodyPublishers.ofByteArray(content));
+        }
+
+        Call withBody(String contentType, Body content) {
             Map<String, String> h = new LinkedHashMap<>(headers);
             h.put("Content-Type", contentType);
-            return new Call(method, uri, h, content, retrySafe, tokens);
+            return new Call(method, uri, h, content, retrySafe, tokens, timeout);
         }
 
         Call withHeader(String name, String value) {
             Map<String, String> h = new LinkedHashMap<>(headers);
             h.put(name, value);
-            return new Call(method, uri, h, body, retrySafe, tokens);
+            return new Call(method, uri, h, body, retrySafe, tokens, timeout);
         }
 
         Call markedRetrySafe() {
-            return new Call(method, uri, headers, body, true, tokens);
+            return new Call(method, uri, headers, body, true, tokens, timeout);
+        }
+
+        Call withTimeout(Duration requestTimeout) {
+            return new Call(method, uri, headers, body, retrySafe, tokens, requestTimeout);
         }
 
         boolean repeatable() {
@@ -75,6 +84,11 @@ final class Transport {
         String describe() {
             return method + " " + uri.getRawPath();
         }
+    }
+
+    /** A request body, made afresh for each attempt: a file is read again from its start. */
+    interface Body {
+        HttpRequest.BodyPublisher publisher() throws IOException;
     }
 
     private final HttpClient http;
@@ -115,7 +129,14 @@ final class Transport {
             String token = call.tokens() == null ? null : call.tokens().accessToken();
             HttpResponse<byte[]> response;
             try {
-                response = http.send(request(call, token), HttpResponse.BodyHandlers.ofByteArray());
+                HttpRequest request;
+                try {
+                    request = request(call, token);
+                } catch (IOException e) {
+                    throw new TransportException(call.describe() + ": the request body cannot be read ("
+                            + e.getClass().getSimpleName() + ")", e);
+                }
+                response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException e) {
                 // A connection that was never made carried nothing: safe to repeat whatever the method.
                 boolean neverSent = e instanceof ConnectException || e instanceof HttpConnectTimeoutException
@@ -195,15 +216,16 @@ final class Transport {
         }
     }
 
-    private HttpRequest request(Call call, String token) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(call.uri()).timeout(requestTimeout)
+    private HttpRequest request(Call call, String token) throws IOException {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(call.uri())
+                .timeout(call.timeout() != null ? call.timeout() : requestTimeout)
                 .header("User-Agent", USER_AGENT);
         call.headers().forEach(builder::header);
         if (token != null) {
             builder.header("Authorization", "Bearer " + token);
         }
         builder.method(call.method(), call.body() == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofByteArray(call.body()));
+                : call.body().publisher());
         return builder.build();
     }
 

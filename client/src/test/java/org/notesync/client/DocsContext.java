@@ -18,6 +18,7 @@ public abstract class DocsContext {
     protected NotesyncClient client;
     protected AuthorizationServer authorizationServer;
     protected UUID patientUuid;
+    protected UUID clinicianUuid;
     protected String secret;
     protected HttpServletRequest request;
     protected HttpServletResponse response;

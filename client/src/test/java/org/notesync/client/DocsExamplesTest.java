@@ -33,6 +33,7 @@ class DocsExamplesTest {
             package org.notesync.client.docs;
             import java.io.*;
             import java.net.*;
+            import java.nio.file.*;
             import java.time.*;
             import java.util.*;
             import com.sun.net.httpserver.*;

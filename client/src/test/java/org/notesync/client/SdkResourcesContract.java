@@ -3,6 +3,8 @@ package org.notesync.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.notesync.audio.AudioSamples;
 import org.notesync.audio.Upload;
 import org.notesync.support.Http;
@@ -230,10 +233,7 @@ abstract class SdkResourcesContract {
     @Test
     void audiosAreReadFilteredAndDeleted() {
         Tenants.Tenant tenant = tenants.create();
-        NotesyncClient client = NotesyncClient.builder("http://127.0.0.1:" + port)
-                .clientCredentials(tenant.client().clientId(), tenant.client().clientSecret(),
-                        "read:patients", "write:patients", "read:audios", "write:audios")
-                .build();
+        NotesyncClient client = audioClient(tenant);
         UUID patient = client.patients().create(PatientInput.create().firstName("Jane").lastName("Doe")
                 .user(tenant.clinician().id())).uuid();
         Http.Response uploaded = Upload.to(tenant.api(port)).wav(AudioSamples.wav()).field("patient", patient)
@@ -249,6 +249,59 @@ abstract class SdkResourcesContract {
         assertThatThrownBy(() -> client.audios().get(uuid)).isInstanceOf(NotFoundException.class);
         assertThat(client.audios().list(AudioQuery.create().patient(patient)).stream()).isEmpty();
         assertThatThrownBy(() -> client.audios().delete(uuid)).isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void aRecordingIsUploadedStreamedFromDiskAndComesBackByteForByte(@TempDir Path dir) throws Exception {
+        Tenants.Tenant tenant = tenants.create();
+        NotesyncClient client = audioClient(tenant);
+        UUID patient = client.patients().create(PatientInput.create().firstName("Jane").lastName("Doe")
+                .user(tenant.clinician().id())).uuid();
+        byte[] wav = AudioSamples.wav(1.5, 16_000, 1);
+        Path recording = Files.write(dir.resolve("jane-doe.wav"), wav);
+
+        Audio uploaded = client.audios().upload(AudioUpload.of(recording, patient).user(tenant.clinician().id())
+                .languageSpoken("fr").transcript("Fièvre à 38,2 °C depuis deux jours."));
+
+        assertThat(uploaded.status()).isEqualTo("uploaded");
+        assertThat(uploaded.patient().uuid()).isEqualTo(patient);
+        assertThat(uploaded.user().uuid()).isEqualTo(tenant.clinician().id());
+        assertThat(uploaded.languageSpoken()).isEqualTo("fr");
+        assertThat(uploaded.noteType()).isEqualTo("consultation_summary");
+        assertThat(uploaded.contentType()).isEqualTo("audio/wav");
+        assertThat(uploaded.size()).isEqualTo(wav.length);
+        assertThat(uploaded.transcription()).as("UTF-8 kept").isEqualTo("Fièvre à 38,2 °C depuis deux jours.");
+        Http api = tenant.api(port);
+        java.net.http.HttpResponse<byte[]> file = java.net.http.HttpClient.newHttpClient().send(
+                api.builder("/audios/" + uploaded.uuid() + "/file").GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(file.body()).isEqualTo(wav);
+    }
+
+    @Test
+    void aBadUploadIsTheServersProblemNamingWhatIsWrong(@TempDir Path dir) throws Exception {
+        Tenants.Tenant tenant = tenants.create();
+        NotesyncClient client = audioClient(tenant);
+        UUID patient = client.patients().create(PatientInput.create().firstName("Jane").lastName("Doe")
+                .user(tenant.clinician().id())).uuid();
+        Path text = Files.writeString(dir.resolve("notes.wav"), "not audio at all, only text");
+        Path wav = Files.write(dir.resolve("a.wav"), AudioSamples.wav());
+
+        assertThatThrownBy(() -> client.audios().upload(AudioUpload.of(text, patient).user(tenant.clinician().id())))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(415));
+        assertThatThrownBy(() -> client.audios().upload(AudioUpload.of(wav, UUID.randomUUID())
+                .user(tenant.clinician().id())))
+                .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.violations())
+                        .extracting(Problem.Violation::propertyPath).containsExactly("patient"));
+        assertThatThrownBy(() -> AudioUpload.of(dir.resolve("missing.wav"), patient))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("missing");
+    }
+
+    private NotesyncClient audioClient(Tenants.Tenant tenant) {
+        return NotesyncClient.builder("http://127.0.0.1:" + port)
+                .clientCredentials(tenant.client().clientId(), tenant.client().clientSecret(),
+                        "read:patients", "write:patients", "read:audios", "write:audios")
+                .build();
     }
 
     NotesyncClient client(Tenants.Tenant tenant) {
