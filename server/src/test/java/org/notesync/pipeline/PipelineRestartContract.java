@@ -100,12 +100,7 @@ abstract class PipelineRestartContract {
         SettableClock clock = new SettableClock().freeze();
 
         // The dead worker claims the step for five minutes, and is never heard of again.
-        List<PipelineJobs.Job> claimed = jobs.claim("dead-node", clock.instant(),
-                clock.instant().plus(Duration.ofMinutes(5)), 100);
-        claimed.stream().filter(j -> !j.audioId().equals(audio))
-                .forEach(j -> jobs.release("dead-node", j.id(), clock.instant())); // other tests' leftovers
-        PipelineJobs.Job claimedByTheDead = claimed.stream().filter(j -> j.audioId().equals(audio)).findFirst()
-                .orElseThrow();
+        PipelineJobs.Job claimedByTheDead = claim(audio, "dead-node", clock);
         assertThat(claimedByTheDead.attempts()).isEqualTo(1);
 
         PipelineWorker survivor = new PipelineWorker(jobs, steps, clock,
@@ -234,11 +229,7 @@ abstract class PipelineRestartContract {
         Http api = t.clinicianApi(port);
         UUID audio = upload(api, t, TRANSCRIPT);
         SettableClock clock = new SettableClock().freeze();
-        List<PipelineJobs.Job> claimed = jobs.claim("node", clock.instant(), clock.instant().plus(Duration.ofMinutes(5)),
-                100);
-        claimed.stream().filter(j -> !j.audioId().equals(audio))
-                .forEach(j -> jobs.release("node", j.id(), clock.instant())); // other tests' leftovers
-        PipelineJobs.Job job = claimed.stream().filter(j -> j.audioId().equals(audio)).findFirst().orElseThrow();
+        PipelineJobs.Job job = claim(audio, "node", clock);
 
         assertThat(api.delete("/audios/" + audio).status()).isEqualTo(204);
         steps.run(job, "node");
@@ -254,11 +245,7 @@ abstract class PipelineRestartContract {
         Http api = t.clinicianApi(port);
         UUID audio = upload(api, t, TRANSCRIPT);
         SettableClock clock = new SettableClock().freeze();
-        List<PipelineJobs.Job> claimed = jobs.claim("node", clock.instant(), clock.instant().plus(Duration.ofMinutes(5)),
-                100);
-        claimed.stream().filter(j -> !j.audioId().equals(audio))
-                .forEach(j -> jobs.release("node", j.id(), clock.instant())); // other tests' leftovers
-        PipelineJobs.Job job = claimed.stream().filter(j -> j.audioId().equals(audio)).findFirst().orElseThrow();
+        PipelineJobs.Job job = claim(audio, "node", clock);
 
         ExecutorService threads = Executors.newFixedThreadPool(2);
         CountDownLatch held = new CountDownLatch(1);
@@ -309,6 +296,15 @@ abstract class PipelineRestartContract {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Claims the audio's due step as {@code node} for five minutes, giving back other tests' leftovers. */
+    private PipelineJobs.Job claim(UUID audio, String node, SettableClock clock) {
+        List<PipelineJobs.Job> claimed = jobs.claim(node, clock.instant(), clock.instant().plus(Duration.ofMinutes(5)),
+                100);
+        claimed.stream().filter(j -> !j.audioId().equals(audio))
+                .forEach(j -> jobs.release(node, j.id(), clock.instant()));
+        return claimed.stream().filter(j -> j.audioId().equals(audio)).findFirst().orElseThrow();
     }
 
     private PipelineWorker worker(String node, Transcriber transcriber) {
