@@ -85,7 +85,7 @@ class AdminController {
 
     /** The only representation that carries the secret: the answer to the creation. */
     @Schema(name = "CreatedClient")
-    record CreatedClientView(String clientId, String clientSecret, String name, List<String> grantTypes,
+    record CreatedClientView(String clientId, @Nullable String clientSecret, String name, List<String> grantTypes,
             List<String> scopes, List<String> redirectUris, @JsonProperty("public") boolean publicClient,
             UUID organization, Instant createdAt) {
     }

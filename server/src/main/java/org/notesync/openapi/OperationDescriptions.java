@@ -170,7 +170,7 @@ final class OperationDescriptions implements OpenApiCustomizer {
         schema.getProperties().replaceAll((name, property) -> property.get$ref() != null
                 && property.getTypes() != null && property.getTypes().contains("null")
                 ? new Schema<>().anyOf(List.of(new Schema<>().$ref(property.get$ref()),
-                        new Schema<>().types(Set.of("null"))))
+                        new Schema<>().types(Set.of("null")))).description(property.getDescription())
                 : property);
     }
 

@@ -133,6 +133,7 @@ class OperationDescriptionsIT {
     @Test
     void everyJsonBodyPropertyIsReadByItsEndpointAndTheRequiredOnesAreRequired() {
         Map<String, JsonNode> bodies = jsonBodies();
+        Set<String> nullsRefused = new LinkedHashSet<>();
         assertThat(bodies.keySet()).contains("POST /notes", "PATCH /notes/{uuid}", "POST /patients",
                 "PATCH /patients/{uuid}", "POST /webhooks", "PATCH /webhooks/{id}", "POST /webhooks/{id}/recover",
                 "POST /admin/organizations", "POST /admin/organizations/{uuid}/users",
@@ -152,6 +153,22 @@ class OperationDescriptionsIT {
                 Http.Response response = send(caller, method, url, body);
                 assertThat(response.status()).as("%s with %s", operation, body).isEqualTo(422);
                 assertThat(paths(response)).as("%s with %s", operation, body).contains(name);
+
+                // null is taken where the document allows it, and refused by name where it does not.
+                ObjectNode withNull = JsonNodeFactory.instance.objectNode().putNull(name);
+                Http.Response answer = send(caller, method, url, withNull);
+                assertThat(answer.status()).as("%s with %s", operation, withNull).isLessThan(500);
+                if (allowsNull(property)) {
+                    if (answer.status() >= 400) {
+                        assertThat(paths(answer)).as("%s with %s: described as nullable", operation, withNull)
+                                .doesNotContain(name);
+                    }
+                } else {
+                    nullsRefused.add(operation + " " + name + ": " + answer.status() + " " + paths(answer));
+                    if (answer.status() == 422 && paths(answer).contains(name)) {
+                        nullsRefused.remove(operation + " " + name + ": " + answer.status() + " " + paths(answer));
+                    }
+                }
             });
             if (!required.isEmpty()) {
                 Http.Response response = send(caller, method, url, JsonNodeFactory.instance.objectNode());
@@ -159,6 +176,7 @@ class OperationDescriptionsIT {
                 assertThat(paths(response)).as("%s with {}", operation).containsAll(required);
             }
         });
+        assertThat(nullsRefused).as("properties described as not nullable that take null").isEmpty();
     }
 
     /** Multipart fields are all text, so each gets a value its endpoint refuses rather than a wrong type. */
@@ -290,6 +308,11 @@ class OperationDescriptionsIT {
                 answers.check("POST /admin/organizations/{uuid}/clients", call(admin, "POST", "/admin/organizations/" + o
                         + "/clients", Map.of("name", "PMS", "grantTypes", List.of("client_credentials"), "scopes",
                         List.of("read:notes")), accept));
+                // A public client has no secret: null in the answer.
+                answers.check("POST /admin/organizations/{uuid}/clients", call(admin, "POST", "/admin/organizations/" + o
+                        + "/clients", Map.of("name", "Desktop", "grantTypes", List.of("authorization_code"),
+                        "redirectUris", List.of("http://127.0.0.1:8765/callback"), "public", true,
+                        "scopes", List.of("read:notes")), accept));
                 answers.check("GET /admin/organizations/{uuid}/clients", call(admin, "GET",
                         "/admin/organizations/" + o + "/clients", null, accept));
                 String c = admin.get("/admin/organizations/" + o + "/clients", "application/json").json().get(0)
@@ -403,28 +426,6 @@ class OperationDescriptionsIT {
             }
         }
 
-        /** Whether the schema admits null: a type that includes it (OpenAPI 3.1), nullable (3.0), or a part that does. */
-        private boolean allowsNull(JsonNode schema) {
-            JsonNode type = schema.path("type");
-            Iterable<JsonNode> types = type.isArray() ? type : List.of(type);
-            for (JsonNode t : types) {
-                if ("null".equals(t.asString(""))) {
-                    return true;
-                }
-            }
-            if (schema.path("nullable").asBoolean(false)) {
-                return true;
-            }
-            for (String choice : List.of("anyOf", "oneOf")) {
-                for (JsonNode part : schema.path(choice)) {
-                    if (allowsNull(part)) {
-                        return true;
-                    }
-                }
-            }
-            return schema.has("$ref") && allowsNull(resolve(schema));
-        }
-
         /**
          * The properties, types and items of a schema, through its references and allOf parts, and for a value
          * that is not null the parts of anyOf or oneOf that are not the null type.
@@ -506,6 +507,28 @@ class OperationDescriptionsIT {
                     .forEach(property -> assertThat(answers.seen).as("some problem has %s.%s", component, property)
                             .contains(component + "." + property));
         }
+    }
+
+    /** Whether the schema admits null: a type that includes it (OpenAPI 3.1), nullable (3.0), or a part that does. */
+    private boolean allowsNull(JsonNode schema) {
+        JsonNode type = schema.path("type");
+        Iterable<JsonNode> types = type.isArray() ? type : List.of(type);
+        for (JsonNode t : types) {
+            if ("null".equals(t.asString(""))) {
+                return true;
+            }
+        }
+        if (schema.path("nullable").asBoolean(false)) {
+            return true;
+        }
+        for (String choice : List.of("anyOf", "oneOf")) {
+            for (JsonNode part : schema.path(choice)) {
+                if (allowsNull(part)) {
+                    return true;
+                }
+            }
+        }
+        return schema.has("$ref") && allowsNull(resolve(schema));
     }
 
     private static Http.Response call(Http caller, String method, String url, Object body, String accept) {
