@@ -59,12 +59,12 @@ final class Api {
     }
 
     /**
-     * A multipart POST, streamed (a recording is never held in memory), with {@link #UPLOAD_TIMEOUT} for the
-     * whole request. Not repeated after it may have reached the server: an upload is not idempotent.
+     * A multipart POST, streamed (a recording is never held in memory), with {@link #UPLOAD_TIMEOUT} at least
+     * for the whole request. Not repeated after it may have reached the server: an upload is not idempotent.
      */
     <T> T postMultipart(String path, MultipartForm form, Class<T> type) {
         return read(send(call("POST", base.resolve(path)).withBody(form.contentType(), form.body())
-                .withTimeout(UPLOAD_TIMEOUT)), type);
+                .withTimeoutAtLeast(UPLOAD_TIMEOUT)), type);
     }
 
     <T> T patch(String path, Object body, Class<T> type) {

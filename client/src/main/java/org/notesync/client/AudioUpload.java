@@ -25,8 +25,9 @@ public final class AudioUpload {
 
     /** The recording in {@code file}, about {@code patient}. */
     public static AudioUpload of(Path file, UUID patient) {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("the recording is not a readable file"); // its name may name the patient
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            // Not its name in the message: it may name the patient.
+            throw new IllegalArgumentException("the recording is not a readable file");
         }
         return new AudioUpload(file, patient);
     }

@@ -26,7 +26,9 @@ public final class Audios {
     /**
      * Uploads a recording; the server's pipeline then transcribes it and writes its note (wait for
      * {@link Audio#status()} {@code completed}, or receive the {@code new_note} webhook). Not repeated by the
-     * SDK once it may have reached the server, since a second upload would be a second audio.
+     * SDK once it may have reached the server, since a second upload would be a second audio: after a
+     * {@link TransportException} (a timeout, a lost connection) the audio may exist, so look for it
+     * ({@code list(AudioQuery.create().patient(...))}) before uploading again.
      *
      * @throws ValidationException   a field is wrong (an unknown patient or clinician, an empty file)
      * @throws ApiException          415 when the file is not audio in a supported format, 413 over the size

@@ -1,5 +1,6 @@
 package org.notesync.client;
 
+import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,6 +20,10 @@ final class MultipartForm {
     private final List<Part> parts = new ArrayList<>();
 
     private record Part(String head, Path file, String text) {
+        @Override
+        public String toString() {
+            return "Part"; // never the text (a transcript) nor the file's path (it may name the patient)
+        }
     }
 
     /** A text field, sent as UTF-8. Names are the SDK's own and never need escaping. */
@@ -43,17 +48,28 @@ final class MultipartForm {
     }
 
     Transport.Body body() {
-        return () -> {
-            List<HttpRequest.BodyPublisher> publishers = new ArrayList<>();
-            for (Part part : parts) {
-                publishers.add(bytes("--" + boundary + "\r\n" + part.head() + "\r\n"));
-                publishers.add(part.file() != null ? HttpRequest.BodyPublishers.ofFile(part.file())
-                        : bytes(part.text()));
-                publishers.add(bytes("\r\n"));
+        return new Transport.Body() {
+            @Override
+            public HttpRequest.BodyPublisher publisher() throws IOException {
+                return publish();
             }
-            publishers.add(bytes("--" + boundary + "--\r\n"));
-            return HttpRequest.BodyPublishers.concat(publishers.toArray(HttpRequest.BodyPublisher[]::new));
+
+            @Override
+            public boolean readsFiles() {
+                return parts.stream().anyMatch(part -> part.file() != null);
+            }
         };
+    }
+
+    private HttpRequest.BodyPublisher publish() throws IOException {
+        List<HttpRequest.BodyPublisher> publishers = new ArrayList<>();
+        for (Part part : parts) {
+            publishers.add(bytes("--" + boundary + "\r\n" + part.head() + "\r\n"));
+            publishers.add(part.file() != null ? HttpRequest.BodyPublishers.ofFile(part.file()) : bytes(part.text()));
+            publishers.add(bytes("\r\n"));
+        }
+        publishers.add(bytes("--" + boundary + "--\r\n"));
+        return HttpRequest.BodyPublishers.concat(publishers.toArray(HttpRequest.BodyPublisher[]::new));
     }
 
     private static HttpRequest.BodyPublisher bytes(String text) {

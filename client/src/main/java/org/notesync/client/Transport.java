@@ -39,7 +39,8 @@ final class Transport {
      * @param retrySafe   the SDK knows repeating it cannot do harm although the method is not idempotent
      *                    (a client-credentials token request, a device-code poll)
      * @param tokens      where the bearer token comes from; null for the token endpoint itself
-     * @param timeout     for this request instead of the client's ({@code requestTimeout}); null for that one
+     * @param timeout     the least this request gets, when longer than the client's {@code requestTimeout};
+     *                    null for that one
      */
     record Call(String method, URI uri, Map<String, String> headers, Body body, boolean retrySafe,
             AccessTokens tokens, Duration timeout) {
@@ -72,7 +73,7 @@ final class Transport {
             return new Call(method, uri, headers, body, true, tokens, timeout);
         }
 
-        Call withTimeout(Duration requestTimeout) {
+        Call withTimeoutAtLeast(Duration requestTimeout) {
             return new Call(method, uri, headers, body, retrySafe, tokens, requestTimeout);
         }
 
@@ -89,6 +90,14 @@ final class Transport {
     /** A request body, made afresh for each attempt: a file is read again from its start. */
     interface Body {
         HttpRequest.BodyPublisher publisher() throws IOException;
+
+        /**
+         * Whether it reads files, whose paths (in the JDK's exception messages) may name a patient: errors then
+         * say the exception's type only and carry no cause.
+         */
+        default boolean readsFiles() {
+            return false;
+        }
     }
 
     private final HttpClient http;
@@ -134,7 +143,7 @@ final class Transport {
                     request = request(call, token);
                 } catch (IOException e) {
                     throw new TransportException(call.describe() + ": the request body cannot be read ("
-                            + e.getClass().getSimpleName() + ")", e);
+                            + e.getClass().getSimpleName() + ")", call.body().readsFiles() ? null : e);
                 }
                 response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException e) {
@@ -146,8 +155,9 @@ final class Transport {
                     attempt++;
                     continue;
                 }
-                throw new TransportException(call.describe() + " failed after " + attempt + " attempt(s): " + e,
-                        e);
+                boolean files = call.body() != null && call.body().readsFiles();
+                throw new TransportException(call.describe() + " failed after " + attempt + " attempt(s): "
+                        + (files ? e.getClass().getName() : e), files ? null : e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new TransportException(call.describe() + " interrupted", e);
@@ -218,7 +228,8 @@ final class Transport {
 
     private HttpRequest request(Call call, String token) throws IOException {
         HttpRequest.Builder builder = HttpRequest.newBuilder(call.uri())
-                .timeout(call.timeout() != null ? call.timeout() : requestTimeout)
+                .timeout(call.timeout() != null && call.timeout().compareTo(requestTimeout) > 0 ? call.timeout()
+                        : requestTimeout)
                 .header("User-Agent", USER_AGENT);
         call.headers().forEach(builder::header);
         if (token != null) {

@@ -295,6 +295,17 @@ abstract class SdkResourcesContract {
                         .extracting(Problem.Violation::propertyPath).containsExactly("patient"));
         assertThatThrownBy(() -> AudioUpload.of(dir.resolve("missing.wav"), patient))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("missing");
+
+        // A file gone by the time it is sent: the error names neither the file nor its path.
+        Path gone = Files.write(dir.resolve("jane-doe.wav"), AudioSamples.wav());
+        AudioUpload upload = AudioUpload.of(gone, patient).user(tenant.clinician().id());
+        Files.delete(gone);
+        assertThatThrownBy(() -> client.audios().upload(upload)).isInstanceOfSatisfying(TransportException.class,
+                e -> {
+                    assertThat(e).hasMessageNotContaining("jane").hasMessageNotContaining(dir.toString())
+                            .hasNoCause();
+                    assertThat(e.toString()).doesNotContain("jane");
+                });
     }
 
     private NotesyncClient audioClient(Tenants.Tenant tenant) {
