@@ -134,6 +134,7 @@ class OperationDescriptionsIT {
     void everyJsonBodyPropertyIsReadByItsEndpointAndTheRequiredOnesAreRequired() {
         Map<String, JsonNode> bodies = jsonBodies();
         Set<String> nullsRefused = new LinkedHashSet<>();
+        Set<String> lengthsChecked = new LinkedHashSet<>();
         assertThat(bodies.keySet()).contains("POST /notes", "PATCH /notes/{uuid}", "POST /patients",
                 "PATCH /patients/{uuid}", "POST /webhooks", "PATCH /webhooks/{id}", "POST /webhooks/{id}/recover",
                 "POST /admin/organizations", "POST /admin/organizations/{uuid}/users",
@@ -153,6 +154,28 @@ class OperationDescriptionsIT {
                 Http.Response response = send(caller, method, url, body);
                 assertThat(response.status()).as("%s with %s", operation, body).isEqualTo(422);
                 assertThat(paths(response)).as("%s with %s", operation, body).contains(name);
+
+                // A described maxLength is the limit: one more is refused by name, the limit itself is stored.
+                JsonNode described = resolve(property);
+                if (described.has("maxLength") && type(described).equals("string") && !described.has("pattern")
+                        && !described.has("format") && !described.has("enum")) {
+                    int max = described.path("maxLength").asInt();
+                    ObjectNode over = JsonNodeFactory.instance.objectNode().put(name, "x".repeat(max + 1));
+                    Http.Response refused = send(caller, method, url, over);
+                    assertThat(refused.status()).as("%s with %s of %d characters", operation, name, max + 1)
+                            .isEqualTo(422);
+                    assertThat(paths(refused)).as("%s with %s of %d characters", operation, name, max + 1)
+                            .contains(name);
+                    ObjectNode atMost = JsonNodeFactory.instance.objectNode().put(name, "x".repeat(max));
+                    Http.Response taken = send(caller, method, url, atMost);
+                    assertThat(taken.status()).as("%s with %s of %d characters: %s", operation, name, max, taken)
+                            .isLessThan(500);
+                    if (taken.status() >= 400) {
+                        assertThat(paths(taken)).as("%s with %s of %d characters", operation, name, max)
+                                .doesNotContain(name);
+                    }
+                    lengthsChecked.add(operation + " " + name);
+                }
 
                 // null is taken where the document allows it, and refused by name where it does not.
                 ObjectNode withNull = JsonNodeFactory.instance.objectNode().putNull(name);
@@ -177,6 +200,8 @@ class OperationDescriptionsIT {
             }
         });
         assertThat(nullsRefused).as("properties described as not nullable that take null").isEmpty();
+        assertThat(lengthsChecked).as("described limits tried at and over the limit")
+                .contains("POST /patients firstName", "PATCH /notes/{uuid} content", "PATCH /patients/{uuid} phone");
     }
 
     /** Multipart fields are all text, so each gets a value its endpoint refuses rather than a wrong type. */
