@@ -30,9 +30,10 @@ import org.springframework.util.unit.DataSize;
  * @param perWebhookMetrics       count attempts per webhook (a {@code webhook} tag: one series per webhook)
  * @param purgeInterval           how often a node removes the rows of webhooks deleted more than a lease ago
  * @param recoveryInterval        how often a node resumes the recoveries whose node stopped (their lease ran out)
- * @param retention               how long deliveries, their attempts and events are kept (counted from the
- *                                event's creation; pending deliveries are kept however old); zero keeps them
- *                                forever, anything else must be at least a day
+ * @param retention               how long deliveries, their attempts and events are kept (counted from a
+ *                                delivery's creation and its last outcome, whichever is later, so a replay
+ *                                keeps it another period; pending deliveries are kept however old); zero keeps
+ *                                them forever, anything else must be at least a day
  * @param retentionInterval       how often a node removes the history older than {@code retention}
  */
 @ConfigurationProperties("notesync.webhooks")

@@ -142,9 +142,11 @@ class WebhookPurge implements SchedulingConfigurer {
         int deliveries = 0;
         for (UUID webhook : jdbc.sql("SELECT id FROM webhooks WHERE deleted_at IS NULL").query(UUID.class).list()) {
             for (String status : List.of("succeeded", "failed")) {
-                // Through (webhook_id, status, created_at); attempts go with their deliveries (cascade).
-                deliveries += removeAll("webhook_deliveries", "webhook_id = ? AND status = ? AND created_at < ?",
-                        "deliveries", webhook, status, before);
+                // Through (webhook_id, status, created_at); attempts go with their deliveries (cascade). A delivery
+                // replayed since ended later than it was created: it stays a whole period after its last outcome.
+                deliveries += removeAll("webhook_deliveries", """
+                        webhook_id = ? AND status = ? AND created_at < ? AND COALESCE(completed_at, created_at) < ?""",
+                        "deliveries", webhook, status, before, before);
             }
         }
         int events = removeAll("webhook_events", """

@@ -161,6 +161,34 @@ abstract class WebhookRetentionContract {
     }
 
     @Test
+    void aDeliveryReplayedLateInItsPeriodStaysAWholePeriodAfterItsNewOutcome() {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        String webhook = webhook(api);
+        NoteFixture.Patient patient = notes.patient(t);
+        Note replayed = delivered(t, patient, "old, replayed yesterday");
+        Note notReplayed = delivered(t, patient, "old, ended as old");
+        Instant created = clock.instant().minus(RETENTION).minus(Duration.ofDays(10));
+        makeOld(replayed, created);
+        makeOld(notReplayed, created);
+        jdbc.sql("UPDATE webhook_deliveries SET completed_at = ? WHERE event_id = ?")
+                .params(utc(clock.instant().minus(Duration.ofDays(1))), eventRow(replayed)).update();
+
+        purge.expire(clock.instant().minus(RETENTION));
+        assertThat(deliveries(replayed)).as("its last outcome is a day old").containsExactly(webhook + " succeeded");
+        assertThat(events(replayed)).as("its delivery keeps the event").isOne();
+        assertThat(deliveries(notReplayed)).isEmpty();
+        assertThat(events(notReplayed)).isZero();
+
+        // A period after that outcome it goes like any other.
+        jdbc.sql("UPDATE webhook_deliveries SET completed_at = ? WHERE event_id = ?")
+                .params(utc(clock.instant().minus(RETENTION).minus(Duration.ofDays(1))), eventRow(replayed)).update();
+        purge.expire(clock.instant().minus(RETENTION));
+        assertThat(deliveries(replayed)).isEmpty();
+        assertThat(events(replayed)).isZero();
+    }
+
+    @Test
     void aLongHistoryGoesChunkAfterChunk() {
         Tenants.Tenant t = tenants.create();
         Http api = t.api(port);
