@@ -16,6 +16,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import javax.sql.DataSource;
@@ -30,6 +35,7 @@ import org.notesync.patient.PatientFixture;
 import org.notesync.support.Http;
 import org.notesync.support.ServerTest;
 import org.notesync.support.Tenants;
+import org.notesync.web.Databases;
 import org.notesync.webhook.Receiver;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -480,6 +486,67 @@ abstract class AudiosContract {
         assertThat(api.get("/audios/" + completed).json().get("fileDeletedAt").asString())
                 .as("an expired audio is not expired again").isEqualTo(expiredAt);
         assertThat(api.delete("/audios/" + completed).status()).isEqualTo(204);
+    }
+
+    @Test
+    void anExpirySkipsTheAudiosAnotherNodeHoldsOnPostgresAndWaitsForThemOnH2() throws Exception {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.clinicianApi(port);
+        String held = Upload.to(api).wav(AudioSamples.wav()).field("patient", patient(t))
+                .field("transcript", TRANSCRIPT).send().json().get("uuid").asString();
+        String free = Upload.to(api).wav(AudioSamples.wav()).field("patient", patient(t))
+                .field("transcript", TRANSCRIPT).send().json().get("uuid").asString();
+        assertThat(AudioStates.awaitFinal(api, held).get("status").asString()).isEqualTo("completed");
+        assertThat(AudioStates.awaitFinal(api, free).get("status").asString()).isEqualTo("completed");
+        endedDaysAgo(40, held, free);
+        AudioSweep sweep = sweep(storage, new SimpleMeterRegistry());
+
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        CountDownLatch locked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            // Another node's expiry (or anything) holding one of the rows.
+            Future<?> holder = threads.submit(() -> transactions.executeWithoutResult(tx -> {
+                jdbc.sql("SELECT id FROM audios WHERE id = ? FOR UPDATE").param(UUID.fromString(held))
+                        .query(UUID.class).single();
+                locked.countDown();
+                try {
+                    assertThat(release.await(30, TimeUnit.SECONDS)).isTrue();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            assertThat(locked.await(30, TimeUnit.SECONDS)).isTrue();
+            Future<Integer> expiring = threads.submit(() -> sweep.expire(Instant.now().minus(Duration.ofDays(30))));
+            if (Databases.isPostgres(dataSource)) {
+                expiring.get(30, TimeUnit.SECONDS); // did not wait for the held row
+                assertThat(expired(free)).as("the free audio's recording went").isTrue();
+                assertThat(expired(held)).as("the held one is left for a later run").isFalse();
+                release.countDown();
+                holder.get(30, TimeUnit.SECONDS);
+                sweep.expire(Instant.now().minus(Duration.ofDays(30)));
+            } else {
+                // H2 has no SKIP LOCKED: the expiry waits for the row, then takes it.
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql("""
+                        SELECT COUNT(*) FROM information_schema.sessions WHERE blocker_id IS NOT NULL
+                        AND executing_statement LIKE 'SELECT id, storage_key FROM audios%'""")
+                        .query(Long.class).single() > 0);
+                assertThat(expiring).isNotDone();
+                release.countDown();
+                holder.get(30, TimeUnit.SECONDS);
+                expiring.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            release.countDown();
+            threads.shutdownNow();
+        }
+        assertThat(expired(held)).isTrue();
+        assertThat(expired(free)).isTrue();
+    }
+
+    private boolean expired(String audio) {
+        return jdbc.sql("SELECT file_deleted_at IS NOT NULL FROM audios WHERE id = ?").param(UUID.fromString(audio))
+                .query(Boolean.class).single();
     }
 
     @Test
