@@ -234,8 +234,7 @@ abstract class SdkResourcesContract {
     void audiosAreReadFilteredAndDeleted() {
         Tenants.Tenant tenant = tenants.create();
         NotesyncClient client = audioClient(tenant);
-        UUID patient = client.patients().create(PatientInput.create().firstName("Jane").lastName("Doe")
-                .user(tenant.clinician().id())).uuid();
+        UUID patient = janeDoe(client, tenant);
         Http.Response uploaded = Upload.to(tenant.api(port)).wav(AudioSamples.wav()).field("patient", patient)
                 .field("user", tenant.clinician().id()).field("transcript", "A dry cough for five days.").send();
         assertThat(uploaded.status()).as(uploaded.toString()).isEqualTo(201);
@@ -255,8 +254,7 @@ abstract class SdkResourcesContract {
     void aRecordingIsUploadedStreamedFromDiskAndComesBackByteForByte(@TempDir Path dir) throws Exception {
         Tenants.Tenant tenant = tenants.create();
         NotesyncClient client = audioClient(tenant);
-        UUID patient = client.patients().create(PatientInput.create().firstName("Jane").lastName("Doe")
-                .user(tenant.clinician().id())).uuid();
+        UUID patient = janeDoe(client, tenant);
         byte[] wav = AudioSamples.wav(1.5, 16_000, 1);
         Path recording = Files.write(dir.resolve("jane-doe.wav"), wav);
 
@@ -282,8 +280,7 @@ abstract class SdkResourcesContract {
     void aBadUploadIsTheServersProblemNamingWhatIsWrong(@TempDir Path dir) throws Exception {
         Tenants.Tenant tenant = tenants.create();
         NotesyncClient client = audioClient(tenant);
-        UUID patient = client.patients().create(PatientInput.create().firstName("Jane").lastName("Doe")
-                .user(tenant.clinician().id())).uuid();
+        UUID patient = janeDoe(client, tenant);
         Path text = Files.writeString(dir.resolve("notes.wav"), "not audio at all, only text");
         Path wav = Files.write(dir.resolve("a.wav"), AudioSamples.wav());
 
@@ -306,6 +303,11 @@ abstract class SdkResourcesContract {
                             .hasNoCause();
                     assertThat(e.toString()).doesNotContain("jane");
                 });
+    }
+
+    private static UUID janeDoe(NotesyncClient client, Tenants.Tenant tenant) {
+        return client.patients().create(PatientInput.create().firstName("Jane").lastName("Doe")
+                .user(tenant.clinician().id())).uuid();
     }
 
     private NotesyncClient audioClient(Tenants.Tenant tenant) {

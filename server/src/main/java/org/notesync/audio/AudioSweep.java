@@ -201,28 +201,28 @@ class AudioSweep implements SchedulingConfigurer {
      * organization) are left alone.
      */
     private int removeUnreferenced(List<AudioStorage.StoredObject> batch) {
-        Map<String, UUID[]> named = new HashMap<>(); // key -> {organization, audio}; several keys may name one audio
+        List<AudioFile> files = new ArrayList<>(); // several files may name one audio
         for (AudioStorage.StoredObject object : batch) {
             Matcher key = AUDIO_KEY.matcher(object.key());
             if (key.matches()) { // anything else in the storage is not the sweep's to remove
-                named.put(object.key(), new UUID[] {UUID.fromString(key.group(1)), UUID.fromString(key.group(2))});
+                files.add(new AudioFile(object.key(), UUID.fromString(key.group(1)), UUID.fromString(key.group(2))));
             }
         }
-        if (named.isEmpty()) {
+        if (files.isEmpty()) {
             return 0;
         }
         Set<UUID> organizations = new HashSet<>(jdbc.sql("SELECT id FROM organizations WHERE id IN (:ids)")
-                .param("ids", named.values().stream().map(ids -> ids[0]).distinct().toList())
+                .param("ids", files.stream().map(AudioFile::organization).distinct().toList())
                 .query(UUID.class).list());
         Set<String> referenced = new HashSet<>(jdbc.sql("""
                         SELECT storage_key FROM audios WHERE id IN (:ids) AND file_deleted_at IS NULL""")
-                .param("ids", named.values().stream().map(ids -> ids[1]).distinct().toList())
+                .param("ids", files.stream().map(AudioFile::audio).distinct().toList())
                 .query(String.class).list());
         int removed = 0;
-        for (Map.Entry<String, UUID[]> key : named.entrySet()) {
-            if (organizations.contains(key.getValue()[0]) && !referenced.contains(key.getKey())) {
+        for (AudioFile file : files) {
+            if (organizations.contains(file.organization()) && !referenced.contains(file.key())) {
                 try {
-                    storage.delete(key.getKey());
+                    storage.delete(file.key());
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -231,6 +231,10 @@ class AudioSweep implements SchedulingConfigurer {
             }
         }
         return removed;
+    }
+
+    /** A stored file under a key {@link Audios#create} makes, and what its key names. */
+    private record AudioFile(String key, UUID organization, UUID audio) {
     }
 
     private static OffsetDateTime utc(Instant instant) {

@@ -124,8 +124,7 @@ abstract class AudiosContract {
     void withoutATranscriptionEngineAnAudioWithoutTranscriptFailsAndSaysWhy() {
         Tenants.Tenant t = tenants.create();
         Http api = t.clinicianApi(port);
-        String uuid = Upload.to(api).wav(AudioSamples.wav()).field("patient", patient(t)).send().json()
-                .get("uuid").asString();
+        String uuid = uploaded(api, t, null);
 
         JsonNode audio = AudioStates.awaitFinal(api, uuid);
         assertThat(audio.get("status").asString()).isEqualTo("failed");
@@ -327,8 +326,7 @@ abstract class AudiosContract {
     void aDeletedAudioIsGoneWithItsTranscriptionAndRecordingWhileItsNoteStays() throws IOException {
         Tenants.Tenant t = tenants.create();
         Http api = t.clinicianApi(port);
-        String uuid = Upload.to(api).wav(AudioSamples.wav()).field("patient", patient(t))
-                .field("transcript", TRANSCRIPT).send().json().get("uuid").asString();
+        String uuid = uploaded(api, t, TRANSCRIPT);
         JsonNode completed = AudioStates.awaitFinal(api, uuid);
         assertThat(completed.get("status").asString()).as(completed.toString()).isEqualTo("completed");
         String noteId = completed.get("note").asString();
@@ -360,8 +358,7 @@ abstract class AudiosContract {
     void aFailedAudioIsDeletedToo() {
         Tenants.Tenant t = tenants.create();
         Http api = t.clinicianApi(port);
-        String uuid = Upload.to(api).wav(AudioSamples.wav()).field("patient", patient(t)).send().json()
-                .get("uuid").asString();
+        String uuid = uploaded(api, t, null);
         assertThat(AudioStates.awaitFinal(api, uuid).get("status").asString()).isEqualTo("failed");
 
         assertThat(api.delete("/audios/" + uuid).status()).isEqualTo(204);
@@ -373,8 +370,7 @@ abstract class AudiosContract {
     void theSweepRemovesOnlyOldRecordingsNoAudioRefersToAndOldPartialUploads(@TempDir Path root) throws IOException {
         Tenants.Tenant t = tenants.create();
         Http api = t.clinicianApi(port);
-        String uuid = Upload.to(api).wav(AudioSamples.wav()).field("patient", patient(t)).send().json()
-                .get("uuid").asString();
+        String uuid = uploaded(api, t, null);
         String org = t.organization().id().toString();
         FileTime old = FileTime.from(Instant.now().minus(AudioSweep.GRACE).minusSeconds(60));
 
@@ -417,8 +413,7 @@ abstract class AudiosContract {
     void theSweepChecksTheKeysInBatches(@TempDir Path root) throws IOException {
         Tenants.Tenant t = tenants.create();
         Http api = t.clinicianApi(port);
-        String kept = Upload.to(api).wav(AudioSamples.wav()).field("patient", patient(t)).send().json()
-                .get("uuid").asString();
+        String kept = uploaded(api, t, null);
         String org = t.organization().id().toString();
         FileTime old = FileTime.from(Instant.now().minus(Duration.ofDays(2)));
         file(root, storageKey(kept), old);
@@ -438,12 +433,9 @@ abstract class AudiosContract {
     void pastItsRetentionAnEndedAudiosRecordingGoesWhileTheAudioItsTranscriptionAndNoteStay() {
         Tenants.Tenant t = tenants.create();
         Http api = t.clinicianApi(port);
-        String completed = Upload.to(api).wav(AudioSamples.wav()).field("patient", patient(t))
-                .field("transcript", TRANSCRIPT).send().json().get("uuid").asString();
-        String failed = Upload.to(api).wav(AudioSamples.wav()).field("patient", patient(t)).send().json()
-                .get("uuid").asString();
-        String recent = Upload.to(api).wav(AudioSamples.wav()).field("patient", patient(t))
-                .field("transcript", TRANSCRIPT).send().json().get("uuid").asString();
+        String completed = uploaded(api, t, TRANSCRIPT);
+        String failed = uploaded(api, t, null);
+        String recent = uploaded(api, t, TRANSCRIPT);
         JsonNode before = AudioStates.awaitFinal(api, completed);
         assertThat(before.get("status").asString()).isEqualTo("completed");
         assertThat(AudioStates.awaitFinal(api, failed).get("status").asString()).isEqualTo("failed");
@@ -492,10 +484,8 @@ abstract class AudiosContract {
     void anExpirySkipsTheAudiosAnotherNodeHoldsOnPostgresAndWaitsForThemOnH2() throws Exception {
         Tenants.Tenant t = tenants.create();
         Http api = t.clinicianApi(port);
-        String held = Upload.to(api).wav(AudioSamples.wav()).field("patient", patient(t))
-                .field("transcript", TRANSCRIPT).send().json().get("uuid").asString();
-        String free = Upload.to(api).wav(AudioSamples.wav()).field("patient", patient(t))
-                .field("transcript", TRANSCRIPT).send().json().get("uuid").asString();
+        String held = uploaded(api, t, TRANSCRIPT);
+        String free = uploaded(api, t, TRANSCRIPT);
         assertThat(AudioStates.awaitFinal(api, held).get("status").asString()).isEqualTo("completed");
         assertThat(AudioStates.awaitFinal(api, free).get("status").asString()).isEqualTo("completed");
         endedDaysAgo(40, held, free);
@@ -678,6 +668,17 @@ abstract class AudiosContract {
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------
+
+    /** Uploads a WAV about a new patient of the tenant, with the transcript when not null; its uuid. */
+    private String uploaded(Http api, Tenants.Tenant t, String transcript) {
+        Upload upload = Upload.to(api).wav(AudioSamples.wav()).field("patient", patient(t));
+        if (transcript != null) {
+            upload.field("transcript", transcript);
+        }
+        Http.Response created = upload.send();
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return created.json().get("uuid").asString();
+    }
 
     private UUID patient(Tenants.Tenant t) {
         return PatientFixture.patientOf(jdbc, t.organization().id()).ownedBy(t.clinician().id()).insert();
