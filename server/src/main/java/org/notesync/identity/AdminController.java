@@ -66,7 +66,7 @@ class AdminController {
     }
 
     @Schema(name = "UserAccount")
-    record UserView(UUID uuid, String email, @Nullable String firstName, @Nullable String lastName, boolean isVerified,
+    record UserView(UUID uuid, String email, String firstName, String lastName, boolean isVerified,
             UUID organization) {
         static UserView of(Accounts.User u) {
             return new UserView(u.id(), u.email(), u.firstName(), u.lastName(), u.verified(), u.organizationId());

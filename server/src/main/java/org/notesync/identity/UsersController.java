@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.UUID;
 
 import io.swagger.v3.oas.annotations.media.Schema;
-import jakarta.annotation.Nullable;
 import jakarta.servlet.http.HttpServletRequest;
 import org.notesync.web.ApiException;
 import org.notesync.web.CollectionQuery;
@@ -27,7 +26,7 @@ class UsersController {
     static final Representations.ResourceType USER = new Representations.ResourceType("User", "/users");
 
     @Schema(name = "User")
-    record Clinician(UUID uuid, @Nullable String firstName, @Nullable String lastName) {
+    record Clinician(UUID uuid, String firstName, String lastName) {
     }
 
     private final Accounts accounts;

@@ -19,6 +19,6 @@ public record Note(UUID uuid, String type, String content,
     public record PatientSummary(UUID uuid, @Nullable String firstName, @Nullable String lastName) {
     }
 
-    public record UserSummary(UUID uuid, @Nullable String firstName, @Nullable String lastName) {
+    public record UserSummary(UUID uuid, String firstName, String lastName) {
     }
 }

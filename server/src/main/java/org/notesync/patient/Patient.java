@@ -22,6 +22,6 @@ record Patient(UUID uuid, @Nullable String firstName, @Nullable String lastName,
         @Schema(types = {"object", "null"}) Owner user) {
 
     /** The clinician who owns the patient; null for a patient created by an integration without one. */
-    record Owner(UUID uuid, @Nullable String firstName, @Nullable String lastName) {
+    record Owner(UUID uuid, String firstName, String lastName) {
     }
 }

@@ -1,6 +1,7 @@
 package org.notesync.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 import org.notesync.support.Http;
@@ -8,6 +9,7 @@ import org.notesync.support.ServerTest;
 import org.notesync.support.Tenants;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.dao.DataIntegrityViolationException;
 
 @ServerTest
 abstract class UsersContract {
@@ -17,6 +19,9 @@ abstract class UsersContract {
 
     @Autowired
     Tenants tenants;
+
+    @Autowired
+    Accounts accounts;
 
     @Test
     void listsOnlyTheCallersOrganizationsClinicians() {
@@ -45,5 +50,22 @@ abstract class UsersContract {
     void needsTheOrganizationScope() {
         Tenants.Tenant a = tenants.create();
         assertThat(a.api(port, "read:notes").get("/users").status()).isEqualTo(403);
+    }
+
+    @Test
+    void aClinicianAlwaysHasBothNamesSoTheDocumentTypesThemAsStrings() {
+        Tenants.Tenant a = tenants.create();
+        assertThatThrownBy(() -> accounts.createUser(a.organization().id(), "nameless@example.test", "!", null, "Doe"))
+                .isInstanceOf(DataIntegrityViolationException.class);
+        assertThatThrownBy(() -> accounts.createUser(a.organization().id(), "nameless@example.test", "!", "Jane", null))
+                .isInstanceOf(DataIntegrityViolationException.class);
+
+        Http.Response document = new Http(port, null).get("/v3/api-docs", "application/json");
+        for (String schema : new String[] {"User", "UserAccount", "UserSummary", "Owner"}) {
+            for (String name : new String[] {"firstName", "lastName"}) {
+                assertThat(document.json().at("/components/schemas/" + schema + "/properties/" + name + "/type")
+                        .toString()).as(schema + "." + name).isEqualTo("\"string\"");
+            }
+        }
     }
 }
