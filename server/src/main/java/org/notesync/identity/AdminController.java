@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -228,16 +229,18 @@ class AdminController {
     static Clients.Registration registration(JsonFields fields) {
         String name = fields.requiredString("name", 200);
         boolean publicClient = fields.bool("public").orElse(false);
-        List<String> grantTypes = distinct(fields.strings("grantTypes"));
-        List<String> scopes = distinct(fields.strings("scopes"));
-        List<String> redirectUris = distinct(fields.strings("redirectUris"));
+        List<String> sentGrantTypes = fields.strings("grantTypes");
+        List<String> sentScopes = fields.strings("scopes");
+        List<String> sentRedirectUris = fields.strings("redirectUris");
+        List<String> grantTypes = distinct(sentGrantTypes);
+        List<String> scopes = distinct(sentScopes);
+        List<String> redirectUris = distinct(sentRedirectUris);
 
         if (grantTypes.isEmpty()) {
             fields.reject("grantTypes", "This value should not be blank. Allowed: "
                     + String.join(", ", Clients.GRANT_TYPES) + ".", Violation.NOT_BLANK);
         } else if (!Clients.GRANT_TYPES.containsAll(grantTypes)) {
-            fields.reject("grantTypes", "One or more of the given values is invalid. Allowed: "
-                    + String.join(", ", Clients.GRANT_TYPES) + ".", Violation.INVALID_CHOICE);
+            rejectUnknown(fields, "grantTypes", sentGrantTypes, Clients.GRANT_TYPES);
         } else {
             if (publicClient && grantTypes.contains("client_credentials")) {
                 fields.reject("grantTypes", "A public client has no secret, so it cannot use client_credentials.",
@@ -254,8 +257,7 @@ class AdminController {
             fields.reject("scopes", "This value should not be blank. Allowed: " + String.join(", ", Scopes.ALL) + ".",
                     Violation.NOT_BLANK);
         } else if (!Scopes.ALL.containsAll(scopes)) {
-            fields.reject("scopes", "One or more of the given values is invalid. Allowed: "
-                    + String.join(", ", Scopes.ALL) + ".", Violation.INVALID_CHOICE);
+            rejectUnknown(fields, "scopes", sentScopes, Scopes.ALL);
         } else if (scopes.contains(Scopes.ADMIN) && (publicClient || !grantTypes.equals(List.of("client_credentials")))) {
             // A clinician must never be able to grant operator rights through a login.
             fields.reject("scopes", "The admin scope is for an operator's confidential client whose only grant "
@@ -266,8 +268,8 @@ class AdminController {
             fields.reject("redirectUris", "This value should not be blank: authorization_code needs at least one "
                     + "redirect URI.", Violation.NOT_BLANK);
         }
-        for (int i = 0; i < redirectUris.size(); i++) {
-            if (!isRedirectUri(redirectUris.get(i))) {
+        for (int i = 0; i < sentRedirectUris.size(); i++) {
+            if (!isRedirectUri(sentRedirectUris.get(i).trim())) {
                 fields.reject("redirectUris[" + i + "]", "This value is not a valid redirect URI: an absolute http "
                         + "or https URI without a fragment or a comma.", Violation.INVALID_FORMAT);
             }
@@ -278,6 +280,16 @@ class AdminController {
         }
         fields.validate();
         return new Clients.Registration(name.trim(), grantTypes, scopes, redirectUris, publicClient);
+    }
+
+    /** Names each value not in {@code allowed} by its index in the list as sent, as API Platform does. */
+    private static void rejectUnknown(JsonFields fields, String name, List<String> sent, Collection<String> allowed) {
+        for (int i = 0; i < sent.size(); i++) {
+            if (!allowed.contains(sent.get(i).trim())) {
+                fields.reject(name + "[" + i + "]", "The value you selected is not a valid choice. Allowed: "
+                        + String.join(", ", allowed) + ".", Violation.INVALID_CHOICE);
+            }
+        }
     }
 
     private static boolean isRedirectUri(String value) {

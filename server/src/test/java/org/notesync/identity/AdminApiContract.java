@@ -252,17 +252,17 @@ abstract class AdminApiContract {
     void anInvalidClientIs422NamingWhatIsAllowed() {
         String path = "/admin/organizations/" + createOrganization() + "/clients";
 
-        Http.Response unknownGrant = admin.post(path, Map.of("name", "x", "grantTypes", List.of("password"),
-                "scopes", List.of("read:notes")));
+        Http.Response unknownGrant = admin.post(path, Map.of("name", "x", "grantTypes", List.of("client_credentials",
+                "client_credentials", "password"), "scopes", List.of("read:notes")));
         assertThat(unknownGrant.status()).isEqualTo(422);
-        assertThat(paths(unknownGrant)).containsExactly("grantTypes");
+        assertThat(paths(unknownGrant)).as("the index in the list as sent").containsExactly("grantTypes[2]");
         assertThat(message(unknownGrant)).contains("client_credentials", "authorization_code", "refresh_token",
                 OAuthClient.DEVICE_CODE);
 
         Http.Response unknownScope = admin.post(path, Map.of("name", "x", "grantTypes", List.of("client_credentials"),
-                "scopes", List.of("read:everything")));
+                "scopes", List.of("read:everything", "profile", "write:everything")));
         assertThat(unknownScope.status()).isEqualTo(422);
-        assertThat(paths(unknownScope)).containsExactly("scopes");
+        assertThat(paths(unknownScope)).containsExactly("scopes[0]", "scopes[2]");
         assertThat(message(unknownScope)).contains(String.join(", ", Scopes.ALL));
 
         Http.Response noRedirect = admin.post(path, Map.of("name", "x", "grantTypes", List.of("authorization_code"),
@@ -271,10 +271,10 @@ abstract class AdminApiContract {
         assertThat(paths(noRedirect)).containsExactly("redirectUris");
 
         Http.Response badRedirect = admin.post(path, Map.of("name", "x", "grantTypes", List.of("authorization_code"),
-                "scopes", List.of("profile"), "redirectUris", List.of("https://ok.example/cb", "/relative",
-                        "ftp://x.example/cb", "https://x.example/cb#frag")));
+                "scopes", List.of("profile"), "redirectUris", List.of("https://ok.example/cb", "https://ok.example/cb",
+                        "/relative", "ftp://x.example/cb", "https://x.example/cb#frag")));
         assertThat(badRedirect.status()).isEqualTo(422);
-        assertThat(paths(badRedirect)).containsExactly("redirectUris[1]", "redirectUris[2]", "redirectUris[3]");
+        assertThat(paths(badRedirect)).containsExactly("redirectUris[2]", "redirectUris[3]", "redirectUris[4]");
 
         Http.Response publicWithSecretGrant = admin.post(path, Map.of("name", "x", "public", true,
                 "grantTypes", List.of("client_credentials"), "scopes", List.of("profile")));
