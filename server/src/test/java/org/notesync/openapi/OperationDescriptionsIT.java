@@ -34,8 +34,9 @@ import tools.jackson.databind.node.ObjectNode;
  * The OpenAPI document tells the truth: every body property it lists is one its endpoint reads (a value
  * of the wrong type gets a 422 naming it), the required ones are required, every query parameter it lists
  * is read (a malformed value gets a 400 naming it), none of the server's own plumbing shows as a
- * parameter, and real answers of every described operation, in both media types, have only described
- * properties, of the described types, and between them every described property.
+ * parameter, described enums, formats and patterns are what the endpoints take, and real answers of every
+ * described operation, in both media types, have only described properties, of the described types, and
+ * between them every described property.
  */
 @ServerTest
 class OperationDescriptionsIT {
@@ -43,6 +44,17 @@ class OperationDescriptionsIT {
     /** Query parameters that take any string, so that no value is malformed: read, but not checked here. */
     private static final Set<String> FREE_TEXT = Set.of("GET /notes type", "GET /patients externalId",
             "GET /audios languageSpoken");
+
+    /** For each string format the bodies use: a value of it, and one that is not. */
+    private static final Map<String, String[]> FORMAT_SAMPLES = Map.of(
+            "date", new String[] {"1984-02-29", "1985-02-29"},
+            "email", new String[] {"jane.doe@example.test", "jane.doe.example.test"},
+            "uri", new String[] {"http://127.0.0.1:9/hook", "not a url"},
+            "uuid", new String[] {UUID.randomUUID().toString(), "not-a-uuid"},
+            "date-time", new String[] {"2026-02-24T10:30:00+00:00", "2026-02-30T10:30:00+00:00"});
+
+    /** Values that the bodies' patterns are tried with: the first each pattern matches is sent. */
+    private static final List<String> PATTERN_SAMPLES = List.of("consultation_summary", "FR");
 
     private static final Pattern PATH_VARIABLE = Pattern.compile("\\{[^}]+}");
 
@@ -67,9 +79,7 @@ class OperationDescriptionsIT {
         tenant = tenants.create();
         api = tenant.api(port);
         admin = tenants.createWithAdminScope().api(port, "admin");
-        Http.Response created = api.post("/patients", Map.of("firstName", "Ada", "lastName", "Byron"));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        patient = created.json().get("uuid").asString();
+        patient = newPatient();
         Http.Response hook = api.post("/webhooks", Map.of("url", "http://127.0.0.1:9/hook", "events",
                 List.of("new_note")));
         assertThat(hook.status()).as(hook.toString()).isEqualTo(201);
@@ -204,6 +214,113 @@ class OperationDescriptionsIT {
                 .contains("POST /patients firstName", "PATCH /notes/{uuid} content", "PATCH /patients/{uuid} phone");
     }
 
+    /**
+     * What a body's schema says of a string beyond its type holds: each value of an {@code enum} is taken
+     * and any other refused by name; a {@code format} refuses a value not of it and takes one that is; a
+     * {@code pattern} refuses a value it does not match and takes one it does. In lists, the same of each
+     * item. A format or pattern this test has no sample for fails it, so a new one gets checked too.
+     */
+    @Test
+    void everyDescribedEnumFormatAndPatternIsWhatItsEndpointTakes() {
+        Set<String> checked = new LinkedHashSet<>();
+        jsonBodies().forEach((operation, schema) -> {
+            String method = operation.substring(0, operation.indexOf(' '));
+            String path = operation.substring(operation.indexOf(' ') + 1);
+            Http caller = path.startsWith("/admin") ? admin : api;
+            String url = concrete(path);
+            Map<String, JsonNode> properties = new LinkedHashMap<>();
+            collect(schema, properties, new LinkedHashSet<>());
+            properties.forEach((name, property) -> {
+                JsonNode described = resolve(property);
+                boolean list = type(described).equals("array");
+                JsonNode value = list ? resolve(described.path("items")) : described;
+                if (!type(value).equals("string")) {
+                    return;
+                }
+                List<String> good = new ArrayList<>();
+                List<String> bad = new ArrayList<>();
+                if (value.has("enum")) {
+                    value.path("enum").forEach(v -> {
+                        if (!v.isNull()) {
+                            good.add(v.asString());
+                        }
+                    });
+                    bad.add("sideways");
+                }
+                if (value.has("format") && !value.path("format").asString().equals("password")) {
+                    String format = value.path("format").asString();
+                    String[] samples = FORMAT_SAMPLES.get(format);
+                    assertThat(samples).as("%s %s: no samples for format %s", operation, name, format).isNotNull();
+                    good.add(samples[0]);
+                    bad.add(samples[1]);
+                }
+                if (value.has("pattern")) {
+                    Pattern pattern = Pattern.compile(value.path("pattern").asString());
+                    String matching = PATTERN_SAMPLES.stream().filter(v -> pattern.matcher(v).find()).findFirst()
+                            .orElse(null);
+                    assertThat(matching).as("%s %s: no sample matches %s", operation, name, pattern).isNotNull();
+                    good.add(matching);
+                    bad.add("Not valid!");
+                    assertThat(pattern.matcher("Not valid!").find()).as(operation + " " + name).isFalse();
+                }
+                if (good.isEmpty()) {
+                    return;
+                }
+                for (String v : good) {
+                    ObjectNode body = withDescribedCompanion(body(name, v, list), name, v);
+                    // A patient made private is its clinician's only: this token would lose the shared one.
+                    String target = v.equals("private") && path.startsWith("/patients/") ? "/patients/" + newPatient()
+                            : url;
+                    Http.Response taken = send(caller, method, target, body);
+                    assertThat(taken.status()).as("%s with %s: %s", operation, body, taken).isLessThan(500);
+                    if (taken.status() >= 400) {
+                        assertThat(paths(taken)).as("%s with %s: a described value", operation, body)
+                                .noneMatch(at -> at.equals(name) || at.startsWith(name + "["));
+                    }
+                }
+                for (String v : bad) {
+                    ObjectNode body = body(name, v, list);
+                    Http.Response refused = send(caller, method, url, body);
+                    assertThat(refused.status()).as("%s with %s: %s", operation, body, refused).isEqualTo(422);
+                    assertThat(paths(refused)).as("%s with %s", operation, body).contains(list ? name + "[0]" : name);
+                }
+                checked.add(operation + " " + name);
+            });
+        });
+        assertThat(checked).as("properties whose enum, format or pattern was tried").contains(
+                "POST /patients gender", "POST /patients dateOfBirth", "POST /patients email", "POST /notes type",
+                "POST /webhooks url", "POST /webhooks events", "POST /admin/organizations country",
+                "POST /admin/organizations/{uuid}/clients scopes", "POST /admin/organizations/{uuid}/clients redirectUris");
+    }
+
+    private String newPatient() {
+        Http.Response created = api.post("/patients", Map.of("firstName", "Ada", "lastName", "Byron"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return created.json().get("uuid").asString();
+    }
+
+    /** A value that the document says needs another: the other is sent too. */
+    private ObjectNode withDescribedCompanion(ObjectNode body, String name, String value) {
+        switch (name + " " + value) {
+            case "visibilityOption private" -> body.put("user", tenant.clinician().id().toString());
+            case "grantTypes refresh_token" -> body.withArray("grantTypes").add("authorization_code");
+            case "scopes admin" -> body.putArray("grantTypes").add("client_credentials");
+            default -> {
+            }
+        }
+        return body;
+    }
+
+    private static ObjectNode body(String name, String value, boolean list) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        if (list) {
+            body.putArray(name).add(value);
+        } else {
+            body.put(name, value);
+        }
+        return body;
+    }
+
     /** Multipart fields are all text, so each gets a value its endpoint refuses rather than a wrong type. */
     @Test
     void everyAudioUploadFieldIsReadAndTheRequiredOnesAreRequired() {
@@ -229,6 +346,7 @@ class OperationDescriptionsIT {
     @Test
     void everyQueryParameterIsReadByItsEndpoint() {
         List<String> checked = new ArrayList<>();
+        List<String> enumsTaken = new ArrayList<>();
         operations().forEach((operation, node) -> {
             if (!operation.startsWith("GET ")) {
                 return;
@@ -259,9 +377,23 @@ class OperationDescriptionsIT {
                     assertThat(listed.status()).as("%s?%s[]=%s: %s", operation, name, value, listed).isEqualTo(400);
                     assertThat(listed.json().path("detail").asString()).as(operation).contains(name);
                 }
+                // Each value a parameter's enum lists is taken.
+                JsonNode schema = resolve(parameter.path("schema"));
+                JsonNode values = type(schema).equals("array") ? resolve(schema.path("items")).path("enum")
+                        : schema.path("enum");
+                for (JsonNode v : values) {
+                    if (!v.isNull()) {
+                        Http.Response taken = caller.get(concrete(path) + "?" + encode(sent) + "="
+                                + encode(v.asString()), "application/json");
+                        assertThat(taken.status()).as("%s?%s=%s: %s", operation, sent, v.asString(), taken)
+                                .isEqualTo(200);
+                        enumsTaken.add(operation + " " + name + "=" + v.asString());
+                    }
+                }
                 checked.add(operation + " " + name);
             }
         });
+        assertThat(enumsTaken).contains("GET /notes order[createdAt]=asc", "GET /webhook-deliveries status=failed");
         assertThat(checked).contains("GET /notes patient", "GET /notes createdAt", "GET /notes order[createdAt]",
                 "GET /notes page", "GET /notes itemsPerPage", "GET /patients search", "GET /webhooks active",
                 "GET /webhook-deliveries status", "GET /notes/feed after", "GET /admin/organizations page");
