@@ -127,7 +127,7 @@ class WebhookController {
     @GetMapping("/webhooks")
     ResponseEntity<Object> list(Viewer viewer, @RequestParam MultiValueMap<String, String> parameters,
             HttpServletRequest request) {
-        Page<WebhookView> page = webhooks.list(viewer.organizationId(), new CollectionQuery(parameters))
+        Page<WebhookView> page = webhooks.list(viewer, new CollectionQuery(parameters))
                 .map(w -> WebhookView.of(w, null));
         return representations.collection(request, WEBHOOK, page, WebhookView::uuid);
     }
@@ -167,7 +167,7 @@ class WebhookController {
 
     @DeleteMapping("/webhooks/{id}")
     ResponseEntity<Void> delete(Viewer viewer, @PathVariable UUID id) {
-        if (!webhooks.delete(viewer.organizationId(), id)) {
+        if (!webhooks.delete(viewer, id)) {
             throw ApiException.notFound("Webhook");
         }
         return ResponseEntity.noContent().build();
@@ -241,7 +241,7 @@ class WebhookController {
             @RequestParam MultiValueMap<String, String> parameters, HttpServletRequest request) {
         webhook(viewer, id);
         return representations.collection(request, DELIVERY,
-                deliveries.list(viewer.organizationId(), id, new CollectionQuery(parameters)),
+                deliveries.list(viewer, id, new CollectionQuery(parameters)),
                 WebhookDeliveries.Delivery::uuid);
     }
 
@@ -250,7 +250,7 @@ class WebhookController {
     ResponseEntity<Object> allDeliveries(Viewer viewer, @RequestParam MultiValueMap<String, String> parameters,
             HttpServletRequest request) {
         return representations.collection(request, DELIVERY,
-                deliveries.list(viewer.organizationId(), null, new CollectionQuery(parameters)),
+                deliveries.list(viewer, null, new CollectionQuery(parameters)),
                 WebhookDeliveries.Delivery::uuid);
     }
 
@@ -279,11 +279,11 @@ class WebhookController {
     }
 
     private Webhooks.Webhook webhook(Viewer viewer, UUID id) {
-        return webhooks.find(viewer.organizationId(), id).orElseThrow(() -> ApiException.notFound("Webhook"));
+        return webhooks.find(viewer, id).orElseThrow(() -> ApiException.notFound("Webhook"));
     }
 
     private WebhookDeliveries.Delivery delivery(Viewer viewer, UUID id) {
-        return deliveries.find(viewer.organizationId(), id)
+        return deliveries.find(viewer, id)
                 .orElseThrow(() -> ApiException.notFound("Webhook delivery"));
     }
 

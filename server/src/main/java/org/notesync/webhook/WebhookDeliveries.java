@@ -13,6 +13,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.annotation.Nullable;
+import org.notesync.identity.Viewer;
 import org.notesync.web.ApiException;
 import org.notesync.web.CollectionQuery;
 import org.notesync.web.Dates;
@@ -63,9 +64,11 @@ class WebhookDeliveries {
             @Nullable String errorKind, @Nullable String responseExcerpt, int batchSize) {
     }
 
-    private static final String SELECT = """
-            SELECT d.*, e.event_id AS payload_event_id, e.action FROM webhook_deliveries d
-            JOIN webhook_events e ON e.id = d.event_id""";
+    /** A delivery with its event, and its webhook, whose owner decides who may see it. */
+    private static final String FROM = """
+            FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
+            JOIN webhooks w ON w.id = d.webhook_id""";
+    private static final String SELECT = "SELECT d.*, e.event_id AS payload_event_id, e.action " + FROM;
 
     private final JdbcClient jdbc;
     private final Clock clock;
@@ -76,9 +79,9 @@ class WebhookDeliveries {
     }
 
     /** Filters: status, webhook, eventId, createdAt/completedAt/lastAttemptAt dates; newest first by default. */
-    Page<Delivery> list(UUID organizationId, UUID webhookId, CollectionQuery query) {
-        SqlWhere where = new SqlWhere().and("d.organization_id = :org", "org", organizationId)
-                .and("d.webhook_id" + Webhooks.LIVE);
+    Page<Delivery> list(Viewer viewer, UUID webhookId, CollectionQuery query) {
+        SqlWhere where = Webhooks.visibleTo(viewer, "w.owner_user_id", new SqlWhere()
+                .and("d.organization_id = :org", "org", viewer.organizationId()).and("w.deleted_at IS NULL"));
         if (webhookId != null) {
             where.and("d.webhook_id = :webhook", "webhook", webhookId);
         } else {
@@ -102,8 +105,8 @@ class WebhookDeliveries {
         orderBy.append(order.isEmpty() ? "d.created_at DESC, d.id DESC" : "d.id ASC");
         int page = query.page();
         int size = query.itemsPerPage();
-        long total = jdbc.sql("SELECT COUNT(*) FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id "
-                + "WHERE " + where.sql()).params(where.parameters()).query(Long.class).single();
+        long total = jdbc.sql("SELECT COUNT(*) " + FROM + " WHERE " + where.sql()).params(where.parameters())
+                .query(Long.class).single();
         List<Delivery> items = size == 0 ? List.of() : jdbc.sql(SELECT + " WHERE " + where.sql() + " ORDER BY "
                         + orderBy + " LIMIT :limit OFFSET :offset")
                 .params(where.parameters()).param("limit", size).param("offset", (long) (page - 1) * size)
@@ -111,9 +114,11 @@ class WebhookDeliveries {
         return new Page<>(items, total, page, size);
     }
 
-    Optional<Delivery> find(UUID organizationId, UUID id) {
-        return jdbc.sql(SELECT + " WHERE d.id = ? AND d.organization_id = ? AND d.webhook_id" + Webhooks.LIVE)
-                .params(id, organizationId)
+    /** A delivery of a webhook the caller may see ({@link Webhooks#find}), with its attempts. */
+    Optional<Delivery> find(Viewer viewer, UUID id) {
+        SqlWhere where = Webhooks.visibleTo(viewer, "w.owner_user_id", new SqlWhere().and("d.id = :id", "id", id)
+                .and("d.organization_id = :org", "org", viewer.organizationId()).and("w.deleted_at IS NULL"));
+        return jdbc.sql(SELECT + " WHERE " + where.sql()).params(where.parameters())
                 .query(WebhookDeliveries::delivery).optional()
                 .map(d -> d.withAttempts(jdbc.sql("""
                                 SELECT * FROM webhook_attempts WHERE delivery_id = ? ORDER BY attempted_at, id""")

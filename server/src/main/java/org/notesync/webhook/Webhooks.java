@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
+import org.notesync.identity.Viewer;
 import org.notesync.web.CollectionQuery;
 import org.notesync.web.Dates;
 import org.notesync.web.Page;
@@ -66,13 +67,30 @@ class Webhooks {
         return webhook;
     }
 
-    Optional<Webhook> find(UUID organizationId, UUID id) {
-        return jdbc.sql("SELECT * FROM webhooks WHERE id = ? AND organization_id = ? AND deleted_at IS NULL")
-                .params(id, organizationId).query(Webhooks::webhook).optional();
+    /**
+     * A webhook this caller may see and change: an organization-wide one, or one its own clinician
+     * registered. A clinician's webhook is the only way their private patients' notes leave the server, so
+     * no other token of the organization may read, redirect, replay or delete it.
+     */
+    Optional<Webhook> find(Viewer viewer, UUID id) {
+        SqlWhere where = visibleTo(viewer, "owner_user_id", new SqlWhere().and("id = :id", "id", id)
+                .and("organization_id = :org", "org", viewer.organizationId()).and("deleted_at IS NULL"));
+        return jdbc.sql("SELECT * FROM webhooks WHERE " + where.sql()).params(where.parameters())
+                .query(Webhooks::webhook).optional();
     }
 
-    Page<Webhook> list(UUID organizationId, CollectionQuery query) {
-        SqlWhere where = new SqlWhere().and("organization_id = :org", "org", organizationId).and("deleted_at IS NULL");
+    /**
+     * Keeps to the webhooks {@code viewer} may see, by their owner column: organization-wide ones, and
+     * those of the caller's clinician (an organization-wide token has none).
+     */
+    static SqlWhere visibleTo(Viewer viewer, String ownerColumn, SqlWhere where) {
+        return viewer.userId() == null ? where.and(ownerColumn + " IS NULL")
+                : where.and("(" + ownerColumn + " IS NULL OR " + ownerColumn + " = :viewer)", "viewer", viewer.userId());
+    }
+
+    Page<Webhook> list(Viewer viewer, CollectionQuery query) {
+        SqlWhere where = visibleTo(viewer, "owner_user_id", new SqlWhere()
+                .and("organization_id = :org", "org", viewer.organizationId()).and("deleted_at IS NULL"));
         Boolean active = query.bool("active");
         if (active != null) {
             where.and("active = :active", "active", active);
@@ -117,12 +135,12 @@ class Webhooks {
      * Marks it deleted and inactive: no event is written for it from this commit on, and its pending
      * deliveries are no longer claimed. Its row and log stay until {@link WebhookPurge} removes them.
      */
-    boolean delete(UUID organizationId, UUID id) {
+    boolean delete(Viewer viewer, UUID id) {
         Instant now = Dates.now(clock);
-        return jdbc.sql("""
-                UPDATE webhooks SET deleted_at = ?, active = FALSE, updated_at = ?
-                WHERE id = ? AND organization_id = ? AND deleted_at IS NULL""")
-                .params(utc(now), utc(now), id, organizationId).update() > 0;
+        SqlWhere where = visibleTo(viewer, "owner_user_id", new SqlWhere().and("id = :id", "id", id)
+                .and("organization_id = :org", "org", viewer.organizationId()).and("deleted_at IS NULL"));
+        return jdbc.sql("UPDATE webhooks SET deleted_at = :now, active = FALSE, updated_at = :now WHERE " + where.sql())
+                .params(where.parameters()).param("now", utc(now)).update() > 0;
     }
 
     /** The current secret becomes the previous one, which keeps signing until {@code previousUntil}. */

@@ -7,6 +7,7 @@ import static org.notesync.webhook.JdbcDeliveryStore.utc;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -15,6 +16,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.notesync.identity.Viewer;
 import org.notesync.support.Http;
 import org.notesync.support.OnPostgres;
 import org.notesync.support.Tenants;
@@ -46,7 +48,7 @@ class WebhookDeliveryPostgresIT extends WebhookDeliveryContract {
         ExecutorService threads = Executors.newFixedThreadPool(2);
         try {
             Future<?> deleting = threads.submit(() -> transactions.executeWithoutResult(tx -> {
-                assertThat(webhooks.delete(t.organization().id(), id)).isTrue();
+                assertThat(webhooks.delete(new Viewer(t.organization().id(), null, "test", Set.of()), id)).isTrue();
                 deleted.countDown();
                 try {
                     commit.await(WAIT.toSeconds(), TimeUnit.SECONDS);

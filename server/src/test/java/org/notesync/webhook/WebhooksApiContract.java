@@ -185,6 +185,58 @@ abstract class WebhooksApiContract {
         assertThat(a.get(recoveryPath).status()).isEqualTo(200);
     }
 
+    /**
+     * A clinician's webhook is the way their private patients' notes leave the server: the organization's
+     * integration token and its other clinicians must not see, redirect, re-key, replay or remove it.
+     */
+    @Test
+    void aClinicansWebhookAndItsDeliveriesAreTheirsAlone() {
+        Tenants.Tenant t = tenants.create();
+        Http owner = t.clinicianApi(port);
+        Http integration = t.api(port);
+        Http colleague = t.clinicianApi(port, t.addClinician("Grace", "Hopper"));
+        String id = owner.post("/webhooks", Map.of("url", LOCAL_URL, "events", List.of("new_note")))
+                .json().get("uuid").asString();
+        String shared = integration.post("/webhooks", Map.of("url", LOCAL_URL, "events", List.of("new_note")))
+                .json().get("uuid").asString();
+        String delivery = owner.post("/webhooks/" + id + "/test", Map.of()).json().get("uuid").asString();
+        String sharedDelivery = integration.post("/webhooks/" + shared + "/test", Map.of()).json().get("uuid")
+                .asString();
+        Http.Response recovery = owner.post("/webhooks/" + id + "/recover", Map.of("since", "2026-01-01"));
+        assertThat(recovery.status()).as(recovery.toString()).isEqualTo(202);
+        String recoveryPath = recovery.header("Location");
+
+        String w = "/webhooks/" + id;
+        for (Http other : List.of(integration, colleague)) {
+            assertThat(other.get(w).status()).isEqualTo(404);
+            assertThat(other.patch(w, Map.of("url", "http://127.0.0.1:9/elsewhere")).status()).isEqualTo(404);
+            assertThat(other.post(w + "/rotate-secret", Map.of()).status()).isEqualTo(404);
+            assertThat(other.post(w + "/test", Map.of()).status()).isEqualTo(404);
+            assertThat(other.post(w + "/recover", Map.of("since", "2026-01-01")).status()).isEqualTo(404);
+            assertThat(other.get(recoveryPath).status()).isEqualTo(404);
+            assertThat(other.get(w + "/deliveries").status()).isEqualTo(404);
+            assertThat(other.get("/webhook-deliveries/" + delivery).status()).isEqualTo(404);
+            assertThat(other.post("/webhook-deliveries/" + delivery + "/retry", Map.of()).status()).isEqualTo(404);
+            assertThat(other.delete(w).status()).isEqualTo(404);
+            assertThat(other.get("/webhooks", "application/json").json().findValuesAsString("uuid"))
+                    .containsExactly(shared);
+            assertThat(other.get("/webhook-deliveries", "application/json").json().findValuesAsString("uuid"))
+                    .containsExactly(sharedDelivery);
+        }
+
+        Http.Response mine = owner.get(w, "application/json");
+        assertThat(mine.status()).isEqualTo(200);
+        assertThat(mine.json().get("url").asString()).isEqualTo(LOCAL_URL);
+        assertThat(owner.get("/webhooks", "application/json").json().findValuesAsString("uuid"))
+                .containsExactlyInAnyOrder(id, shared);
+        assertThat(owner.get("/webhook-deliveries?webhook=" + id, "application/json").json()
+                .findValuesAsString("uuid")).contains(delivery);
+        assertThat(owner.get("/webhook-deliveries/" + delivery).status()).isEqualTo(200);
+        assertThat(owner.get(recoveryPath).status()).isEqualTo(200);
+        assertThat(colleague.get("/webhooks/" + shared).status()).as("an organization-wide one is everyone's")
+                .isEqualTo(200);
+    }
+
     @Test
     void deliveryCollectionsFilterAndRejectBadParameters() {
         Http api = tenants.create().api(port);
