@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.notesync.logging.LoggedErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,7 @@ import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.exc.MismatchedInputException;
@@ -56,6 +58,27 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ValidationException.class)
     ResponseEntity<ProblemDetail> validation(ValidationException e, HttpServletRequest request) {
         return respond(unprocessable(e.violations(), request.getRequestURI()), null);
+    }
+
+    static final String UNDECODABLE_PARAMETERS = "The query string could not be decoded: a parameter without a "
+            + "name, or a %-escape that is not two hex digits of UTF-8.";
+
+    /** Tomcat parses the query string (or a form body) when it is first asked for a parameter. */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<ProblemDetail> undecodableParameters(InvalidParameterException e, HttpServletRequest request) {
+        return respond(Problems.of(HttpStatus.BAD_REQUEST, "Bad Request", UNDECODABLE_PARAMETERS,
+                request.getRequestURI()), null);
+    }
+
+    /**
+     * A multipart body that cannot be parsed: no boundary, or a body cut short. One too large is more
+     * specific and is answered 413 by {@link #handleMaxUploadSizeExceededException}.
+     */
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<ProblemDetail> unreadableMultipart(MultipartException e, HttpServletRequest request) {
+        return respond(Problems.of(HttpStatus.BAD_REQUEST, "Bad Request", "The multipart body could not be read: "
+                + "its Content-Type needs a boundary, and the body each part and the closing boundary.",
+                request.getRequestURI()), null);
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

@@ -17,4 +17,17 @@ class WebConfiguration {
         registration.setOrder(-200);
         return registration;
     }
+
+    @Bean
+    FilterRegistrationBean<WildcardContentTypeFilter> wildcardContentTypeFilter(JsonMapper json) {
+        FilterRegistrationBean<WildcardContentTypeFilter> registration = new FilterRegistrationBean<>(
+                new WildcardContentTypeFilter(json));
+        registration.setOrder(-199);
+        return registration;
+    }
+
+    @Bean
+    ContainerErrors containerErrors() {
+        return new ContainerErrors();
+    }
 }

@@ -1,0 +1,52 @@
+package org.notesync.web;
+
+import java.io.IOException;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
+import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A request body's Content-Type names what the body is, so a wildcard ({@code *}{@code /*},
+ * {@code application/*}, {@code application/*+json}) is refused with a 415 problem document. Spring's
+ * request headers refuse such a type with an assertion, which would otherwise surface as a 500 wherever
+ * an endpoint reads its body without a declared media type.
+ */
+class WildcardContentTypeFilter extends OncePerRequestFilter {
+
+    private final JsonMapper json;
+
+    WildcardContentTypeFilter(JsonMapper json) {
+        this.json = json;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String contentType = request.getContentType();
+        if (contentType != null && isWildcard(contentType)) {
+            response.setStatus(HttpStatus.UNSUPPORTED_MEDIA_TYPE.value());
+            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+            json.writeValue(response.getOutputStream(), Problems.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                    "Unsupported Media Type", "The Content-Type must name the body's media type, not a wildcard.",
+                    request.getRequestURI()));
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+
+    private static boolean isWildcard(String contentType) {
+        try {
+            MediaType type = MediaType.parseMediaType(contentType);
+            return type.isWildcardType() || type.isWildcardSubtype();
+        } catch (InvalidMediaTypeException e) {
+            return false; // Spring answers an unparseable type itself (415)
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package org.notesync.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.notesync.support.ServerTest;
+import org.notesync.support.Tenants;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * Requests the servlet container or Spring cannot even parse (a query string that does not decode, a
+ * multipart type without its boundary, a wildcard Content-Type, a path Tomcat refuses) are the client's
+ * fault: a 4xx problem document that says so, never a 500 or Tomcat's HTML page. Sent over a raw socket,
+ * since java.net.http refuses to send most of them. The guide writes filters with bare brackets
+ * ({@code order[createdAt]=desc}); clients that send them so are answered as if they had encoded them.
+ */
+@ServerTest
+class MalformedRequestsIT {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Tenants tenants;
+
+    private String token;
+    private String adminToken;
+
+    @BeforeEach
+    void setUp() {
+        token = tenants.create().token(port);
+        adminToken = tenants.createWithAdminScope().token(port, "admin");
+    }
+
+    static Stream<Arguments> requests() {
+        String multipart = "--XX\r\nContent-Disposition: form-data; name=\"patient\"\r\n\r\nabc\r\n--XX\r\n"
+                + "Content-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\n\r\nRIFF";
+        return Stream.of(
+                Arguments.of("an empty parameter name", "GET /notes?=1", null, null, 400, "query string"),
+                Arguments.of("a %-escape that is not UTF-8", "GET /patients?search=%ff", null, null, 400, "query string"),
+                Arguments.of("a truncated %-escape", "GET /notes?x=%", null, null, 400, "query string"),
+                Arguments.of("a %-escape of no hex", "GET /webhooks?x=%zz", null, null, 400, "query string"),
+                Arguments.of("a multipart type without a boundary on a GET", "GET /notes", "multipart/form-data", null,
+                        400, "multipart"),
+                Arguments.of("a multipart type without a boundary", "POST /patients", "multipart/form-data", "{}", 400,
+                        "multipart"),
+                Arguments.of("an empty boundary", "POST /audios", "multipart/form-data; boundary=", "x", 400,
+                        "multipart"),
+                Arguments.of("a multipart body without its end", "POST /audios", "multipart/form-data; boundary=XX",
+                        multipart, 400, "multipart"),
+                Arguments.of("a wildcard Content-Type", "POST /webhooks", "*/*", "{}", 415, "Content-Type"),
+                Arguments.of("a wildcard subtype", "POST /webhooks/00000000-0000-0000-0000-000000000000/recover",
+                        "application/*", "{}", 415, "Content-Type"),
+                Arguments.of("a wildcard structured subtype", "POST /admin/organizations", "application/*+json", "{}",
+                        415, "Content-Type"),
+                Arguments.of("the error page asked for itself", "GET /error", null, null, 404, "Not Found"),
+                Arguments.of("an encoded slash in a path", "GET /notes/%2F", null, null, 400, "Bad Request"),
+                Arguments.of("a bare % in a path", "GET /notes/%", null, null, 400, "Bad Request"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("requests")
+    void isAClientErrorProblem(String name, String requestLine, String contentType, String body, int status,
+            String detail) throws IOException {
+        String bearer = requestLine.contains("/admin/") ? adminToken : token;
+        Raw answer = send(requestLine, contentType, body, bearer);
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(status);
+        assertThat(answer.header("content-type")).as(answer.toString()).startsWith("application/problem+json");
+        assertThat(answer.body()).as(answer.toString()).contains("\"status\":" + status).contains(detail);
+    }
+
+    @Test
+    void headersOverTheLimitAreAProblemThatEchoesNothing() throws IOException {
+        String secret = "Jane-Doe-" + "x".repeat(10_000);
+        Raw answer = send("GET /notes?search=" + secret, null, null, token);
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+        assertThat(answer.header("content-type")).startsWith("application/problem+json");
+        assertThat(answer.body()).contains("too long").doesNotContain("Jane-Doe");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("bareBrackets")
+    void aFilterWithBareBracketsIsReadAsTheGuideWritesIt(String query) throws IOException {
+        Raw answer = send("GET /notes?" + query, null, null, token);
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        Raw refused = send("GET /notes?" + query.replace("desc", "sideways").replace("2026-02-17", "someday"), null,
+                null, token);
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+        assertThat(refused.header("content-type")).startsWith("application/problem+json");
+    }
+
+    static Stream<String> bareBrackets() {
+        return Stream.of("order[createdAt]=desc", "createdAt[after]=2026-02-17");
+    }
+
+    record Raw(int status, String head, String body) {
+        String header(String name) {
+            for (String line : head.split("\r\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+                    return line.substring(colon + 1).trim();
+                }
+            }
+            return "";
+        }
+
+        @Override
+        public String toString() {
+            return head + "\n\n" + body;
+        }
+    }
+
+    private Raw send(String requestLine, String contentType, String body, String bearer) throws IOException {
+        byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        StringBuilder request = new StringBuilder(requestLine).append(" HTTP/1.1\r\n")
+                .append("Host: 127.0.0.1:").append(port).append("\r\n")
+                .append("Authorization: Bearer ").append(bearer).append("\r\n")
+                .append("Connection: close\r\n");
+        if (contentType != null) {
+            request.append("Content-Type: ").append(contentType).append("\r\n");
+        }
+        if (body != null) {
+            request.append("Content-Length: ").append(content.length).append("\r\n");
+        }
+        request.append("\r\n");
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(15_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.write(content);
+            out.flush();
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            in.transferTo(all);
+            String text = all.toString(StandardCharsets.UTF_8);
+            int end = text.indexOf("\r\n\r\n");
+            String head = end < 0 ? text : text.substring(0, end);
+            String rest = end < 0 ? "" : text.substring(end + 4);
+            int status = Integer.parseInt(head.substring(9, 12));
+            return new Raw(status, head, head.toLowerCase().contains("transfer-encoding: chunked") ? unchunk(rest) : rest);
+        }
+    }
+
+    private static String unchunk(String chunked) {
+        StringBuilder out = new StringBuilder();
+        int at = 0;
+        while (at < chunked.length()) {
+            int lineEnd = chunked.indexOf("\r\n", at);
+            if (lineEnd < 0) {
+                break;
+            }
+            int size = Integer.parseInt(chunked.substring(at, lineEnd).trim(), 16);
+            if (size == 0) {
+                break;
+            }
+            out.append(chunked, lineEnd + 2, Math.min(chunked.length(), lineEnd + 2 + size));
+            at = lineEnd + 2 + size + 2;
+        }
+        return out.toString();
+    }
+}
