@@ -186,10 +186,7 @@ class WebhookController {
     /** Sends a {@code ping} event to this webhook only, whatever it subscribes to. */
     @PostMapping("/webhooks/{id}/test")
     ResponseEntity<Object> test(Viewer viewer, @PathVariable UUID id, HttpServletRequest request) {
-        Webhooks.Webhook webhook = webhook(viewer, id);
-        if (!webhook.active()) {
-            throw ApiException.conflict("The webhook is not active; activate it (PATCH active: true) to test it.");
-        }
+        requireActive(webhook(viewer, id), "test it");
         UUID eventId = UUID.randomUUID();
         ObjectNode event = json.createObjectNode();
         event.put("id", eventId.toString());
@@ -207,7 +204,7 @@ class WebhookController {
     @PostMapping("/webhooks/{id}/recover")
     ResponseEntity<Object> recover(Viewer viewer, @PathVariable UUID id, @RequestBody(required = false) JsonNode body,
             HttpServletRequest request) {
-        webhook(viewer, id);
+        requireActive(webhook(viewer, id), "recover its deliveries");
         JsonFields fields = JsonFields.of(body);
         Optional<Instant> since = fields.instant("since");
         Optional<Instant> until = fields.instant("until");
@@ -262,7 +259,7 @@ class WebhookController {
     /** Replays one delivery (failed, or succeeded to send it again) with the same event ids. */
     @PostMapping("/webhook-deliveries/{id}/retry")
     ResponseEntity<Object> retry(Viewer viewer, @PathVariable UUID id, HttpServletRequest request) {
-        delivery(viewer, id);
+        requireActive(webhook(viewer, delivery(viewer, id).webhook()), "replay its deliveries");
         if (!deliveries.replay(viewer.organizationId(), id)) {
             delivery(viewer, id); // a 404 if it went meanwhile (a deleted webhook's purge, the retention)
             throw ApiException.conflict("This delivery is already queued.");
@@ -276,6 +273,13 @@ class WebhookController {
                 HttpStatus.ACCEPTED);
         return ResponseEntity.accepted().location(URI.create(DELIVERY.iri(delivery.uuid())))
                 .contentType(item.getHeaders().getContentType()).body(item.getBody());
+    }
+
+    /** A disabled webhook is sent nothing, so what would be sent to it is refused rather than failed later. */
+    private static void requireActive(Webhooks.Webhook webhook, String what) {
+        if (!webhook.active()) {
+            throw ApiException.conflict("The webhook is not active; activate it (PATCH active: true) to " + what + ".");
+        }
     }
 
     private Webhooks.Webhook webhook(Viewer viewer, UUID id) {

@@ -1,7 +1,9 @@
 package org.notesync.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -235,6 +237,32 @@ abstract class WebhooksApiContract {
         assertThat(owner.get(recoveryPath).status()).isEqualTo(200);
         assertThat(colleague.get("/webhooks/" + shared).status()).as("an organization-wide one is everyone's")
                 .isEqualTo(200);
+    }
+
+    @Test
+    void aDisabledWebhookIsSentNothingSoItsTestRetryAndRecoverAreConflicts() {
+        Http api = tenants.create().api(port);
+        try (Receiver receiver = new Receiver()) {
+            String id = api.post("/webhooks", Map.of("url", receiver.url(), "events", List.of("new_note")))
+                    .json().get("uuid").asString();
+            String delivery = api.post("/webhooks/" + id + "/test", Map.of()).json().get("uuid").asString();
+            await().atMost(Duration.ofSeconds(15)).until(() -> api
+                    .get("/webhook-deliveries/" + delivery, "application/json").json().get("status").asString()
+                    .equals("succeeded"));
+            assertThat(api.patch("/webhooks/" + id, Map.of("active", false)).status()).isEqualTo(200);
+
+            for (Http.Response refused : List.of(api.post("/webhooks/" + id + "/test", Map.of()),
+                    api.post("/webhook-deliveries/" + delivery + "/retry", Map.of()),
+                    api.post("/webhooks/" + id + "/recover", Map.of("since", "2026-01-01")))) {
+                assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
+                assertThat(refused.json().get("detail").asString()).contains("PATCH active: true");
+            }
+            assertThat(api.get("/webhook-deliveries/" + delivery, "application/json").json().get("replays").asInt())
+                    .isZero();
+
+            assertThat(api.patch("/webhooks/" + id, Map.of("active", true)).status()).isEqualTo(200);
+            assertThat(api.post("/webhook-deliveries/" + delivery + "/retry", Map.of()).status()).isEqualTo(202);
+        }
     }
 
     @Test
