@@ -3,15 +3,25 @@ package org.notesync.audio;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.Part;
 import org.notesync.identity.Accounts;
 import org.notesync.identity.Viewer;
 import org.notesync.web.ApiException;
@@ -33,6 +43,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.multipart.MultipartHttpServletRequest;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -133,7 +144,7 @@ class AudioController {
      */
     @PostMapping(path = "/audios", consumes = MediaType.MULTIPART_FORM_DATA_VALUE, produces = {LD_JSON, JSON})
     ResponseEntity<Object> upload(Viewer viewer, MultipartHttpServletRequest request) throws IOException {
-        JsonFields fields = JsonFields.of(textFields(request));
+        JsonFields fields = textFields(request);
         UUID patient = fields.requiredReference("patient");
         if (patient != null && !audios.canWriteAbout(viewer, patient)) {
             fields.reject("patient", "This patient does not exist.", Violation.NOT_FOUND);
@@ -146,7 +157,7 @@ class AudioController {
             fields.reject("noteType", "The value you selected is not a valid choice. Allowed: "
                     + String.join(", ", available) + ".", Violation.INVALID_CHOICE);
         }
-        String transcript = fields.string("transcript", MAX_TRANSCRIPT).filter(t -> !t.isBlank()).orElse(null);
+        String transcript = fields.text("transcript", MAX_TRANSCRIPT).filter(t -> !t.isBlank()).orElse(null);
         MultipartFile file = file(request, fields);
         fields.validate();
 
@@ -167,20 +178,51 @@ class AudioController {
     }
 
     /** The form's text fields as a JSON object, so they are validated exactly like a JSON body's. */
-    private static ObjectNode textFields(MultipartHttpServletRequest request) {
-        ObjectNode body = JsonNodeFactory.instance.objectNode();
-        for (Map.Entry<String, String[]> field : request.getParameterMap().entrySet()) {
-            if (!TEXT_FIELDS.contains(field.getKey())) {
-                continue;
+    /**
+     * The text parts, decoded strictly (as their part says, UTF-8 when it says nothing): a transcript with
+     * bytes that are not of its charset is refused by name rather than stored with replacement characters.
+     */
+    private static JsonFields textFields(MultipartHttpServletRequest request) throws IOException {
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        Set<String> undecodable = new LinkedHashSet<>();
+        try {
+            for (Part part : request.getParts()) {
+                if (part.getSubmittedFileName() != null || !TEXT_FIELDS.contains(part.getName())) {
+                    continue;
+                }
+                try (InputStream in = part.getInputStream()) {
+                    values.computeIfAbsent(part.getName(), k -> new ArrayList<>()).add(charset(part).newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(in.readAllBytes())).toString());
+                } catch (CharacterCodingException e) {
+                    undecodable.add(part.getName());
+                }
             }
-            String[] values = field.getValue();
-            if (values.length == 1) {
-                body.put(field.getKey(), values[0]);
-            } else {
-                body.set(field.getKey(), JsonNodeFactory.instance.arrayNode()); // refused below as "not a string"
-            }
+        } catch (ServletException e) {
+            throw new MultipartException("The multipart body could not be read.", e);
         }
-        return body;
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        values.forEach((name, given) -> {
+            if (given.size() == 1) {
+                body.put(name, given.get(0));
+            } else {
+                body.set(name, JsonNodeFactory.instance.arrayNode()); // refused below as "not a string"
+            }
+        });
+        JsonFields fields = JsonFields.of(body);
+        undecodable.forEach(name -> fields.reject(name, "This value is not valid text in its charset (UTF-8 "
+                + "unless its part says otherwise).", Violation.INVALID_FORMAT));
+        return fields;
+    }
+
+    private static Charset charset(Part part) {
+        try {
+            MediaType type = part.getContentType() == null ? null : MediaType.parseMediaType(part.getContentType());
+            return type == null || type.getCharset() == null ? StandardCharsets.UTF_8 : type.getCharset();
+        } catch (IllegalArgumentException e) {
+            return StandardCharsets.UTF_8; // an unknown or malformed charset: read as UTF-8, strictly
+        }
     }
 
     private static MultipartFile file(MultipartHttpServletRequest request, JsonFields fields) {

@@ -112,6 +112,10 @@ public final class AddressPolicy {
         if (uri.getRawUserInfo() != null) {
             return Optional.of("The URL must not carry credentials; verify signatures instead.");
         }
+        if (uri.getPort() == 0 || uri.getPort() > 65535) {
+            // java.net.URI takes any digits as a port; no connection can be made to these.
+            return Optional.of("The URL's port must be between 1 and 65535.");
+        }
         String host = host(uri);
         if (isNumericHost(host) && !isDottedQuad(host)) {
             return Optional.of("An IPv4 address must be written in dotted-decimal form (a.b.c.d).");

@@ -19,6 +19,7 @@ import jakarta.annotation.Nullable;
 import jakarta.servlet.http.HttpServletRequest;
 import org.notesync.web.ApiException;
 import org.notesync.web.CollectionQuery;
+import org.notesync.web.EmailAddresses;
 import org.notesync.web.JsonFields;
 import org.notesync.web.Page;
 import org.notesync.web.Representations;
@@ -52,7 +53,6 @@ class AdminController {
     static final int MAX_PASSWORD_BYTES = 72;
     /** Symfony's code for a too short value, as API Platform clients know it. */
     private static final String TOO_SHORT = "9ff3fdc4-b214-49db-8718-39c315e33d45";
-    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+$");
     private static final Pattern COUNTRY = Pattern.compile("^[A-Za-z]{2}$");
     private static final String DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code";
 
@@ -149,7 +149,7 @@ class AdminController {
         Accounts.Organization org = organizationOrNotFound(uuid);
         JsonFields fields = JsonFields.of(body);
         String email = fields.requiredString("email", 320);
-        if (email != null && !EMAIL.matcher(email.trim()).matches()) {
+        if (email != null && !EmailAddresses.isValid(email.trim())) {
             fields.reject("email", "This value is not a valid email address.", Violation.INVALID_FORMAT);
         }
         String password = fields.requiredString("password", 1000);
@@ -271,7 +271,7 @@ class AdminController {
         for (int i = 0; i < sentRedirectUris.size(); i++) {
             if (!isRedirectUri(sentRedirectUris.get(i).trim())) {
                 fields.reject("redirectUris[" + i + "]", "This value is not a valid redirect URI: an absolute http "
-                        + "or https URI without a fragment or a comma.", Violation.INVALID_FORMAT);
+                        + "or https URI without credentials, a fragment or a comma, on a port from 1 to 65535.", Violation.INVALID_FORMAT);
             }
         }
         if (String.join(",", redirectUris).length() > 1000) {
@@ -299,7 +299,8 @@ class AdminController {
         try {
             URI uri = new URI(value);
             return uri.isAbsolute() && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-                    && uri.getHost() != null && uri.getRawFragment() == null;
+                    && uri.getHost() != null && uri.getRawFragment() == null && uri.getRawUserInfo() == null
+                    && uri.getPort() != 0 && uri.getPort() <= 65535;
         } catch (URISyntaxException e) {
             return false;
         }

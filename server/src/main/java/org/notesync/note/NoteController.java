@@ -75,7 +75,7 @@ class NoteController {
                         Notes.typeViolations("type", type)
                                 .forEach(v -> fields.reject(v.propertyPath(), v.message(), v.code()));
                     }
-                    String content = fields.requiredString("content", Notes.MAX_CONTENT);
+                    String content = fields.requiredText("content", Notes.MAX_CONTENT);
                     UUID audio = fields.reference("audio").orElse(null);
                     UUID user = author(viewer, fields, subjects);
                     fields.validate();
@@ -103,7 +103,7 @@ class NoteController {
             }
         }
         if (fields.has("content")) {
-            content = fields.requiredString("content", Notes.MAX_CONTENT);
+            content = fields.requiredText("content", Notes.MAX_CONTENT);
         }
         fields.validate();
         Note note = notes.update(viewer, uuid, type, content).orElseThrow(() -> ApiException.notFound("Note"));

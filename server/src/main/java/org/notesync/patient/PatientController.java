@@ -1,6 +1,9 @@
 package org.notesync.patient;
 
 import java.net.URI;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -41,11 +44,13 @@ class PatientController {
     private final Patients patients;
     private final Accounts accounts;
     private final Representations representations;
+    private final Clock clock;
 
-    PatientController(Patients patients, Accounts accounts, Representations representations) {
+    PatientController(Patients patients, Accounts accounts, Representations representations, Clock clock) {
         this.patients = patients;
         this.accounts = accounts;
         this.representations = representations;
+        this.clock = clock;
     }
 
     @GetMapping(path = "/patients", produces = {LD_JSON, JSON})
@@ -68,7 +73,7 @@ class PatientController {
         JsonFields fields = JsonFields.of(body);
         fields.requirePresent("firstName");
         fields.requirePresent("lastName");
-        PatientFields patient = PatientFields.merge(fields, PatientFields.NONE)
+        PatientFields patient = PatientFields.merge(fields, PatientFields.NONE, LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC))
                 .withOwner(creationOwner(viewer, fields));
         requireOwnerIfPrivate(fields, patient);
         fields.validate();
@@ -90,7 +95,7 @@ class PatientController {
         boolean ownerGiven = fields.has("user");
         UUID owner = ownerGiven ? sameOrganizationClinician(viewer, fields) : null;
         Patient patient = patients.update(viewer, uuid, current -> {
-            PatientFields changed = PatientFields.merge(fields, current);
+            PatientFields changed = PatientFields.merge(fields, current, LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
             if (ownerGiven) {
                 changed = changed.withOwner(owner);
             }

@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
+import org.notesync.web.EmailAddresses;
 import org.notesync.web.JsonFields;
 import org.notesync.web.Violation;
 
@@ -25,22 +25,25 @@ record PatientFields(String firstName, String lastName, String languageSpoken, L
     static final PatientFields NONE = new PatientFields(null, null, null, null, null, null, null, null, null, null,
             null, null, null);
 
-    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
-
     /**
      * The fields of {@code base} with those present in the body replaced (an explicit null clears a field),
-     * the owner left as it is. Violations are collected in {@code body}.
+     * the owner left as it is. Violations are collected in {@code body}; {@code today} is UTC's.
      */
-    static PatientFields merge(JsonFields body, PatientFields base) {
+    static PatientFields merge(JsonFields body, PatientFields base, LocalDate today) {
         String email = body.has("email") ? body.string("email", 320).orElse(null) : base.email();
-        if (body.has("email") && email != null && !EMAIL.matcher(email).matches()) {
+        if (body.has("email") && email != null && !EmailAddresses.isValid(email)) {
             body.reject("email", "This value is not a valid email address.", Violation.INVALID_FORMAT);
+        }
+        LocalDate dateOfBirth = body.has("dateOfBirth") ? body.date("dateOfBirth").orElse(null) : base.dateOfBirth();
+        // Today in UTC, plus the day by which the easternmost time zones run ahead of it.
+        if (body.has("dateOfBirth") && dateOfBirth != null && dateOfBirth.isAfter(today.plusDays(1))) {
+            body.reject("dateOfBirth", "A date of birth cannot be in the future.", Violation.TOO_HIGH);
         }
         return new PatientFields(
                 body.has("firstName") ? body.string("firstName", 200).orElse(null) : base.firstName(),
                 body.has("lastName") ? body.string("lastName", 200).orElse(null) : base.lastName(),
                 body.has("languageSpoken") ? body.string("languageSpoken", 35).orElse(null) : base.languageSpoken(),
-                body.has("dateOfBirth") ? body.date("dateOfBirth").orElse(null) : base.dateOfBirth(),
+                dateOfBirth,
                 body.has("gender") ? body.choice("gender", GENDERS).orElse(null) : base.gender(),
                 body.has("visibilityOption") ? body.choice("visibilityOption", VISIBILITIES).orElse(null)
                         : base.visibilityOption(),

@@ -41,7 +41,8 @@ public final class Dates {
         if (instant.isBefore(MIN) || instant.isAfter(MAX)) {
             throw new IllegalArgumentException("outside years 1 to 9999");
         }
-        return instant;
+        // The database keeps microseconds and would round the rest, .9999999 up to the next second.
+        return instant.truncatedTo(ChronoUnit.MICROS);
     }
 
     /**

@@ -38,8 +38,26 @@ public final class JsonFields {
         return body.has(name);
     }
 
-    /** A string that may be absent or null; empty when absent or null. */
+    /**
+     * A one-line string that may be absent or null; empty when absent or null. Control characters (line
+     * breaks among them) are refused: they have no place in a name, a code or an address and would
+     * break the lines of the practice software that shows them.
+     */
     public Optional<String> string(String name, int maxLength) {
+        return string(name, maxLength, false);
+    }
+
+    /** Free text that may be absent or null: like {@link #string} but keeping tabs and line breaks. */
+    public Optional<String> text(String name, int maxLength) {
+        return string(name, maxLength, true);
+    }
+
+    /** Free text that must be present, not null and not blank. */
+    public String requiredText(String name, int maxLength) {
+        return required(name, text(name, maxLength));
+    }
+
+    private Optional<String> string(String name, int maxLength, boolean lines) {
         JsonNode node = body.get(name);
         if (node == null || node.isNull()) {
             return Optional.empty();
@@ -49,10 +67,9 @@ public final class JsonFields {
             return Optional.empty();
         }
         String value = node.stringValue();
-        if (value.indexOf('\u0000') >= 0) {
-            // PostgreSQL cannot store a NUL character in text: refuse it here rather than fail on insert.
-            violations.add(new Violation(name, "This value contains a NUL character, which is not allowed.",
-                    Violation.INVALID_FORMAT));
+        String refusal = refusal(value, lines);
+        if (refusal != null) {
+            violations.add(new Violation(name, refusal, Violation.INVALID_FORMAT));
             return Optional.empty();
         }
         if (value.length() > maxLength) {
@@ -63,14 +80,18 @@ public final class JsonFields {
         return Optional.of(value);
     }
 
-    /** A string that must be present, not null and not blank. */
+    /** A one-line string ({@link #string}) that must be present, not null and not blank. */
     public String requiredString(String name, int maxLength) {
+        return required(name, string(name, maxLength));
+    }
+
+    private String required(String name, Optional<String> read) {
         JsonNode node = body.get(name);
         if (node == null || node.isNull()) {
             violations.add(new Violation(name, "This value should not be blank.", Violation.NOT_BLANK));
             return null;
         }
-        String value = string(name, maxLength).orElse(null);
+        String value = read.orElse(null);
         if (value != null && value.isBlank()) {
             violations.add(new Violation(name, "This value should not be blank.", Violation.NOT_BLANK));
             return null;
@@ -90,11 +111,21 @@ public final class JsonFields {
     }
 
     /**
-     * A reference to another resource: a bare uuid or an IRI ending in one ({@code /patients/<uuid>}),
-     * as API Platform clients send both. Empty when absent or null.
+     * A reference to another resource: a bare uuid or its IRI ({@code /patients/<uuid>}), as API Platform
+     * clients send both; an IRI of another collection is refused. Empty when absent or null.
      */
     public Optional<UUID> reference(String name) {
-        return parsed(name, "a UUID or an IRI ending in one", JsonFields::referenced);
+        String collection = collection(name);
+        return parsed(name, "a UUID or the IRI of one of " + collection + " (" + collection + "/<uuid>)",
+                value -> referenced(collection, value));
+    }
+
+    /** The collection a reference property names a member of: {@code patient} is one of /patients. */
+    private static String collection(String name) {
+        return switch (name) {
+            case "patient", "user", "audio" -> "/" + name + "s";
+            default -> throw new IllegalStateException("No collection for a reference named " + name);
+        };
     }
 
     /**
@@ -107,14 +138,30 @@ public final class JsonFields {
             return Optional.empty();
         }
         try {
-            return Optional.of(referenced(node.stringValue()));
+            return Optional.of(referenced(collection(name), node.stringValue()));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
     }
 
-    private static UUID referenced(String uuidOrIri) {
-        return UUID.fromString(uuidOrIri.substring(uuidOrIri.lastIndexOf('/') + 1));
+    /**
+     * A bare uuid, or an IRI whose path ends in {@code <collection>/<uuid>}: relative as the API writes
+     * them, or absolute (any host, since a proxy may serve the API under another name and prefix).
+     */
+    static UUID referenced(String collection, String uuidOrIri) {
+        int slash = uuidOrIri.lastIndexOf('/');
+        if (slash >= 0) {
+            String prefix = uuidOrIri.substring(0, slash);
+            boolean path = prefix.startsWith("/") || prefix.startsWith("http://") || prefix.startsWith("https://");
+            if (!path || !prefix.endsWith(collection) || prefix.contains("?") || prefix.contains("#")) {
+                throw new IllegalArgumentException("not an IRI of " + collection);
+            }
+        }
+        String uuid = uuidOrIri.substring(slash + 1);
+        if (uuid.length() != 36) {
+            throw new IllegalArgumentException("not a uuid"); // UUID.fromString takes shortened groups too
+        }
+        return UUID.fromString(uuid);
     }
 
     /** A reference that must be present and not null. */
@@ -146,7 +193,7 @@ public final class JsonFields {
     }
 
     public Optional<Instant> instant(String name) {
-        return parsed(name, "a date-time with offset (ISO 8601)", Dates::parseInstant);
+        return parsed(name, "an ISO 8601 date-time (UTC when it has no offset) or date", Dates::parseInstant);
     }
 
     public Optional<Boolean> bool(String name) {
@@ -177,14 +224,38 @@ public final class JsonFields {
             if (!item.isString()) {
                 violations.add(new Violation(name + "[" + i + "]", "This value should be of type string.",
                         Violation.INVALID_TYPE));
-            } else if (item.stringValue().indexOf('\u0000') >= 0) {
-                violations.add(new Violation(name + "[" + i + "]",
-                        "This value contains a NUL character, which is not allowed.", Violation.INVALID_FORMAT));
+            } else if (refusal(item.stringValue(), false) != null) {
+                violations.add(new Violation(name + "[" + i + "]", refusal(item.stringValue(), false),
+                        Violation.INVALID_FORMAT));
             } else {
                 values.add(item.stringValue());
             }
         }
         return values;
+    }
+
+    /**
+     * Why a string cannot be stored as it is, or null. A NUL cannot be stored in PostgreSQL's text at all;
+     * half of a surrogate pair is not a character (UTF-8 cannot encode it, so a webhook would carry "?"
+     * where the API shows the escape); other control characters only where {@code lines} keeps tab, line
+     * feed and carriage return.
+     */
+    static String refusal(String value, boolean lines) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\u0000') {
+                return "This value contains a NUL character, which is not allowed.";
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return "This value is not valid Unicode: it contains half of a surrogate pair.";
+            } else if (Character.isISOControl(c) && !(lines && (c == '\t' || c == '\n' || c == '\r'))) {
+                return lines ? "This value contains a control character other than a tab or a line break."
+                        : "This value contains a control character, such as a line break, which is not allowed here.";
+            }
+        }
+        return null;
     }
 
     /** Records a violation found by the caller, such as a reference to a resource that does not exist. */

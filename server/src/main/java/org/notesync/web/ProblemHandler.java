@@ -33,6 +33,7 @@ import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.exc.MismatchedInputException;
 
 /**
@@ -145,7 +146,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                     Violation.INVALID_TYPE);
             return cast(respond(unprocessable(List.of(violation), path), null));
         }
-        String detail = cause(e, JacksonException.class) != null || e.getCause() == null
+        JacksonException jackson = cause(e, JacksonException.class);
+        String detail = jackson instanceof StreamConstraintsException
+                ? "The request body exceeds a limit of the JSON parser (nesting depth, or the length of a value)."
+                : jackson != null && String.valueOf(jackson.getOriginalMessage()).startsWith("Duplicate ")
+                ? "The request body names a property more than once."
+                : jackson != null || e.getCause() == null
                 ? "The request body is not valid JSON."
                 : "The request body could not be read.";
         return cast(respond(Problems.of(HttpStatus.BAD_REQUEST, "Bad Request", detail, path), null));

@@ -9,6 +9,8 @@ public record Violation(String propertyPath, String message, String code) {
     public static final String INVALID_TYPE = "ba785a8c-82cb-4283-967c-3cf342181b40";
     public static final String TOO_LONG = "d94b19cc-114f-4f44-9cc4-4138e80a87b9";
     public static final String INVALID_FORMAT = "9ff3fdc4-b214-49db-8718-39c315e33d45";
+    /** Symfony's LessThanOrEqual: a value above its upper bound. */
+    public static final String TOO_HIGH = "30fbb013-d015-4232-8b3b-8f3be97a7e14";
     public static final String MISSING_FIELD = "2fa2158c-2a7f-484b-98aa-975522539ff8";
     public static final String NOT_FOUND = "notesync-reference-not-found";
 }

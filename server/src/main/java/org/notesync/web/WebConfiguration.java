@@ -1,9 +1,11 @@
 package org.notesync.web;
 
 import org.notesync.NotesyncProperties;
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 @Configuration(proxyBeanMethods = false)
@@ -24,6 +26,15 @@ class WebConfiguration {
                 new WildcardContentTypeFilter(json));
         registration.setOrder(-199);
         return registration;
+    }
+
+    /**
+     * A body that names a property twice is refused as malformed rather than read as its last value:
+     * which one the client meant is a guess (RFC 8259 leaves it open).
+     */
+    @Bean
+    JsonMapperBuilderCustomizer strictDuplicates() {
+        return builder -> builder.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
     }
 
     @Bean

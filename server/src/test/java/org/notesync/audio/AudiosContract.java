@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -267,6 +268,30 @@ abstract class AudiosContract {
 
         assertProblem(clinician.post("/audios", Map.of("patient", patient.toString())), 415);
         assertThat(audioRows(t)).isZero();
+    }
+
+    /** Text parts are decoded strictly: bytes not of their charset are refused, never replaced by U+FFFD. */
+    @Test
+    void aTranscriptIsReadInItsPartsCharsetAndRefusedWhenItsBytesAreNotOfIt() {
+        Tenants.Tenant t = tenants.create();
+        Http clinician = t.clinicianApi(port);
+        UUID patient = patient(t);
+        byte[] wav = AudioSamples.wav();
+        byte[] loneSurrogate = {'a', (byte) 0xED, (byte) 0xA0, (byte) 0x80, 'b'};
+        assertViolation(Upload.to(clinician).wav(wav).field("patient", patient)
+                .rawField("transcript", loneSurrogate, null).send(), "transcript");
+        assertViolation(Upload.to(clinician).wav(wav).field("patient", patient)
+                .rawField("transcript", new byte[] {'a', (byte) 0xC3}, "text/plain; charset=UTF-8").send(), "transcript");
+        assertThat(audioRows(t)).isZero();
+
+        byte[] latin1 = "Fièvre depuis 3 jours.\nToux.".getBytes(StandardCharsets.ISO_8859_1);
+        Http.Response created = Upload.to(clinician).wav(wav).field("patient", patient)
+                .rawField("transcript", latin1, "text/plain; charset=ISO-8859-1").send();
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(created.json().get("transcription").asString()).isEqualTo("Fièvre depuis 3 jours.\nToux.");
+        Http.Response utf8 = Upload.to(clinician).wav(wav).field("patient", patient)
+                .field("transcript", "Fièvre, 38,5 °C").send();
+        assertThat(utf8.json().get("transcription").asString()).isEqualTo("Fièvre, 38,5 °C");
     }
 
     // ---- collection and filters --------------------------------------------------------------------------

@@ -31,6 +31,12 @@ public final class Upload {
         return this;
     }
 
+    /** A text field of these exact bytes, with a part Content-Type when {@code contentType} is not null. */
+    public Upload rawField(String name, byte[] content, String contentType) {
+        parts.add(new Part(name, null, contentType, content));
+        return this;
+    }
+
     public Upload file(byte[] content, String fileName, String contentType) {
         parts.add(new Part("file", fileName, contentType, content));
         return this;

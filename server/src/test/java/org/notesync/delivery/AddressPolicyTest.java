@@ -50,6 +50,14 @@ class AddressPolicyTest {
         assertThat(dev.check("http://169.254.169.254/")).isPresent();
         assertThat(dev.check("http://2130706433/")).as("ambiguous spellings: refused in every mode").isPresent();
         assertThat(dev.check("http://0177.0.0.1/")).isPresent();
+        assertThat(dev.check("http://127.0.0.1:65535/hook")).isEmpty();
+        assertThat(dev.check("http://127.0.0.1:1/hook")).isEmpty();
+        for (String port : new String[] {"0", "65536", "99999"}) {
+            assertThat(dev.checkForm("http://127.0.0.1:" + port + "/hook")).as("port " + port)
+                    .contains("The URL's port must be between 1 and 65535.");
+        }
+        assertThat(dev.checkForm("http://127.0.0.1:4294967297/hook")).as("beyond an int: no host for java.net.URI")
+                .isPresent();
     }
 
     @Test

@@ -272,9 +272,11 @@ abstract class AdminApiContract {
 
         Http.Response badRedirect = admin.post(path, Map.of("name", "x", "grantTypes", List.of("authorization_code"),
                 "scopes", List.of("profile"), "redirectUris", List.of("https://ok.example/cb", "https://ok.example/cb",
-                        "/relative", "ftp://x.example/cb", "https://x.example/cb#frag")));
+                        "/relative", "ftp://x.example/cb", "https://x.example/cb#frag", "https://u:p@x.example/cb",
+                        "http://127.0.0.1:99999/cb", "http://127.0.0.1:0/cb")));
         assertThat(badRedirect.status()).isEqualTo(422);
-        assertThat(paths(badRedirect)).containsExactly("redirectUris[2]", "redirectUris[3]", "redirectUris[4]");
+        assertThat(paths(badRedirect)).containsExactly("redirectUris[2]", "redirectUris[3]", "redirectUris[4]",
+                "redirectUris[5]", "redirectUris[6]", "redirectUris[7]");
 
         Http.Response publicWithSecretGrant = admin.post(path, Map.of("name", "x", "public", true,
                 "grantTypes", List.of("client_credentials"), "scopes", List.of("profile")));

@@ -24,4 +24,12 @@ class DatesTest {
         assertThat(Dates.parseInstant("2026-02-17T10:00:00")).isEqualTo(Instant.parse("2026-02-17T10:00:00Z"));
         assertThatThrownBy(() -> Dates.parseInstant("17/02/2026")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void keepsMicrosecondsAndDropsTheRestRatherThanRoundingUp() {
+        assertThat(Dates.parseInstant("2026-02-17T10:00:00.999999999Z"))
+                .isEqualTo(Instant.parse("2026-02-17T10:00:00.999999Z"));
+        assertThat(Dates.parseInstant("2026-12-31T23:59:59.9999995Z"))
+                .as("not the next year").isEqualTo(Instant.parse("2026-12-31T23:59:59.999999Z"));
+    }
 }

@@ -67,6 +67,11 @@ class MalformedRequestsIT {
                         "application/*", "{}", 415, "Content-Type"),
                 Arguments.of("a wildcard structured subtype", "POST /admin/organizations", "application/*+json", "{}",
                         415, "Content-Type"),
+                Arguments.of("a property named twice", "POST /patients", "application/json",
+                        "{\"firstName\": \"A\", \"firstName\": \"B\", \"lastName\": null}", 400,
+                        "names a property more than once"),
+                Arguments.of("JSON nested 2,000 deep", "POST /notes", "application/json",
+                        "{\"content\": " + "[".repeat(2000) + "]".repeat(2000) + "}", 400, "nesting depth"),
                 Arguments.of("the error page asked for itself", "GET /error", null, null, 404, "Not Found"),
                 Arguments.of("an encoded slash in a path", "GET /notes/%2F", null, null, 400, "Bad Request"),
                 Arguments.of("a bare % in a path", "GET /notes/%", null, null, 400, "Bad Request"));
