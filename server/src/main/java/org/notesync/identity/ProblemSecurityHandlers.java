@@ -1,10 +1,12 @@
 package org.notesync.identity;
 
 import java.io.IOException;
+import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.notesync.web.Problems;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.access.AccessDeniedException;
@@ -43,8 +45,16 @@ class ProblemSecurityHandlers implements AuthenticationEntryPoint, AccessDeniedH
     public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
             throws IOException {
         bearerDenied.handle(request, response, e);
-        write(request, response, HttpStatus.FORBIDDEN,
-                "The access token does not have the scope this endpoint requires.");
+        Optional<String> scope = ScopeRules.required(request);
+        if (scope.isEmpty()) {
+            write(request, response, HttpStatus.FORBIDDEN,
+                    "The access token does not have the scope this endpoint requires.");
+            return;
+        }
+        String detail = "This endpoint needs the scope " + scope.get() + ", which the access token does not have.";
+        response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"insufficient_scope\", error_description=\""
+                + detail + "\", scope=\"" + scope.get() + "\"");
+        write(request, response, HttpStatus.FORBIDDEN, detail);
     }
 
     private void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail)

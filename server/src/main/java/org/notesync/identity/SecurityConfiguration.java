@@ -1,10 +1,5 @@
 package org.notesync.identity;
 
-import static org.springframework.http.HttpMethod.DELETE;
-import static org.springframework.http.HttpMethod.GET;
-import static org.springframework.http.HttpMethod.PATCH;
-import static org.springframework.http.HttpMethod.POST;
-import static org.springframework.http.HttpMethod.PUT;
 
 import java.time.Clock;
 import java.util.Set;
@@ -108,30 +103,13 @@ class SecurityConfiguration {
     @Bean
     @Order(3)
     SecurityFilterChain apiChain(HttpSecurity http, ProblemSecurityHandlers problems) throws Exception {
-        http.authorizeHttpRequests(a -> a
-                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info",
-                                "/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml",
-                                "/swagger-ui.html", "/swagger-ui/**", "/error").permitAll()
-                        .requestMatchers(GET, "/me").hasAuthority(scope(Scopes.PROFILE))
-                        .requestMatchers(GET, "/users", "/users/**").hasAuthority(scope(Scopes.ORGANIZATION))
-                        .requestMatchers("/admin/**").hasAuthority(scope(Scopes.ADMIN))
-                        .requestMatchers(GET, "/patients", "/patients/**").hasAuthority(scope(Scopes.READ_PATIENTS))
-                        .requestMatchers(POST, "/patients", "/patients/**").hasAuthority(scope(Scopes.WRITE_PATIENTS))
-                        .requestMatchers(PATCH, "/patients/**").hasAuthority(scope(Scopes.WRITE_PATIENTS))
-                        .requestMatchers(PUT, "/patients/**").hasAuthority(scope(Scopes.WRITE_PATIENTS))
-                        .requestMatchers(DELETE, "/patients/**").hasAuthority(scope(Scopes.WRITE_PATIENTS))
-                        .requestMatchers(GET, "/notes", "/notes/**").hasAuthority(scope(Scopes.READ_NOTES))
-                        .requestMatchers(POST, "/notes", "/notes/**").hasAuthority(scope(Scopes.WRITE_NOTES))
-                        .requestMatchers(PATCH, "/notes/**").hasAuthority(scope(Scopes.WRITE_NOTES))
-                        .requestMatchers(DELETE, "/notes/**").hasAuthority(scope(Scopes.WRITE_NOTES))
-                        .requestMatchers(GET, "/audios", "/audios/**").hasAuthority(scope(Scopes.READ_AUDIOS))
-                        .requestMatchers(POST, "/audios", "/audios/**").hasAuthority(scope(Scopes.WRITE_AUDIOS))
-                        .requestMatchers(DELETE, "/audios/**").hasAuthority(scope(Scopes.WRITE_AUDIOS))
-                        .requestMatchers(GET, "/webhooks", "/webhooks/**", "/webhook-deliveries", "/webhook-deliveries/**")
-                                .hasAuthority(scope(Scopes.READ_WEBHOOKS))
-                        .requestMatchers("/webhooks", "/webhooks/**", "/webhook-deliveries", "/webhook-deliveries/**")
-                                .hasAuthority(scope(Scopes.WRITE_WEBHOOKS))
-                        .anyRequest().authenticated())
+        http.authorizeHttpRequests(a -> {
+                    a.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info",
+                            "/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml",
+                            "/swagger-ui.html", "/swagger-ui/**", "/error").permitAll();
+                    ScopeRules.RULES.forEach(rule -> a.requestMatchers(rule.matcher()).hasAuthority(scope(rule.scope())));
+                    a.anyRequest().authenticated();
+                })
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(csrf -> csrf.disable())
                 .requestCache(cache -> cache.disable())

@@ -576,6 +576,8 @@ abstract class NotesContract {
         Http.Response response = t.api(port, allButOne).raw(method, path.replace("{id}", note),
                 method.equals("GET") ? null : "application/json", method.equals("GET") ? null : body);
         assertThat(assertProblem(response, 403).get("title").asString()).isEqualTo("Forbidden");
+        assertThat(response.json().get("detail").asString()).contains("needs the scope " + scope + ",");
+        assertThat(response.header("WWW-Authenticate")).endsWith("scope=\"" + scope + "\"");
         assertThat(t.api(port).get("/notes").json().get("totalItems").asInt()).isEqualTo(1);
         assertThat(t.api(port).get("/notes/" + note).json().get("content").asString()).isEqualTo("unchanged");
     }

@@ -408,6 +408,10 @@ abstract class PatientsContract {
                 || method.equals("DELETE") ? null : "{\"firstName\":\"a\",\"lastName\":\"b\"}");
         JsonNode problem = assertProblem(response, 403);
         assertThat(problem.get("title").asString()).isEqualTo("Forbidden");
+        assertThat(problem.get("detail").asString()).isEqualTo("This endpoint needs the scope " + scope
+                + ", which the access token does not have.");
+        assertThat(response.header("WWW-Authenticate")).startsWith("Bearer error=\"insufficient_scope\"")
+                .endsWith("scope=\"" + scope + "\"");
         assertThat(t.api(port).get("/patients/" + uuid).status()).as("still there").isEqualTo(200);
     }
 

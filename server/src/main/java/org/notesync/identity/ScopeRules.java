@@ -1,0 +1,64 @@
+package org.notesync.identity;
+
+import static org.springframework.http.HttpMethod.DELETE;
+import static org.springframework.http.HttpMethod.GET;
+import static org.springframework.http.HttpMethod.PATCH;
+import static org.springframework.http.HttpMethod.POST;
+import static org.springframework.http.HttpMethod.PUT;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+/**
+ * The scope each API endpoint needs, first match wins: the API's security chain enforces these, and a
+ * 403 names the scope its request lacked, as RFC 6750 (section 3) lets {@code WWW-Authenticate} say.
+ */
+final class ScopeRules {
+
+    record Rule(RequestMatcher matcher, String scope) {
+    }
+
+    static final List<Rule> RULES = List.of(
+            rule(GET, Scopes.PROFILE, "/me"),
+            rule(GET, Scopes.ORGANIZATION, "/users", "/users/**"),
+            rule(null, Scopes.ADMIN, "/admin/**"),
+            rule(GET, Scopes.READ_PATIENTS, "/patients", "/patients/**"),
+            rule(POST, Scopes.WRITE_PATIENTS, "/patients", "/patients/**"),
+            rule(PATCH, Scopes.WRITE_PATIENTS, "/patients/**"),
+            rule(PUT, Scopes.WRITE_PATIENTS, "/patients/**"),
+            rule(DELETE, Scopes.WRITE_PATIENTS, "/patients/**"),
+            rule(GET, Scopes.READ_NOTES, "/notes", "/notes/**"),
+            rule(POST, Scopes.WRITE_NOTES, "/notes", "/notes/**"),
+            rule(PATCH, Scopes.WRITE_NOTES, "/notes/**"),
+            rule(DELETE, Scopes.WRITE_NOTES, "/notes/**"),
+            rule(GET, Scopes.READ_AUDIOS, "/audios", "/audios/**"),
+            rule(POST, Scopes.WRITE_AUDIOS, "/audios", "/audios/**"),
+            rule(DELETE, Scopes.WRITE_AUDIOS, "/audios/**"),
+            rule(GET, Scopes.READ_WEBHOOKS, "/webhooks", "/webhooks/**", "/webhook-deliveries",
+                    "/webhook-deliveries/**"),
+            rule(null, Scopes.WRITE_WEBHOOKS, "/webhooks", "/webhooks/**", "/webhook-deliveries",
+                    "/webhook-deliveries/**"));
+
+    private ScopeRules() {
+    }
+
+    /** The scope the first rule matching this request asks for. */
+    static Optional<String> required(HttpServletRequest request) {
+        return RULES.stream().filter(r -> r.matcher().matches(request)).map(Rule::scope).findFirst();
+    }
+
+    /** {@code method} null: every method. */
+    private static Rule rule(HttpMethod method, String scope, String... patterns) {
+        PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
+        List<RequestMatcher> matchers = Arrays.stream(patterns)
+                .map(p -> (RequestMatcher) (method == null ? paths.matcher(p) : paths.matcher(method, p))).toList();
+        return new Rule(new OrRequestMatcher(matchers), scope);
+    }
+}
