@@ -206,6 +206,11 @@ class SecurityConfiguration {
         AuthorizationServerSettings.Builder settings = AuthorizationServerSettings.builder();
         if (properties.issuer() != null && !properties.issuer().isBlank()) {
             settings.issuer(properties.issuer());
+        } else if (properties.production()) {
+            // Derived from each request's Host header, the issuer and the endpoints the discovery document
+            // advertises would be whatever a caller claims: a client following them could be sent elsewhere.
+            throw new IllegalStateException("NOTESYNC_ISSUER must be set in production mode: the public base URL "
+                    + "of the server (https://notes.example.com), which issues and checks its tokens.");
         }
         return settings.build();
     }

@@ -28,8 +28,21 @@ class ModesPostgresIT {
             Map<String, String> settings = new LinkedHashMap<>(database.settings());
             settings.put("notesync.mode", "production");
             settings.put("notesync.secret-key", "");
+            settings.put("notesync.issuer", "http://127.0.0.1");
             assertThatThrownBy(() -> Apps.start(settings).close())
                     .rootCause().hasMessageContaining("NOTESYNC_SECRET_KEY must be set");
+        }
+    }
+
+    @Test
+    void productionModeNeedsTheIssuer() {
+        try (Apps.Database database = Apps.postgresSchema(dir)) {
+            Map<String, String> settings = new LinkedHashMap<>(database.settings());
+            settings.put("notesync.mode", "production");
+            settings.put("notesync.secret-key", "a-production-key");
+            settings.put("notesync.issuer", "");
+            assertThatThrownBy(() -> Apps.start(settings).close())
+                    .rootCause().hasMessageContaining("NOTESYNC_ISSUER must be set");
         }
     }
 
@@ -39,6 +52,7 @@ class ModesPostgresIT {
             Map<String, String> settings = new LinkedHashMap<>(database.settings());
             settings.put("notesync.mode", "production");
             settings.put("notesync.secret-key", "a-production-key");
+            settings.put("notesync.issuer", "http://127.0.0.1");
             try (ConfigurableApplicationContext server = Apps.start(settings)) {
                 JdbcClient jdbc = server.getBean(JdbcClient.class);
                 for (String table : new String[] {"organizations", "users", "oauth2_registered_client"}) {

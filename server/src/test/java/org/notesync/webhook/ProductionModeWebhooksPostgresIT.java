@@ -25,7 +25,8 @@ import org.springframework.test.annotation.DirtiesContext;
         "server.address=127.0.0.1",
         "notesync.mode=production",
         "notesync.data-dir=target/it-data-production",
-        "notesync.secret-key=integration-test-master-key"
+        "notesync.secret-key=integration-test-master-key",
+        "notesync.issuer=http://127.0.0.1"
 })
 class ProductionModeWebhooksPostgresIT {
 
