@@ -186,6 +186,9 @@ abstract class SdkWebhookInboxContract {
                 .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.violations())
                         .extracting(Problem.Violation::propertyPath).contains("events[0]"));
 
+        assertThatThrownBy(() -> client.webhooks().recover(webhook.uuid(), Instant.now().minus(Duration.ofHours(1)),
+                null)).as("a paused webhook is sent nothing").isInstanceOf(ConflictException.class);
+        client.webhooks().update(webhook.uuid(), WebhookInput.create().active(true));
         Recovery recovery = client.webhooks().recover(webhook.uuid(), Instant.now().minus(Duration.ofHours(1)), null);
         assertThat(recovery.webhook()).isEqualTo(webhook.uuid());
         assertThat(client.webhooks().recovery(webhook.uuid(), recovery.uuid()).uuid()).isEqualTo(recovery.uuid());

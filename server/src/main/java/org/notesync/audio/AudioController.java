@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -184,23 +185,36 @@ class AudioController {
      */
     private static JsonFields textFields(MultipartHttpServletRequest request) throws IOException {
         Map<String, List<String>> values = new LinkedHashMap<>();
+        Map<String, Integer> parts = new LinkedHashMap<>();
         Set<String> undecodable = new LinkedHashSet<>();
         try {
             for (Part part : request.getParts()) {
                 if (part.getSubmittedFileName() != null || !TEXT_FIELDS.contains(part.getName())) {
                     continue;
                 }
+                parts.merge(part.getName(), 1, Integer::sum);
                 try (InputStream in = part.getInputStream()) {
-                    values.computeIfAbsent(part.getName(), k -> new ArrayList<>()).add(charset(part).newDecoder()
-                            .onMalformedInput(CodingErrorAction.REPORT)
+                    String value = charset(part).newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                             .onUnmappableCharacter(CodingErrorAction.REPORT)
-                            .decode(ByteBuffer.wrap(in.readAllBytes())).toString());
+                            .decode(ByteBuffer.wrap(in.readAllBytes())).toString();
+                    values.computeIfAbsent(part.getName(), k -> new ArrayList<>()).add(value);
                 } catch (CharacterCodingException e) {
                     undecodable.add(part.getName());
                 }
             }
         } catch (ServletException e) {
             throw new MultipartException("The multipart body could not be read.", e);
+        }
+        // Fields may come in the query string too, as they always could: the container lists those first
+        // among a name's parameters, before the parts.
+        for (String name : TEXT_FIELDS) {
+            String[] all = request.getParameterValues(name);
+            int fromParts = parts.getOrDefault(name, 0);
+            if (all != null && all.length > fromParts) {
+                List<String> merged = new ArrayList<>(Arrays.asList(all).subList(0, all.length - fromParts));
+                merged.addAll(values.getOrDefault(name, List.of()));
+                values.put(name, merged);
+            }
         }
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         values.forEach((name, given) -> {

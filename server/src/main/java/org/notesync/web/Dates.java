@@ -41,8 +41,7 @@ public final class Dates {
         if (instant.isBefore(MIN) || instant.isAfter(MAX)) {
             throw new IllegalArgumentException("outside years 1 to 9999");
         }
-        // The database keeps microseconds and would round the rest, .9999999 up to the next second.
-        return instant.truncatedTo(ChronoUnit.MICROS);
+        return instant;
     }
 
     /**

@@ -3,6 +3,7 @@ package org.notesync.web;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -47,7 +48,7 @@ public final class JsonFields {
         return string(name, maxLength, false);
     }
 
-    /** Free text that may be absent or null: like {@link #string} but keeping tabs and line breaks. */
+    /** Free text that may be absent or null: like {@link #string} but keeping control characters. */
     public Optional<String> text(String name, int maxLength) {
         return string(name, maxLength, true);
     }
@@ -193,7 +194,10 @@ public final class JsonFields {
     }
 
     public Optional<Instant> instant(String name) {
-        return parsed(name, "an ISO 8601 date-time (UTC when it has no offset) or date", Dates::parseInstant);
+        // Stored with microseconds: the rest is dropped here, where the database would round it (.9999999 up
+        // to the next second). Query filters keep their precision.
+        return parsed(name, "an ISO 8601 date-time (UTC when it has no offset) or date",
+                text -> Dates.parseInstant(text).truncatedTo(ChronoUnit.MICROS));
     }
 
     public Optional<Boolean> bool(String name) {
@@ -237,8 +241,9 @@ public final class JsonFields {
     /**
      * Why a string cannot be stored as it is, or null. A NUL cannot be stored in PostgreSQL's text at all;
      * half of a surrogate pair is not a character (UTF-8 cannot encode it, so a webhook would carry "?"
-     * where the API shows the escape); other control characters only where {@code lines} keeps tab, line
-     * feed and carriage return.
+     * where the API shows the escape). One-line values refuse the C0 controls and DEL too; free text
+     * ({@code lines}) keeps them, as documents carry tabs, line and page breaks. C1 controls are left
+     * alone: text from legacy systems holds them where Windows-1252 was read as Latin-1.
      */
     static String refusal(String value, boolean lines) {
         for (int i = 0; i < value.length(); i++) {
@@ -250,9 +255,8 @@ public final class JsonFields {
                 i++;
             } else if (Character.isSurrogate(c)) {
                 return "This value is not valid Unicode: it contains half of a surrogate pair.";
-            } else if (Character.isISOControl(c) && !(lines && (c == '\t' || c == '\n' || c == '\r'))) {
-                return lines ? "This value contains a control character other than a tab or a line break."
-                        : "This value contains a control character, such as a line break, which is not allowed here.";
+            } else if (!lines && (c < ' ' || c == '\u007f')) {
+                return "This value contains a control character, such as a line break, which is not allowed here.";
             }
         }
         return null;

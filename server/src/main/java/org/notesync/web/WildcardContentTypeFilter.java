@@ -13,7 +13,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A request body's Content-Type names what the body is, so a wildcard ({@code *}{@code /*},
+ * A request body's Content-Type names what the body is, so a body sent as a wildcard ({@code *}{@code /*},
  * {@code application/*}, {@code application/*+json}) is refused with a 415 problem document. Spring's
  * request headers refuse such a type with an assertion, which would otherwise surface as a 500 wherever
  * an endpoint reads its body without a declared media type.
@@ -30,7 +30,7 @@ class WildcardContentTypeFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String contentType = request.getContentType();
-        if (contentType != null && isWildcard(contentType)) {
+        if (contentType != null && hasBody(request) && isWildcard(contentType)) {
             response.setStatus(HttpStatus.UNSUPPORTED_MEDIA_TYPE.value());
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
             json.writeValue(response.getOutputStream(), Problems.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
@@ -39,6 +39,11 @@ class WildcardContentTypeFilter extends OncePerRequestFilter {
             return;
         }
         chain.doFilter(request, response);
+    }
+
+    /** Only a body is described by the type: a GET or an empty request with a stray header is left alone. */
+    private static boolean hasBody(HttpServletRequest request) {
+        return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
     }
 
     private static boolean isWildcard(String contentType) {

@@ -278,8 +278,10 @@ abstract class AudiosContract {
         UUID patient = patient(t);
         byte[] wav = AudioSamples.wav();
         byte[] loneSurrogate = {'a', (byte) 0xED, (byte) 0xA0, (byte) 0x80, 'b'};
-        assertViolation(Upload.to(clinician).wav(wav).field("patient", patient)
+        JsonNode refused = assertViolation(Upload.to(clinician).wav(wav).field("patient", patient)
                 .rawField("transcript", loneSurrogate, null).send(), "transcript");
+        assertThat(refused.get("violations")).as("one violation, saying why").hasSize(1);
+        assertThat(refused.get("violations").get(0).get("message").asString()).contains("not valid text");
         assertViolation(Upload.to(clinician).wav(wav).field("patient", patient)
                 .rawField("transcript", new byte[] {'a', (byte) 0xC3}, "text/plain; charset=UTF-8").send(), "transcript");
         assertThat(audioRows(t)).isZero();
@@ -292,6 +294,12 @@ abstract class AudiosContract {
         Http.Response utf8 = Upload.to(clinician).wav(wav).field("patient", patient)
                 .field("transcript", "Fièvre, 38,5 °C").send();
         assertThat(utf8.json().get("transcription").asString()).isEqualTo("Fièvre, 38,5 °C");
+
+        Http.Response queried = Upload.to(t.api(port)).wav(wav).query("patient=" + patient + "&user="
+                + t.clinician().id()).send();
+        assertThat(queried.status()).as("fields in the query string: " + queried).isEqualTo(201);
+        assertViolation(Upload.to(clinician).wav(wav).query("patient=" + patient).field("patient", patient).send(),
+                "patient");
     }
 
     // ---- collection and filters --------------------------------------------------------------------------

@@ -17,6 +17,7 @@ public final class Upload {
 
     private final Http api;
     private final List<Part> parts = new ArrayList<>();
+    private String query = "";
 
     private Upload(Http api) {
         this.api = api;
@@ -28,6 +29,12 @@ public final class Upload {
 
     public Upload field(String name, Object value) {
         parts.add(new Part(name, null, null, String.valueOf(value).getBytes(StandardCharsets.UTF_8)));
+        return this;
+    }
+
+    /** Fields sent in the query string rather than as parts ({@code patient=...&user=...}). */
+    public Upload query(String query) {
+        this.query = "?" + query;
         return this;
     }
 
@@ -69,7 +76,7 @@ public final class Upload {
             body.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
         }
         body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-        return api.send(api.builder("/audios").header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        return api.send(api.builder("/audios" + query).header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .header("Accept", accept)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
     }

@@ -62,11 +62,11 @@ abstract class NotesContract {
     // ---- create and read -------------------------------------------------------------------------------
 
     @Test
-    void referencesMayBeAbsoluteIrisAndContentKeepsItsLineBreaksAndTabs() {
+    void referencesMayBeAbsoluteIrisAndContentKeepsItsControlCharacters() {
         Tenants.Tenant t = tenants.create();
         Http api = t.api(port);
         UUID patient = patient(t, "Marie", "Curie");
-        String content = "S: cough for 3 days\r\nO:\tT 38.2\nA: bronchitis";
+        String content = "S: cough for 3 days\r\nO:\tT 38.2\u000bP: rest\u000cA: O\u0092Brien's bronchitis";
         Http.Response created = api.post("/notes", Map.of("patient", "https://notes.example.com/api/patients/" + patient,
                 "type", "memo", "content", content, "user", "/users/" + t.clinician().id()));
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
@@ -639,7 +639,6 @@ abstract class NotesContract {
                 Arguments.of("patient an IRI of nothing", "POST", "/notes", json, "{\"patient\": \"http://elsewhere.example/anything/{patient}\", \"user\": \"{user}\", \"type\": \"memo\", \"content\": \"" + c + "\"}", 422, "patient"),
                 Arguments.of("patient a shortened uuid", "POST", "/notes", json, "{\"patient\": \"1-2-3-4-5\", \"user\": \"{user}\", \"type\": \"memo\", \"content\": \"" + c + "\"}", 422, "patient"),
                 Arguments.of("user a patient's IRI", "POST", "/notes", json, "{\"patient\": \"{patient}\", \"user\": \"/patients/{user}\", \"type\": \"memo\", \"content\": \"" + c + "\"}", 422, "user"),
-                Arguments.of("content with a bell", "POST", "/notes", json, "{" + ok + ", \"type\": \"memo\", \"content\": \"" + c + "\\u0007\"}", 422, "content"),
                 Arguments.of("content with half a surrogate pair", "PATCH", "/notes/{id}", merge, "{\"content\": \"" + c + "\\udc00\"}", 422, "content"),
                 Arguments.of("patient a number", "POST", "/notes", json, "{\"patient\": 12, \"user\": \"{user}\", \"type\": \"memo\", \"content\": \"" + c + "\"}", 422, "patient"),
                 Arguments.of("audio not a uuid", "POST", "/notes", json, "{" + ok + ", \"audio\": \"x\", \"type\": \"memo\", \"content\": \"" + c + "\"}", 422, "audio"),

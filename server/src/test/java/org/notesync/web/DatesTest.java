@@ -26,10 +26,12 @@ class DatesTest {
     }
 
     @Test
-    void keepsMicrosecondsAndDropsTheRestRatherThanRoundingUp() {
-        assertThat(Dates.parseInstant("2026-02-17T10:00:00.999999999Z"))
-                .isEqualTo(Instant.parse("2026-02-17T10:00:00.999999Z"));
-        assertThat(Dates.parseInstant("2026-12-31T23:59:59.9999995Z"))
-                .as("not the next year").isEqualTo(Instant.parse("2026-12-31T23:59:59.999999Z"));
+    void aStoredDateTimeKeepsMicrosecondsAndDropsTheRestRatherThanRoundingUp() {
+        JsonFields fields = JsonFields.of(tools.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                .put("at", "2026-02-17T10:00:00.999999999Z").put("end", "2026-12-31T23:59:59.9999995Z"));
+        assertThat(fields.instant("at")).contains(Instant.parse("2026-02-17T10:00:00.999999Z"));
+        assertThat(fields.instant("end")).as("not the next year").contains(Instant.parse("2026-12-31T23:59:59.999999Z"));
+        assertThat(Dates.parseInstant("2026-02-17T10:00:00.0000005Z")).as("a filter keeps its precision")
+                .isEqualTo(Instant.parse("2026-02-17T10:00:00.0000005Z"));
     }
 }

@@ -89,6 +89,13 @@ class MalformedRequestsIT {
     }
 
     @Test
+    void aWildcardTypeOnARequestWithoutABodyIsLeftAlone() throws IOException {
+        assertThat(send("GET /patients", "*/*", null, token).status()).isEqualTo(200);
+        assertThat(send("GET /me", "application/*", null, token).status()).isEqualTo(200);
+        assertThat(send("GET /me", "*/*", null, "not-a-token").status()).as("authentication first").isEqualTo(401);
+    }
+
+    @Test
     void headersOverTheLimitAreAProblemThatEchoesNothing() throws IOException {
         String secret = "Jane-Doe-" + "x".repeat(10_000);
         Raw answer = send("GET /notes?search=" + secret, null, null, token);
