@@ -142,7 +142,7 @@ class WebhookController {
             "application/ld+json"})
     ResponseEntity<Object> update(Viewer viewer, @PathVariable UUID id, @RequestBody(required = false) JsonNode body,
             HttpServletRequest request) {
-        Webhooks.Webhook current = webhook(viewer, id);
+        Webhooks.Webhook current = changeable(viewer, id);
         JsonFields fields = JsonFields.of(body);
         String url = current.url();
         if (fields.has("url")) {
@@ -167,6 +167,7 @@ class WebhookController {
 
     @DeleteMapping("/webhooks/{id}")
     ResponseEntity<Void> delete(Viewer viewer, @PathVariable UUID id) {
+        changeable(viewer, id);
         if (!webhooks.delete(viewer, id)) {
             throw ApiException.notFound("Webhook");
         }
@@ -176,7 +177,7 @@ class WebhookController {
     /** A new secret, shown once; the previous one keeps signing too for the overlap (24 h by default). */
     @PostMapping("/webhooks/{id}/rotate-secret")
     ResponseEntity<Object> rotateSecret(Viewer viewer, @PathVariable UUID id, HttpServletRequest request) {
-        webhook(viewer, id);
+        changeable(viewer, id);
         String secret = Signatures.newSecret();
         webhooks.rotate(viewer.organizationId(), id, secrets.encrypt(secret),
                 Dates.now(clock).plus(properties.secretRotationOverlap()));
@@ -186,7 +187,7 @@ class WebhookController {
     /** Sends a {@code ping} event to this webhook only, whatever it subscribes to. */
     @PostMapping("/webhooks/{id}/test")
     ResponseEntity<Object> test(Viewer viewer, @PathVariable UUID id, HttpServletRequest request) {
-        requireActive(webhook(viewer, id), "test it");
+        requireActive(changeable(viewer, id), "test it");
         UUID eventId = UUID.randomUUID();
         ObjectNode event = json.createObjectNode();
         event.put("id", eventId.toString());
@@ -204,7 +205,7 @@ class WebhookController {
     @PostMapping("/webhooks/{id}/recover")
     ResponseEntity<Object> recover(Viewer viewer, @PathVariable UUID id, @RequestBody(required = false) JsonNode body,
             HttpServletRequest request) {
-        requireActive(webhook(viewer, id), "recover its deliveries");
+        requireActive(changeable(viewer, id), "recover its deliveries");
         JsonFields fields = JsonFields.of(body);
         Optional<Instant> since = fields.instant("since");
         Optional<Instant> until = fields.instant("until");
@@ -259,7 +260,7 @@ class WebhookController {
     /** Replays one delivery (failed, or succeeded to send it again) with the same event ids. */
     @PostMapping("/webhook-deliveries/{id}/retry")
     ResponseEntity<Object> retry(Viewer viewer, @PathVariable UUID id, HttpServletRequest request) {
-        requireActive(webhook(viewer, delivery(viewer, id).webhook()), "replay its deliveries");
+        requireActive(changeable(viewer, delivery(viewer, id).webhook()), "replay its deliveries");
         if (!deliveries.replay(viewer.organizationId(), id)) {
             delivery(viewer, id); // a 404 if it went meanwhile (a deleted webhook's purge, the retention)
             throw ApiException.conflict("This delivery is already queued.");
@@ -280,6 +281,21 @@ class WebhookController {
         if (!webhook.active()) {
             throw ApiException.conflict("The webhook is not active; activate it (PATCH active: true) to " + what + ".");
         }
+    }
+
+    /**
+     * A webhook this caller may change, send to or replay: its own clinician's, or, for an organization-wide
+     * token, an organization-wide one. A clinician reads the organization's webhooks but cannot redirect,
+     * pause or remove the integration's delivery.
+     */
+    private Webhooks.Webhook changeable(Viewer viewer, UUID id) {
+        Webhooks.Webhook webhook = webhook(viewer, id);
+        if (webhook.ownerUserId() == null && viewer.userId() != null) {
+            throw new ApiException(HttpStatus.FORBIDDEN, "Forbidden", "This organization-wide webhook is managed "
+                    + "by the organization's integration (a client-credentials token); a clinician's token manages "
+                    + "the webhooks it registered.");
+        }
+        return webhook;
     }
 
     private Webhooks.Webhook webhook(Viewer viewer, UUID id) {

@@ -235,8 +235,18 @@ abstract class WebhooksApiContract {
                 .findValuesAsString("uuid")).contains(delivery);
         assertThat(owner.get("/webhook-deliveries/" + delivery).status()).isEqualTo(200);
         assertThat(owner.get(recoveryPath).status()).isEqualTo(200);
-        assertThat(colleague.get("/webhooks/" + shared).status()).as("an organization-wide one is everyone's")
+        assertThat(colleague.get("/webhooks/" + shared).status()).as("an organization-wide one is read by all")
                 .isEqualTo(200);
+        String s = "/webhooks/" + shared;
+        for (Http.Response refused : List.of(owner.patch(s, Map.of("url", "http://127.0.0.1:9/elsewhere")),
+                owner.post(s + "/rotate-secret", Map.of()), owner.post(s + "/test", Map.of()),
+                owner.post(s + "/recover", Map.of("since", "2026-01-01")),
+                owner.post("/webhook-deliveries/" + sharedDelivery + "/retry", Map.of()), owner.delete(s))) {
+            assertThat(refused.status()).as("and changed by the integration alone: " + refused).isEqualTo(403);
+            assertThat(refused.json().get("detail").asString()).contains("organization's integration");
+        }
+        assertThat(integration.get(s, "application/json").json().get("url").asString()).isEqualTo(LOCAL_URL);
+        assertThat(integration.patch(s, Map.of("active", false)).status()).isEqualTo(200);
     }
 
     @Test
