@@ -42,58 +42,52 @@ class AudioDownloadRaceIT {
     @MockitoSpyBean
     Audios audios;
 
+    /** What happens to an uploaded audio between the download's read of its row and its opening of the file. */
+    private interface Meanwhile {
+        void happen(Http api, String audio) throws Exception;
+    }
+
     @Test
     void anAudioDeletedBetweenTheReadAndTheOpenIsNotFound() throws Exception {
-        Tenants.Tenant t = tenants.create();
-        Http api = t.clinicianApi(port);
-        String audio = uploaded(api, t);
-        doAnswer(call -> {
-            assertThat(api.delete("/audios/" + audio).status()).isEqualTo(204);
-            return call.callRealMethod();
-        }).when(audios).open(any());
-
-        Http.Response download = api.get("/audios/" + audio + "/file");
+        Http.Response download = downloadWhile((api, audio) ->
+                assertThat(api.delete("/audios/" + audio).status()).isEqualTo(204));
         assertThat(download.status()).as(download.toString()).isEqualTo(404);
-        assertThat(download.header("Content-Type")).startsWith("application/problem+json");
         assertThat(download.json().get("detail").asString()).isEqualTo("Audio not found.");
     }
 
     @Test
     void aRecordingExpiredBetweenTheReadAndTheOpenIsGone() throws Exception {
-        Tenants.Tenant t = tenants.create();
-        Http api = t.clinicianApi(port);
-        String audio = uploaded(api, t);
-        doAnswer(call -> {
-            expire(audio);
-            return call.callRealMethod();
-        }).when(audios).open(any());
-
-        Http.Response download = api.get("/audios/" + audio + "/file");
+        Http.Response download = downloadWhile((api, audio) -> {
+            jdbc.sql("UPDATE audios SET file_deleted_at = ? WHERE id = ?")
+                    .params(OffsetDateTime.now(ZoneOffset.UTC), UUID.fromString(audio)).update();
+            storage.delete(key(audio));
+        });
         assertThat(download.status()).as(download.toString()).isEqualTo(410);
-        assertThat(download.header("Content-Type")).startsWith("application/problem+json");
         assertThat(download.json().get("detail").asString()).contains("retention period");
     }
 
     @Test
     void aLiveAudioWithoutItsFileIsAFaultThatNamesNothingStored() throws Exception {
+        String[] stored = new String[1];
+        Http.Response download = downloadWhile((api, audio) -> {
+            stored[0] = key(audio);
+            storage.delete(stored[0]);
+        });
+        assertThat(download.status()).as(download.toString()).isEqualTo(500);
+        assertThat(download.body()).doesNotContain(stored[0]).doesNotContain("it-data");
+    }
+
+    private Http.Response downloadWhile(Meanwhile meanwhile) throws Exception {
         Tenants.Tenant t = tenants.create();
         Http api = t.clinicianApi(port);
         String audio = uploaded(api, t);
         doAnswer(call -> {
-            storage.delete(key(audio));
+            meanwhile.happen(api, audio);
             return call.callRealMethod();
         }).when(audios).open(any());
-
         Http.Response download = api.get("/audios/" + audio + "/file");
-        assertThat(download.status()).as(download.toString()).isEqualTo(500);
-        assertThat(download.header("Content-Type")).startsWith("application/problem+json");
-        assertThat(download.body()).doesNotContain(key(audio)).doesNotContain("it-data");
-    }
-
-    private void expire(String audio) throws Exception {
-        jdbc.sql("UPDATE audios SET file_deleted_at = ? WHERE id = ?")
-                .params(OffsetDateTime.now(ZoneOffset.UTC), UUID.fromString(audio)).update();
-        storage.delete(key(audio));
+        assertThat(download.header("Content-Type")).as(download.toString()).startsWith("application/problem+json");
+        return download;
     }
 
     private String key(String audio) {
