@@ -38,6 +38,7 @@ import org.springframework.security.oauth2.server.authorization.JdbcOAuth2Author
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2DeviceVerificationAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.JdbcRegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
@@ -79,6 +80,14 @@ class SecurityConfiguration {
                         .deviceAuthorizationEndpoint(device -> device.verificationUri(DEVICE_ACTIVATION_PAGE)
                                 .deviceAuthorizationResponseHandler(new DeviceAuthorizationResponse()))
                         .deviceVerificationEndpoint(device -> device.consentPage(ConsentPage.PATH)
+                                // A link to the verification endpoint, sent by whoever started the flow, would
+                                // otherwise activate their device code at once for a clinician who consented to
+                                // that client before (RFC 8628, 5.4): the consent page is shown every time.
+                                .authenticationProviders(providers -> providers.forEach(provider -> {
+                                    if (provider instanceof OAuth2DeviceVerificationAuthenticationProvider verification) {
+                                        verification.setAuthorizationConsentRequired(context -> true);
+                                    }
+                                }))
                                 .deviceVerificationResponseHandler(new DeviceActivatedPage())
                                 .errorResponseHandler(new DeviceNotActivatedPage())))
                 .authorizeHttpRequests(a -> a.anyRequest().authenticated())

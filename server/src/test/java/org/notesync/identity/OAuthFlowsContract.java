@@ -2,6 +2,8 @@ package org.notesync.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -357,6 +359,35 @@ abstract class OAuthFlowsContract {
         assertThat(granted.status()).as(granted.toString()).isEqualTo(200);
         assertThat(OAuthClient.claims(granted.json().get("access_token").asString()).get("uid").asString())
                 .isEqualTo(tenant.clinician().id().toString());
+    }
+
+    /**
+     * A device code is activated on the clinician's screen, so a link to the verification endpoint (sent
+     * by whoever started the flow) must never activate it by itself, even once the clinician consented to
+     * that client before: the consent page, with the scopes and its own state, is shown every time.
+     */
+    @Test
+    void aDeviceCodeIsNeverActivatedWithoutTheClinicianConfirmingIt() throws Exception {
+        Tenants.Tenant tenant = tenants.create();
+        OAuthClient software = new OAuthClient(port, tenant.client());
+        try (Browser browser = new Browser(port)) {
+            JsonNode first = software.deviceAuthorization("profile read:notes").json();
+            Page page = browser.open(first.get("verification_uri_complete").asString());
+            page = browser.logIn(page, tenant.clinician().email(), tenant.password());
+            page = browser.approve(browser.submit(Browser.html(page).getForms().get(0)));
+            assertThat(Browser.html(page).asNormalizedText()).contains("Device activated");
+
+            JsonNode second = software.deviceAuthorization("profile read:notes").json();
+            String code = URLEncoder.encode(second.get("user_code").asString(), StandardCharsets.UTF_8);
+            Page linked = browser.open("/oauth2/device_verification?user_code=" + code);
+            assertThat(Browser.html(linked).getTitleText()).as("the consent page again")
+                    .containsIgnoringCase("consent");
+            assertThat(software.pollDevice(second.get("device_code").asString()).json().get("error").asString())
+                    .isEqualTo("authorization_pending");
+            page = browser.approve(linked);
+            assertThat(Browser.html(page).asNormalizedText()).contains("Device activated");
+            assertThat(software.pollDevice(second.get("device_code").asString()).status()).isEqualTo(200);
+        }
     }
 
     @Test
