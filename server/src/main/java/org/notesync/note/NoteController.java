@@ -94,6 +94,12 @@ class NoteController {
     ResponseEntity<Object> patch(Viewer viewer, @PathVariable UUID uuid, @RequestBody JsonNode body,
             HttpServletRequest request) {
         JsonFields fields = JsonFields.of(body);
+        if (viewer.userId() != null && notes.find(viewer, uuid)
+                .filter(note -> !viewer.userId().equals(note.user().uuid())).isPresent()) {
+            // The note stays signed by its author: a colleague's token may read it but not rewrite it.
+            throw ApiException.forbidden("A note is edited by the clinician who wrote it or by the organization's "
+                    + "integration.");
+        }
         String type = null;
         String content = null;
         if (fields.has("type")) {

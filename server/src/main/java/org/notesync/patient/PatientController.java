@@ -95,6 +95,10 @@ class PatientController {
         boolean ownerGiven = fields.has("user");
         UUID owner = ownerGiven ? sameOrganizationClinician(viewer, fields) : null;
         Patient patient = patients.update(viewer, uuid, current -> {
+            if ((ownerGiven || fields.has("visibilityOption")) && !ownedByCaller(viewer, current.ownerId())) {
+                throw ApiException.forbidden("A patient's owner and visibility are changed by its clinician or by "
+                        + "the organization's integration.");
+            }
             PatientFields changed = PatientFields.merge(fields, current, LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
             if (ownerGiven) {
                 changed = changed.withOwner(owner);
@@ -108,10 +112,23 @@ class PatientController {
 
     @DeleteMapping("/patients/{uuid}")
     ResponseEntity<Void> delete(Viewer viewer, @PathVariable UUID uuid) {
+        Patient patient = patients.find(viewer, uuid).orElseThrow(() -> ApiException.notFound("Patient"));
+        if (!ownedByCaller(viewer, patient.user() == null ? null : patient.user().uuid())) {
+            throw ApiException.forbidden("A patient is deleted by its clinician or by the organization's integration.");
+        }
         if (!patients.delete(viewer, uuid)) {
             throw ApiException.notFound("Patient");
         }
         return ResponseEntity.noContent().build();
+    }
+
+    /**
+     * Whether the caller may change who a patient belongs to, or remove it: an organization-wide token
+     * always; a clinician's only for its own patients, so that no colleague can take one over, hide it
+     * from its clinician and the practice system, or delete it.
+     */
+    private static boolean ownedByCaller(Viewer viewer, UUID ownerId) {
+        return viewer.userId() == null || viewer.userId().equals(ownerId);
     }
 
     /** A clinician's token creates that clinician's patients; an integration's may name any of its clinicians. */

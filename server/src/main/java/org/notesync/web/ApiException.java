@@ -34,6 +34,10 @@ public class ApiException extends RuntimeException {
                 "Query parameter \"" + parameter + "\": " + why);
     }
 
+    public static ApiException forbidden(String detail) {
+        return new ApiException(HttpStatus.FORBIDDEN, "Forbidden", detail);
+    }
+
     public static ApiException conflict(String detail) {
         return new ApiException(HttpStatus.CONFLICT, "Conflict", detail);
     }

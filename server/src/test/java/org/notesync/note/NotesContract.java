@@ -75,6 +75,26 @@ abstract class NotesContract {
     }
 
     @Test
+    void aNoteIsRewrittenByItsAuthorOrTheIntegrationNeverByAColleague() {
+        Tenants.Tenant t = tenants.create();
+        UUID patient = patient(t, "Marie", "Curie");
+        Http author = t.clinicianApi(port);
+        Http colleague = t.clinicianApi(port, t.addClinician("Bob", "Colleague"));
+        String note = author.post("/notes", Map.of("patient", patient.toString(), "type", "memo", "content", "Mine."))
+                .json().get("uuid").asString();
+
+        Http.Response refused = colleague.patch("/notes/" + note, Map.of("content", "Rewritten."));
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
+        assertThat(refused.json().get("detail").asString()).contains("clinician who wrote it");
+        assertThat(colleague.get("/notes/" + note).json().get("content").asString()).isEqualTo("Mine.");
+        assertThat(author.patch("/notes/" + note, Map.of("content", "Mine, amended.")).status()).isEqualTo(200);
+        assertThat(t.api(port).patch("/notes/" + note, Map.of("content", "Corrected by the PMS.")).status())
+                .isEqualTo(200);
+        assertThat(colleague.patch("/notes/" + UUID.randomUUID(), Map.of("content", "x")).status())
+                .as("an unknown note is still a 404").isEqualTo(404);
+    }
+
+    @Test
     void anIntegrationWritesANoteAndReadsItBackWithExactlyTheNoteFields() {
         Tenants.Tenant t = tenants.create();
         Http api = t.api(port);

@@ -148,6 +148,38 @@ abstract class PatientsContract {
     // ---- visibility ------------------------------------------------------------------------------------
 
     @Test
+    void aColleagueEditsASharedPatientButNeverTakesItOverHidesItOrDeletesIt() {
+        Tenants.Tenant t = tenants.create();
+        Http owner = t.clinicianApi(port);
+        Accounts.User bob = t.addClinician("Bob", "Colleague");
+        Http colleague = t.clinicianApi(port, bob);
+        Http integration = t.api(port);
+        String patient = owner.post("/patients", Map.of("firstName", "Jane", "lastName", "Doe")).json().get("uuid")
+                .asString();
+        String ownerless = integration.post("/patients", Map.of("firstName", "No", "lastName", "Owner")).json()
+                .get("uuid").asString();
+
+        for (String p : List.of(patient, ownerless)) {
+            for (Map<String, Object> change : List.<Map<String, Object>>of(Map.of("user", bob.id().toString()),
+                    Map.of("visibilityOption", "private", "user", bob.id().toString()),
+                    Map.of("visibilityOption", "shared"))) {
+                Http.Response refused = colleague.patch("/patients/" + p, change);
+                assertThat(refused.status()).as(change + ": " + refused).isEqualTo(403);
+                assertThat(refused.json().get("detail").asString()).contains("owner and visibility");
+            }
+            assertThat(colleague.delete("/patients/" + p).status()).isEqualTo(403);
+        }
+        assertThat(colleague.patch("/patients/" + patient, Map.of("phone", "+33 1 23 45 67 89")).status())
+                .as("demographics stay everyone's to correct").isEqualTo(200);
+        assertThat(owner.get("/patients/" + patient).json().get("user").get("uuid").asString())
+                .isEqualTo(t.clinician().id().toString());
+        assertThat(owner.patch("/patients/" + patient, Map.of("visibilityOption", "private")).status()).isEqualTo(200);
+        assertThat(integration.patch("/patients/" + ownerless, Map.of("user", bob.id().toString())).status())
+                .isEqualTo(200);
+        assertThat(colleague.delete("/patients/" + ownerless).status()).as("now Bob's").isEqualTo(204);
+    }
+
+    @Test
     void aPrivatePatientIsSeenOnlyByItsClinician() {
         Tenants.Tenant t = tenants.create();
         Http owner = t.clinicianApi(port);
