@@ -52,7 +52,6 @@ class AdminController {
     /** BCrypt reads at most 72 bytes of a password; a longer one would be silently cut. */
     static final int MAX_PASSWORD_BYTES = 72;
     /** Symfony's code for a too short value, as API Platform clients know it. */
-    private static final String TOO_SHORT = "9ff3fdc4-b214-49db-8718-39c315e33d45";
     private static final Pattern COUNTRY = Pattern.compile("^[A-Za-z]{2}$");
     private static final String DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code";
 
@@ -155,7 +154,7 @@ class AdminController {
         String password = fields.requiredString("password", 1000);
         if (password != null && password.length() < MIN_PASSWORD_LENGTH) {
             fields.reject("password", "This value is too short. It should have " + MIN_PASSWORD_LENGTH
-                    + " characters or more.", TOO_SHORT);
+                    + " characters or more.", Violation.TOO_SHORT);
         } else if (password != null && password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
             fields.reject("password", "This value is too long. It should have " + MAX_PASSWORD_BYTES
                     + " bytes or less.", Violation.TOO_LONG);

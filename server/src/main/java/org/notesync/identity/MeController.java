@@ -5,6 +5,7 @@ import java.util.UUID;
 
 import jakarta.annotation.Nullable;
 import org.notesync.web.ApiException;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -27,7 +28,8 @@ class MeController {
         this.accounts = accounts;
     }
 
-    @GetMapping("/me")
+    /** JSON only (and as JSON-LD clients ask for it): a problem+json Accept, say, is a 406, as elsewhere. */
+    @GetMapping(path = "/me", produces = {MediaType.APPLICATION_JSON_VALUE, "application/ld+json"})
     Me me(Viewer viewer) {
         Accounts.Organization org = accounts.organization(viewer.organizationId())
                 .orElseThrow(() -> ApiException.notFound("Organization"));

@@ -149,10 +149,11 @@ class WebhookController {
             url = url(fields, fields.requiredString("url", 2048));
         }
         List<String> events = fields.has("events") ? events(fields, true) : current.events();
-        if (fields.has("active") && fields.bool("active").isEmpty()) {
+        Optional<Boolean> activeGiven = fields.bool("active");
+        if (fields.has("active") && body.get("active").isNull()) {
             fields.reject("active", "This value should not be null.", Violation.NOT_NULL);
         }
-        boolean active = fields.bool("active").orElse(current.active());
+        boolean active = activeGiven.orElse(current.active());
         fields.validate();
         boolean reactivated = active && !current.active();
         Webhooks.Webhook updated = new Webhooks.Webhook(current.id(), current.organizationId(), current.ownerUserId(),
@@ -311,11 +312,17 @@ class WebhookController {
         return new ResourceType("WebhookRecovery", WEBHOOK.iri(webhookId) + "/recoveries");
     }
 
+    /**
+     * The URL as it will be requested: checked, then with any character beyond ASCII in its path or query
+     * %-encoded as UTF-8 (java.net.http would otherwise send those bytes raw, which is no valid request line).
+     */
     private String url(JsonFields fields, String url) {
-        if (url != null) {
-            policy.check(url).ifPresent(why -> fields.reject("url", why, URL_REFUSED));
+        if (url == null) {
+            return null;
         }
-        return url;
+        Optional<String> refused = policy.check(url);
+        refused.ifPresent(why -> fields.reject("url", why, URL_REFUSED));
+        return refused.isPresent() ? url : URI.create(url).toASCIIString();
     }
 
     private List<String> events(JsonFields fields, boolean required) {

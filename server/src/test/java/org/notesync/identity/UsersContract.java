@@ -47,6 +47,16 @@ abstract class UsersContract {
     }
 
     @Test
+    void meAnswersJsonOrA406LikeEveryOtherEndpoint() {
+        Http api = tenants.create().api(port);
+        assertThat(api.get("/me", "application/json").status()).isEqualTo(200);
+        assertThat(api.get("/me", "application/ld+json").status()).isEqualTo(200);
+        Http.Response problem = api.get("/me", "application/problem+json");
+        assertThat(problem.status()).as("a success is never labelled a problem: " + problem).isEqualTo(406);
+        assertThat(problem.header("Content-Type")).startsWith("application/problem+json");
+    }
+
+    @Test
     void needsTheOrganizationScope() {
         Tenants.Tenant a = tenants.create();
         assertThat(a.api(port, "read:notes").get("/users").status()).isEqualTo(403);

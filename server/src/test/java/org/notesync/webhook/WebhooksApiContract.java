@@ -250,6 +250,23 @@ abstract class WebhooksApiContract {
     }
 
     @Test
+    void aUrlBeyondAsciiIsStoredAsItWillBeRequestedAndABadFlagIsOneViolation() {
+        Http api = tenants.create().api(port);
+        Http.Response created = api.post("/webhooks", Map.of("url", "http://127.0.0.1:9/café?q=é",
+                "events", List.of("new_note")));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(created.json().get("url").asString()).isEqualTo("http://127.0.0.1:9/caf%C3%A9?q=%C3%A9");
+        String id = created.json().get("uuid").asString();
+        assertThat(api.patch("/webhooks/" + id, Map.of("url", "http://127.0.0.1:9/naïve")).json().get("url")
+                .asString()).isEqualTo("http://127.0.0.1:9/na%C3%AFve");
+
+        Http.Response flag = api.patch("/webhooks/" + id, Map.of("active", "true"));
+        assertThat(flag.status()).isEqualTo(422);
+        assertThat(flag.json().get("violations")).as(flag.toString()).hasSize(1);
+        assertThat(flag.json().at("/violations/0/message").asString()).isEqualTo("This value should be of type boolean.");
+    }
+
+    @Test
     void aDisabledWebhookIsSentNothingSoItsTestRetryAndRecoverAreConflicts() {
         Http api = tenants.create().api(port);
         try (Receiver receiver = new Receiver()) {
