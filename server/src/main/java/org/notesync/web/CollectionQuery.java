@@ -82,17 +82,26 @@ public final class CollectionQuery {
     }
 
     /**
-     * UUIDs of an exact filter. Accepts a bare uuid or an IRI such as {@code /patients/<uuid>}, as API
-     * Platform clients send both.
+     * UUIDs of an exact filter. Accepts a bare uuid or an IRI of the filter's collection such as
+     * {@code /patients/<uuid>}, as API Platform clients send both; an IRI of another collection is a 400.
      */
     public List<UUID> uuids(String name) {
+        String collection = switch (name) {
+            case "patient" -> "/patients";
+            case "audio" -> "/audios";
+            case "user", "user.uuid" -> "/users";
+            case "webhook" -> "/webhooks";
+            default -> null;
+        };
         List<UUID> ids = new ArrayList<>();
         for (String value : strings(name)) {
-            String id = value.substring(value.lastIndexOf('/') + 1);
             try {
-                ids.add(UUID.fromString(id));
+                // As in a body: a bare uuid, or the IRI of one of the filter's collection.
+                ids.add(collection == null ? UUID.fromString(value.substring(value.lastIndexOf('/') + 1))
+                        : JsonFields.referenced(collection, value));
             } catch (IllegalArgumentException e) {
-                throw ApiException.badParameter(name, "is not a valid UUID.");
+                throw ApiException.badParameter(name, collection == null ? "is not a valid UUID."
+                        : "is not a valid UUID or IRI of one of " + collection + ".");
             }
         }
         return ids;
