@@ -30,6 +30,8 @@ import static org.springframework.web.util.HtmlUtils.htmlEscape;
 class ConsentPage {
 
     static final String PATH = "/oauth2/consent";
+    /** Marks the Cancel form: a consent that grants nothing, even where scopes were approved before. */
+    static final String CANCEL = "cancel";
 
     /** What each scope lets a practice system do, in the clinician's words. */
     private static final Map<String, String> DESCRIPTIONS = Map.ofEntries(
@@ -105,13 +107,13 @@ class ConsentPage {
                   %5$s%6$s%7$s
                   <button type="submit" class="primary" id="submit-consent">Allow</button>
                 </form>
-                <form method="post" action="%1$s">%7$s
+                <form method="post" action="%1$s">%7$s%8$s
                   <button type="submit" id="cancel-consent">Cancel</button>
                 </form>
                 <p><small>If you do not allow it, the practice system gets no access.</small></p>
                 </div></body></html>""".formatted(action, htmlEscape(client.getClientName()),
                 organization.isEmpty() ? "" : " from " + htmlEscape(organization), htmlEscape(principal.getName()),
-                choices, already, hidden);
+                choices, already, hidden, input("hidden", CANCEL, "true"));
     }
 
     static String describe(String scope) {

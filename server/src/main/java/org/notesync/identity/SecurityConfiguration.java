@@ -38,6 +38,8 @@ import org.springframework.security.oauth2.server.authorization.JdbcOAuth2Author
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationConsentAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2DeviceAuthorizationConsentAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2DeviceVerificationAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.JdbcRegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
@@ -86,6 +88,18 @@ class SecurityConfiguration {
                                 .authenticationProviders(providers -> providers.forEach(provider -> {
                                     if (provider instanceof OAuth2DeviceVerificationAuthenticationProvider verification) {
                                         verification.setAuthorizationConsentRequired(context -> true);
+                                    }
+                                    // Spring adds the scopes approved before to those submitted, so a Cancel
+                                    // (which submits none) would approve them: the page marks it, and it grants
+                                    // nothing, which denies the code.
+                                    if (provider instanceof OAuth2DeviceAuthorizationConsentAuthenticationProvider consent) {
+                                        consent.setAuthorizationConsentCustomizer(context -> {
+                                            OAuth2AuthorizationConsentAuthenticationToken submitted =
+                                                    context.getAuthentication();
+                                            if (submitted.getAdditionalParameters().containsKey(ConsentPage.CANCEL)) {
+                                                context.getAuthorizationConsent().authorities(Set::clear);
+                                            }
+                                        });
                                     }
                                 }))
                                 .deviceVerificationResponseHandler(new DeviceActivatedPage())

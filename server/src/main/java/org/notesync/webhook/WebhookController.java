@@ -49,6 +49,9 @@ import tools.jackson.databind.node.ObjectNode;
 @RestController
 class WebhookController {
 
+    /** The webhooks.url column's length. */
+    static final int MAX_URL = 2048;
+
     static final ResourceType WEBHOOK = new ResourceType("Webhook", "/webhooks");
     static final ResourceType DELIVERY = new ResourceType("WebhookDelivery", "/webhook-deliveries");
     static final String URL_REFUSED = "notesync-webhook-url-refused";
@@ -111,7 +114,7 @@ class WebhookController {
     ResponseEntity<Object> create(Viewer viewer, @RequestBody(required = false) JsonNode body,
             HttpServletRequest request) {
         JsonFields fields = JsonFields.of(body);
-        String url = url(fields, fields.requiredString("url", 2048));
+        String url = url(fields, fields.requiredString("url", MAX_URL));
         List<String> events = events(fields, true);
         boolean active = fields.bool("active").orElse(true);
         fields.validate();
@@ -146,7 +149,7 @@ class WebhookController {
         JsonFields fields = JsonFields.of(body);
         String url = current.url();
         if (fields.has("url")) {
-            url = url(fields, fields.requiredString("url", 2048));
+            url = url(fields, fields.requiredString("url", MAX_URL));
         }
         List<String> events = fields.has("events") ? events(fields, true) : current.events();
         Optional<Boolean> activeGiven = fields.bool("active");
@@ -322,7 +325,15 @@ class WebhookController {
         }
         Optional<String> refused = policy.check(url);
         refused.ifPresent(why -> fields.reject("url", why, URL_REFUSED));
-        return refused.isPresent() ? url : URI.create(url).toASCIIString();
+        if (refused.isPresent()) {
+            return url;
+        }
+        String ascii = URI.create(url).toASCIIString();
+        if (ascii.length() > MAX_URL) {
+            fields.reject("url", "This value is too long once its characters beyond ASCII are %-encoded. It should "
+                    + "have " + MAX_URL + " characters or less.", Violation.TOO_LONG);
+        }
+        return ascii;
     }
 
     private List<String> events(JsonFields fields, boolean required) {

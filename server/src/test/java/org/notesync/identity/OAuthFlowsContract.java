@@ -387,6 +387,18 @@ abstract class OAuthFlowsContract {
             page = browser.approve(linked);
             assertThat(Browser.html(page).asNormalizedText()).contains("Device activated");
             assertThat(software.pollDevice(second.get("device_code").asString()).status()).isEqualTo(200);
+
+            // Cancel grants nothing, although every scope asked for was approved before.
+            JsonNode third = software.deviceAuthorization("profile read:notes").json();
+            Page asked = browser.open("/oauth2/device_verification?user_code="
+                    + URLEncoder.encode(third.get("user_code").asString(), StandardCharsets.UTF_8));
+            HtmlForm cancel = Browser.html(asked).getForms().stream()
+                    .filter(f -> f.getFirstByXPath(".//button[@id='cancel-consent']") != null).findFirst().orElseThrow();
+            Page cancelled = browser.submit(cancel);
+            assertThat(Browser.html(cancelled).asNormalizedText()).doesNotContain("Device activated");
+            Http.Response denied = software.pollDevice(third.get("device_code").asString());
+            assertThat(denied.status()).as(denied.toString()).isEqualTo(400);
+            assertThat(denied.json().get("error").asString()).isIn("access_denied", "expired_token", "invalid_grant");
         }
     }
 

@@ -260,6 +260,11 @@ abstract class WebhooksApiContract {
         assertThat(api.patch("/webhooks/" + id, Map.of("url", "http://127.0.0.1:9/naïve")).json().get("url")
                 .asString()).isEqualTo("http://127.0.0.1:9/na%C3%AFve");
 
+        Http.Response tooLong = api.post("/webhooks", Map.of("url", "http://127.0.0.1:9/" + "é".repeat(1000),
+                "events", List.of("new_note")));
+        assertThat(tooLong.status()).as("longer than the column once encoded: " + tooLong).isEqualTo(422);
+        assertThat(tooLong.json().at("/violations/0/propertyPath").asString()).isEqualTo("url");
+
         Http.Response flag = api.patch("/webhooks/" + id, Map.of("active", "true"));
         assertThat(flag.status()).isEqualTo(422);
         assertThat(flag.json().get("violations")).as(flag.toString()).hasSize(1);
