@@ -8,7 +8,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.notesync.web.Problems;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
@@ -59,9 +58,6 @@ class ProblemSecurityHandlers implements AuthenticationEntryPoint, AccessDeniedH
 
     private void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail)
             throws IOException {
-        response.setStatus(status.value());
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        json.writeValue(response.getOutputStream(),
-                Problems.of(status, status.getReasonPhrase(), detail, request.getRequestURI()));
+        Problems.write(response, json, Problems.of(status, status.getReasonPhrase(), detail, request.getRequestURI()));
     }
 }

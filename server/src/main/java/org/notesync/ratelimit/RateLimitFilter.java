@@ -1,15 +1,13 @@
 package org.notesync.ratelimit;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.notesync.web.Problems;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
@@ -55,17 +53,10 @@ class RateLimitFilter extends OncePerRequestFilter {
         }
         // Rounded up: retrying after a rounded-down wait would find the bucket still empty.
         long seconds = Math.max(1, (decision.retryAfter().toMillis() + 999) / 1000);
-        response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
         response.setHeader("Retry-After", Long.toString(seconds));
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", "/errors/429");
-        problem.put("title", "Too Many Requests");
-        problem.put("status", 429);
-        problem.put("detail", "Rate limit of " + decision.limit() + " requests exceeded; retry in " + seconds
-                + " seconds.");
-        problem.put("instance", request.getRequestURI());
-        json.writeValue(response.getOutputStream(), problem);
+        Problems.write(response, json, Problems.of(HttpStatus.TOO_MANY_REQUESTS, "Too Many Requests",
+                "Rate limit of " + decision.limit() + " requests exceeded; retry in " + seconds + " seconds.",
+                request.getRequestURI()));
     }
 
     /** The OAuth 2 client of an API request, or null when the request carries no bearer token. */

@@ -31,11 +31,8 @@ class WildcardContentTypeFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         String contentType = request.getContentType();
         if (contentType != null && hasBody(request) && isWildcard(contentType)) {
-            response.setStatus(HttpStatus.UNSUPPORTED_MEDIA_TYPE.value());
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            json.writeValue(response.getOutputStream(), Problems.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-                    "Unsupported Media Type", "The Content-Type must name the body's media type, not a wildcard.",
-                    request.getRequestURI()));
+            Problems.write(response, json, Problems.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type",
+                    "The Content-Type must name the body's media type, not a wildcard.", request.getRequestURI()));
             return;
         }
         chain.doFilter(request, response);
