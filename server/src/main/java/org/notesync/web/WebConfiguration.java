@@ -21,9 +21,9 @@ class WebConfiguration {
     }
 
     @Bean
-    FilterRegistrationBean<WildcardContentTypeFilter> wildcardContentTypeFilter(JsonMapper json) {
-        FilterRegistrationBean<WildcardContentTypeFilter> registration = new FilterRegistrationBean<>(
-                new WildcardContentTypeFilter(json));
+    FilterRegistrationBean<BodyContentTypeFilter> bodyContentTypeFilter(JsonMapper json) {
+        FilterRegistrationBean<BodyContentTypeFilter> registration = new FilterRegistrationBean<>(
+                new BodyContentTypeFilter(json));
         registration.setOrder(-199);
         return registration;
     }

@@ -14,15 +14,15 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A request body's Content-Type names what the body is, so a body sent as a wildcard ({@code *}{@code /*},
- * {@code application/*}, {@code application/*+json}) is refused with a 415 problem document. Spring's
- * request headers refuse such a type with an assertion, which would otherwise surface as a 500 wherever
- * an endpoint reads its body without a declared media type.
+ * {@code application/*}, {@code application/*+json}) or as no valid media type at all is refused with a
+ * 415 problem document. Spring's request headers refuse a wildcard with an assertion, and filters that
+ * parse the type (the token endpoint's JSON body) would fail on a malformed one: both were 500s.
  */
-class WildcardContentTypeFilter extends OncePerRequestFilter {
+class BodyContentTypeFilter extends OncePerRequestFilter {
 
     private final JsonMapper json;
 
-    WildcardContentTypeFilter(JsonMapper json) {
+    BodyContentTypeFilter(JsonMapper json) {
         this.json = json;
     }
 
@@ -30,9 +30,10 @@ class WildcardContentTypeFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String contentType = request.getContentType();
-        if (contentType != null && hasBody(request) && isWildcard(contentType)) {
+        String refusal = contentType == null || !hasBody(request) ? null : refusal(contentType);
+        if (refusal != null) {
             Problems.write(response, json, Problems.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type",
-                    "The Content-Type must name the body's media type, not a wildcard.", request.getRequestURI()));
+                    refusal, request.getRequestURI()));
             return;
         }
         chain.doFilter(request, response);
@@ -43,12 +44,14 @@ class WildcardContentTypeFilter extends OncePerRequestFilter {
         return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
     }
 
-    private static boolean isWildcard(String contentType) {
+    private static String refusal(String contentType) {
         try {
             MediaType type = MediaType.parseMediaType(contentType);
-            return type.isWildcardType() || type.isWildcardSubtype();
+            return type.isWildcardType() || type.isWildcardSubtype()
+                    ? "The Content-Type must name the body's media type, not a wildcard." : null;
         } catch (InvalidMediaTypeException e) {
-            return false; // Spring answers an unparseable type itself (415)
+            return "The Content-Type is not a valid media type (type/subtype, then ;name=value parameters).";
         }
     }
+
 }
