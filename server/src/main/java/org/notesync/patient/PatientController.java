@@ -112,11 +112,13 @@ class PatientController {
 
     @DeleteMapping("/patients/{uuid}")
     ResponseEntity<Void> delete(Viewer viewer, @PathVariable UUID uuid) {
-        Patient patient = patients.find(viewer, uuid).orElseThrow(() -> ApiException.notFound("Patient"));
-        if (!ownedByCaller(viewer, patient.user() == null ? null : patient.user().uuid())) {
-            throw ApiException.forbidden("A patient is deleted by its clinician or by the organization's integration.");
-        }
-        if (!patients.delete(viewer, uuid)) {
+        boolean deleted = patients.delete(viewer, uuid, owner -> {
+            if (!ownedByCaller(viewer, owner)) {
+                throw ApiException.forbidden("A patient is deleted by its clinician or by the organization's "
+                        + "integration.");
+            }
+        });
+        if (!deleted) {
             throw ApiException.notFound("Patient");
         }
         return ResponseEntity.noContent().build();

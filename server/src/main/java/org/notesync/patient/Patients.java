@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 import org.notesync.identity.Viewer;
@@ -83,12 +84,7 @@ class Patients {
      */
     @Transactional
     Optional<Patient> update(Viewer viewer, UUID id, UnaryOperator<PatientFields> changes) {
-        Optional<PatientFields> current = jdbc.sql("""
-                        SELECT * FROM patients
-                        WHERE id = :id AND organization_id = :org AND deleted_at IS NULL FOR UPDATE""")
-                .param("id", id).param("org", viewer.organizationId())
-                .query(Patients::fields).optional()
-                .filter(f -> viewer.sees(f.visibilityOption(), f.ownerId()));
+        Optional<PatientFields> current = locked(viewer, id);
         if (current.isEmpty()) {
             return Optional.empty();
         }
@@ -107,18 +103,34 @@ class Patients {
         return byId(viewer.organizationId(), id);
     }
 
-    /** Soft delete: the patient leaves the API, its notes stay. False when the viewer sees no such patient. */
+    /**
+     * Soft delete: the patient leaves the API, its notes stay. False when the viewer sees no such patient.
+     * {@code mayDelete} is given the owner under the row lock, so that a reassignment committed in between
+     * is the one it judges; it may throw to refuse.
+     */
     @Transactional
-    boolean delete(Viewer viewer, UUID id) {
-        if (find(viewer, id).isEmpty()) {
+    boolean delete(Viewer viewer, UUID id, Consumer<UUID> mayDelete) {
+        Optional<PatientFields> current = locked(viewer, id);
+        if (current.isEmpty()) {
             return false;
         }
+        mayDelete.accept(current.get().ownerId());
         OffsetDateTime now = Dates.now(clock).atOffset(ZoneOffset.UTC);
         return jdbc.sql("""
                         UPDATE patients SET deleted_at = :now, updated_at = :now
                         WHERE id = :id AND organization_id = :org AND deleted_at IS NULL""")
                 .param("now", now).param("id", id).param("org", viewer.organizationId())
                 .update() == 1;
+    }
+
+    /** The stored fields of a patient the viewer sees, locked until the transaction ends. */
+    private Optional<PatientFields> locked(Viewer viewer, UUID id) {
+        return jdbc.sql("""
+                        SELECT * FROM patients
+                        WHERE id = :id AND organization_id = :org AND deleted_at IS NULL FOR UPDATE""")
+                .param("id", id).param("org", viewer.organizationId())
+                .query(Patients::fields).optional()
+                .filter(f -> viewer.sees(f.visibilityOption(), f.ownerId()));
     }
 
     private Optional<Patient> byId(UUID organizationId, UUID id) {

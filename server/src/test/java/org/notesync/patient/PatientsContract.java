@@ -1,17 +1,26 @@
 package org.notesync.patient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.notesync.support.ApiAssertions.assertProblem;
 import static org.notesync.support.ApiAssertions.assertViolation;
 import static org.notesync.support.ApiAssertions.url;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,11 +29,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.notesync.identity.Accounts;
 import org.notesync.identity.Scopes;
 import org.notesync.support.Http;
+import org.notesync.support.LockWaits;
 import org.notesync.support.ServerTest;
 import org.notesync.support.Tenants;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 @ServerTest
@@ -42,6 +53,12 @@ abstract class PatientsContract {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    DataSource dataSource;
+
+    @Autowired
+    TransactionTemplate transactions;
 
     // ---- create and read -------------------------------------------------------------------------------
 
@@ -177,6 +194,45 @@ abstract class PatientsContract {
         assertThat(integration.patch("/patients/" + ownerless, Map.of("user", bob.id().toString())).status())
                 .isEqualTo(200);
         assertThat(colleague.delete("/patients/" + ownerless).status()).as("now Bob's").isEqualTo(204);
+    }
+
+    @Test
+    void aDeleteJudgesTheOwnerAReassignmentCommittedWhileItWaited() throws Exception {
+        Tenants.Tenant t = tenants.create();
+        Http owner = t.clinicianApi(port);
+        Accounts.User bob = t.addClinician("Bob", "Next");
+        String patient = owner.post("/patients", Map.of("firstName", "Jane", "lastName", "Doe")).json().get("uuid")
+                .asString();
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        CountDownLatch reassigned = new CountDownLatch(1);
+        CountDownLatch commit = new CountDownLatch(1);
+        try {
+            // The integration handing Jane to Bob: its transaction holds her row while Ada's DELETE arrives.
+            Future<?> reassign = threads.submit(() -> transactions.executeWithoutResult(tx -> {
+                jdbc.sql("UPDATE patients SET user_id = ? WHERE id = ?").param(bob.id())
+                        .param(UUID.fromString(patient)).update();
+                reassigned.countDown();
+                try {
+                    assertThat(commit.await(30, TimeUnit.SECONDS)).isTrue();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            assertThat(reassigned.await(30, TimeUnit.SECONDS)).isTrue();
+            Future<Http.Response> delete = threads.submit(() -> owner.delete("/patients/" + patient));
+            await().atMost(Duration.ofSeconds(30)).until(() -> LockWaits.waiting(jdbc, dataSource, "")
+                    || delete.isDone());
+            commit.countDown();
+            reassign.get(30, TimeUnit.SECONDS);
+            Http.Response refused = delete.get(30, TimeUnit.SECONDS);
+            assertThat(refused.status()).as("Jane is Bob's once the DELETE holds her: " + refused).isEqualTo(403);
+        } finally {
+            commit.countDown();
+            threads.shutdownNow();
+        }
+        Http.Response kept = t.api(port).get("/patients/" + patient);
+        assertThat(kept.status()).isEqualTo(200);
+        assertThat(kept.json().at("/user/uuid").asString()).isEqualTo(bob.id().toString());
     }
 
     @Test

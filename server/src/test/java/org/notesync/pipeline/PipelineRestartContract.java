@@ -25,10 +25,10 @@ import org.notesync.audio.Upload;
 import org.notesync.note.Notes;
 import org.notesync.patient.PatientFixture;
 import org.notesync.support.Http;
+import org.notesync.support.LockWaits;
 import org.notesync.support.ServerTest;
 import org.notesync.support.SettableClock;
 import org.notesync.support.Tenants;
-import org.notesync.web.Databases;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -279,14 +279,7 @@ abstract class PipelineRestartContract {
 
     private boolean theDeletionWaitsForALock() {
         // The deletion's first statement, waiting: nothing else of this database's sessions runs it.
-        String waiting = Databases.isPostgres(dataSource)
-                ? """
-                  SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()
-                  AND wait_event_type = 'Lock' AND query LIKE 'SELECT id FROM pipeline_jobs WHERE audio_id%'"""
-                : """
-                  SELECT COUNT(*) FROM information_schema.sessions WHERE blocker_id IS NOT NULL
-                  AND executing_statement LIKE 'SELECT id FROM pipeline_jobs WHERE audio_id%'""";
-        return jdbc.sql(waiting).query(Long.class).single() > 0;
+        return LockWaits.waiting(jdbc, dataSource, "SELECT id FROM pipeline_jobs WHERE audio_id");
     }
 
     private static void awaitLatch(CountDownLatch latch) {
