@@ -1,6 +1,7 @@
 package org.notesync.web;
 
 import java.io.IOException;
+import java.util.Collections;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -16,7 +17,10 @@ import tools.jackson.databind.json.JsonMapper;
  * A request body's Content-Type names what the body is, so a body sent as a wildcard ({@code *}{@code /*},
  * {@code application/*}, {@code application/*+json}) or as no valid media type at all is refused with a
  * 415 problem document. Spring's request headers refuse a wildcard with an assertion, and filters that
- * parse the type (the token endpoint's JSON body) would fail on a malformed one: both were 500s.
+ * parse the type (the token endpoint's JSON body) would fail on a malformed one: both were 500s. Bodies are
+ * read as sent, so a body with a Content-Encoding (gzip, deflate, br) is a 415 too, answered with
+ * {@code Accept-Encoding: identity} (RFC 9110, 15.5.16), rather than a 400 calling the compressed bytes
+ * malformed JSON.
  */
 class BodyContentTypeFilter extends OncePerRequestFilter {
 
@@ -29,6 +33,13 @@ class BodyContentTypeFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        if (hasBody(request) && encoded(request)) {
+            response.setHeader("Accept-Encoding", "identity");
+            Problems.write(response, json, Problems.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type",
+                    "Request bodies are read uncompressed: send this one without a Content-Encoding.",
+                    request.getRequestURI()));
+            return;
+        }
         String contentType = request.getContentType();
         String refusal = contentType == null || !hasBody(request) ? null : refusal(contentType);
         if (refusal != null) {
@@ -42,6 +53,18 @@ class BodyContentTypeFilter extends OncePerRequestFilter {
     /** Only a body is described by the type: a GET or an empty request with a stray header is left alone. */
     private static boolean hasBody(HttpServletRequest request) {
         return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+    }
+
+    /** Whether any Content-Encoding header names a coding other than identity. */
+    private static boolean encoded(HttpServletRequest request) {
+        for (String header : Collections.list(request.getHeaders("Content-Encoding"))) {
+            for (String coding : header.split(",")) {
+                if (!coding.isBlank() && !coding.trim().equalsIgnoreCase("identity")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static String refusal(String contentType) {

@@ -99,6 +99,32 @@ class MalformedRequestsIT {
         assertThat(send("GET /me", "*/*", null, "not-a-token").status()).as("authentication first").isEqualTo(401);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("codings")
+    void aCompressedBodyIsAnUnsupportedMediaTypeThatSaysWhichCodingIsTaken(String coding) throws IOException {
+        Raw answer = send("POST /patients", "application/json", "\u001f\u008b compressed bytes", token,
+                "Content-Encoding: " + coding);
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(415);
+        assertThat(answer.header("content-type")).startsWith("application/problem+json");
+        assertThat(answer.header("accept-encoding")).isEqualTo("identity");
+        assertThat(answer.body()).contains("without a Content-Encoding");
+        Raw token = send("POST /oauth2/token", "application/x-www-form-urlencoded", "grant_type=client_credentials",
+                "none", "Content-Encoding: " + coding);
+        assertThat(token.status()).as("the token endpoint reads bodies alike: " + token).isEqualTo(415);
+    }
+
+    static Stream<String> codings() {
+        return Stream.of("gzip", "deflate", "br", "identity, gzip");
+    }
+
+    @Test
+    void anIdentityCodingOrAnEncodingHeaderWithoutABodyIsLeftAlone() throws IOException {
+        Raw identity = send("POST /patients", "application/json", "{\"firstName\":\"A\",\"lastName\":\"B\"}", token,
+                "Content-Encoding: identity");
+        assertThat(identity.status()).as(identity.toString()).isEqualTo(201);
+        assertThat(send("GET /me", null, null, token, "Content-Encoding: gzip").status()).isEqualTo(200);
+    }
+
     @Test
     void headersOverTheLimitAreAProblemThatEchoesNothing() throws IOException {
         String secret = "Jane-Doe-" + "x".repeat(10_000);
@@ -140,7 +166,8 @@ class MalformedRequestsIT {
         }
     }
 
-    private Raw send(String requestLine, String contentType, String body, String bearer) throws IOException {
+    private Raw send(String requestLine, String contentType, String body, String bearer, String... headers)
+            throws IOException {
         byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
         StringBuilder request = new StringBuilder(requestLine).append(" HTTP/1.1\r\n")
                 .append("Host: 127.0.0.1:").append(port).append("\r\n")
@@ -148,6 +175,9 @@ class MalformedRequestsIT {
                 .append("Connection: close\r\n");
         if (contentType != null) {
             request.append("Content-Type: ").append(contentType).append("\r\n");
+        }
+        for (String header : headers) {
+            request.append(header).append("\r\n");
         }
         if (body != null) {
             request.append("Content-Length: ").append(content.length).append("\r\n");
