@@ -107,7 +107,13 @@ public final class AddressPolicy {
             return Optional.of("The URL must use https.");
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            return Optional.of("The URL must have a host.");
+            // java.net.URI leaves the host out when the authority is no server name (an underscore, a
+            // character beyond ASCII): converting it here (IDNA 2003 or 2008?) could name another host.
+            return Optional.of(uri.getRawAuthority() == null || uri.getRawAuthority().isEmpty()
+                    ? "The URL must have a host."
+                    : uri.getRawAuthority().chars().anyMatch(c -> c > 0x7F)
+                    ? "The URL's host has characters beyond ASCII: write it in its ASCII form (xn--...)."
+                    : "The URL's host is not a valid host name, IP address or port.");
         }
         if (uri.getRawUserInfo() != null) {
             return Optional.of("The URL must not carry credentials; verify signatures instead.");

@@ -61,6 +61,16 @@ class AddressPolicyTest {
     }
 
     @Test
+    void aHostJavaCannotReadIsNamedForWhatItIs() {
+        assertThat(dev.checkForm("https:///path")).contains("The URL must have a host.");
+        assertThat(dev.checkForm("https://bücher.example/hook"))
+                .contains("The URL's host has characters beyond ASCII: write it in its ASCII form (xn--...).");
+        assertThat(dev.checkForm("https://xn--bcher-kva.example/hook")).isEmpty();
+        assertThat(dev.checkForm("https://my_host.example/hook"))
+                .contains("The URL's host is not a valid host name, IP address or port.");
+    }
+
+    @Test
     void allowedNetworksAreConfiguration() throws Exception {
         AddressPolicy lan = new AddressPolicy(true, List.of("10.20.0.0/16"));
         assertThat(lan.permits(InetAddress.getByName("10.20.3.4"))).isTrue();
