@@ -1,6 +1,7 @@
 package org.notesync.identity;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -44,15 +45,17 @@ class ProblemSecurityHandlers implements AuthenticationEntryPoint, AccessDeniedH
     public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
             throws IOException {
         bearerDenied.handle(request, response, e);
-        Optional<String> scope = ScopeRules.required(request);
-        if (scope.isEmpty()) {
+        Optional<List<String>> scopes = ScopeRules.required(request);
+        if (scopes.isEmpty()) {
             write(request, response, HttpStatus.FORBIDDEN,
                     "The access token does not have the scope this endpoint requires.");
             return;
         }
-        String detail = "This endpoint needs the scope " + scope.get() + ", which the access token does not have.";
+        String detail = "This endpoint needs the scope " + String.join(" or ", scopes.get())
+                + ", which the access token does not have.";
+        // RFC 6750's scope attribute lists scopes needed together: the first alternative alone.
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"insufficient_scope\", error_description=\""
-                + detail + "\", scope=\"" + scope.get() + "\"");
+                + detail + "\", scope=\"" + scopes.get().get(0) + "\"");
         write(request, response, HttpStatus.FORBIDDEN, detail);
     }
 

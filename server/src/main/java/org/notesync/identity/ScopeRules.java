@@ -19,10 +19,14 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 /**
  * The scope each API endpoint needs, first match wins: the API's security chain enforces these, and a
  * 403 names the scope its request lacked, as RFC 6750 (section 3) lets {@code WWW-Authenticate} say.
+ * The webhook endpoints take either their own scope or {@code read:notes}: the guide names that one scope
+ * for synchronizing notes, webhooks included, so its clients ask for nothing else. (What a webhook may
+ * receive is the controller's to check: note events need {@code read:notes} in any case.)
  */
 final class ScopeRules {
 
-    record Rule(RequestMatcher matcher, String scope) {
+    /** {@code scopes}: any one of them suffices; the first is the one a 403's WWW-Authenticate names. */
+    record Rule(RequestMatcher matcher, List<String> scopes) {
     }
 
     static final List<Rule> RULES = List.of(
@@ -41,24 +45,28 @@ final class ScopeRules {
             rule(GET, Scopes.READ_AUDIOS, "/audios", "/audios/**"),
             rule(POST, Scopes.WRITE_AUDIOS, "/audios", "/audios/**"),
             rule(DELETE, Scopes.WRITE_AUDIOS, "/audios/**"),
-            rule(GET, Scopes.READ_WEBHOOKS, "/webhooks", "/webhooks/**", "/webhook-deliveries",
-                    "/webhook-deliveries/**"),
-            rule(null, Scopes.WRITE_WEBHOOKS, "/webhooks", "/webhooks/**", "/webhook-deliveries",
-                    "/webhook-deliveries/**"));
+            rule(GET, List.of(Scopes.READ_WEBHOOKS, Scopes.READ_NOTES), "/webhooks", "/webhooks/**",
+                    "/webhook-deliveries", "/webhook-deliveries/**"),
+            rule(null, List.of(Scopes.WRITE_WEBHOOKS, Scopes.READ_NOTES), "/webhooks", "/webhooks/**",
+                    "/webhook-deliveries", "/webhook-deliveries/**"));
 
     private ScopeRules() {
     }
 
-    /** The scope the first rule matching this request asks for. */
-    static Optional<String> required(HttpServletRequest request) {
-        return RULES.stream().filter(r -> r.matcher().matches(request)).map(Rule::scope).findFirst();
+    /** The scopes the first rule matching this request takes, any one of them. */
+    static Optional<List<String>> required(HttpServletRequest request) {
+        return RULES.stream().filter(r -> r.matcher().matches(request)).map(Rule::scopes).findFirst();
+    }
+
+    private static Rule rule(HttpMethod method, String scope, String... patterns) {
+        return rule(method, List.of(scope), patterns);
     }
 
     /** {@code method} null: every method. */
-    private static Rule rule(HttpMethod method, String scope, String... patterns) {
+    private static Rule rule(HttpMethod method, List<String> scopes, String... patterns) {
         PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
         List<RequestMatcher> matchers = Arrays.stream(patterns)
                 .map(p -> (RequestMatcher) (method == null ? paths.matcher(p) : paths.matcher(method, p))).toList();
-        return new Rule(new OrRequestMatcher(matchers), scope);
+        return new Rule(new OrRequestMatcher(matchers), scopes);
     }
 }

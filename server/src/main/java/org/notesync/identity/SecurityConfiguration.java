@@ -130,7 +130,9 @@ class SecurityConfiguration {
                     a.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info",
                             "/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml",
                             "/swagger-ui.html", "/swagger-ui/**", "/error").permitAll();
-                    ScopeRules.RULES.forEach(rule -> a.requestMatchers(rule.matcher()).hasAuthority(scope(rule.scope())));
+                    ScopeRules.RULES.forEach(rule -> a.requestMatchers(rule.matcher())
+                            .hasAnyAuthority(rule.scopes().stream().map(SecurityConfiguration::scope)
+                                    .toArray(String[]::new)));
                     a.anyRequest().authenticated();
                 })
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -244,9 +246,9 @@ class SecurityConfiguration {
     }
 
     @Bean
-    FilterRegistrationBean<JsonTokenRequestFilter> jsonTokenRequestFilter(JsonMapper json) {
-        FilterRegistrationBean<JsonTokenRequestFilter> registration =
-                new FilterRegistrationBean<>(new JsonTokenRequestFilter(json));
+    FilterRegistrationBean<TokenRequestFilter> tokenRequestFilter(JsonMapper json) {
+        FilterRegistrationBean<TokenRequestFilter> registration =
+                new FilterRegistrationBean<>(new TokenRequestFilter(json));
         registration.addUrlPatterns("/oauth2/token");
         registration.setOrder(-150); // before Spring Security's chain (-100)
         return registration;

@@ -15,6 +15,7 @@ import jakarta.annotation.Nullable;
 import jakarta.servlet.http.HttpServletRequest;
 import org.notesync.delivery.AddressPolicy;
 import org.notesync.delivery.Signatures;
+import org.notesync.identity.Scopes;
 import org.notesync.identity.SecretBox;
 import org.notesync.identity.Viewer;
 import org.notesync.web.ApiException;
@@ -118,6 +119,7 @@ class WebhookController {
         List<String> events = events(fields, true);
         boolean active = fields.bool("active").orElse(true);
         fields.validate();
+        requireNotesScope(viewer, events);
         String secret = Signatures.newSecret();
         Webhooks.Webhook webhook = webhooks.create(viewer.organizationId(), viewer.userId(), url, events, active,
                 secrets.encrypt(secret));
@@ -158,6 +160,9 @@ class WebhookController {
         }
         boolean active = activeGiven.orElse(current.active());
         fields.validate();
+        if (!url.equals(current.url()) || !events.equals(current.events())) {
+            requireNotesScope(viewer, events);
+        }
         boolean reactivated = active && !current.active();
         Webhooks.Webhook updated = new Webhooks.Webhook(current.id(), current.organizationId(), current.ownerUserId(),
                 url, events, active, reactivated ? null : current.disabledReason(),
@@ -284,6 +289,19 @@ class WebhookController {
     private static void requireActive(Webhooks.Webhook webhook, String what) {
         if (!webhook.active()) {
             throw ApiException.conflict("The webhook is not active; activate it (PATCH active: true) to " + what + ".");
+        }
+    }
+
+    /**
+     * A webhook subscribed to note events delivers the notes themselves, so pointing one somewhere (creating
+     * it, or changing its URL or events) needs {@code read:notes}: {@code write:webhooks} alone would
+     * otherwise read every note through a receiver of its own.
+     */
+    private static void requireNotesScope(Viewer viewer, List<String> events) {
+        if (!viewer.hasScope(Scopes.READ_NOTES) && events.stream().anyMatch(WebhookEvents.NOTE_EVENTS::contains)) {
+            throw ApiException.forbidden("A webhook subscribed to " + String.join(", ", WebhookEvents.NOTE_EVENTS)
+                    + " receives the notes themselves: registering or redirecting one needs the scope "
+                    + Scopes.READ_NOTES + ".");
         }
     }
 

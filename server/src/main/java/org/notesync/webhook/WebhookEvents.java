@@ -14,6 +14,9 @@ final class WebhookEvents {
 
     static final List<String> SUBSCRIBABLE = List.of(NEW_NOTE, UPDATED_NOTE);
 
+    /** The events whose payload is a note: receiving them is reading notes. */
+    static final List<String> NOTE_EVENTS = List.of(NEW_NOTE, UPDATED_NOTE);
+
     private WebhookEvents() {
     }
 }

@@ -53,6 +53,47 @@ abstract class TokenEndpointContract {
     }
 
     @Test
+    void parametersInTheQueryStringAreRefusedRatherThanDroppingTheBodys() {
+        Tenants.Tenant tenant = tenants.create();
+        Http anonymous = new Http(port, null);
+        String form = Http.form(Map.of("grant_type", "client_credentials", "client_id", tenant.client().clientId(),
+                "client_secret", tenant.client().clientSecret(), "scope", "read:notes"));
+        for (String query : new String[] {"?scope=read:notes", "?x=1"}) {
+            Http.Response refused = anonymous.raw("POST", "/oauth2/token" + query,
+                    "application/x-www-form-urlencoded", form);
+            assertThat(refused.status()).as(query + ": " + refused).isEqualTo(400);
+            assertThat(refused.json().get("error").asString()).isEqualTo("invalid_request");
+            assertThat(refused.json().get("error_description").asString()).contains("not the query string");
+        }
+        Http.Response granted = anonymous.raw("POST", "/oauth2/token", "application/x-www-form-urlencoded", form);
+        assertThat(granted.json().get("scope").asString()).isEqualTo("read:notes");
+    }
+
+    @Test
+    void aJsonBodyItCannotReadAsAFormSaysWhy() {
+        Tenants.Tenant tenant = tenants.create();
+        Http anonymous = new Http(port, null);
+        String credentials = "\"grant_type\":\"client_credentials\",\"client_id\":\"" + tenant.client().clientId()
+                + "\",\"client_secret\":\"" + tenant.client().clientSecret() + "\"";
+        Map<String, String> bodies = Map.of(
+                "{" + credentials + ",\"scope\":{\"read\":\"notes\"}}", "must be a string or a number",
+                "{" + credentials + ",\"scope\":[[\"read:notes\"]]}", "must be a string or a number",
+                "{" + credentials + ",\"scope\":\"" + "x".repeat(17 * 1024) + "\"}", "larger than 16 KB",
+                "{" + credentials + ",\"client_id\":\"again\"}", "more than once",
+                "[1]", "a JSON object or a form");
+        bodies.forEach((body, why) -> {
+            Http.Response refused = anonymous.raw("POST", "/oauth2/token", "application/json", body);
+            assertThat(refused.status()).as(why + ": " + refused).isEqualTo(400);
+            assertThat(refused.json().get("error").asString()).isEqualTo("invalid_request");
+            assertThat(refused.json().get("error_description").asString()).contains(why);
+        });
+        Http.Response listed = anonymous.raw("POST", "/oauth2/token", "application/json",
+                "{" + credentials + ",\"scope\":[\"read:notes\",\"profile\"]}");
+        assertThat(listed.status()).as(listed.toString()).isEqualTo(200);
+        assertThat(listed.json().get("scope").asString().split(" ")).containsExactlyInAnyOrder("read:notes", "profile");
+    }
+
+    @Test
     void wrongSecretIsRefused() {
         Tenants.Tenant tenant = tenants.create();
         Http.Response response = new Http(port, null).post("/oauth2/token", Map.of(

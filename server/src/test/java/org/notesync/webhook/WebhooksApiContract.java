@@ -131,7 +131,6 @@ abstract class WebhooksApiContract {
         Tenants.Tenant t = tenants.create();
         Http reader = t.api(port, "read:webhooks");
         Http writer = t.api(port, "write:webhooks");
-        Http other = t.api(port, "read:notes");
         String id = t.api(port).post("/webhooks", Map.of("url", LOCAL_URL, "events", List.of("new_note")))
                 .json().get("uuid").asString();
 
@@ -146,13 +145,59 @@ abstract class WebhooksApiContract {
         assertThat(reader.post("/webhooks/" + id + "/rotate-secret", Map.of()).status()).isEqualTo(403);
         assertThat(reader.post("/webhook-deliveries/" + UUID.randomUUID() + "/retry", Map.of()).status())
                 .isEqualTo(403);
+        Http.Response refused = reader.post("/webhooks/" + id + "/test", Map.of());
+        assertThat(refused.json().get("detail").asString())
+                .isEqualTo("This endpoint needs the scope write:webhooks or read:notes, which the access token does "
+                        + "not have.");
+        assertThat(refused.header("WWW-Authenticate")).endsWith("scope=\"write:webhooks\"");
         assertThat(writer.get("/webhooks").status()).isEqualTo(403);
         assertThat(writer.get("/webhook-deliveries").status()).isEqualTo(403);
         assertThat(writer.patch("/webhooks/" + id, Map.of("active", false)).status()).isEqualTo(200);
-        assertThat(other.get("/webhooks").status()).isEqualTo(403);
-        assertThat(other.post("/webhooks", Map.of("url", LOCAL_URL, "events", List.of("new_note"))).status())
+        Http profile = t.api(port, "profile");
+        assertThat(profile.get("/webhooks").json().get("detail").asString())
+                .contains("needs the scope read:webhooks or read:notes,");
+        assertThat(profile.post("/webhooks", Map.of("url", LOCAL_URL, "events", List.of("new_note"))).status())
                 .isEqualTo(403);
         assertThat(new Http(port, null).get("/webhooks").status()).isEqualTo(401);
+    }
+
+    @Test
+    void theGuidesOneScopeReadNotesRegistersAndManagesItsWebhook() {
+        Tenants.Tenant t = tenants.create();
+        Http guide = t.api(port, "read:notes");
+        Http.Response created = guide.post("/webhooks", Map.of("url", LOCAL_URL, "events", List.of("new_note"),
+                "active", true));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String id = created.json().get("uuid").asString();
+        assertThat(guide.get("/webhooks").json().get("totalItems").asInt()).isOne();
+        assertThat(guide.get("/webhook-deliveries").status()).isEqualTo(200);
+        assertThat(guide.patch("/webhooks/" + id, Map.of("events", List.of("new_note", "updated_note"))).status())
+                .isEqualTo(200);
+        assertThat(guide.post("/webhooks/" + id + "/test", Map.of()).status()).isEqualTo(202);
+        assertThat(guide.delete("/webhooks/" + id).status()).isEqualTo(204);
+    }
+
+    @Test
+    void writeWebhooksAloneCannotPointAWebhookAtNotes() {
+        Tenants.Tenant t = tenants.create();
+        Http writer = t.api(port, "write:webhooks", "read:webhooks");
+        Http.Response refused = writer.post("/webhooks", Map.of("url", LOCAL_URL, "events", List.of("new_note")));
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
+        assertThat(refused.json().get("detail").asString()).contains("needs the scope read:notes");
+        assertThat(writer.get("/webhooks").json().get("totalItems").asInt()).as("nothing registered").isZero();
+
+        String id = t.api(port).post("/webhooks", Map.of("url", LOCAL_URL, "events", List.of("new_note")))
+                .json().get("uuid").asString();
+        assertThat(writer.patch("/webhooks/" + id, Map.of("url", LOCAL_URL + "/elsewhere")).status())
+                .as("redirecting it").isEqualTo(403);
+        assertThat(writer.patch("/webhooks/" + id, Map.of("events", List.of("updated_note"))).status())
+                .as("resubscribing it").isEqualTo(403);
+        assertThat(writer.get("/webhooks/" + id).json().get("url").asString()).isEqualTo(LOCAL_URL);
+        assertThat(writer.patch("/webhooks/" + id, Map.of("active", false)).status()).as("pausing it").isEqualTo(200);
+        assertThat(writer.patch("/webhooks/" + id, Map.of("url", LOCAL_URL, "events", List.of("new_note"),
+                "active", true)).status()).as("what it already is").isEqualTo(200);
+        assertThat(writer.post("/webhooks/" + id + "/rotate-secret", Map.of()).status()).isEqualTo(200);
+        assertThat(writer.delete("/webhooks/" + id).status()).isEqualTo(204);
     }
 
     @Test

@@ -20,39 +20,59 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The guide shows a JSON body on {@code POST /oauth2/token}; RFC 6749 wants a form. This filter
- * presents a JSON body to Spring Security's token endpoint as the equivalent form parameters.
+ * presents a JSON body to Spring Security's token endpoint as the equivalent form parameters, and says
+ * what is wrong with one it cannot present. It also refuses parameters in the query string: Spring's
+ * endpoint drops every body parameter whose name appears anywhere in the query string, so a request
+ * with {@code ?scope=...} got a token without scopes.
  */
-class JsonTokenRequestFilter extends OncePerRequestFilter {
+class TokenRequestFilter extends OncePerRequestFilter {
 
     private static final int MAX_BODY = 16 * 1024;
 
     private final JsonMapper json;
 
-    JsonTokenRequestFilter(JsonMapper json) {
+    TokenRequestFilter(JsonMapper json) {
         this.json = json;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        if (!"POST".equals(request.getMethod())) {
+            chain.doFilter(request, response);
+            return;
+        }
+        if (request.getQueryString() != null && !request.getQueryString().isEmpty()) {
+            invalidRequest(response, "The token endpoint reads its parameters from the request body, "
+                    + "not the query string.");
+            return;
+        }
         String type = request.getContentType();
-        if (!"POST".equals(request.getMethod()) || type == null
-                || !MediaType.APPLICATION_JSON.isCompatibleWith(MediaType.parseMediaType(type))) {
+        if (type == null || !MediaType.APPLICATION_JSON.isCompatibleWith(MediaType.parseMediaType(type))) {
             chain.doFilter(request, response);
             return;
         }
         Map<String, String[]> parameters = new LinkedHashMap<>();
         try {
             byte[] body = request.getInputStream().readNBytes(MAX_BODY + 1);
-            JsonNode node = body.length > MAX_BODY ? null : json.readTree(body);
+            if (body.length > MAX_BODY) {
+                invalidRequest(response, "The request body is larger than " + MAX_BODY / 1024 + " KB.");
+                return;
+            }
+            JsonNode node = json.readTree(body);
             if (node == null || !node.isObject()) {
-                invalidRequest(response);
+                invalidRequest(response, "The request body must be a JSON object or a form.");
                 return;
             }
             for (Map.Entry<String, JsonNode> field : node.properties()) {
                 JsonNode value = field.getValue();
                 if (value.isNull()) {
                     continue;
+                }
+                if (!scalar(value) && !(value.isArray() && value.valueStream().allMatch(TokenRequestFilter::scalar))) {
+                    invalidRequest(response, "Each property of the request body must be a string or a number "
+                            + "(scope may be a list of strings).");
+                    return;
                 }
                 if (value.isArray()) {
                     // scope may come as a list; OAuth 2 wants it space-separated
@@ -64,17 +84,23 @@ class JsonTokenRequestFilter extends OncePerRequestFilter {
                 }
             }
         } catch (JacksonException e) {
-            invalidRequest(response);
+            invalidRequest(response, String.valueOf(e.getOriginalMessage()).startsWith("Duplicate ")
+                    ? "The request body names a property more than once."
+                    : "The request body must be a JSON object or a form.");
             return;
         }
         chain.doFilter(new FormRequest(request, parameters), response);
     }
 
-    private static void invalidRequest(HttpServletResponse response) throws IOException {
+    private static boolean scalar(JsonNode value) {
+        return value.isString() || value.isNumber() || value.isBoolean();
+    }
+
+    private void invalidRequest(HttpServletResponse response, String description) throws IOException {
         response.setStatus(HttpStatus.BAD_REQUEST.value());
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        response.getWriter().write("{\"error\":\"invalid_request\",\"error_description\":"
-                + "\"The request body must be a JSON object or a form.\"}");
+        response.setHeader("Cache-Control", "no-store");
+        json.writeValue(response.getWriter(), Map.of("error", "invalid_request", "error_description", description));
     }
 
     private static final class FormRequest extends HttpServletRequestWrapper {
