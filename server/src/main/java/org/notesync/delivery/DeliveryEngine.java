@@ -504,24 +504,12 @@ public final class DeliveryEngine {
         }
     }
 
-    /**
-     * The response excerpt for the log, withheld when it echoes the request (which carries note content):
-     * the log must never hold note content.
-     */
+    /** The response excerpt for the log, withheld when it repeats what the request carried (ResponseExcerpts). */
     static String excerptOf(SendResult result, byte[] body) {
         if (!(result instanceof SendResult.Answered a) || a.excerpt() == null || a.excerpt().isEmpty()) {
             return null;
         }
-        String excerpt = a.excerpt();
-        if (excerpt.length() >= 24) {
-            String request = new String(body, StandardCharsets.UTF_8);
-            for (int i = 0; i + 24 <= excerpt.length(); i += 12) {
-                if (request.contains(excerpt.substring(i, i + 24))) {
-                    return "[withheld: the response repeats the request]";
-                }
-            }
-        }
-        return excerpt;
+        return ResponseExcerpts.of(a.excerpt(), body);
     }
 
     private Instant now() {

@@ -246,6 +246,7 @@ class DeliveryEngineTest {
         byte[] body = "{\"events\":[{\"content\":\"Patient presents with a persistent dry cough\"}]}".getBytes();
         assertThat(DeliveryEngine.excerptOf(new SendResult.Answered(400,
                 "bad: Patient presents with a persistent dry cough", null), body)).doesNotContain("cough");
+        assertThat(DeliveryEngine.excerptOf(new SendResult.NotAnswered(ErrorKind.CONNECTION), body)).isNull();
         assertThat(DeliveryEngine.excerptOf(new SendResult.Answered(400, "missing field x", null), body))
                 .isEqualTo("missing field x");
     }

@@ -1,0 +1,80 @@
+package org.notesync.delivery;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.json.JsonFactory;
+
+/**
+ * What of a receiver's answer the attempt log may keep: the log must never hold note content or patients'
+ * names, and a receiver may repeat them ("could not import note for Jane Doe: ..."). An excerpt is withheld
+ * when it contains, ignoring case, any string value of the request whole, or any run of {@value #RUN}
+ * characters of one. The payload's identifiers are not such values: UUIDs, date-times and snake_case words
+ * (resource types, actions, note types), which error messages name harmlessly. A request that is not JSON
+ * is compared as a whole.
+ */
+final class ResponseExcerpts {
+
+    static final String WITHHELD = "[withheld: the response repeats the request]";
+
+    /** Shorter runs are ordinary words; a run this long of a value is taken as that value repeated. */
+    static final int RUN = 12;
+
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final Pattern IDENTIFIER = Pattern.compile(
+            "[a-z][a-z0-9_]*|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+                    + "|\\d{4}-\\d{2}-\\d{2}(T[0-9:.]+(Z|[+-]\\d{2}:\\d{2})?)?");
+
+    private ResponseExcerpts() {
+    }
+
+    /** The excerpt to log for an answer to {@code request}, or {@link #WITHHELD}; null stays null. */
+    static String of(String excerpt, byte[] request) {
+        if (excerpt == null || excerpt.isEmpty()) {
+            return excerpt;
+        }
+        String answer = excerpt.toLowerCase(Locale.ROOT);
+        Set<String> runs = new HashSet<>();
+        for (int i = 0; i + RUN <= answer.length(); i++) {
+            runs.add(answer.substring(i, i + RUN));
+        }
+        for (String value : values(request)) {
+            String v = value.toLowerCase(Locale.ROOT);
+            if (v.length() >= 2 && answer.contains(v)) {
+                return WITHHELD;
+            }
+            for (int i = 0; !runs.isEmpty() && i + RUN <= v.length(); i++) {
+                if (runs.contains(v.substring(i, i + RUN))) {
+                    return WITHHELD;
+                }
+            }
+        }
+        return excerpt;
+    }
+
+    /** The request's string values that could be health data; the whole body when it is no JSON. */
+    static List<String> values(byte[] request) {
+        List<String> values = new ArrayList<>();
+        try (JsonParser parser = JSON.createParser(ObjectReadContext.empty(), request)) {
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                if (token == JsonToken.VALUE_STRING) {
+                    String value = parser.getString();
+                    if (!IDENTIFIER.matcher(value).matches()) {
+                        values.add(value);
+                    }
+                }
+            }
+        } catch (JacksonException e) {
+            return List.of(new String(request, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return values;
+    }
+}

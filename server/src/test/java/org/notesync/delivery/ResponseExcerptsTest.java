@@ -1,0 +1,58 @@
+package org.notesync.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+
+class ResponseExcerptsTest {
+
+    private static final byte[] REQUEST = """
+            {"events":[{"id":"0b3c8f4e-52a1-4d8e-9a39-3f2f1c1f6d10","resource_type":"note","action":"new_note",
+            "metadata":{"note":{"uuid":"0b3c8f4e-52a1-4d8e-9a39-3f2f1c1f6d10","type":"consultation_summary",
+            "content":"HIV positive","createdAt":"2026-02-24T10:30:00+00:00","updatedAt":"2026-02-24T10:30:00+00:00",
+            "patient":{"uuid":"5d7e2a1b-0c3d-4e5f-8a9b-1c2d3e4f5a6b","firstName":"Jane","lastName":"Doe"}}},
+            "resource_metadata":{"user_id":"9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d","organization_id":null}},
+            {"id":"1c3c8f4e-52a1-4d8e-9a39-3f2f1c1f6d10","metadata":{"note":{"content":
+            "Patient presents with a persistent dry cough since March, no fever, lungs clear on auscultation."}}}],
+            "meta":{"webhook_id":"7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2910"}}""".getBytes(StandardCharsets.UTF_8);
+
+    @Test
+    void aShortNoteRepeatedWholeIsWithheld() {
+        assertThat(ResponseExcerpts.of("{\"error\":\"could not import note: HIV positive\"}", REQUEST))
+                .isEqualTo(ResponseExcerpts.WITHHELD);
+        assertThat(ResponseExcerpts.of("could not import: hiv POSITIVE", REQUEST)).as("whatever the case")
+                .isEqualTo(ResponseExcerpts.WITHHELD);
+    }
+
+    @Test
+    void aPatientsNamesRepeatedApartAreWithheld() {
+        assertThat(ResponseExcerpts.of("no chart found for Jane", REQUEST)).isEqualTo(ResponseExcerpts.WITHHELD);
+        assertThat(ResponseExcerpts.of("patient DOE unknown", REQUEST)).isEqualTo(ResponseExcerpts.WITHHELD);
+    }
+
+    @Test
+    void aRunOfALongNoteIsWithheld() {
+        assertThat(ResponseExcerpts.of("rejected: 'dry cough si'", REQUEST)).as("12 characters of it")
+                .isEqualTo(ResponseExcerpts.WITHHELD);
+        assertThat(ResponseExcerpts.of("rejected: 'dry cough s'", REQUEST)).as("11: ordinary words")
+                .isEqualTo("rejected: 'dry cough s'");
+    }
+
+    @Test
+    void thePayloadsIdentifiersAreNoHealthDataAndStay() {
+        String answer = "422 unknown action new_note for note 0b3c8f4e-52a1-4d8e-9a39-3f2f1c1f6d10 of type "
+                + "consultation_summary created 2026-02-24T10:30:00+00:00 (webhook 7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2910)";
+        assertThat(ResponseExcerpts.of(answer, REQUEST)).isEqualTo(answer);
+        assertThat(ResponseExcerpts.of("missing field x", REQUEST)).isEqualTo("missing field x");
+    }
+
+    @Test
+    void aRequestThatIsNoJsonIsComparedWhole() {
+        byte[] text = "plain text carrying Jane Doe's chart".getBytes(StandardCharsets.UTF_8);
+        assertThat(ResponseExcerpts.of("echo: Jane Doe's chart", text)).isEqualTo(ResponseExcerpts.WITHHELD);
+        assertThat(ResponseExcerpts.of("bad request", text)).isEqualTo("bad request");
+        assertThat(ResponseExcerpts.of(null, text)).isNull();
+    }
+}
