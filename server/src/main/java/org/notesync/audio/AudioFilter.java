@@ -42,7 +42,8 @@ record AudioFilter(List<UUID> patients, List<UUID> users, List<String> languages
         }
         List<String> terms = search.isBlank() ? List.of() : List.of(SearchText.normalize(search.trim()).split("\\s+"));
         return new AudioFilter(query.uuids("patient"), query.uuids("user"), query.strings("languageSpoken"),
-                statuses, terms, query.dates("createdAt"), query.dates("updatedAt"), query.order(COLUMNS.keySet()));
+                statuses, terms, query.datesShownToTheSecond("createdAt"),
+                query.datesShownToTheSecond("updatedAt"), query.order(COLUMNS.keySet()));
     }
 
     /** One organization's audios whose patient the viewer sees; organization first, for the V6 indexes. */

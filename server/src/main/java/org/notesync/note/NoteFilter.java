@@ -26,7 +26,8 @@ record NoteFilter(List<UUID> patients, List<UUID> audios, List<UUID> users, List
     static NoteFilter of(CollectionQuery query) {
         query.rejectOperators(EXACT);
         return new NoteFilter(query.uuids("patient"), query.uuids("audio"), query.uuids("user"),
-                query.strings("type"), query.dates("createdAt"), query.dates("updatedAt"),
+                query.strings("type"), query.datesShownToTheSecond("createdAt"),
+                query.datesShownToTheSecond("updatedAt"),
                 query.order(COLUMNS.keySet()));
     }
 

@@ -39,8 +39,8 @@ record PatientFilter(List<String> externalIds, List<UUID> owners, List<String> s
         }
         List<String> terms = search.isBlank() ? List.of()
                 : List.of(search.trim().toLowerCase(Locale.ROOT).split("\\s+"));
-        return new PatientFilter(query.strings("externalId"), owners, terms, query.dates("createdAt"),
-                query.dates("updatedAt"), query.dates("synchronizedAt"), query.order(ORDERABLE));
+        return new PatientFilter(query.strings("externalId"), owners, terms, query.datesShownToTheSecond("createdAt"),
+                query.datesShownToTheSecond("updatedAt"), query.datesShownToTheSecond("synchronizedAt"), query.order(ORDERABLE));
     }
 
     /** One organization's live patients that the viewer may see, filtered; organization first for the indexes. */

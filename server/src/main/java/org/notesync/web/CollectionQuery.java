@@ -134,6 +134,18 @@ public final class CollectionQuery {
         };
     }
 
+    /**
+     * The date conditions on a field the API shows to the second (notes, patients, audios) while the
+     * database keeps microseconds: an inclusive upper bound of whole seconds ({@code before}, {@code lte},
+     * {@code between}'s second date) takes that whole second, so that {@code createdAt[lte]=T} finds the
+     * notes shown as created at T. {@code strictly_after=T} still takes the rest of second T: a poller
+     * passing the last {@code createdAt} it saw then sees that note again rather than miss one committed
+     * later within the same second.
+     */
+    public List<DateCondition> datesShownToTheSecond(String field) {
+        return dates(field).stream().map(DateCondition::throughItsSecond).toList();
+    }
+
     /** The date conditions on one field; an unknown operator or an unreadable date is a 400. */
     public List<DateCondition> dates(String field) {
         List<DateCondition> conditions = new ArrayList<>();

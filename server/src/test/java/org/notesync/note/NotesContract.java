@@ -363,6 +363,41 @@ abstract class NotesContract {
                 Arguments.of("updatedAt[between]=2026-02-02..2026-02-04", List.of(1, 2, 3)));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("theSecondShown")
+    void aFilterOnTheSecondANoteShowsFindsItWhereTheOperatorIncludesThatSecond(String operator, boolean found) {
+        Tenants.Tenant t = tenants.create();
+        UUID patient = patient(t, "A", "B");
+        String id = NoteFixture.noteAbout(jdbc, t.organization().id(), patient).by(t.clinician().id())
+                .createdAt(Instant.parse("2026-01-12T10:00:00.700000Z")).insert().toString();
+        String shown = t.api(port).get("/notes/" + id).json().get("createdAt").asString();
+        assertThat(shown).isEqualTo("2026-01-12T10:00:00+00:00");
+        String value = operator.equals("between") ? shown + ".." + shown : shown;
+        List<String> listed = uuids(t.api(port).get(url("/notes?createdAt[" + operator + "]="
+                + value.replace("+", "%2B"))));
+        assertThat(listed).as(operator + " " + value).isEqualTo(found ? List.of(id) : List.of());
+    }
+
+    static Stream<Arguments> theSecondShown() {
+        return Stream.of(Arguments.of("after", true), Arguments.of("gte", true), Arguments.of("before", true),
+                Arguments.of("lte", true), Arguments.of("between", true), Arguments.of("strictly_before", false),
+                Arguments.of("lt", false),
+                // A poller passing the last createdAt it saw sees that note again rather than miss a later one.
+                Arguments.of("strictly_after", true), Arguments.of("gt", true));
+    }
+
+    @Test
+    void aFilterWithAFractionComparesExactly() {
+        Tenants.Tenant t = tenants.create();
+        UUID patient = patient(t, "A", "B");
+        String id = NoteFixture.noteAbout(jdbc, t.organization().id(), patient).by(t.clinician().id())
+                .createdAt(Instant.parse("2026-01-12T10:00:00.700000Z")).insert().toString();
+        Http api = t.api(port);
+        assertThat(uuids(api.get(url("/notes?createdAt[lte]=2026-01-12T10:00:00.5Z")))).isEmpty();
+        assertThat(uuids(api.get(url("/notes?createdAt[lte]=2026-01-12T10:00:00.7Z")))).containsExactly(id);
+        assertThat(uuids(api.get(url("/notes?createdAt[strictly_after]=2026-01-12T10:00:00.7Z")))).isEmpty();
+    }
+
     @Test
     void exactFiltersOnPatientAudioUserAndTypeAlsoAsLists() {
         Tenants.Tenant t = tenants.create();
