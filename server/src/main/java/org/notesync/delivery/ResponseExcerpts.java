@@ -1,5 +1,6 @@
 package org.notesync.delivery;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -41,7 +42,9 @@ final class ResponseExcerpts {
         if (excerpt == null || excerpt.isEmpty()) {
             return excerpt;
         }
-        String answer = excerpt.toLowerCase(Locale.ROOT);
+        // A JSON answer is compared decoded too, so that escaping (\\u00e9 for é) hides nothing.
+        String answer = (excerpt + "\n" + String.join("\n", strings(excerpt.getBytes(StandardCharsets.UTF_8))))
+                .toLowerCase(Locale.ROOT);
         Set<String> runs = new HashSet<>();
         for (int i = 0; i + RUN <= answer.length(); i++) {
             runs.add(answer.substring(i, i + RUN));
@@ -73,8 +76,23 @@ final class ResponseExcerpts {
                 }
             }
         } catch (JacksonException e) {
-            return List.of(new String(request, java.nio.charset.StandardCharsets.UTF_8));
+            return List.of(new String(request, StandardCharsets.UTF_8));
         }
         return values;
+    }
+
+    /** The string values and property names of a JSON text as far as it parses (an excerpt is cut short). */
+    private static List<String> strings(byte[] json) {
+        List<String> strings = new ArrayList<>();
+        try (JsonParser parser = JSON.createParser(ObjectReadContext.empty(), json)) {
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                if (token == JsonToken.VALUE_STRING || token == JsonToken.PROPERTY_NAME) {
+                    strings.add(parser.getString());
+                }
+            }
+        } catch (JacksonException e) {
+            // not JSON, or cut short: what was read so far
+        }
+        return strings;
     }
 }

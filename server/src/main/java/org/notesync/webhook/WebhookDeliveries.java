@@ -13,6 +13,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.annotation.Nullable;
+import org.notesync.identity.Scopes;
 import org.notesync.identity.Viewer;
 import org.notesync.web.ApiException;
 import org.notesync.web.CollectionQuery;
@@ -62,7 +63,19 @@ class WebhookDeliveries {
     @Schema(name = "WebhookAttempt")
     record Attempt(UUID uuid, String requestId, String attemptedAt, int durationMs, @Nullable Integer statusCode,
             @Nullable String errorKind, @Nullable String responseExcerpt, int batchSize) {
+
+        /**
+         * What a token without {@code read:notes} sees: whatever a receiver answered may hold health data
+         * the log could not recognise (its own records, the request re-encoded), so only tokens that may
+         * read notes see it.
+         */
+        Attempt withoutExcerpt() {
+            return new Attempt(uuid, requestId, attemptedAt, durationMs, statusCode, errorKind,
+                    responseExcerpt == null ? null : WITHHELD_FROM_SCOPE, batchSize);
+        }
     }
+
+    static final String WITHHELD_FROM_SCOPE = "[withheld: shown to tokens with read:notes]";
 
     /** A delivery with its event, and its webhook, whose owner decides who may see it. */
     private static final String FROM = """
@@ -122,7 +135,8 @@ class WebhookDeliveries {
                 .query(WebhookDeliveries::delivery).optional()
                 .map(d -> d.withAttempts(jdbc.sql("""
                                 SELECT * FROM webhook_attempts WHERE delivery_id = ? ORDER BY attempted_at, id""")
-                        .param(id).query(WebhookDeliveries::attempt).list()));
+                        .param(id).query(WebhookDeliveries::attempt).list().stream()
+                        .map(a -> viewer.hasScope(Scopes.READ_NOTES) ? a : a.withoutExcerpt()).toList()));
     }
 
     /**

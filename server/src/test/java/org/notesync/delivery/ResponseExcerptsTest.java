@@ -41,6 +41,16 @@ class ResponseExcerptsTest {
     }
 
     @Test
+    void aJsonAnswerIsComparedDecoded() {
+        byte[] request = "{\"content\":\"Sérologie positive\",\"firstName\":\"Zoé\"}".getBytes(StandardCharsets.UTF_8);
+        assertThat(ResponseExcerpts.of("{\"note\": \"S\\u00e9rologie positive\"}", request))
+                .isEqualTo(ResponseExcerpts.WITHHELD);
+        assertThat(ResponseExcerpts.of("{\"patient\": \"Zo\\u00e9\", \"error\": \"dupl", request))
+                .as("cut short after the name").isEqualTo(ResponseExcerpts.WITHHELD);
+        assertThat(ResponseExcerpts.of("{\"error\": \"duplicate\"}", request)).isEqualTo("{\"error\": \"duplicate\"}");
+    }
+
+    @Test
     void thePayloadsIdentifiersAreNoHealthDataAndStay() {
         String answer = "422 unknown action new_note for note 0b3c8f4e-52a1-4d8e-9a39-3f2f1c1f6d10 of type "
                 + "consultation_summary created 2026-02-24T10:30:00+00:00 (webhook 7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2910)";

@@ -144,6 +144,33 @@ abstract class WebhookDeliveryContract {
     }
 
     @Test
+    void aReceiversAnswerIsShownToTokensThatMayReadNotesAndWithheldWhenItRepeatsTheNote() {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        JsonNode webhook = webhook(api, receiver.url(), "new_note");
+        receiver.answer(r -> new Receiver.Answer(422, Map.of(), r.json().at("/events/0/metadata/note/content")
+                .asString().startsWith("Short") ? "{\"error\":\"not imported: Short \\u00e9t\\u00e9 note\"}"
+                : "{\"error\":\"chart locked\"}", 0));
+        NoteFixture.Patient patient = notes.patient(t);
+        notes.note(t, patient, "A long enough note about a dry cough.");
+        notes.note(t, patient, "Short été note");
+        JsonNode deliveries = awaitAll(api, webhook, 2, d -> d.get("attemptCount").asInt() >= 1);
+
+        Http readerOfWebhooksOnly = t.api(port, "read:webhooks");
+        List<String> shown = new ArrayList<>();
+        List<String> shownWithoutNotes = new ArrayList<>();
+        for (JsonNode d : deliveries) {
+            String path = "/webhook-deliveries/" + d.get("uuid").asString();
+            shown.add(api.get(path, "application/json").json().at("/attempts/0/responseExcerpt").asString());
+            shownWithoutNotes.add(readerOfWebhooksOnly.get(path, "application/json").json()
+                    .at("/attempts/0/responseExcerpt").asString());
+        }
+        assertThat(shown).containsExactlyInAnyOrder("{\"error\":\"chart locked\"}",
+                "[withheld: the response repeats the request]");
+        assertThat(shownWithoutNotes).containsOnly(WebhookDeliveries.WITHHELD_FROM_SCOPE);
+    }
+
+    @Test
     void deliveriesAreMeasured() {
         double before = meters.get("notesync.webhook.deliveries").tag("outcome", "succeeded").counter().count();
         long lagBefore = meters.get("notesync.webhook.lag").timer().count();
