@@ -149,6 +149,23 @@ class MalformedRequestsIT {
         return Stream.of("order[createdAt]=desc", "createdAt[after]=2026-02-17");
     }
 
+    @Test
+    void theOtherCharactersSloppyClientsLeaveUnencodedAreReadToo() throws IOException {
+        for (String search : new String[] {"Doe|Jane", "{Doe}", "\"Doe\"", "Doe^", "<Doe>", "Doe`", "Doe\\"}) {
+            Raw answer = send("GET /patients?search=" + search, null, null, token);
+            assertThat(answer.status()).as(search + ": " + answer).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void tomcatLogsNoRequestTargetItCannotParseSinceQueryStringsCarryNames() {
+        // Tomcat writes these at INFO (then DEBUG for 24 hours), with the request target or parameter value.
+        for (String logger : new String[] {"org.apache.coyote.http11.Http11Processor",
+                "org.apache.tomcat.util.http.Parameters"}) {
+            assertThat(org.slf4j.LoggerFactory.getLogger(logger).isInfoEnabled()).as(logger).isFalse();
+        }
+    }
+
     record Raw(int status, String head, String body) {
         String header(String name) {
             for (String line : head.split("\r\n")) {
