@@ -147,8 +147,8 @@ public class Notes implements DisposableBean {
         if (subjects.clinician().isEmpty()) {
             violations.add(new Violation("user", "This clinician does not exist.", Violation.NOT_FOUND));
         }
-        if (note.audioId() != null && !audioExists(note.organizationId(), note.audioId())) {
-            violations.add(new Violation("audio", "This audio does not exist.", Violation.NOT_FOUND));
+        if (note.audioId() != null && !audioOfPatient(note.organizationId(), note.patientId(), note.audioId())) {
+            violations.add(new Violation("audio", "This patient has no such audio.", Violation.NOT_FOUND));
         }
         if (!violations.isEmpty()) {
             throw new ValidationException(violations);
@@ -338,10 +338,16 @@ public class Notes implements DisposableBean {
                 stored.patientVisibility(), stored.patientOwnerId(), numbered));
     }
 
-    /** Read as SQL rather than through the audio package, which depends on this one. */
-    private boolean audioExists(UUID organizationId, UUID audioId) {
-        return jdbc.sql("SELECT COUNT(*) FROM audios WHERE id = :id AND organization_id = :org")
-                .param("id", audioId).param("org", organizationId).query(Long.class).single() > 0;
+    /**
+     * Whether the audio is a recording of the note's patient. A note is written from its own patient's
+     * recording; and since an audio is seen by whoever sees its patient, whose visibility is checked with
+     * the note's, no caller learns of a recording it may not see (another clinician's private patient's).
+     * Read as SQL rather than through the audio package, which depends on this one.
+     */
+    private boolean audioOfPatient(UUID organizationId, UUID patientId, UUID audioId) {
+        return jdbc.sql("SELECT COUNT(*) FROM audios WHERE id = :id AND organization_id = :org AND patient_id = :patient")
+                .param("id", audioId).param("org", organizationId).param("patient", patientId)
+                .query(Long.class).single() > 0;
     }
 
     private Optional<Stored> byId(UUID organizationId, UUID id) {

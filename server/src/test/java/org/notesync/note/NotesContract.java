@@ -134,7 +134,7 @@ abstract class NotesContract {
     }
 
     @Test
-    void aNoteNamesOnlyAnAudioOfItsOwnOrganization() {
+    void aNoteNamesOnlyAnAudioOfItsOwnPatient() {
         Tenants.Tenant t = tenants.create();
         Tenants.Tenant other = tenants.create();
         Http api = t.api(port);
@@ -142,10 +142,19 @@ abstract class NotesContract {
         UUID otherPatient = PatientFixture.patientOf(jdbc, other.organization().id()).insert();
         UUID othersAudio = AudioFixture.audioAbout(jdbc, other.organization().id(), otherPatient)
                 .by(other.clinician().id()).insert();
-        for (UUID audio : List.of(UUID.randomUUID(), othersAudio)) {
-            assertViolation(api.post("/notes", Map.of("patient", patient.toString(), "type", "consultation_summary",
-                    "content", "Patient presents with a cough.", "audio", "/audios/" + audio,
-                    "user", t.clinician().id().toString())), "audio");
+        // Another clinician's private patient's recording: unseen by the integration, so unknown to it.
+        Accounts.User colleague = t.addClinician("Bea", "Other");
+        UUID privatePatient = PatientFixture.patientOf(jdbc, t.organization().id())
+                .privateTo(colleague.id()).insert();
+        UUID privateAudio = AudioFixture.audioAbout(jdbc, t.organization().id(), privatePatient).by(colleague.id())
+                .insert();
+        UUID anotherPatientsAudio = AudioFixture.audioAbout(jdbc, t.organization().id(), patient(t, "Other", "One"))
+                .by(t.clinician().id()).insert();
+        for (UUID audio : List.of(UUID.randomUUID(), othersAudio, privateAudio, anotherPatientsAudio)) {
+            JsonNode problem = assertViolation(api.post("/notes", Map.of("patient", patient.toString(),
+                    "type", "consultation_summary", "content", "Patient presents with a cough.",
+                    "audio", "/audios/" + audio, "user", t.clinician().id().toString())), "audio");
+            assertThat(problem.at("/violations/0/message").asString()).isEqualTo("This patient has no such audio.");
         }
         assertThat(jdbc.sql("SELECT COUNT(*) FROM notes WHERE patient_id = ?").param(patient).query(Long.class)
                 .single()).isZero();
