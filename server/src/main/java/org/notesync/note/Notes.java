@@ -259,12 +259,15 @@ public class Notes implements DisposableBean {
     /**
      * Changes the type and/or the content (null leaves it as it is) of a note the viewer sees, bumps
      * {@code updatedAt} and publishes {@link NoteEvent.Action#UPDATED} in the same transaction. Empty when
-     * the viewer sees no such note; with nothing to change, the note is returned untouched.
+     * the viewer sees no such note; with nothing to change (or only what it already says), the note is
+     * returned untouched.
      */
     @Transactional
     Optional<Note> update(Viewer viewer, UUID id, String type, String content) {
         Optional<Stored> current = visible(viewer, byId(viewer.organizationId(), id));
-        if (current.isEmpty() || type == null && content == null) {
+        if (current.isEmpty() || (type == null || type.equals(current.get().note().type()))
+                && (content == null || content.equals(current.get().note().content()))) {
+            // Nothing changes: no new updatedAt, no updated_note event, no place in the change feed.
             return current.map(Stored::note);
         }
         List<String> assignments = new ArrayList<>();

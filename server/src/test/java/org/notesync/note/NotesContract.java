@@ -247,6 +247,16 @@ abstract class NotesContract {
         Http.Response nothing = api.patch("/notes/" + uuid, Map.of());
         assertThat(nothing.status()).isEqualTo(200);
         assertThat(events.published(UUID.fromString(uuid))).as("an empty PATCH changes nothing").hasSize(3);
+
+        Instant updatedAt = times(uuid).get(1);
+        Http.Response same = api.patch("/notes/" + uuid, Map.of("content", "Second draft.", "type", "discharge_letter"));
+        assertThat(same.status()).isEqualTo(200);
+        assertThat(same.json()).isEqualTo(type.json());
+        assertThat(events.published(UUID.fromString(uuid))).as("nor does one saying what the note says").hasSize(3);
+        assertThat(times(uuid).get(1)).as("updatedAt kept").isEqualTo(updatedAt);
+        Http.Response oneChanged = api.patch("/notes/" + uuid, Map.of("content", "Second draft.", "type", "memo"));
+        assertThat(oneChanged.json().get("type").asString()).isEqualTo("memo");
+        assertThat(events.published(UUID.fromString(uuid))).hasSize(4);
     }
 
     @Test
