@@ -110,6 +110,19 @@ class DeliveryEngineTest {
     }
 
     @Test
+    void theByteLimitCountsUtf8BytesNotCharacters() {
+        PendingDelivery kanji = new PendingDelivery(UUID.randomUUID(), UUID.randomUUID(), 0, 0, Instant.EPOCH,
+                "診".repeat(20)); // 20 characters, 60 bytes
+        assertThat(kanji.size()).isEqualTo(60);
+        assertThat(DeliveryEngine.batches(List.of(kanji, kanji), 50, 100)).extracting(List::size)
+                .containsExactly(1, 1);
+        for (String text : new String[] {"plain", "é", "診", "🩺", "a🩺é診", "\uD83E", "x\uDC00y"}) {
+            PendingDelivery d = new PendingDelivery(UUID.randomUUID(), UUID.randomUUID(), 0, 0, Instant.EPOCH, text);
+            assertThat(d.size()).as(text).isEqualTo(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        }
+    }
+
+    @Test
     void aSlowWebhookDoesNotHoldUpTheOthers() throws Exception {
         UUID slow = webhook("http://receiver/slow");
         UUID fast = webhook("http://receiver/fast");
