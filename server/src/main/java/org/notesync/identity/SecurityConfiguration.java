@@ -68,7 +68,7 @@ class SecurityConfiguration {
     @Bean
     @Order(1)
     SecurityFilterChain authorizationServerChain(HttpSecurity http, RegisteredClientRepository clients,
-            AuthorizationServerSettings settings) throws Exception {
+            AuthorizationServerSettings settings, Accounts accounts) throws Exception {
         OAuth2AuthorizationServerConfigurer authorizationServer = new OAuth2AuthorizationServerConfigurer();
         // Only a browser asking for HTML is sent to the login page; a client without Accept gets a 401.
         MediaTypeRequestMatcher browser = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
@@ -79,6 +79,8 @@ class SecurityConfiguration {
                                 .authenticationConverter(new PublicDeviceClients.Converter(settings))
                                 .authenticationProvider(new PublicDeviceClients.Provider(clients)))
                         .authorizationEndpoint(authorize -> authorize.consentPage(ConsentPage.PATH))
+                        .tokenIntrospectionEndpoint(introspection -> introspection
+                                .introspectionResponseHandler(new OrganizationIntrospection(accounts)))
                         .deviceAuthorizationEndpoint(device -> device.verificationUri(DEVICE_ACTIVATION_PAGE)
                                 .deviceAuthorizationResponseHandler(new DeviceAuthorizationResponse()))
                         .deviceVerificationEndpoint(device -> device.consentPage(ConsentPage.PATH)

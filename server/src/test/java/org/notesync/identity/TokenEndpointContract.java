@@ -2,6 +2,7 @@ package org.notesync.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -91,6 +92,27 @@ abstract class TokenEndpointContract {
                 "{" + credentials + ",\"scope\":[\"read:notes\",\"profile\"]}");
         assertThat(listed.status()).as(listed.toString()).isEqualTo(200);
         assertThat(listed.json().get("scope").asString().split(" ")).containsExactlyInAnyOrder("read:notes", "profile");
+    }
+
+    @Test
+    void introspectionAnswersAClientAboutItsOwnOrganizationsTokensOnly() {
+        Tenants.Tenant mine = tenants.create();
+        Tenants.Tenant theirs = tenants.create();
+        Http anonymous = new Http(port, null);
+        for (Tenants.Tenant owner : List.of(mine, theirs)) {
+            String token = owner.token(port, "read:notes");
+            Http.Response answer = anonymous.raw("POST", "/oauth2/introspect", "application/x-www-form-urlencoded",
+                    Http.form(Map.of("token", token, "client_id", mine.client().clientId(),
+                            "client_secret", mine.client().clientSecret())));
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+            if (owner == mine) {
+                assertThat(answer.json().get("active").asBoolean()).isTrue();
+                assertThat(answer.json().get("org").asString()).isEqualTo(mine.organization().id().toString());
+            } else {
+                assertThat(answer.json().properties()).as("nothing but active: false").hasSize(1);
+                assertThat(answer.json().get("active").asBoolean()).isFalse();
+            }
+        }
     }
 
     @Test
