@@ -3,6 +3,7 @@ package org.notesync.web;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -23,6 +24,8 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.TransactionSystemException;
 import org.springframework.web.ErrorResponse;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -32,6 +35,7 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.exc.MismatchedInputException;
@@ -182,6 +186,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 : e instanceof ErrorResponse er ? er.getBody()
                 : ProblemDetail.forStatus(status);
         problem.setType(URI.create("/errors/" + status.value()));
+        fixedDetail(e).ifPresent(problem::setDetail);
         if (problem.getInstance() == null) {
             problem.setInstance(URI.create(path(request)));
         }
@@ -190,6 +195,27 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             problem.setTitle(known == null ? "Error" : known.getReasonPhrase());
         }
         return cast(respond(problem, headers));
+    }
+
+    /**
+     * Spring's details for these repeat what the client sent (a Content-Type, a path, a method name), which
+     * could be anything: problem documents are written from fixed texts instead.
+     */
+    private static Optional<String> fixedDetail(Exception e) {
+        if (e instanceof HttpMediaTypeNotSupportedException unsupported) {
+            return Optional.of("The body's Content-Type is not one this endpoint reads"
+                    + (unsupported.getSupportedMediaTypes().isEmpty() ? "." : "; it reads "
+                    + unsupported.getSupportedMediaTypes().stream().map(MediaType::toString)
+                            .collect(Collectors.joining(", ")) + "."));
+        }
+        if (e instanceof NoResourceFoundException) {
+            return Optional.of("There is no resource at this path.");
+        }
+        if (e instanceof HttpRequestMethodNotSupportedException) {
+            return Optional.of("This method is not allowed on this resource; the Allow header lists "
+                    + "those that are.");
+        }
+        return Optional.empty();
     }
 
     static ProblemDetail unprocessable(List<Violation> violations, String path) {

@@ -158,6 +158,23 @@ class MalformedRequestsIT {
     }
 
     @Test
+    void aProblemsDetailRepeatsNoContentTypeNoPathAndNoMethodItWasSent() throws IOException {
+        Raw type = send("POST /patients", "text/Zyxwvut-Qqqpatient", "{}", token);
+        assertThat(type.status()).as(type.toString()).isEqualTo(415);
+        assertThat(type.body()).contains("it reads application/json").doesNotContainIgnoringCase("zyxwvut");
+        Raw path = send("GET /Zyxwvut-Qqqpatient/x", null, null, token);
+        assertThat(path.status()).as(path.toString()).isEqualTo(404);
+        assertThat(path.body()).contains("There is no resource at this path.");
+        assertThat(path.body().replace("\"instance\":\"/Zyxwvut-Qqqpatient/x\"", "")).doesNotContain("Zyxwvut");
+        Raw method = send("PUT /me", null, null, token);
+        assertThat(method.status()).as(method.toString()).isEqualTo(405);
+        assertThat(method.body()).contains("the Allow header lists").doesNotContain("PUT");
+        Raw unknown = send("ZYXWVUT /patients", null, null, token);
+        assertThat(unknown.status()).as("the firewall's refusal: " + unknown).isEqualTo(400);
+        assertThat(unknown.body()).doesNotContain("ZYXWVUT");
+    }
+
+    @Test
     void tomcatLogsNoRequestTargetItCannotParseSinceQueryStringsCarryNames() {
         // Tomcat writes these at INFO (then DEBUG for 24 hours), with the request target or parameter value.
         for (String logger : new String[] {"org.apache.coyote.http11.Http11Processor",
