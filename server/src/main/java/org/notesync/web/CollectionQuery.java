@@ -212,7 +212,8 @@ public final class CollectionQuery {
         try {
             return Integer.valueOf(value);
         } catch (NumberFormatException e) {
-            throw ApiException.badParameter(name, "must be an integer.");
+            throw ApiException.badParameter(name, value.matches("\\+?\\d+")
+                    ? "is too large: at most " + Integer.MAX_VALUE + "." : "must be an integer.");
         }
     }
 

@@ -35,6 +35,12 @@ public final class JsonFields {
         return new JsonFields(body);
     }
 
+    /** Whether a violation already names this property or one of its items ({@code events[0]}). */
+    public boolean rejected(String name) {
+        return violations.stream().anyMatch(v -> v.propertyPath().equals(name)
+                || v.propertyPath().startsWith(name + "["));
+    }
+
     public boolean has(String name) {
         return body.has(name);
     }

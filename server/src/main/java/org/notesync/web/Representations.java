@@ -99,6 +99,10 @@ public final class Representations {
     private static Map<String, Object> view(HttpServletRequest request, Page<?> page) {
         UriComponentsBuilder base = UriComponentsBuilder.fromPath(request.getRequestURI())
                 .query(request.getQueryString());
+        if (request.getParameter("itemsPerPage") != null) {
+            // As served: an itemsPerPage above the maximum was clamped, and the links page by what was served.
+            base.replaceQueryParam("itemsPerPage", page.itemsPerPage());
+        }
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("@id", link(base, page.page()));
         view.put("@type", "PartialCollectionView");

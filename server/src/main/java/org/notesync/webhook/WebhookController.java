@@ -223,7 +223,13 @@ class WebhookController {
         }
         Instant end = until.orElse(Dates.now(clock));
         if (since.isPresent() && !since.get().isBefore(end)) {
-            fields.reject("until", "This value should be after since.", Violation.INVALID_FORMAT);
+            // Name what was sent: without an until, the window ends now and since is what is wrong.
+            if (until.isPresent()) {
+                fields.reject("until", "This value should be after since.", Violation.INVALID_FORMAT);
+            } else {
+                fields.reject("since", "This value should be in the past (until defaults to now).",
+                        Violation.INVALID_FORMAT);
+            }
         }
         fields.validate();
         Recoveries.Recovery recovery = recoveries.start(viewer.organizationId(), id, since.get(), end);
@@ -356,7 +362,7 @@ class WebhookController {
 
     private List<String> events(JsonFields fields, boolean required) {
         List<String> given = fields.strings("events");
-        if (given.isEmpty() && required) {
+        if (given.isEmpty() && required && !fields.rejected("events")) {
             fields.reject("events", "This value should not be blank. Known events: "
                     + String.join(", ", WebhookEvents.SUBSCRIBABLE) + ".", Violation.NOT_BLANK);
         }

@@ -69,6 +69,10 @@ class WebhookPurge implements SchedulingConfigurer {
         this.properties = properties;
         this.lockRows = Databases.isPostgres(dataSource) ? " FOR UPDATE SKIP LOCKED" : " FOR UPDATE";
         this.meters = meters;
+        // Registered at start, at zero, so that an alert on its absence or on its rate sees it before the first run.
+        for (String rows : new String[] {"deliveries", "events", "recoveries"}) {
+            expired(rows);
+        }
     }
 
     @Override
@@ -187,9 +191,13 @@ class WebhookPurge implements SchedulingConfigurer {
 
     private void count(String rows, int removed) {
         if (removed > 0) {
-            Counter.builder("notesync.webhook.history.expired").tag("rows", rows)
-                    .description("Webhook deliveries, events and recoveries removed after the retention period")
-                    .register(meters).increment(removed);
+            expired(rows).increment(removed);
         }
+    }
+
+    private Counter expired(String rows) {
+        return Counter.builder("notesync.webhook.history.expired").tag("rows", rows)
+                .description("Webhook deliveries, events and recoveries removed after the retention period")
+                .register(meters);
     }
 }

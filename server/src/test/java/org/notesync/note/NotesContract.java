@@ -534,6 +534,10 @@ abstract class NotesContract {
         Http.Response far = api.get("/notes?itemsPerPage=2147483647&page=2147483647");
         assertThat(uuids(far)).isEmpty();
         assertThat(far.json().get("totalItems").asInt()).isEqualTo(5);
+        assertThat(far.json().at("/view/first").asString()).as("links page by what was served")
+                .isEqualTo("/notes?itemsPerPage=100&page=1");
+        Http.Response beyond = api.get("/notes?page=99999999999");
+        assertThat(assertProblem(beyond, 400).get("detail").asString()).contains("is too large: at most 2147483647.");
 
         Http.Response none = api.get("/notes?itemsPerPage=0");
         assertThat(uuids(none)).isEmpty();

@@ -36,6 +36,7 @@ import org.springframework.scheduling.config.ScheduledTaskHolder;
 import org.springframework.transaction.support.TransactionTemplate;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -351,6 +352,17 @@ abstract class WebhookRetentionContract {
                         "running".equals(status) ? utc(Dates.now(clock).plus(Duration.ofHours(1))) : null)
                 .update();
         return id;
+    }
+
+    @Test
+    void theExpiryCountersExistAtZeroBeforeAnythingExpires(@Autowired WebhookProperties properties) {
+        SimpleMeterRegistry fresh = new SimpleMeterRegistry();
+        new WebhookPurge(jdbc, transactions, clock, properties, dataSource, fresh);
+        for (String rows : List.of("deliveries", "events", "recoveries")) {
+            Counter counter = fresh.find("notesync.webhook.history.expired").tag("rows", rows).counter();
+            assertThat(counter).as(rows + ": there for an alert on its absence").isNotNull();
+            assertThat(counter.count()).isZero();
+        }
     }
 
     private double expiredCount(String rows) {

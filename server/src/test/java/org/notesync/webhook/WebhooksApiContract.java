@@ -108,7 +108,22 @@ abstract class WebhooksApiContract {
         }
         Http.Response wrongTypes = api.post("/webhooks", Map.of("url", 42, "events", "new_note", "active", "yes"));
         assertThat(wrongTypes.status()).isEqualTo(422);
-        assertThat(paths(wrongTypes)).contains("url", "events", "active");
+        assertThat(paths(wrongTypes)).containsExactlyInAnyOrder("url", "events", "active");
+        assertThat(paths(api.post("/webhooks", Map.of("url", LOCAL_URL, "events", List.of(7)))))
+                .as("one violation per mistake").containsExactly("events[0]");
+    }
+
+    @Test
+    void aRecoveryWindowInTheFutureNamesWhatWasSent() {
+        Http api = tenants.create().api(port);
+        String id = api.post("/webhooks", Map.of("url", LOCAL_URL, "events", List.of("new_note"))).json()
+                .get("uuid").asString();
+        String tomorrow = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1).toString();
+        Http.Response sinceOnly = api.post("/webhooks/" + id + "/recover", Map.of("since", tomorrow));
+        assertThat(paths(sinceOnly)).containsExactly("since");
+        assertThat(sinceOnly.json().at("/violations/0/message").asString()).contains("until defaults to now");
+        Http.Response both = api.post("/webhooks/" + id + "/recover", Map.of("since", tomorrow, "until", "2026-01-01"));
+        assertThat(paths(both)).containsExactly("until");
     }
 
     @Test
