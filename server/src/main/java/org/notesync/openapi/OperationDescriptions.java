@@ -88,6 +88,9 @@ final class OperationDescriptions implements OpenApiCustomizer {
                 }
             });
         });
+        if (described.getWebhooks() != null) {
+            described.getWebhooks().forEach(api::addWebhooks);
+        }
         problems(api);
         dropUnreferencedSchemas(api);
     }

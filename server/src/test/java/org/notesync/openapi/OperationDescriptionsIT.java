@@ -500,6 +500,43 @@ class OperationDescriptionsIT {
                         .as("some answer has %s.%s", component, property).contains(component + "." + property)));
     }
 
+    @Test
+    void whatAWebhookReceivesIsTheDescribedRequest() throws Exception {
+        Answers answers = new Answers();
+        try (Receiver receiver = new Receiver()) {
+            String w = api.post("/webhooks", Map.of("url", receiver.url(), "events", List.of("new_note", "updated_note")))
+                    .json().get("uuid").asString();
+            String n = api.post("/notes", Map.of("patient", patient, "user", tenant.clinician().id().toString(),
+                    "type", "consultation_summary", "content", "Dry cough.")).json().get("uuid").asString();
+            assertThat(api.patch("/notes/" + n, Map.of("content", "Cough.")).status()).isEqualTo(200);
+            assertThat(api.post("/webhooks/" + w + "/test", Map.of()).status()).isEqualTo(202);
+            await().until(() -> receiver.requests().stream().flatMap(r -> r.json().get("events").valueStream())
+                    .map(e -> e.get("action").asString()).distinct().count() == 3);
+            Set<String> actions = new LinkedHashSet<>();
+            for (Receiver.Request request : receiver.requests()) {
+                for (JsonNode event : request.json().get("events")) {
+                    String action = event.get("action").asString();
+                    actions.add(action);
+                    JsonNode operation = document.path("webhooks").path(action).path("post");
+                    assertThat(operation.isMissingNode()).as("webhooks.%s is described", action).isFalse();
+                    answers.conforms(request.json(), operation.at("/requestBody/content/application~1json/schema"),
+                            "webhook " + action + " ");
+                    operation.path("parameters").forEach(header -> assertThat(request.header(
+                            header.get("name").asString())).as(action + " " + header.get("name")).isNotBlank());
+                }
+            }
+            assertThat(actions).containsExactlyInAnyOrder("new_note", "updated_note", "ping");
+            assertThat(document.path("webhooks").propertyNames()).containsExactlyInAnyOrderElementsOf(actions);
+        }
+        assertThat(answers.undescribedNulls).isEmpty();
+        assertThat(answers.visited).containsExactlyInAnyOrder("WebhookRequest", "WebhookEvent", "WebhookNote");
+        answers.visited.forEach(component -> assertThat(document.at("/components/schemas/" + component + "/properties")
+                .isObject()).as(component + " is in the document").isTrue());
+        answers.visited.forEach(component -> resolve(document.at("/components/schemas/" + component))
+                .path("properties").propertyNames().forEach(property -> assertThat(answers.seen)
+                        .as("some delivery has %s.%s", component, property).contains(component + "." + property)));
+    }
+
     /** Checks answers against the document, remembering what it saw. */
     private final class Answers {
         final Set<String> checked = new LinkedHashSet<>();
