@@ -58,6 +58,7 @@ public final class AddressPolicy {
 
     private final boolean httpsOnly;
     private final List<Cidr> allowed;
+    private final List<String> allowedNames;
 
     public AddressPolicy(boolean httpsOnly, List<String> allowedNetworks) {
         this.httpsOnly = httpsOnly;
@@ -66,6 +67,7 @@ public final class AddressPolicy {
             networks.add(Cidr.parse(network.trim()));
         }
         this.allowed = List.copyOf(networks);
+        this.allowedNames = allowedNetworks.stream().map(String::trim).toList();
     }
 
     public boolean httpsOnly() {
@@ -178,7 +180,8 @@ public final class AddressPolicy {
 
     private String refusal() {
         return "The URL's host is or resolves to a loopback, private, link-local, multicast or otherwise "
-                + "reserved address, which webhooks may not reach.";
+                + "reserved address, which webhooks may not reach"
+                + (allowedNames.isEmpty() ? "." : " (this server allows " + String.join(", ", allowedNames) + ").");
     }
 
     /** The IPv4 address an IPv6 address carries (v4-mapped, v4-compatible, NAT64, 6to4), or the address. */

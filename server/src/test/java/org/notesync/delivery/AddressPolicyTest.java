@@ -71,6 +71,14 @@ class AddressPolicyTest {
     }
 
     @Test
+    void aRefusalSaysWhatThisServerAllowsBeyondPublicAddresses() {
+        assertThat(production.check("https://10.0.0.5/hook")).get().asString()
+                .endsWith("which webhooks may not reach.");
+        assertThat(new AddressPolicy(true, List.of("10.20.0.0/16")).check("https://10.0.0.5/hook")).get().asString()
+                .endsWith("(this server allows 10.20.0.0/16).");
+    }
+
+    @Test
     void allowedNetworksAreConfiguration() throws Exception {
         AddressPolicy lan = new AddressPolicy(true, List.of("10.20.0.0/16"));
         assertThat(lan.permits(InetAddress.getByName("10.20.3.4"))).isTrue();
