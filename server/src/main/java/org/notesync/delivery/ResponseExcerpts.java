@@ -45,22 +45,64 @@ final class ResponseExcerpts {
         // A JSON answer is compared decoded too, so that escaping (\\u00e9 for é) hides nothing.
         String answer = (excerpt + "\n" + String.join("\n", strings(excerpt.getBytes(StandardCharsets.UTF_8))))
                 .toLowerCase(Locale.ROOT);
-        Set<String> runs = new HashSet<>();
-        for (int i = 0; i + RUN <= answer.length(); i++) {
-            runs.add(answer.substring(i, i + RUN));
-        }
+        Set<Long> runs = runHashes(answer);
         for (String value : values(request)) {
             String v = value.toLowerCase(Locale.ROOT);
-            if (v.length() >= 2 && answer.contains(v)) {
+            if (v.length() >= 2 && answer.contains(v) || sharesARun(v, runs, answer)) {
                 return WITHHELD;
-            }
-            for (int i = 0; !runs.isEmpty() && i + RUN <= v.length(); i++) {
-                if (runs.contains(v.substring(i, i + RUN))) {
-                    return WITHHELD;
-                }
             }
         }
         return excerpt;
+    }
+
+    private static final long BASE = 1_000_003L;
+    /** BASE to the power RUN - 1, to take a window's first character out of its hash. */
+    private static final long FIRST;
+
+    static {
+        long power = 1;
+        for (int i = 1; i < RUN; i++) {
+            power *= BASE;
+        }
+        FIRST = power;
+    }
+
+    /** The rolling hashes of every run of {@value #RUN} characters of {@code text}. */
+    private static Set<Long> runHashes(String text) {
+        Set<Long> hashes = new HashSet<>();
+        long hash = 0;
+        for (int i = 0; i < text.length(); i++) {
+            if (i >= RUN) {
+                hash -= text.charAt(i - RUN) * FIRST;
+            }
+            hash = hash * BASE + text.charAt(i);
+            if (i >= RUN - 1) {
+                hashes.add(hash);
+            }
+        }
+        return hashes;
+    }
+
+    /**
+     * Whether a run of {@value #RUN} characters of {@code value} is in {@code answer}: one pass of a rolling
+     * hash over the value (a note may be 100,000 characters, and a receiver's every answer is checked),
+     * each hit confirmed by comparing the characters.
+     */
+    private static boolean sharesARun(String value, Set<Long> runs, String answer) {
+        if (runs.isEmpty()) {
+            return false;
+        }
+        long hash = 0;
+        for (int i = 0; i < value.length(); i++) {
+            if (i >= RUN) {
+                hash -= value.charAt(i - RUN) * FIRST;
+            }
+            hash = hash * BASE + value.charAt(i);
+            if (i >= RUN - 1 && runs.contains(hash) && answer.contains(value.substring(i - RUN + 1, i + 1))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The request's string values that could be health data; the whole body when it is no JSON. */

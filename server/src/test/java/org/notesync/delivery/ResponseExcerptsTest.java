@@ -41,6 +41,15 @@ class ResponseExcerptsTest {
     }
 
     @Test
+    void aRunIsFoundAnywhereInALongNote() {
+        String note = "x".repeat(99_000) + "unmistakable phrase" + "y".repeat(900);
+        byte[] request = ("{\"content\":\"" + note + "\"}").getBytes(StandardCharsets.UTF_8);
+        assertThat(ResponseExcerpts.of("failed at: MISTAKABLE PH", request)).isEqualTo(ResponseExcerpts.WITHHELD);
+        assertThat(ResponseExcerpts.of("failed at: mistakable", request)).as("10 characters in a row only")
+                .isEqualTo("failed at: mistakable");
+    }
+
+    @Test
     void aJsonAnswerIsComparedDecoded() {
         byte[] request = "{\"content\":\"Sérologie positive\",\"firstName\":\"Zoé\"}".getBytes(StandardCharsets.UTF_8);
         assertThat(ResponseExcerpts.of("{\"note\": \"S\\u00e9rologie positive\"}", request))
