@@ -5,7 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
-/** {@code /webhooks}: scope {@code read:webhooks} to read, {@code write:webhooks} to change. */
+/**
+ * {@code /webhooks}: scope {@code read:webhooks} (or {@code read:notes}) to read; {@code write:webhooks} to
+ * change, or {@code read:notes} to register one (a webhook receiving notes always needs {@code read:notes}).
+ */
 public final class Webhooks {
 
     private final Api api;

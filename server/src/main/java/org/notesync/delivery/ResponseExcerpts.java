@@ -17,10 +17,11 @@ import tools.jackson.core.json.JsonFactory;
 /**
  * What of a receiver's answer the attempt log may keep: the log must never hold note content or patients'
  * names, and a receiver may repeat them ("could not import note for Jane Doe: ..."). An excerpt is withheld
- * when it contains, ignoring case, any string value of the request whole, or any run of {@value #RUN}
- * characters of one. The payload's identifiers are not such values: UUIDs, date-times and snake_case words
- * (resource types, actions, note types), which error messages name harmlessly. A request that is not JSON
- * is compared as a whole.
+ * when it contains, ignoring case, any string value of the request of three characters or more whole, or any
+ * run of {@value #RUN} characters of one. The payload's identifiers are not such values: its ids, types,
+ * actions and timestamps ({@link #IDENTIFIER_FIELDS}) and any UUID or date-time, which error messages name
+ * harmlessly; every other value counts, lower-case words included ("jane", "schizophrenia"). A request
+ * that is not JSON is compared as a whole.
  */
 final class ResponseExcerpts {
 
@@ -30,9 +31,13 @@ final class ResponseExcerpts {
     static final int RUN = 12;
 
     private static final JsonFactory JSON = new JsonFactory();
+    /** The webhook payload's properties that name, type or date things, never health data. */
+    static final Set<String> IDENTIFIER_FIELDS = Set.of("id", "uuid", "resource_type", "action", "type",
+            "createdAt", "updatedAt", "user_id", "organization_id", "webhook_id");
+
     private static final Pattern IDENTIFIER = Pattern.compile(
-            "[a-z][a-z0-9_]*|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-                    + "|\\d{4}-\\d{2}-\\d{2}(T[0-9:.]+(Z|[+-]\\d{2}:\\d{2})?)?");
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+                    + "|\\d{4}-\\d{2}-\\d{2}T[0-9:.]+(Z|[+-]\\d{2}:\\d{2})");
 
     private ResponseExcerpts() {
     }
@@ -48,7 +53,7 @@ final class ResponseExcerpts {
         Set<Long> runs = runHashes(answer);
         for (String value : values(request)) {
             String v = value.toLowerCase(Locale.ROOT);
-            if (v.length() >= 2 && answer.contains(v) || sharesARun(v, runs, answer)) {
+            if (v.length() >= 3 && answer.contains(v) || sharesARun(v, runs, answer)) {
                 return WITHHELD;
             }
         }
@@ -112,7 +117,7 @@ final class ResponseExcerpts {
             for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
                 if (token == JsonToken.VALUE_STRING) {
                     String value = parser.getString();
-                    if (!IDENTIFIER.matcher(value).matches()) {
+                    if (!IDENTIFIER_FIELDS.contains(parser.currentName()) && !IDENTIFIER.matcher(value).matches()) {
                         values.add(value);
                     }
                 }

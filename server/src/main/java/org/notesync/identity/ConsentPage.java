@@ -37,7 +37,7 @@ class ConsentPage {
     private static final Map<String, String> DESCRIPTIONS = Map.ofEntries(
             Map.entry(Scopes.PROFILE, "See your name and email address"),
             Map.entry(Scopes.ORGANIZATION, "See your organization's name and address"),
-            Map.entry(Scopes.READ_NOTES, "Read clinical notes"),
+            Map.entry(Scopes.READ_NOTES, "Read clinical notes, and have them sent to an address it registers"),
             Map.entry(Scopes.WRITE_NOTES, "Create and change clinical notes"),
             Map.entry(Scopes.READ_PATIENTS, "Read patient records"),
             Map.entry(Scopes.WRITE_PATIENTS, "Create and change patient records"),

@@ -19,9 +19,11 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 /**
  * The scope each API endpoint needs, first match wins: the API's security chain enforces these, and a
  * 403 names the scope its request lacked, as RFC 6750 (section 3) lets {@code WWW-Authenticate} say.
- * The webhook endpoints take either their own scope or {@code read:notes}: the guide names that one scope
- * for synchronizing notes, webhooks included, so its clients ask for nothing else. (What a webhook may
- * receive is the controller's to check: note events need {@code read:notes} in any case.)
+ * Reading webhooks and registering one also take {@code read:notes}: the guide names that one scope for
+ * synchronizing notes, its webhook's registration included, so its clients ask for nothing else. Changing,
+ * redirecting, rotating, replaying or deleting an existing webhook needs {@code write:webhooks}, so that a
+ * token granted to read cannot take over or stop another system's delivery. (What a webhook may receive is
+ * the controller's to check: note events need {@code read:notes} in any case.)
  */
 final class ScopeRules {
 
@@ -47,8 +49,9 @@ final class ScopeRules {
             rule(DELETE, Scopes.WRITE_AUDIOS, "/audios/**"),
             rule(GET, List.of(Scopes.READ_WEBHOOKS, Scopes.READ_NOTES), "/webhooks", "/webhooks/**",
                     "/webhook-deliveries", "/webhook-deliveries/**"),
-            rule(null, List.of(Scopes.WRITE_WEBHOOKS, Scopes.READ_NOTES), "/webhooks", "/webhooks/**",
-                    "/webhook-deliveries", "/webhook-deliveries/**"));
+            rule(POST, List.of(Scopes.WRITE_WEBHOOKS, Scopes.READ_NOTES), "/webhooks"),
+            rule(null, Scopes.WRITE_WEBHOOKS, "/webhooks", "/webhooks/**", "/webhook-deliveries",
+                    "/webhook-deliveries/**"));
 
     private ScopeRules() {
     }

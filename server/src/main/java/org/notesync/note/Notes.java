@@ -264,6 +264,9 @@ public class Notes implements DisposableBean {
      */
     @Transactional
     Optional<Note> update(Viewer viewer, UUID id, String type, String content) {
+        // The row locked first, so that what it is compared with is what a concurrent edit committed.
+        jdbc.sql("SELECT id FROM notes WHERE id = :id AND organization_id = :org FOR UPDATE")
+                .param("id", id).param("org", viewer.organizationId()).query(UUID.class).optional();
         Optional<Stored> current = visible(viewer, byId(viewer.organizationId(), id));
         if (current.isEmpty() || (type == null || type.equals(current.get().note().type()))
                 && (content == null || content.equals(current.get().note().content()))) {

@@ -33,6 +33,20 @@ class ResponseExcerptsTest {
     }
 
     @Test
+    void lowerCaseWordsAreHealthDataTooUnlessTheyNameTheEvent() {
+        byte[] request = ("{\"events\":[{\"action\":\"new_note\",\"metadata\":{\"note\":{\"type\":\"memo\","
+                + "\"content\":\"schizophrenia\",\"patient\":{\"firstName\":\"jane\",\"lastName\":\"li\"}}}}]}")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(ResponseExcerpts.of("could not import note: schizophrenia", request))
+                .isEqualTo(ResponseExcerpts.WITHHELD);
+        assertThat(ResponseExcerpts.of("no chart for jane", request)).isEqualTo(ResponseExcerpts.WITHHELD);
+        assertThat(ResponseExcerpts.of("invalid signature", request)).as("a two-letter name inside a word")
+                .isEqualTo("invalid signature");
+        assertThat(ResponseExcerpts.of("unknown action new_note of type memo", request))
+                .isEqualTo("unknown action new_note of type memo");
+    }
+
+    @Test
     void aRunOfALongNoteIsWithheld() {
         assertThat(ResponseExcerpts.of("rejected: 'dry cough si'", REQUEST)).as("12 characters of it")
                 .isEqualTo(ResponseExcerpts.WITHHELD);

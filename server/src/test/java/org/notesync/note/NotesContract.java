@@ -2,10 +2,12 @@ package org.notesync.note;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.notesync.support.ApiAssertions.assertProblem;
 import static org.notesync.support.ApiAssertions.assertViolation;
 import static org.notesync.support.ApiAssertions.url;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -19,6 +21,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import javax.sql.DataSource;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -28,12 +32,14 @@ import org.notesync.identity.Accounts;
 import org.notesync.identity.Scopes;
 import org.notesync.patient.PatientFixture;
 import org.notesync.support.Http;
+import org.notesync.support.LockWaits;
 import org.notesync.support.ServerTest;
 import org.notesync.support.Tenants;
 import org.notesync.web.ValidationException;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 @ServerTest
@@ -52,6 +58,12 @@ abstract class NotesContract {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    DataSource dataSource;
+
+    @Autowired
+    TransactionTemplate transactions;
 
     @Autowired
     Notes notes;
@@ -257,6 +269,42 @@ abstract class NotesContract {
         Http.Response oneChanged = api.patch("/notes/" + uuid, Map.of("content", "Second draft.", "type", "memo"));
         assertThat(oneChanged.json().get("type").asString()).isEqualTo("memo");
         assertThat(events.published(UUID.fromString(uuid))).hasSize(4);
+    }
+
+    @Test
+    void aPatchRestoringTheTextAConcurrentEditIsWritingWaitsForItAndWins() throws Exception {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        String uuid = api.post("/notes", Map.of("patient", patient(t, "A", "B").toString(), "type", "memo",
+                "content", "Original.", "user", t.clinician().id().toString())).json().get("uuid").asString();
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        CountDownLatch editing = new CountDownLatch(1);
+        CountDownLatch commit = new CountDownLatch(1);
+        try {
+            // A colleague's edit, its transaction holding the row when the revert arrives.
+            var edit = threads.submit(() -> transactions.executeWithoutResult(tx -> {
+                jdbc.sql("UPDATE notes SET content = 'Edited.' WHERE id = ?").param(UUID.fromString(uuid)).update();
+                editing.countDown();
+                try {
+                    assertThat(commit.await(30, TimeUnit.SECONDS)).isTrue();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            assertThat(editing.await(30, TimeUnit.SECONDS)).isTrue();
+            var revert = threads.submit(() -> api.patch("/notes/" + uuid, Map.of("content", "Original.")));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> LockWaits.waiting(jdbc, dataSource, "") || revert.isDone());
+            commit.countDown();
+            edit.get(30, TimeUnit.SECONDS);
+            Http.Response reverted = revert.get(30, TimeUnit.SECONDS);
+            assertThat(reverted.json().get("content").asString()).isEqualTo("Original.");
+        } finally {
+            commit.countDown();
+            threads.shutdownNow();
+        }
+        assertThat(api.get("/notes/" + uuid).json().get("content").asString()).as("the later write won")
+                .isEqualTo("Original.");
     }
 
     @Test
