@@ -155,10 +155,8 @@ class WebhookOutbox {
     }
 
     /**
-     * The webhooks an event goes to, as SQL over {@code webhooks w}: the organization's ones that subscribe
-     * to the action; for a private patient's note, only those its owner created. Inactive ones too: their
-     * deliveries fail without a request (webhook_disabled) into the failure queue, so that re-activating
-     * the webhook and recovering the window brings back what was written while it was off.
+     * The webhooks an event goes to, as SQL over {@code webhooks w}: the organization's active ones that
+     * subscribe to the action; for a private patient's note, only those its owner created.
      */
     private record Subscribers(String where, List<Object> parameters) {
 
@@ -169,7 +167,7 @@ class WebhookOutbox {
             // Event names are lower-case letters and underscores; the underscore is escaped for LIKE.
             List<Object> parameters = new ArrayList<>(List.of(event.organizationId(),
                     "% " + action.replace("_", "\\_") + " %"));
-            String where = "w.organization_id = ? AND w.deleted_at IS NULL"
+            String where = "w.organization_id = ? AND w.active = TRUE AND w.deleted_at IS NULL"
                     + " AND ' ' || w.events || ' ' LIKE ? ESCAPE '\\'";
             if ("private".equals(event.patientVisibility())) {
                 where += " AND w.owner_user_id = ?";
