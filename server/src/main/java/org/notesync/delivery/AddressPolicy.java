@@ -181,7 +181,10 @@ public final class AddressPolicy {
     private String refusal() {
         return "The URL's host is or resolves to a loopback, private, link-local, multicast or otherwise "
                 + "reserved address, which webhooks may not reach"
-                + (allowedNames.isEmpty() ? "." : " (this server allows " + String.join(", ", allowedNames) + ").");
+                // Named only where plain http is allowed (dev mode): in production the list would tell any
+                // tenant which internal networks webhooks can reach.
+                + (allowedNames.isEmpty() || httpsOnly ? "."
+                        : " (this server allows " + String.join(", ", allowedNames) + ").");
     }
 
     /** The IPv4 address an IPv6 address carries (v4-mapped, v4-compatible, NAT64, 6to4), or the address. */

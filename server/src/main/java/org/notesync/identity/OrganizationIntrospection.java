@@ -38,11 +38,25 @@ final class OrganizationIntrospection implements AuthenticationSuccessHandler {
         OAuth2TokenIntrospectionAuthenticationToken introspection =
                 (OAuth2TokenIntrospectionAuthenticationToken) authentication;
         OAuth2TokenIntrospection claims = introspection.getTokenClaims();
-        if (claims.isActive() && !Objects.equals(organizationOfCaller(introspection),
-                Optional.ofNullable(claims.getClaims().get(TokenClaims.ORGANIZATION)).map(String::valueOf))) {
+        if (claims.isActive() && !callersOwn(introspection, claims)) {
             claims = OAuth2TokenIntrospection.builder().build();
         }
         converter.write(claims, null, new ServletServerHttpResponse(response));
+    }
+
+    /**
+     * An access token names its organization; a refresh token carries no claims of its own, and only the
+     * client it was issued to may use it, so that client alone hears about it.
+     */
+    private boolean callersOwn(OAuth2TokenIntrospectionAuthenticationToken introspection,
+            OAuth2TokenIntrospection claims) {
+        Object organization = claims.getClaims().get(TokenClaims.ORGANIZATION);
+        if (organization == null) {
+            return introspection.getPrincipal() instanceof OAuth2ClientAuthenticationToken client
+                    && client.getRegisteredClient() != null
+                    && client.getRegisteredClient().getClientId().equals(claims.getClientId());
+        }
+        return Objects.equals(organizationOfCaller(introspection), Optional.of(String.valueOf(organization)));
     }
 
     private Optional<String> organizationOfCaller(OAuth2TokenIntrospectionAuthenticationToken introspection) {

@@ -71,11 +71,13 @@ class AddressPolicyTest {
     }
 
     @Test
-    void aRefusalSaysWhatThisServerAllowsBeyondPublicAddresses() {
+    void aRefusalInDevModeSaysWhatThisServerAllowsBeyondPublicAddresses() {
         assertThat(production.check("https://10.0.0.5/hook")).get().asString()
                 .endsWith("which webhooks may not reach.");
-        assertThat(new AddressPolicy(true, List.of("10.20.0.0/16")).check("https://10.0.0.5/hook")).get().asString()
+        assertThat(new AddressPolicy(false, List.of("10.20.0.0/16")).check("https://10.0.0.5/hook")).get().asString()
                 .endsWith("(this server allows 10.20.0.0/16).");
+        assertThat(new AddressPolicy(true, List.of("10.20.0.0/16")).check("https://10.0.0.5/hook")).get().asString()
+                .as("production names no internal network").endsWith("which webhooks may not reach.");
     }
 
     @Test

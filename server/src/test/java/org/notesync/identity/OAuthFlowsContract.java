@@ -282,6 +282,24 @@ abstract class OAuthFlowsContract {
         assertThat(practice.refresh(refresh).status()).as("still usable by its own client").isEqualTo(200);
     }
 
+    @Test
+    void aClientIntrospectsItsOwnRefreshTokenAndNoOneElses() {
+        Tenants.Tenant tenant = tenants.create();
+        OAuthClient practice = new OAuthClient(port, tenant.client());
+        OAuthClient.Pkce pkce = OAuthClient.Pkce.create();
+        String code = authorize(practice, pkce, tenant.clinician().email(), tenant.password(), "profile");
+        String refresh = practice.exchange(code, pkce).json().get("refresh_token").asString();
+        Tenants.Tenant other = tenants.create();
+        for (Tenants.Tenant asker : List.of(tenant, other)) {
+            Http.Response answer = new Http(port, null).raw("POST", "/oauth2/introspect",
+                    "application/x-www-form-urlencoded", Http.form(Map.of("token", refresh,
+                            "client_id", asker.client().clientId(), "client_secret", asker.client().clientSecret())));
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+            assertThat(answer.json().get("active").asBoolean()).as(asker == tenant ? "its own" : "another's")
+                    .isEqualTo(asker == tenant);
+        }
+    }
+
     // ---- device code
 
     @Test
