@@ -52,6 +52,18 @@ class ModesIT {
     }
 
     @Test
+    void theEmbeddedDefaultWritesEachCommitToTheFileBeforeAnsweringIt() {
+        // The default URL itself (no spring.datasource.url): H2's own 500 ms write delay lost answered notes.
+        Map<String, String> settings = Map.of("notesync.mode", "dev", "notesync.data-dir",
+                dir.toAbsolutePath().toString(), "notesync.secret-key", "");
+        try (ConfigurableApplicationContext server = Apps.start(settings)) {
+            JdbcClient jdbc = server.getBean(JdbcClient.class);
+            assertThat(jdbc.sql("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")
+                    .query(String.class).single()).isEqualTo("0");
+        }
+    }
+
+    @Test
     void devModesFirstStartCreatesTheDemoDataOnceAndSaysHowToGetAToken(CapturedOutput output) {
         // No secret key: dev mode makes one in the data directory and must find it again after a restart.
         Map<String, String> settings = new LinkedHashMap<>(Apps.h2File(dir).settings());

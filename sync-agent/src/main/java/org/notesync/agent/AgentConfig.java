@@ -21,7 +21,11 @@ import java.util.Properties;
 record AgentConfig(String serverUrl, String clientId, String clientSecret, String webhookSecret, String host,
         int port, String webhookPath, String jdbcUrl, String jdbcUser, String jdbcPassword, Duration pollInterval) {
 
-    static final String DEFAULT_JDBC_URL = "jdbc:h2:file:./agent-data/notesync-agent;AUTO_SERVER=TRUE";
+    /**
+     * WRITE_DELAY=0: a webhook is answered 200 once its row is stored, so the commit must reach the file
+     * before it returns; H2's default 500 ms delay lost committed rows to a kill -9.
+     */
+    static final String DEFAULT_JDBC_URL = "jdbc:h2:file:./agent-data/notesync-agent;AUTO_SERVER=TRUE;WRITE_DELAY=0";
     static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(45);
     static final String ENV_PREFIX = "NOTESYNC_AGENT_";
 

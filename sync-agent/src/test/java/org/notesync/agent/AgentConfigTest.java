@@ -20,7 +20,7 @@ class AgentConfigTest {
     @Test
     void defaultsAreAnH2FileAndA45SecondPoll() {
         AgentConfig config = AgentConfig.load(dir.resolve("absent.properties"), Map.of());
-        assertThat(config.jdbcUrl()).startsWith("jdbc:h2:file:");
+        assertThat(config.jdbcUrl()).startsWith("jdbc:h2:file:").endsWith(";WRITE_DELAY=0");
         assertThat(config.pollInterval()).isEqualTo(Duration.ofSeconds(45));
         assertThat(config.port()).isEqualTo(8091);
         assertThat(config.webhookPath()).isEqualTo("/notesync/webhook");
