@@ -16,5 +16,6 @@ import java.time.Instant;
  */
 record Status(long notesInDatabase, long notesImported, long updatesApplied, long duplicatesSkipped,
         long pendingEvents, long failingEvents, Instant lastWebhookAt, Instant lastPollAt, String lastPollError,
-        long feedCursor, Instant lastImportAt, Long lastImportLagMs, long lagSeconds) {
+        long feedCursor, Instant lastImportAt, Long lastImportLagMs, long lagSeconds, Instant lastWebhookRefusedAt,
+        String lastWebhookRefusal) {
 }

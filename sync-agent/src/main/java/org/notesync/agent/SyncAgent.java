@@ -68,7 +68,7 @@ final class SyncAgent implements AutoCloseable {
         server.setExecutor(http);
         if (config.webhookSecret() != null) {
             server.createContext(config.webhookPath(), new WebhookEndpoint(WebhookVerifier.of(config.webhookSecret()),
-                    inbox, this::wakeWorker));
+                    inbox, state, this::wakeWorker));
         }
         server.createContext("/status", this::status);
         server.start();

@@ -45,6 +45,12 @@ final class SyncState {
         execute(c, "UPDATE sync_state SET last_webhook_at = ? WHERE id = 1", AgentDatabase.timestamp(clock.instant()));
     }
 
+    /** A webhook request was refused (its signature, timestamp or payload), and why. */
+    void webhookRefused(String reason) {
+        update("UPDATE sync_state SET last_webhook_refused_at = ?, last_webhook_refusal = ? WHERE id = 1",
+                AgentDatabase.timestamp(clock.instant()), reason.length() > 200 ? reason.substring(0, 200) : reason);
+    }
+
     void duplicateSkipped() {
         update("UPDATE sync_state SET duplicates_skipped = duplicates_skipped + 1 WHERE id = 1");
     }
@@ -90,7 +96,9 @@ final class SyncState {
                         rs.getString("last_poll_error"), rs.getLong("feed_cursor"),
                         AgentDatabase.instant(rs.getObject("last_import_at", OffsetDateTime.class)),
                         lagMs == null ? null : ((Number) lagMs).longValue(),
-                        oldestPending == null ? 0 : Math.max(0, Duration.between(oldestPending, now).toSeconds()));
+                        oldestPending == null ? 0 : Math.max(0, Duration.between(oldestPending, now).toSeconds()),
+                        AgentDatabase.instant(rs.getObject("last_webhook_refused_at", OffsetDateTime.class)),
+                        rs.getString("last_webhook_refusal"));
             }
         });
     }

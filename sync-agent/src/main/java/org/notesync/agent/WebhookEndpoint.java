@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -20,13 +23,20 @@ final class WebhookEndpoint implements HttpHandler {
     private static final System.Logger LOG = System.getLogger(WebhookEndpoint.class.getName());
     static final int MAX_BODY = 5 * 1024 * 1024;
 
+    /** Refusals are written down and logged at most this often: an unsigned flood costs no write each. */
+    static final long REFUSAL_RECORD_NANOS = TimeUnit.SECONDS.toNanos(60);
+
     private final WebhookVerifier verifier;
     private final Inbox inbox;
+    private final SyncState state;
     private final Runnable wakeWorker;
+    private final AtomicLong lastRefusalRecorded = new AtomicLong();
+    private final AtomicBoolean anyRefusalRecorded = new AtomicBoolean();
 
-    WebhookEndpoint(WebhookVerifier verifier, Inbox inbox, Runnable wakeWorker) {
+    WebhookEndpoint(WebhookVerifier verifier, Inbox inbox, SyncState state, Runnable wakeWorker) {
         this.verifier = verifier;
         this.inbox = inbox;
+        this.state = state;
         this.wakeWorker = wakeWorker;
     }
 
@@ -50,6 +60,7 @@ final class WebhookEndpoint implements HttpHandler {
                 // Parsing too: a genuine request that is not a notesync payload is refused now, not retried forever.
                 verifier.verify(exchange.getRequestHeaders()::getFirst, body);
             } catch (WebhookVerificationException e) {
+                refused(e);
                 reply(exchange, e.status(), e.getMessage());
                 return;
             }
@@ -63,6 +74,29 @@ final class WebhookEndpoint implements HttpHandler {
             }
             reply(exchange, 200, "OK");
             wakeWorker.run();
+        }
+    }
+
+    /**
+     * notesync retries a refused request and then parks it, and the notes still come by the feed, a poll
+     * interval late: without a trace here a wrong webhook-secret would go unseen. The reason names the
+     * check that failed, never the request's content.
+     */
+    private void refused(WebhookVerificationException e) {
+        long now = System.nanoTime();
+        long last = lastRefusalRecorded.get();
+        if (anyRefusalRecorded.get() && now - last < REFUSAL_RECORD_NANOS
+                || !lastRefusalRecorded.compareAndSet(last, now)) {
+            return; // recorded within the minute, or by another request just now
+        }
+        anyRefusalRecorded.set(true);
+        String reason = e.reason() + ": " + e.getMessage();
+        LOG.log(Level.WARNING, "Refused a webhook request ({0}); if notesync sent it, check webhook-secret. "
+                + "Further refusals within a minute are not logged.", reason);
+        try {
+            state.webhookRefused(reason);
+        } catch (RuntimeException ignored) {
+            // The status misses one refusal; the answer still goes out.
         }
     }
 

@@ -217,6 +217,9 @@ abstract class SyncAgentContract {
         Status status = agent.status();
         assertThat(status.pendingEvents()).as("nothing stored").isZero();
         assertThat(status.lastWebhookAt()).isNull();
+        assertThat(status.lastWebhookRefusedAt()).as("a wrong secret is seen in the status").isNotNull();
+        assertThat(status.lastWebhookRefusal()).as("the first refusal of the minute")
+                .startsWith("NO_MATCHING_SIGNATURE").doesNotContain("Genuine", "Forged");
         assertThat(count(agent)).isZero();
 
         // The same request, untouched, is accepted: the refusals above are the tampering's doing.
