@@ -1,6 +1,7 @@
 package org.notesync.agent;
 
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -38,8 +39,12 @@ public final class Main {
                 return usage(err, "Unexpected argument " + arg);
             }
         }
-        if (command == null || command.equals("help") || command.equals("--help")) {
-            return usage(command == null ? err : out, null);
+        if (command == null) {
+            // No command is a mistake of the caller (a service unit missing "run"), not a success.
+            return usage(err, "No command given");
+        }
+        if (command.equals("help") || command.equals("--help")) {
+            return usage(out, null);
         }
         AgentConfig config;
         try {
@@ -64,6 +69,11 @@ public final class Main {
                     agent = new SyncAgent(config, Clock.systemUTC()).start();
                 } catch (AgentConfig.ConfigException e) {
                     err.println("Configuration error: " + e.getMessage());
+                    return 2;
+                } catch (UncheckedIOException e) {
+                    // The port taken, or the host not one of this machine's addresses.
+                    err.println("Configuration error: " + e.getMessage() + " ("
+                            + (e.getCause() == null ? "" : e.getCause().getMessage()) + "); set port or host.");
                     return 2;
                 }
                 CountDownLatch stopped = new CountDownLatch(1);

@@ -63,6 +63,7 @@ final class SyncAgent implements AutoCloseable {
         try {
             server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
         } catch (IOException e) {
+            close(); // its database and threads, opened for nothing
             throw new UncheckedIOException("Cannot listen on " + config.host() + ":" + config.port(), e);
         }
         server.setExecutor(http);

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -31,6 +33,27 @@ class MainTest {
                 "run", "--config=" + dir.resolve("none.properties"));
         assertThat(code).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("NOTESYNC_AGENT_SERVER_URL");
+    }
+
+    @Test
+    void noCommandIsAUsageErrorButHelpIsNot() throws Exception {
+        assertThat(run(Map.of())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("No command given").contains("Usage:");
+        assertThat(run(Map.of(), "help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage:");
+    }
+
+    @Test
+    void aPortAlreadyTakenIsAConfigurationErrorNotAStackTrace() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Map<String, String> env = Map.of("NOTESYNC_AGENT_JDBC_URL", "jdbc:h2:file:" + dir.resolve("agent").toAbsolutePath(),
+                    "NOTESYNC_AGENT_SERVER_URL", "http://127.0.0.1:9", "NOTESYNC_AGENT_CLIENT_ID", "c",
+                    "NOTESYNC_AGENT_CLIENT_SECRET", "s", "NOTESYNC_AGENT_HOST", "127.0.0.1",
+                    "NOTESYNC_AGENT_PORT", Integer.toString(taken.getLocalPort()));
+            assertThat(run(env, "run", "--config=" + dir.resolve("none.properties"))).isEqualTo(2);
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("Configuration error: Cannot listen on 127.0.0.1:"
+                    + taken.getLocalPort()).contains("set port or host");
+        }
     }
 
     @Test
