@@ -1,7 +1,11 @@
 package org.notesync.agent;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -25,8 +29,26 @@ final class AgentDatabase implements AutoCloseable {
     }
 
     static AgentDatabase open(AgentConfig config) {
+        return open(config, false);
+    }
+
+    /**
+     * The database of an agent that has run: what the status command reads. A path resolved from another
+     * directory would otherwise create an empty database there and report zeros as if all were well.
+     */
+    static AgentDatabase openExisting(AgentConfig config) {
+        return open(config, true);
+    }
+
+    private static AgentDatabase open(AgentConfig config, boolean mustExist) {
+        String url = config.jdbcUrl();
+        if (mustExist && missingH2File(url)) {
+            // H2 would create an empty one on connect.
+            throw new IllegalStateException("no agent database there (a relative path is read from the current "
+                    + "directory: give jdbc-url an absolute one)");
+        }
         HikariConfig hikari = new HikariConfig();
-        hikari.setJdbcUrl(config.jdbcUrl());
+        hikari.setJdbcUrl(url);
         hikari.setUsername(config.jdbcUser());
         hikari.setPassword(config.jdbcPassword());
         hikari.setMaximumPoolSize(4);
@@ -35,6 +57,10 @@ final class AgentDatabase implements AutoCloseable {
         hikari.setPoolName("notesync-agent");
         HikariDataSource dataSource = new HikariDataSource(hikari);
         try {
+            if (mustExist && !hasRun(dataSource)) {
+                throw new IllegalStateException("no agent has used this database yet (a relative path is read "
+                        + "from the current directory: give jdbc-url an absolute one)");
+            }
             Flyway.configure()
                     .dataSource(dataSource)
                     .locations("classpath:org/notesync/agent/migration")
@@ -52,6 +78,29 @@ final class AgentDatabase implements AutoCloseable {
 
     DataSource dataSource() {
         return dataSource;
+    }
+
+    /** An H2 file URL ({@code jdbc:h2:file:./agent-data/x;...}) whose {@code .mv.db} file is not there. */
+    private static boolean missingH2File(String url) {
+        String prefix = "jdbc:h2:file:";
+        if (!url.regionMatches(true, 0, prefix, 0, prefix.length())) {
+            return false;
+        }
+        String path = url.substring(prefix.length()).split(";", 2)[0];
+        if (path.startsWith("~")) {
+            path = System.getProperty("user.home") + path.substring(1);
+        }
+        return !Files.exists(Path.of(path + ".mv.db"));
+    }
+
+    private static boolean hasRun(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM \"agent_schema_history\"")) {
+            return rs.next();
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */

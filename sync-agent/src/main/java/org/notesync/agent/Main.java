@@ -55,7 +55,7 @@ public final class Main {
         }
         switch (command) {
             case "status":
-                try (AgentDatabase database = AgentDatabase.open(config)) {
+                try (AgentDatabase database = AgentDatabase.openExisting(config)) {
                     out.println(SyncAgent.JSON.writerWithDefaultPrettyPrinter()
                             .writeValueAsString(new SyncState(database, Clock.systemUTC()).read()));
                     return 0;

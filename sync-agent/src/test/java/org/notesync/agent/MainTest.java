@@ -57,6 +57,17 @@ class MainTest {
     }
 
     @Test
+    void statusOnADatabaseNoAgentHasUsedSaysSoAndCreatesNothing() throws Exception {
+        Path absent = dir.resolve("elsewhere");
+        int code = run(Map.of("NOTESYNC_AGENT_JDBC_URL", "jdbc:h2:file:" + absent.resolve("agent").toAbsolutePath()),
+                "status", "--config=" + dir.resolve("none.properties"));
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no agent database there")
+                .contains("give jdbc-url an absolute one");
+        assertThat(absent).doesNotExist();
+    }
+
+    @Test
     void anUnknownCommandPrintsTheUsage() throws Exception {
         assertThat(run(Map.of(), "sync")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("Unknown command sync").contains("Usage:");
