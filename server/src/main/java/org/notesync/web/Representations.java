@@ -10,6 +10,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -62,7 +63,9 @@ public final class Representations {
             Function<T, Object> idOf) {
         MediaType media = negotiate(request);
         if (media.equals(MediaType.APPLICATION_JSON)) {
-            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(page.items());
+            // A plain array has no view: its pages are linked as GitHub's are (RFC 8288).
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+                    .header(HttpHeaders.LINK, links(view(request, page))).body(page.items());
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("@context", "/contexts/" + type.name());
@@ -115,6 +118,18 @@ public final class Representations {
             view.put("next", link(base, page.page() + 1));
         }
         return view;
+    }
+
+    /** The view's first, last, previous and next pages as a Link header's value. */
+    private static String links(Map<String, Object> view) {
+        List<String> links = new ArrayList<>();
+        for (Map.Entry<String, String> rel : Map.of("first", "first", "last", "last", "previous", "prev",
+                "next", "next").entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
+            if (view.get(rel.getKey()) != null) {
+                links.add("<" + view.get(rel.getKey()) + ">; rel=\"" + rel.getValue() + "\"");
+            }
+        }
+        return String.join(", ", links);
     }
 
     private static String link(UriComponentsBuilder base, long page) {

@@ -594,6 +594,10 @@ abstract class NotesContract {
         Http.Response byDefault = api.get("/notes");
         assertThat(uuids(byDefault)).containsExactlyElementsOf(ids);
 
+        Http.Response linked = api.get("/notes?itemsPerPage=2&page=2", "application/json");
+        assertThat(linked.header("Link")).isEqualTo("</notes?itemsPerPage=2&page=1>; rel=\"first\", "
+                + "</notes?itemsPerPage=2&page=3>; rel=\"last\", </notes?itemsPerPage=2&page=3>; rel=\"next\", "
+                + "</notes?itemsPerPage=2&page=1>; rel=\"prev\"");
         Http.Response plain = api.get("/notes?itemsPerPage=2&page=2", "application/json");
         assertThat(plain.header("Content-Type")).startsWith("application/json");
         assertThat(plain.json().isArray()).isTrue();
