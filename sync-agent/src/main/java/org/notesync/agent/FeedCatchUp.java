@@ -41,6 +41,11 @@ final class FeedCatchUp {
                 cursor = Math.max(cursor, page.cursor());
                 state.polled(cursor);
                 if (!page.hasMore() || page.changes().isEmpty()) {
+                    if (read > 0) {
+                        // Counts and the cursor only: what a webhook missed, or a catch-up after a stop.
+                        LOG.log(Level.INFO, "Read {0,number,#} note changes from the change feed; cursor {1,number,#}",
+                                read, cursor);
+                    }
                     return read;
                 }
             }
