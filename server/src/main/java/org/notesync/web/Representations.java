@@ -1,5 +1,6 @@
 package org.notesync.web;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -120,16 +121,35 @@ public final class Representations {
         return view;
     }
 
-    /** The view's first, last, previous and next pages as a Link header's value. */
+    /**
+     * The view's first, last, previous and next pages as a Link header's value. The query string is the
+     * client's, with the characters Tomcat was told to let through (brackets, quotes, angle brackets...):
+     * they are %-encoded here, so that no query can close a link's {@code <...>} and add one of its own.
+     */
     private static String links(Map<String, Object> view) {
         List<String> links = new ArrayList<>();
         for (Map.Entry<String, String> rel : Map.of("first", "first", "last", "last", "previous", "prev",
                 "next", "next").entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
             if (view.get(rel.getKey()) != null) {
-                links.add("<" + view.get(rel.getKey()) + ">; rel=\"" + rel.getValue() + "\"");
+                links.add("<" + uriCharacters((String) view.get(rel.getKey())) + ">; rel=\"" + rel.getValue() + "\"");
             }
         }
         return String.join(", ", links);
+    }
+
+    /** Every character a URI may not hold raw (RFC 3986), and the delimiters of a Link header, %-encoded. */
+    private static String uriCharacters(String target) {
+        StringBuilder out = new StringBuilder(target.length());
+        for (char c : target.toCharArray()) {
+            if (c <= 0x20 || c >= 0x7F || "\"<>[]\\^`{|},;".indexOf(c) >= 0) {
+                for (byte b : String.valueOf(c).getBytes(StandardCharsets.UTF_8)) {
+                    out.append('%').append(String.format("%02X", b & 0xFF));
+                }
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     private static String link(UriComponentsBuilder base, long page) {

@@ -175,6 +175,17 @@ class MalformedRequestsIT {
     }
 
     @Test
+    void aQueryCannotAddALinkToAPlainCollectionsLinkHeader() throws IOException {
+        Raw answer = send("GET /notes?itemsPerPage=1&x=a>;rel=\"next\",<https://evil.example/steal>&order[createdAt]=desc",
+                null, null, token, "Accept: application/json");
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        String link = answer.header("link");
+        assertThat(link.chars().filter(c -> c == '<').count()).as(link).isEqualTo(2); // first and last
+        assertThat(link).doesNotContain("<https").contains("x=a%3E%3Brel=%22next%22%2C%3Chttps")
+                .contains("order%5BcreatedAt%5D=desc");
+    }
+
+    @Test
     void tomcatLogsNoRequestTargetItCannotParseSinceQueryStringsCarryNames() {
         // Tomcat writes these at INFO (then DEBUG for 24 hours), with the request target or parameter value.
         for (String logger : new String[] {"org.apache.coyote.http11.Http11Processor",
