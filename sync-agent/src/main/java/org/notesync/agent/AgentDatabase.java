@@ -3,12 +3,11 @@ package org.notesync.agent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Locale;
 
 import javax.sql.DataSource;
 
@@ -57,18 +56,21 @@ final class AgentDatabase implements AutoCloseable {
         hikari.setPoolName("notesync-agent");
         HikariDataSource dataSource = new HikariDataSource(hikari);
         try {
-            if (mustExist && !hasRun(dataSource)) {
-                throw new IllegalStateException("no agent has used this database yet (a relative path is read "
-                        + "from the current directory: give jdbc-url an absolute one)");
-            }
-            Flyway.configure()
+            Flyway flyway = Flyway.configure()
                     .dataSource(dataSource)
                     .locations("classpath:org/notesync/agent/migration")
                     .table("agent_schema_history")
                     .baselineOnMigrate(true)
                     .baselineVersion("0")
-                    .load()
-                    .migrate();
+                    .load();
+            // Asked of Flyway, in the schema it would migrate: a history elsewhere on the search path is not this one.
+            if (mustExist && flyway.info().applied().length == 0) {
+                throw new IllegalStateException("no agent has used this database yet"
+                        + (h2Embedded(url) ? " (a relative path is read from the current directory: give jdbc-url "
+                        + "an absolute one)" : ""));
+            }
+            // The status command too brings the agent's own tables to this version's schema (new columns).
+            flyway.migrate();
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
@@ -80,27 +82,32 @@ final class AgentDatabase implements AutoCloseable {
         return dataSource;
     }
 
-    /** An H2 file URL ({@code jdbc:h2:file:./agent-data/x;...}) whose {@code .mv.db} file is not there. */
-    private static boolean missingH2File(String url) {
-        String prefix = "jdbc:h2:file:";
+    /** An embedded H2 URL: a file, with or without {@code file:} ({@code jdbc:h2:./x}, {@code jdbc:h2:~/x}). */
+    private static boolean h2Embedded(String url) {
+        String prefix = "jdbc:h2:";
         if (!url.regionMatches(true, 0, prefix, 0, prefix.length())) {
             return false;
         }
-        String path = url.substring(prefix.length()).split(";", 2)[0];
+        String rest = url.substring(prefix.length()).toLowerCase(Locale.ROOT);
+        return !(rest.startsWith("mem:") || rest.startsWith("tcp:") || rest.startsWith("ssl:")
+                || rest.startsWith("zip:"));
+    }
+
+    /** An embedded H2 URL whose {@code .mv.db} file is not there, which H2 would create on connect. */
+    private static boolean missingH2File(String url) {
+        if (!h2Embedded(url)) {
+            return false;
+        }
+        String path = url.substring("jdbc:h2:".length()).split(";", 2)[0];
+        if (path.regionMatches(true, 0, "file:", 0, 5)) {
+            path = path.substring(5);
+        } else if (path.regionMatches(true, 0, "nio:", 0, 4) || path.regionMatches(true, 0, "split:", 0, 6)) {
+            path = path.substring(path.indexOf(':') + 1);
+        }
         if (path.startsWith("~")) {
             path = System.getProperty("user.home") + path.substring(1);
         }
         return !Files.exists(Path.of(path + ".mv.db"));
-    }
-
-    private static boolean hasRun(DataSource dataSource) {
-        try (Connection c = dataSource.getConnection();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM \"agent_schema_history\"")) {
-            return rs.next();
-        } catch (SQLException e) {
-            return false;
-        }
     }
 
     /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */

@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -30,8 +30,8 @@ final class WebhookEndpoint implements HttpHandler {
     private final Inbox inbox;
     private final SyncState state;
     private final Runnable wakeWorker;
-    private final AtomicLong lastRefusalRecorded = new AtomicLong();
-    private final AtomicBoolean anyRefusalRecorded = new AtomicBoolean();
+    /** When each kind of refusal was last recorded: an unsigned probe each minute must not hide a wrong secret. */
+    private final Map<WebhookVerificationException.Reason, Long> lastRecorded = new ConcurrentHashMap<>();
 
     WebhookEndpoint(WebhookVerifier verifier, Inbox inbox, SyncState state, Runnable wakeWorker) {
         this.verifier = verifier;
@@ -83,16 +83,21 @@ final class WebhookEndpoint implements HttpHandler {
      * check that failed, never the request's content.
      */
     private void refused(WebhookVerificationException e) {
-        long now = System.nanoTime();
-        long last = lastRefusalRecorded.get();
-        if (anyRefusalRecorded.get() && now - last < REFUSAL_RECORD_NANOS
-                || !lastRefusalRecorded.compareAndSet(last, now)) {
-            return; // recorded within the minute, or by another request just now
+        if (e.reason() == WebhookVerificationException.Reason.MISSING_HEADER) {
+            return; // unsigned: not notesync (a scanner, a health check), and no sign of a wrong secret
         }
-        anyRefusalRecorded.set(true);
+        long now = System.nanoTime();
+        boolean[] due = {false};
+        lastRecorded.compute(e.reason(), (kind, last) -> {
+            due[0] = last == null || now - last >= REFUSAL_RECORD_NANOS;
+            return due[0] ? now : last;
+        });
+        if (!due[0]) {
+            return; // this kind was recorded within the minute
+        }
         String reason = e.reason() + ": " + e.getMessage();
         LOG.log(Level.WARNING, "Refused a webhook request ({0}); if notesync sent it, check webhook-secret. "
-                + "Further refusals within a minute are not logged.", reason);
+                + "Further refusals of this kind within a minute are not logged.", reason);
         try {
             state.webhookRefused(reason);
         } catch (RuntimeException ignored) {

@@ -53,6 +53,8 @@ class MainTest {
             assertThat(run(env, "run", "--config=" + dir.resolve("none.properties"))).isEqualTo(2);
             assertThat(err.toString(StandardCharsets.UTF_8)).contains("Configuration error: Cannot listen on 127.0.0.1:"
                     + taken.getLocalPort()).contains("set port or host");
+            assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                    .as("the agent closed what it had opened").noneMatch(name -> name.startsWith("agent-"));
         }
     }
 
@@ -65,6 +67,21 @@ class MainTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("no agent database there")
                 .contains("give jdbc-url an absolute one");
         assertThat(absent).doesNotExist();
+    }
+
+    @Test
+    void statusOnAnExistingDatabaseWithoutTheAgentsTablesSaysNoAgentUsedIt() throws Exception {
+        String url = "jdbc:h2:file:" + dir.resolve("pms").toAbsolutePath();
+        try (java.sql.Connection practiceSystem = java.sql.DriverManager.getConnection(url, "sa", "")) {
+            practiceSystem.createStatement().execute("CREATE TABLE patients_of_the_pms (id INT)");
+        }
+        assertThat(run(Map.of("NOTESYNC_AGENT_JDBC_URL", url), "status", "--config=" + dir.resolve("none.properties")))
+                .isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no agent has used this database yet");
+        try (java.sql.Connection check = java.sql.DriverManager.getConnection(url, "sa", "");
+                java.sql.ResultSet tables = check.getMetaData().getTables(null, null, "agent_inbox", null)) {
+            assertThat(tables.next()).as("status created none of the agent's tables").isFalse();
+        }
     }
 
     @Test
