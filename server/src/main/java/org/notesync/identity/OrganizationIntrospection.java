@@ -10,7 +10,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.converter.HttpMessageConverter;
 import org.springframework.http.server.ServletServerHttpResponse;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenIntrospection;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenIntrospectionAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.http.converter.OAuth2TokenIntrospectionHttpMessageConverter;
@@ -25,11 +27,13 @@ import org.springframework.security.web.authentication.AuthenticationSuccessHand
 final class OrganizationIntrospection implements AuthenticationSuccessHandler {
 
     private final Accounts accounts;
+    private final OAuth2AuthorizationService authorizations;
     private final HttpMessageConverter<OAuth2TokenIntrospection> converter =
             new OAuth2TokenIntrospectionHttpMessageConverter();
 
-    OrganizationIntrospection(Accounts accounts) {
+    OrganizationIntrospection(Accounts accounts, OAuth2AuthorizationService authorizations) {
         this.accounts = accounts;
+        this.authorizations = authorizations;
     }
 
     @Override
@@ -46,13 +50,15 @@ final class OrganizationIntrospection implements AuthenticationSuccessHandler {
 
     /**
      * An access token names its organization; a refresh token carries no claims of its own, and only the
-     * client it was issued to may use it, so that client alone hears about it.
+     * client it was issued to may use it, so that client alone hears about it. Nothing else without an
+     * organization (a device code, a user code) is answered active.
      */
     private boolean callersOwn(OAuth2TokenIntrospectionAuthenticationToken introspection,
             OAuth2TokenIntrospection claims) {
         Object organization = claims.getClaims().get(TokenClaims.ORGANIZATION);
         if (organization == null) {
-            return introspection.getPrincipal() instanceof OAuth2ClientAuthenticationToken client
+            return authorizations.findByToken(introspection.getToken(), OAuth2TokenType.REFRESH_TOKEN) != null
+                    && introspection.getPrincipal() instanceof OAuth2ClientAuthenticationToken client
                     && client.getRegisteredClient() != null
                     && client.getRegisteredClient().getClientId().equals(claims.getClientId());
         }

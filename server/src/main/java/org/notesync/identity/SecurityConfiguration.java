@@ -68,7 +68,8 @@ class SecurityConfiguration {
     @Bean
     @Order(1)
     SecurityFilterChain authorizationServerChain(HttpSecurity http, RegisteredClientRepository clients,
-            AuthorizationServerSettings settings, Accounts accounts) throws Exception {
+            AuthorizationServerSettings settings, Accounts accounts, OAuth2AuthorizationService authorizations)
+            throws Exception {
         OAuth2AuthorizationServerConfigurer authorizationServer = new OAuth2AuthorizationServerConfigurer();
         // Only a browser asking for HTML is sent to the login page; a client without Accept gets a 401.
         MediaTypeRequestMatcher browser = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
@@ -80,7 +81,7 @@ class SecurityConfiguration {
                                 .authenticationProvider(new PublicDeviceClients.Provider(clients)))
                         .authorizationEndpoint(authorize -> authorize.consentPage(ConsentPage.PATH))
                         .tokenIntrospectionEndpoint(introspection -> introspection
-                                .introspectionResponseHandler(new OrganizationIntrospection(accounts)))
+                                .introspectionResponseHandler(new OrganizationIntrospection(accounts, authorizations)))
                         .deviceAuthorizationEndpoint(device -> device.verificationUri(DEVICE_ACTIVATION_PAGE)
                                 .deviceAuthorizationResponseHandler(new DeviceAuthorizationResponse()))
                         .deviceVerificationEndpoint(device -> device.consentPage(ConsentPage.PATH)

@@ -298,6 +298,14 @@ abstract class OAuthFlowsContract {
             assertThat(answer.json().get("active").asBoolean()).as(asker == tenant ? "its own" : "another's")
                     .isEqualTo(asker == tenant);
         }
+        // A device code and its user code carry no organization either: not tokens, never active.
+        JsonNode device = practice.deviceAuthorization("profile").json();
+        for (String pending : List.of(device.get("device_code").asString(), device.get("user_code").asString())) {
+            Http.Response answer = new Http(port, null).raw("POST", "/oauth2/introspect",
+                    "application/x-www-form-urlencoded", Http.form(Map.of("token", pending,
+                            "client_id", tenant.client().clientId(), "client_secret", tenant.client().clientSecret())));
+            assertThat(answer.json().get("active").asBoolean()).as(pending).isFalse();
+        }
     }
 
     // ---- device code
