@@ -31,6 +31,7 @@ import org.notesync.audio.AudioFixture;
 import org.notesync.identity.Accounts;
 import org.notesync.identity.Scopes;
 import org.notesync.patient.PatientFixture;
+import org.notesync.support.HeldTransaction;
 import org.notesync.support.Http;
 import org.notesync.support.LockWaits;
 import org.notesync.support.ServerTest;
@@ -277,30 +278,17 @@ abstract class NotesContract {
         Http api = t.api(port);
         String uuid = api.post("/notes", Map.of("patient", patient(t, "A", "B").toString(), "type", "memo",
                 "content", "Original.", "user", t.clinician().id().toString())).json().get("uuid").asString();
-        ExecutorService threads = Executors.newFixedThreadPool(2);
-        CountDownLatch editing = new CountDownLatch(1);
-        CountDownLatch commit = new CountDownLatch(1);
-        try {
-            // A colleague's edit, its transaction holding the row when the revert arrives.
-            var edit = threads.submit(() -> transactions.executeWithoutResult(tx -> {
-                jdbc.sql("UPDATE notes SET content = 'Edited.' WHERE id = ?").param(UUID.fromString(uuid)).update();
-                editing.countDown();
-                try {
-                    assertThat(commit.await(30, TimeUnit.SECONDS)).isTrue();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }));
-            assertThat(editing.await(30, TimeUnit.SECONDS)).isTrue();
+        ExecutorService threads = Executors.newSingleThreadExecutor();
+        // A colleague's edit, its transaction holding the row when the revert arrives.
+        try (HeldTransaction edit = HeldTransaction.begin(transactions, () -> jdbc.sql(
+                "UPDATE notes SET content = 'Edited.' WHERE id = ?").param(UUID.fromString(uuid)).update())) {
             var revert = threads.submit(() -> api.patch("/notes/" + uuid, Map.of("content", "Original.")));
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> LockWaits.waiting(jdbc, dataSource, "") || revert.isDone());
-            commit.countDown();
-            edit.get(30, TimeUnit.SECONDS);
+            edit.commit();
             Http.Response reverted = revert.get(30, TimeUnit.SECONDS);
             assertThat(reverted.json().get("content").asString()).isEqualTo("Original.");
         } finally {
-            commit.countDown();
             threads.shutdownNow();
         }
         assertThat(api.get("/notes/" + uuid).json().get("content").asString()).as("the later write won")

@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -28,6 +27,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.notesync.identity.Accounts;
 import org.notesync.identity.Scopes;
+import org.notesync.support.HeldTransaction;
 import org.notesync.support.Http;
 import org.notesync.support.LockWaits;
 import org.notesync.support.ServerTest;
@@ -203,31 +203,17 @@ abstract class PatientsContract {
         Accounts.User bob = t.addClinician("Bob", "Next");
         String patient = owner.post("/patients", Map.of("firstName", "Jane", "lastName", "Doe")).json().get("uuid")
                 .asString();
-        ExecutorService threads = Executors.newFixedThreadPool(2);
-        CountDownLatch reassigned = new CountDownLatch(1);
-        CountDownLatch commit = new CountDownLatch(1);
-        try {
-            // The integration handing Jane to Bob: its transaction holds her row while Ada's DELETE arrives.
-            Future<?> reassign = threads.submit(() -> transactions.executeWithoutResult(tx -> {
-                jdbc.sql("UPDATE patients SET user_id = ? WHERE id = ?").param(bob.id())
-                        .param(UUID.fromString(patient)).update();
-                reassigned.countDown();
-                try {
-                    assertThat(commit.await(30, TimeUnit.SECONDS)).isTrue();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }));
-            assertThat(reassigned.await(30, TimeUnit.SECONDS)).isTrue();
+        ExecutorService threads = Executors.newSingleThreadExecutor();
+        // The integration handing Jane to Bob: its transaction holds her row while Ada's DELETE arrives.
+        try (HeldTransaction reassign = HeldTransaction.begin(transactions, () -> jdbc.sql(
+                "UPDATE patients SET user_id = ? WHERE id = ?").param(bob.id()).param(UUID.fromString(patient)).update())) {
             Future<Http.Response> delete = threads.submit(() -> owner.delete("/patients/" + patient));
             await().atMost(Duration.ofSeconds(30)).until(() -> LockWaits.waiting(jdbc, dataSource, "")
                     || delete.isDone());
-            commit.countDown();
-            reassign.get(30, TimeUnit.SECONDS);
+            reassign.commit();
             Http.Response refused = delete.get(30, TimeUnit.SECONDS);
             assertThat(refused.status()).as("Jane is Bob's once the DELETE holds her: " + refused).isEqualTo(403);
         } finally {
-            commit.countDown();
             threads.shutdownNow();
         }
         Http.Response kept = t.api(port).get("/patients/" + patient);
