@@ -54,7 +54,8 @@ class MainTest {
             assertThat(err.toString(StandardCharsets.UTF_8)).contains("Configuration error: Cannot listen on 127.0.0.1:"
                     + taken.getLocalPort()).contains("set port or host");
             assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
-                    .as("the agent closed what it had opened").noneMatch(name -> name.startsWith("agent-"));
+                    .as("the agent closed the database pool it had opened")
+                    .noneMatch(name -> name.startsWith("notesync-agent"));
         }
     }
 
