@@ -3,6 +3,7 @@ package org.notesync.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -118,7 +119,7 @@ class DeliveryEngineTest {
                 .containsExactly(1, 1);
         for (String text : new String[] {"plain", "é", "診", "🩺", "a🩺é診", "\uD83E", "x\uDC00y"}) {
             PendingDelivery d = new PendingDelivery(UUID.randomUUID(), UUID.randomUUID(), 0, 0, Instant.EPOCH, text);
-            assertThat(d.size()).as(text).isEqualTo(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+            assertThat(d.size()).as(text).isEqualTo(text.getBytes(StandardCharsets.UTF_8).length);
         }
     }
 

@@ -114,6 +114,12 @@ final class OAuthClient {
         return token(Map.of("grant_type", "refresh_token", "refresh_token", refreshToken));
     }
 
+    /** POST /oauth2/introspect (RFC 7662) with this client's credentials in the form. */
+    Http.Response introspect(String token) {
+        return new Http(port, null).raw("POST", "/oauth2/introspect", "application/x-www-form-urlencoded",
+                Http.form(Map.of("token", token, "client_id", client.clientId(), "client_secret", client.clientSecret())));
+    }
+
     Http.Response pollDevice(String deviceCode) {
         return token(Map.of("grant_type", DEVICE_CODE, "device_code", deviceCode));
     }

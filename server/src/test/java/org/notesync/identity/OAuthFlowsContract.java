@@ -291,9 +291,7 @@ abstract class OAuthFlowsContract {
         String refresh = practice.exchange(code, pkce).json().get("refresh_token").asString();
         Tenants.Tenant other = tenants.create();
         for (Tenants.Tenant asker : List.of(tenant, other)) {
-            Http.Response answer = new Http(port, null).raw("POST", "/oauth2/introspect",
-                    "application/x-www-form-urlencoded", Http.form(Map.of("token", refresh,
-                            "client_id", asker.client().clientId(), "client_secret", asker.client().clientSecret())));
+            Http.Response answer = new OAuthClient(port, asker.client()).introspect(refresh);
             assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
             assertThat(answer.json().get("active").asBoolean()).as(asker == tenant ? "its own" : "another's")
                     .isEqualTo(asker == tenant);
@@ -301,9 +299,7 @@ abstract class OAuthFlowsContract {
         // A device code and its user code carry no organization either: not tokens, never active.
         JsonNode device = practice.deviceAuthorization("profile").json();
         for (String pending : List.of(device.get("device_code").asString(), device.get("user_code").asString())) {
-            Http.Response answer = new Http(port, null).raw("POST", "/oauth2/introspect",
-                    "application/x-www-form-urlencoded", Http.form(Map.of("token", pending,
-                            "client_id", tenant.client().clientId(), "client_secret", tenant.client().clientSecret())));
+            Http.Response answer = practice.introspect(pending);
             assertThat(answer.json().get("active").asBoolean()).as(pending).isFalse();
         }
     }

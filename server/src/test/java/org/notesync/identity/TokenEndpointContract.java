@@ -98,12 +98,9 @@ abstract class TokenEndpointContract {
     void introspectionAnswersAClientAboutItsOwnOrganizationsTokensOnly() {
         Tenants.Tenant mine = tenants.create();
         Tenants.Tenant theirs = tenants.create();
-        Http anonymous = new Http(port, null);
         for (Tenants.Tenant owner : List.of(mine, theirs)) {
             String token = owner.token(port, "read:notes");
-            Http.Response answer = anonymous.raw("POST", "/oauth2/introspect", "application/x-www-form-urlencoded",
-                    Http.form(Map.of("token", token, "client_id", mine.client().clientId(),
-                            "client_secret", mine.client().clientSecret())));
+            Http.Response answer = new OAuthClient(port, mine.client()).introspect(token);
             assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
             if (owner == mine) {
                 assertThat(answer.json().get("active").asBoolean()).isTrue();

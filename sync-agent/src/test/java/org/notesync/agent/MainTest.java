@@ -7,6 +7,9 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -73,14 +76,14 @@ class MainTest {
     @Test
     void statusOnAnExistingDatabaseWithoutTheAgentsTablesSaysNoAgentUsedIt() throws Exception {
         String url = "jdbc:h2:file:" + dir.resolve("pms").toAbsolutePath();
-        try (java.sql.Connection practiceSystem = java.sql.DriverManager.getConnection(url, "sa", "")) {
+        try (Connection practiceSystem = DriverManager.getConnection(url, "sa", "")) {
             practiceSystem.createStatement().execute("CREATE TABLE patients_of_the_pms (id INT)");
         }
         assertThat(run(Map.of("NOTESYNC_AGENT_JDBC_URL", url), "status", "--config=" + dir.resolve("none.properties")))
                 .isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("no agent has used this database yet");
-        try (java.sql.Connection check = java.sql.DriverManager.getConnection(url, "sa", "");
-                java.sql.ResultSet tables = check.getMetaData().getTables(null, null, "agent_inbox", null)) {
+        try (Connection check = DriverManager.getConnection(url, "sa", "");
+                ResultSet tables = check.getMetaData().getTables(null, null, "agent_inbox", null)) {
             assertThat(tables.next()).as("status created none of the agent's tables").isFalse();
         }
     }
