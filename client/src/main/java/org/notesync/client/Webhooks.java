@@ -63,12 +63,26 @@ public final class Webhooks {
      * {@code until} (now when null). Follow it with {@link #recovery(UUID, UUID)}.
      */
     public Recovery recover(UUID uuid, Instant since, Instant until) {
+        return api.post("/webhooks/" + uuid + "/recover", window(since, until), Recovery.class);
+    }
+
+    /**
+     * Sends the webhook, in the background, the note events of the window from {@code since} (within the
+     * delivery history's retention, 90 days by default) to {@code until} (now when null) that it never got:
+     * notes written while it was inactive, or before it was registered. Follow it with
+     * {@link #recovery(UUID, UUID)}. The webhook must be active.
+     */
+    public Recovery replayMissing(UUID uuid, Instant since, Instant until) {
+        return api.post("/webhooks/" + uuid + "/replay-missing", window(since, until), Recovery.class);
+    }
+
+    private static Map<String, Object> window(Instant since, Instant until) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("since", Dates.format(java.util.Objects.requireNonNull(since, "since")));
         if (until != null) {
             body.put("until", Dates.format(until));
         }
-        return api.post("/webhooks/" + uuid + "/recover", body, Recovery.class);
+        return body;
     }
 
     public Recovery recovery(UUID webhook, UUID recovery) {

@@ -172,6 +172,30 @@ abstract class SdkWebhookInboxContract {
     }
 
     @Test
+    void aNoteWrittenWhileTheWebhookWasPausedArrivesAfterReplayMissing() {
+        Tenants.Tenant tenant = tenants.create();
+        NotesyncClient client = client(tenant);
+        Instant since = Instant.now().minusSeconds(5);
+        Webhook webhook = client.webhooks().create(WebhookInput.create().url(receiverUrl()).events("new_note")
+                .active(false));
+        try (NoteInbox inbox = NoteInbox.builder(imported::add).webhookSecret(webhook.secret()).build()) {
+            handler = inbox.webhookHandler();
+            Patient patient = client.patients().create(PatientInput.create().firstName("Ada").lastName("King"));
+            Note note = SdkResourcesContract.writeNote(client, tenant, patient.uuid(), "While it was paused");
+            client.webhooks().update(webhook.uuid(), WebhookInput.create().active(true));
+
+            Recovery replay = client.webhooks().replayMissing(webhook.uuid(), since, null);
+            assertThat(replay.kind()).isEqualTo("missing");
+            assertThat(replay.total()).isEqualTo(1);
+            await(() -> imported.size() == 1, "the missed note");
+            assertThat(imported.get(0).uuid()).isEqualTo(note.uuid());
+            await(() -> "completed".equals(client.webhooks().recovery(webhook.uuid(), replay.uuid()).status()),
+                    "the replay to complete");
+            assertThat(client.webhooks().recovery(webhook.uuid(), replay.uuid()).replayed()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void webhooksAreListedChangedAndDeleted() {
         NotesyncClient client = client(tenants.create());
         Webhook webhook = client.webhooks().create(WebhookInput.create().url(receiverUrl()).events("new_note"));

@@ -251,6 +251,16 @@ public class Notes implements DisposableBean {
         return visible(viewer, byId(viewer.organizationId(), id)).map(Stored::note);
     }
 
+    /**
+     * A note as it is now, as the event a change of it publishes (without publishing it): what a webhook that
+     * never got the note's events is sent (POST /webhooks/{uuid}/replay-missing). Empty when the organization
+     * has no such note.
+     */
+    public Optional<NoteEvent> asEvent(UUID organizationId, UUID id, NoteEvent.Action action) {
+        return byId(organizationId, id).map(stored -> new NoteEvent(action, stored.note(), stored.organizationId(),
+                stored.patientVisibility(), stored.patientOwnerId()));
+    }
+
     Page<Note> list(Viewer viewer, NoteFilter filter, int page, int itemsPerPage) {
         return lists.page("SELECT COUNT(*) FROM notes n", SELECT, filter.where(viewer), filter.orderBy(),
                 (rs, row) -> stored(rs, row).note(), page, itemsPerPage);

@@ -35,6 +35,8 @@ import static org.notesync.webhook.JdbcDeliveryStore.utc;
  * {@code POST /webhooks/{uuid}/recover}: replays every failed delivery of a time window, in the background,
  * in chunks, recording progress on a recovery row the caller can poll. Only deliveries that had failed when
  * the recovery started are replayed, so one that fails again during it is not replayed twice.
+ * {@code POST /webhooks/{uuid}/replay-missing} is a recovery of the other {@link Kind}: it sends the webhook
+ * the note events of the window it never got ({@link MissingEvents}).
  *
  * <p>The node running a recovery holds its row as a lease, renewed in each chunk's transaction together
  * with the chunk's replays and count. A recovery outlives its node: every node looks every
@@ -49,14 +51,40 @@ class Recoveries implements SchedulingConfigurer, DisposableBean {
     static final int CHUNK = 500;
     static final int MAX_TAKEOVERS = 10;
 
+    /**
+     * A recovery as the API shows it.
+     *
+     * @param kind  {@code failed} (recover: the failed deliveries) or {@code missing} (replay-missing: the events
+     *              never sent to the webhook)
+     * @param total what there was to replay when it started
+     */
     @Schema(name = "WebhookRecovery")
-    record Recovery(UUID uuid, UUID webhook, String since, String until, String status, int total, int replayed,
-            String createdAt, @Nullable String completedAt) {
+    record Recovery(UUID uuid, UUID webhook, @Schema(allowableValues = {"failed", "missing"}) String kind,
+            String since, String until, String status, int total, int replayed, String createdAt,
+            @Nullable String completedAt) {
+    }
+
+    /** What a recovery replays. */
+    enum Kind {
+        /** The webhook's deliveries of the window that had failed when it started. */
+        FAILED,
+        /** The note events of the window the webhook never got a delivery of. */
+        MISSING;
+
+        String value() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        static Kind of(String value) {
+            return valueOf(value.toUpperCase(java.util.Locale.ROOT));
+        }
     }
 
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final WebhookDeliveries deliveries;
+    private final MissingEvents missing;
+    private final Webhooks webhooks;
     private final DeliveryWakeup wakeup;
     private final Clock clock;
     private final String node;
@@ -70,11 +98,14 @@ class Recoveries implements SchedulingConfigurer, DisposableBean {
         return thread;
     });
 
-    Recoveries(JdbcClient jdbc, TransactionTemplate transactions, WebhookDeliveries deliveries, DeliveryWakeup wakeup,
-            Clock clock, WebhookConfiguration.NodeName node, WebhookProperties properties) {
+    Recoveries(JdbcClient jdbc, TransactionTemplate transactions, WebhookDeliveries deliveries, MissingEvents missing,
+            Webhooks webhooks, DeliveryWakeup wakeup, Clock clock, WebhookConfiguration.NodeName node,
+            WebhookProperties properties) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.deliveries = deliveries;
+        this.missing = missing;
+        this.webhooks = webhooks;
         this.wakeup = wakeup;
         this.clock = clock;
         this.node = node.value();
@@ -82,19 +113,20 @@ class Recoveries implements SchedulingConfigurer, DisposableBean {
         this.interval = properties.recoveryInterval();
     }
 
-    Recovery start(UUID organizationId, UUID webhookId, Instant since, Instant until) {
+    Recovery start(Webhooks.Webhook webhook, Kind kind, Instant since, Instant until) {
         Instant now = Dates.now(clock);
         UUID id = UUID.randomUUID();
-        int total = deliveries.countFailed(webhookId, since, until, now);
+        int total = kind == Kind.FAILED ? deliveries.countFailed(webhook.id(), since, until, now)
+                : missing.count(webhook, since, until);
         jdbc.sql("""
-                INSERT INTO webhook_recoveries (id, webhook_id, organization_id, window_start, window_end, status,
-                                                total, replayed, created_at, locked_by, locked_until)
-                VALUES (?, ?, ?, ?, ?, 'running', ?, 0, ?, ?, ?)""")
-                .params(id, webhookId, organizationId, utc(since), utc(until), total, utc(now), node,
-                        utc(now.plus(lease))).update();
+                INSERT INTO webhook_recoveries (id, webhook_id, organization_id, kind, window_start, window_end,
+                                                status, total, replayed, created_at, locked_by, locked_until)
+                VALUES (?, ?, ?, ?, ?, ?, 'running', ?, 0, ?, ?, ?)""")
+                .params(id, webhook.id(), webhook.organizationId(), kind.value(), utc(since), utc(until), total,
+                        utc(now), node, utc(now.plus(lease))).update();
         held.add(id);
         background.execute(() -> run(id));
-        return find(organizationId, webhookId, id).orElseThrow();
+        return find(webhook.organizationId(), webhook.id(), id).orElseThrow();
     }
 
     Optional<Recovery> find(UUID organizationId, UUID webhookId, UUID id) {
@@ -150,17 +182,20 @@ class Recoveries implements SchedulingConfigurer, DisposableBean {
         return resumed;
     }
 
-    /** The window a recovery replays, and when it started (only deliveries failed by then are replayed). */
-    private record Window(UUID webhookId, Instant since, Instant until, Instant startedAt) {
+    /**
+     * What a recovery replays: its kind, its window, and when it started (only deliveries failed by then are
+     * replayed).
+     */
+    private record Window(UUID webhookId, Kind kind, Instant since, Instant until, Instant startedAt) {
     }
 
     /** Runs a recovery on the calling thread until it completes, pauses on an error, or its lease is lost. */
     void run(UUID id) {
         try {
-            Optional<Window> window = jdbc.sql("SELECT webhook_id, window_start, window_end, created_at"
+            Optional<Window> window = jdbc.sql("SELECT webhook_id, kind, window_start, window_end, created_at"
                             + " FROM webhook_recoveries WHERE id = ?").param(id)
-                    .query((rs, n) -> new Window(rs.getObject("webhook_id", UUID.class), instant(rs, "window_start"),
-                            instant(rs, "window_end"), instant(rs, "created_at")))
+                    .query((rs, n) -> new Window(rs.getObject("webhook_id", UUID.class), Kind.of(rs.getString("kind")),
+                            instant(rs, "window_start"), instant(rs, "window_end"), instant(rs, "created_at")))
                     .optional();
             Integer replayed = window.isEmpty() ? null : CHUNK; // none: its webhook was purged meanwhile
             while (replayed != null && replayed > 0 && !Thread.currentThread().isInterrupted()) {
@@ -189,8 +224,13 @@ class Recoveries implements SchedulingConfigurer, DisposableBean {
         if (renewed == 0) {
             return null;
         }
-        int replayed = deliveries.replayFailed(window.webhookId(), window.since(), window.until(), window.startedAt(),
-                CHUNK);
+        int replayed = switch (window.kind()) {
+            case FAILED -> deliveries.replayFailed(window.webhookId(), window.since(), window.until(),
+                    window.startedAt(), CHUNK);
+            // Its webhook as it is now (its events, owner); a deleted one has nothing left to send.
+            case MISSING -> webhooks.live(window.webhookId())
+                    .map(webhook -> missing.replay(webhook, window.since(), window.until(), CHUNK)).orElse(0);
+        };
         if (replayed > 0) {
             jdbc.sql("UPDATE webhook_recoveries SET replayed = replayed + ? WHERE id = ?").params(replayed, id).update();
             wakeup.afterCommit();
@@ -235,7 +275,7 @@ class Recoveries implements SchedulingConfigurer, DisposableBean {
 
     private static Recovery recovery(ResultSet rs, int row) throws SQLException {
         return new Recovery(rs.getObject("id", UUID.class), rs.getObject("webhook_id", UUID.class),
-                Dates.format(instant(rs, "window_start")), Dates.format(instant(rs, "window_end")),
+                rs.getString("kind"), Dates.format(instant(rs, "window_start")), Dates.format(instant(rs, "window_end")),
                 rs.getString("status"), rs.getInt("total"), rs.getInt("replayed"),
                 Dates.format(instant(rs, "created_at")), Dates.format(instant(rs, "completed_at")));
     }

@@ -2,6 +2,7 @@ package org.notesync.webhook;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -214,14 +215,31 @@ class WebhookController {
     @PostMapping("/webhooks/{id}/recover")
     ResponseEntity<Object> recover(Viewer viewer, @PathVariable UUID id, @RequestBody(required = false) JsonNode body,
             HttpServletRequest request) {
-        requireActive(changeable(viewer, id), "recover its deliveries");
+        Webhooks.Webhook webhook = requireActive(changeable(viewer, id), "recover its deliveries");
+        return startRecovery(webhook, Recoveries.Kind.FAILED, body, request);
+    }
+
+    /**
+     * Sends the webhook, in the background, the note events of a window that it never got (written while it was
+     * inactive, or before it was registered), as Svix's replay-missing does.
+     */
+    @PostMapping("/webhooks/{id}/replay-missing")
+    ResponseEntity<Object> replayMissing(Viewer viewer, @PathVariable UUID id,
+            @RequestBody(required = false) JsonNode body, HttpServletRequest request) {
+        Webhooks.Webhook webhook = requireActive(changeable(viewer, id), "send it what it missed");
+        return startRecovery(webhook, Recoveries.Kind.MISSING, body, request);
+    }
+
+    private ResponseEntity<Object> startRecovery(Webhooks.Webhook webhook, Recoveries.Kind kind, JsonNode body,
+            HttpServletRequest request) {
         JsonFields fields = JsonFields.of(body);
         Optional<Instant> since = fields.instant("since");
         Optional<Instant> until = fields.instant("until");
         if (!fields.has("since") || fields.has("since") && body.get("since").isNull()) {
             fields.reject("since", "This value should not be blank.", Violation.NOT_BLANK);
         }
-        Instant end = until.orElse(Dates.now(clock));
+        Instant now = Dates.now(clock);
+        Instant end = until.orElse(now);
         if (since.isPresent() && !since.get().isBefore(end)) {
             // Name what was sent: without an until, the window ends now and since is what is wrong.
             if (until.isPresent()) {
@@ -231,9 +249,18 @@ class WebhookController {
                         Violation.INVALID_FORMAT);
             }
         }
+        Duration retention = properties.retention();
+        if (kind == Recoveries.Kind.MISSING && since.isPresent() && !retention.isZero()
+                && since.get().isBefore(now.minus(retention))) {
+            // Older deliveries are removed, so what was sent before then can no longer be told from what was not.
+            long hours = retention.toHours();
+            String kept = hours % 24 == 0 ? hours / 24 + (hours == 24 ? " day" : " days") : hours + " hours";
+            fields.reject("since", "This value should be within the delivery history's retention (the last "
+                    + kept + ").", Violation.INVALID_FORMAT);
+        }
         fields.validate();
-        Recoveries.Recovery recovery = recoveries.start(viewer.organizationId(), id, since.get(), end);
-        ResourceType type = recoveryType(id);
+        Recoveries.Recovery recovery = recoveries.start(webhook, kind, since.get(), end);
+        ResourceType type = recoveryType(webhook.id());
         ResponseEntity<Object> item = representations.item(request, type, recovery.uuid(), recovery,
                 HttpStatus.ACCEPTED);
         return ResponseEntity.accepted().location(URI.create(type.iri(recovery.uuid())))
@@ -292,10 +319,11 @@ class WebhookController {
     }
 
     /** A disabled webhook is sent nothing, so what would be sent to it is refused rather than failed later. */
-    private static void requireActive(Webhooks.Webhook webhook, String what) {
+    private static Webhooks.Webhook requireActive(Webhooks.Webhook webhook, String what) {
         if (!webhook.active()) {
             throw ApiException.conflict("The webhook is not active; activate it (PATCH active: true) to " + what + ".");
         }
+        return webhook;
     }
 
     /**

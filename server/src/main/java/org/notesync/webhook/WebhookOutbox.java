@@ -70,7 +70,7 @@ class WebhookOutbox {
         if (subscribers.none()) {
             return;
         }
-        Queued queued = new Queued(UUID.randomUUID(), eventId, event.organizationId(), action,
+        Queued queued = new Queued(UUID.randomUUID(), eventId, event.note().uuid(), event.organizationId(), action,
                 render(eventId, action, event), Dates.now(clock).atOffset(ZoneOffset.UTC), subscribers);
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
             write(List.of(queued));
@@ -100,7 +100,7 @@ class WebhookOutbox {
     }
 
     /** An event waiting for its transaction's commit, with the webhooks it goes to. */
-    private record Queued(UUID rowId, UUID eventId, UUID organizationId, String action, String payload,
+    private record Queued(UUID rowId, UUID eventId, UUID noteId, UUID organizationId, String action, String payload,
             OffsetDateTime at, Subscribers subscribers) {
     }
 
@@ -118,15 +118,15 @@ class WebhookOutbox {
         for (Map.Entry<String, List<Queued>> shape : byShape.entrySet()) {
             List<Object[]> eventRows = new ArrayList<>(shape.getValue().size());
             for (Queued q : shape.getValue()) {
-                List<Object> row = new ArrayList<>(List.of(q.rowId(), q.eventId(), q.organizationId(), q.action(),
-                        q.payload(), q.at()));
+                List<Object> row = new ArrayList<>(List.of(q.rowId(), q.eventId(), q.noteId(), q.organizationId(),
+                        q.action(), q.payload(), q.at()));
                 row.addAll(q.subscribers().parameters());
                 eventRows.add(row.toArray());
             }
             // Both drivers report an INSERT ... SELECT's exact row count per batch entry.
             int[] written = batch.batchUpdate("""
-                    INSERT INTO webhook_events (id, event_id, organization_id, action, payload, created_at)
-                    SELECT CAST(? AS uuid), CAST(? AS uuid), CAST(? AS uuid), CAST(? AS varchar(40)),
+                    INSERT INTO webhook_events (id, event_id, note_id, organization_id, action, payload, created_at)
+                    SELECT CAST(? AS uuid), CAST(? AS uuid), CAST(? AS uuid), CAST(? AS uuid), CAST(? AS varchar(40)),
                            CAST(? AS text), CAST(? AS timestamp with time zone)
                     WHERE EXISTS (SELECT 1 FROM webhooks w WHERE %s)""".formatted(shape.getKey()), eventRows);
             List<Object[]> deliveryRows = new ArrayList<>(written.length);
@@ -183,31 +183,48 @@ class WebhookOutbox {
 
     /** Writes an event and its deliveries in the caller's transaction; they start after it commits. */
     UUID enqueue(UUID organizationId, UUID eventId, String action, String payload, List<UUID> webhooks) {
-        Instant now = Dates.now(clock);
+        return deliver(organizationId, event(organizationId, eventId, null, action, payload), webhooks).get(0);
+    }
+
+    /** Writes an event (of a note, or none) in the caller's transaction; returns its row's id. */
+    UUID event(UUID organizationId, UUID eventId, UUID noteId, String action, String payload) {
+        return event(organizationId, eventId, noteId, action, payload, Dates.now(clock));
+    }
+
+    /** The same, written as of {@code at} (never before what it shows: a replay on a node whose clock is behind). */
+    UUID event(UUID organizationId, UUID eventId, UUID noteId, String action, String payload, Instant at) {
         UUID rowId = UUID.randomUUID();
         jdbc.sql("""
-                INSERT INTO webhook_events (id, event_id, organization_id, action, payload, created_at)
-                VALUES (?, ?, ?, ?, ?, ?)""")
-                .params(rowId, eventId, organizationId, action, payload, now.atOffset(ZoneOffset.UTC))
+                INSERT INTO webhook_events (id, event_id, note_id, organization_id, action, payload, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)""")
+                .params(rowId, eventId, noteId, organizationId, action, payload, at.atOffset(ZoneOffset.UTC))
                 .update();
+        return rowId;
+    }
+
+    /**
+     * Writes deliveries of an event row to webhooks, due now, in the caller's transaction; they start after
+     * it commits. Returns their ids.
+     */
+    List<UUID> deliver(UUID organizationId, UUID eventRowId, List<UUID> webhooks) {
+        OffsetDateTime now = Dates.now(clock).atOffset(ZoneOffset.UTC);
         List<Object[]> rows = new ArrayList<>(webhooks.size());
         List<UUID> deliveryIds = new ArrayList<>(webhooks.size());
         for (UUID webhook : webhooks) {
             UUID id = UUID.randomUUID();
             deliveryIds.add(id);
-            rows.add(new Object[] {id, webhook, organizationId, rowId, now.atOffset(ZoneOffset.UTC),
-                    now.atOffset(ZoneOffset.UTC)});
+            rows.add(new Object[] {id, webhook, organizationId, eventRowId, now, now});
         }
         batch.batchUpdate("""
                 INSERT INTO webhook_deliveries (id, webhook_id, organization_id, event_id, status, attempts,
                                                 next_attempt_at, created_at, replays)
                 VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, 0)""", rows);
         wakeup.afterCommit();
-        return deliveryIds.get(0);
+        return deliveryIds;
     }
 
     /** The guide's event object: exactly its fields, dates formatted like the API's. */
-    private String render(UUID eventId, String action, NoteEvent event) {
+    String render(UUID eventId, String action, NoteEvent event) {
         Note note = event.note();
         ObjectNode noteNode = json.createObjectNode();
         ObjectNode full = json.valueToTree(note);

@@ -79,6 +79,12 @@ class Webhooks {
                 .query(Webhooks::webhook).optional();
     }
 
+    /** A webhook not deleted, whoever asks: for the background work done on it (a recovery). */
+    Optional<Webhook> live(UUID id) {
+        return jdbc.sql("SELECT * FROM webhooks WHERE id = ? AND deleted_at IS NULL").param(id)
+                .query(Webhooks::webhook).optional();
+    }
+
     /**
      * Keeps to the webhooks {@code viewer} may see, by their owner column: organization-wide ones, and
      * those of the caller's clinician (an organization-wide token has none).

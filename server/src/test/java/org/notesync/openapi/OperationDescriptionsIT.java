@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -441,6 +443,8 @@ class OperationDescriptionsIT {
                 answers.check("POST /webhooks/{id}/recover", recovery);
                 answers.check("GET /webhooks/{id}/recoveries/{recoveryId}", call(api, "GET", recovery.header("Location"),
                         null, accept));
+                answers.check("POST /webhooks/{id}/replay-missing", call(api, "POST", "/webhooks/" + w + "/replay-missing",
+                        Map.of("since", LocalDate.now(ZoneOffset.UTC).minusDays(1).toString()), accept));
                 for (String collection : List.of("/notes", "/patients", "/audios", "/users", "/webhooks",
                         "/webhook-deliveries")) {
                     answers.check("GET " + collection, call(api, "GET", collection, null, accept));

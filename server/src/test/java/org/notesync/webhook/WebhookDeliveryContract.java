@@ -340,6 +340,150 @@ abstract class WebhookDeliveryContract {
     }
 
     /**
+     * Notes written while a webhook was paused got no delivery to it. replay-missing sends each of them once,
+     * as other webhooks got it where one did (the same event id and payload), or as the note is now where no
+     * webhook took it; a change made meanwhile is sent as the note's latest updated_note; a private patient's
+     * note stays out of an organization-wide webhook; and asking again sends nothing.
+     */
+    @Test
+    void replayMissingSendsTheNoteEventsWrittenWhileTheWebhookWasPausedOnce() {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        Instant since = clock.instant().minusSeconds(1);
+        String id = webhook(api, receiver.url(), "new_note", "updated_note").get("uuid").asString();
+        Receiver other = new Receiver();
+        cleanup.add(other::close);
+        String otherId = webhook(api, other.url(), "new_note").get("uuid").asString();
+        NoteFixture.Patient patient = notes.patient(t);
+        Note before = notes.note(t, patient, "Written while both were active.");
+        await().atMost(WAIT).until(() -> receiver.eventIds().size() == 1 && other.eventIds().size() == 1);
+
+        assertThat(api.patch("/webhooks/" + id, Map.of("active", false)).status()).isEqualTo(200);
+        Note seenByTheOther = notes.note(t, patient, "Written while only the other was active.");
+        await().atMost(WAIT).until(() -> other.eventIds().size() == 2);
+        assertThat(api.patch("/webhooks/" + otherId, Map.of("active", false)).status()).isEqualTo(200);
+        Note seenByNone = notes.note(t, patient, "Written while neither was active.");
+        clock.advance(Duration.ofSeconds(2));
+        notes.updateContent(t, patient, before, "Changed while neither was active.");
+        notes.note(t, notes.patient(t, "private", t.clinician().id()), "A private patient's note.");
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(receiver.eventIds()).as("nothing was sent while it was paused").hasSize(1);
+
+        Http.Response refused = api.post("/webhooks/" + id + "/replay-missing", Map.of("since", Dates.format(since)));
+        assertThat(refused.status()).as("inactive: nothing can be sent").isEqualTo(409);
+        assertThat(api.patch("/webhooks/" + id, Map.of("active", true)).status()).isEqualTo(200);
+        Http.Response started = api.post("/webhooks/" + id + "/replay-missing", Map.of("since", Dates.format(since)));
+        assertThat(started.status()).as(started.toString()).isEqualTo(202);
+        assertThat(started.json().get("kind").asString()).isEqualTo("missing");
+        assertThat(started.json().get("total").asInt()).isEqualTo(3);
+        String location = started.header("Location");
+        await().atMost(WAIT).until(() -> api.get(location, "application/json").json().get("status").asString()
+                .equals("completed"));
+        assertThat(api.get(location, "application/json").json().get("replayed").asInt()).isEqualTo(3);
+        await().atMost(WAIT).until(() -> receiver.eventIds().size() == 4);
+
+        Map<String, JsonNode> sent = new java.util.HashMap<>();
+        receiver.requests().subList(1, receiver.requests().size())
+                .forEach(r -> r.json().get("events").forEach(e -> sent.put(e.at("/metadata/note/uuid").asString()
+                        + " " + e.get("action").asString(), e)));
+        assertThat(sent.keySet()).containsExactlyInAnyOrder(seenByTheOther.uuid() + " new_note",
+                seenByNone.uuid() + " new_note", before.uuid() + " updated_note");
+        JsonNode asTheOtherGotIt = other.requests().get(1).json().get("events").get(0);
+        assertThat(sent.get(seenByTheOther.uuid() + " new_note")).isEqualTo(asTheOtherGotIt);
+        JsonNode rendered = sent.get(seenByNone.uuid() + " new_note");
+        assertThat(rendered.get("id").asString()).isEqualTo(seenByNone.uuid().toString());
+        assertThat(rendered.at("/metadata/note/content").asString()).isEqualTo("Written while neither was active.");
+        JsonNode change = sent.get(before.uuid() + " updated_note");
+        assertThat(change.get("id").asString()).isNotEqualTo(before.uuid().toString());
+        assertThat(change.at("/metadata/note/content").asString()).isEqualTo("Changed while neither was active.");
+        assertThat(change.at("/resource_metadata/organization_id").asString())
+                .isEqualTo(t.organization().id().toString());
+
+        Http.Response again = api.post("/webhooks/" + id + "/replay-missing", Map.of("since", Dates.format(since)));
+        assertThat(again.status()).isEqualTo(202);
+        assertThat(again.json().get("total").asInt()).as("nothing is missing any more").isZero();
+        String second = again.header("Location");
+        await().atMost(WAIT).until(() -> api.get(second, "application/json").json().get("status").asString()
+                .equals("completed"));
+        assertThat(api.get(second, "application/json").json().get("replayed").asInt()).isZero();
+        assertThat(receiver.eventIds()).hasSize(4);
+    }
+
+    /**
+     * A clinician's own webhook also misses its clinician's private patients' notes, and is sent them; the
+     * window's end keeps later notes out; a subscription to new_note alone is not sent changes.
+     */
+    @Test
+    void replayMissingSendsAClinicianWebhookItsPrivateNotesWithinTheWindowOnly() {
+        Tenants.Tenant t = tenants.create();
+        Http clinician = t.clinicianApi(port);
+        Instant since = clock.instant().minusSeconds(1);
+        String id = webhook(clinician, receiver.url(), "new_note").get("uuid").asString();
+        assertThat(clinician.patch("/webhooks/" + id, Map.of("active", false)).status()).isEqualTo(200);
+        NoteFixture.Patient mine = notes.patient(t, "private", t.clinician().id());
+        Note privateNote = notes.note(t, mine, "A private patient's note.");
+        notes.updateContent(t, mine, privateNote, "Changed, but changes are not subscribed to.");
+        clock.advance(Duration.ofSeconds(5));
+        Instant until = clock.instant();
+        clock.advance(Duration.ofSeconds(5));
+        notes.note(t, notes.patient(t), "After the window.");
+        assertThat(clinician.patch("/webhooks/" + id, Map.of("active", true)).status()).isEqualTo(200);
+
+        Http.Response started = clinician.post("/webhooks/" + id + "/replay-missing",
+                Map.of("since", Dates.format(since), "until", Dates.format(until)));
+        assertThat(started.status()).as(started.toString()).isEqualTo(202);
+        assertThat(started.json().get("total").asInt()).isEqualTo(1);
+        await().atMost(WAIT).until(() -> receiver.eventIds().size() == 1);
+        assertThat(receiver.eventIds()).containsExactly(privateNote.uuid().toString());
+        assertThat(receiver.requests().get(0).json().at("/events/0/metadata/note/content").asString())
+                .isEqualTo("Changed, but changes are not subscribed to.");
+    }
+
+    /**
+     * Events written before V15 had no note_id; the migration reads it from a new_note's id and from an
+     * updated_note's payload. Its two UPDATEs, run here on this database against events the outbox really wrote
+     * (their note_id cleared), find the notes again.
+     */
+    @Test
+    void theMigrationFindsTheNotesOfEventsWrittenBeforeIt() throws Exception {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        webhook(api, receiver.url(), "new_note", "updated_note");
+        NoteFixture.Patient patient = notes.patient(t);
+        Note note = notes.note(t, patient, "Before the migration.");
+        notes.updateContent(t, patient, note, "Changed before the migration.");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM webhook_events WHERE note_id = ?").param(note.uuid())
+                .query(Integer.class).single()).isEqualTo(2);
+        jdbc.sql("UPDATE webhook_events SET note_id = NULL WHERE note_id = ?").param(note.uuid()).update();
+
+        String migration = new String(getClass().getResourceAsStream("/db/migration/V15__webhook_replay_missing.sql")
+                .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        List<String> updates = java.util.Arrays.stream(migration.replaceAll("(?m)^--.*$", "").split(";"))
+                .map(String::strip).filter(statement -> statement.startsWith("UPDATE webhook_events")).toList();
+        assertThat(updates).hasSize(2);
+        updates.forEach(update -> jdbc.sql(update).update());
+
+        assertThat(jdbc.sql("SELECT action FROM webhook_events WHERE note_id = ? ORDER BY action")
+                .param(note.uuid()).query(String.class).list()).containsExactly("new_note", "updated_note");
+    }
+
+    /** Before the retention, what was sent can no longer be told from what was not: the request says so. */
+    @Test
+    void replayMissingRefusesAWindowStartingBeforeTheDeliveryHistorysRetention() {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        String id = webhook(api, receiver.url(), "new_note").get("uuid").asString();
+        Http.Response refused = api.post("/webhooks/" + id + "/replay-missing",
+                Map.of("since", Dates.format(clock.instant().minus(Duration.ofDays(91)))));
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(422);
+        assertThat(refused.json().at("/violations/0/propertyPath").asString()).isEqualTo("since");
+        assertThat(refused.json().at("/violations/0/message").asString())
+                .isEqualTo("This value should be within the delivery history's retention (the last 90 days).");
+        assertThat(api.post("/webhooks/" + id + "/replay-missing",
+                Map.of("since", Dates.format(clock.instant().minus(Duration.ofDays(89))))).status()).isEqualTo(202);
+    }
+
+    /**
      * A node that accepted a recovery stopped before replaying it: its row says running, with a lease of
      * that node's. No other node touches it while the lease lasts; once it has run out, the next look for
      * abandoned recoveries on any node takes it over and replays the window.

@@ -1,0 +1,154 @@
+package org.notesync.webhook;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.notesync.note.NoteEvent;
+import org.notesync.note.Notes;
+import org.notesync.web.Dates;
+import org.notesync.web.SqlWhere;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+import static org.notesync.webhook.JdbcDeliveryStore.utc;
+
+/**
+ * The note events a webhook never got, for {@code POST /webhooks/{uuid}/replay-missing}: written while it
+ * was inactive (paused, or disabled after failing), or before it was registered. For each of its
+ * organization's notes that it would be sent today (its patient shared, or private and the webhook its
+ * owner's), written or changed in the window:
+ *
+ * <ul>
+ *   <li>{@code new_note}, if it subscribes to it, the note was created in the window, and the webhook has no
+ *       delivery of the note's {@code new_note};</li>
+ *   <li>otherwise {@code updated_note}, if it subscribes to it, the note was changed in the window, and the
+ *       webhook has no delivery of an event of the note written at or after that last change.</li>
+ * </ul>
+ *
+ * A delivery in any state counts (a failed one is for {@code recover}). The event sent is the one other
+ * webhooks got when it was written, where there is one (the same id and payload), or else the note as it is
+ * now, under the note's uuid for {@code new_note} as always. Each replay writes a delivery, which takes
+ * the note out of what is missing, so chunks need no cursor.
+ */
+@Component
+class MissingEvents {
+
+    private final JdbcClient jdbc;
+    private final Notes notes;
+    private final WebhookOutbox outbox;
+    private final Clock clock;
+
+    MissingEvents(JdbcClient jdbc, Notes notes, WebhookOutbox outbox, Clock clock) {
+        this.jdbc = jdbc;
+        this.notes = notes;
+        this.outbox = outbox;
+        this.clock = clock;
+    }
+
+    /** A note the webhook never got an event of, and the event it is missing. */
+    private record Missing(UUID noteId, Instant updatedAt, String action) {
+    }
+
+    int count(Webhooks.Webhook webhook, Instant since, Instant until) {
+        Optional<SqlWhere> where = where(webhook, since, until);
+        return where.isEmpty() ? 0 : jdbc.sql("SELECT COUNT(*) FROM notes n JOIN patients p ON p.id = n.patient_id"
+                        + " WHERE " + where.get().sql())
+                .params(where.get().parameters()).query(Integer.class).single();
+    }
+
+    /** Queues up to {@code limit} of the missing events for the webhook, oldest notes first; returns how many. */
+    int replay(Webhooks.Webhook webhook, Instant since, Instant until, int limit) {
+        Optional<SqlWhere> where = where(webhook, since, until);
+        if (where.isEmpty()) {
+            return 0;
+        }
+        String action = webhook.events().contains(WebhookEvents.NEW_NOTE)
+                ? "CASE WHEN " + newNoteMissing() + " THEN 'new_note' ELSE 'updated_note' END"
+                : "'updated_note'";
+        List<Missing> missing = jdbc.sql("SELECT n.id, n.updated_at, " + action + " AS action"
+                        + " FROM notes n JOIN patients p ON p.id = n.patient_id WHERE " + where.get().sql()
+                        + " ORDER BY n.created_at, n.id LIMIT :limit")
+                .params(where.get().parameters()).param("limit", limit)
+                .query((rs, row) -> new Missing(rs.getObject("id", UUID.class), JdbcDeliveryStore.instant(rs,
+                        "updated_at"), rs.getString("action")))
+                .list();
+        int replayed = 0;
+        for (Missing m : missing) {
+            Optional<UUID> event = sent(m);
+            if (event.isEmpty()) {
+                event = render(webhook.organizationId(), m);
+            }
+            if (event.isPresent()) { // none: the note went meanwhile
+                outbox.deliver(webhook.organizationId(), event.get(), List.of(webhook.id()));
+                replayed++;
+            }
+        }
+        return replayed;
+    }
+
+    /**
+     * The notes whose events the webhook is missing; empty when it subscribes to no note event, or would
+     * receive none of them (nothing of a private patient without an owner goes anywhere).
+     */
+    private Optional<SqlWhere> where(Webhooks.Webhook webhook, Instant since, Instant until) {
+        List<String> missing = new ArrayList<>(2);
+        if (webhook.events().contains(WebhookEvents.NEW_NOTE)) {
+            missing.add("(n.created_at >= :since AND n.created_at <= :until AND " + newNoteMissing() + ")");
+        }
+        if (webhook.events().contains(WebhookEvents.UPDATED_NOTE)) {
+            missing.add("""
+                    (n.updated_at >= :since AND n.updated_at <= :until AND n.updated_at > n.created_at
+                     AND NOT EXISTS (SELECT 1 FROM webhook_events e JOIN webhook_deliveries d ON d.event_id = e.id
+                                     WHERE e.note_id = n.id AND e.created_at >= n.updated_at
+                                       AND d.webhook_id = :webhook))""");
+        }
+        if (missing.isEmpty()) {
+            return Optional.empty();
+        }
+        // Who receives a note, as WebhookOutbox decides it when the note is written, on the patient as it is now.
+        SqlWhere where = new SqlWhere().and("n.organization_id = :org", "org", webhook.organizationId());
+        if (webhook.ownerUserId() == null) {
+            where.and("(p.visibility_option IS NULL OR p.visibility_option <> 'private')");
+        } else {
+            where.and("(p.visibility_option IS NULL OR p.visibility_option <> 'private' OR p.user_id = :owner)",
+                    "owner", webhook.ownerUserId());
+        }
+        where.and("(" + String.join(" OR ", missing) + ")", "since", utc(since), "until", utc(until),
+                "webhook", webhook.id());
+        return Optional.of(where);
+    }
+
+    private static String newNoteMissing() {
+        return """
+                NOT EXISTS (SELECT 1 FROM webhook_events e JOIN webhook_deliveries d ON d.event_id = e.id
+                            WHERE e.note_id = n.id AND e.action = 'new_note' AND d.webhook_id = :webhook)""";
+    }
+
+    /** The event row other webhooks got for this note's missing event, if one was written. */
+    private Optional<UUID> sent(Missing m) {
+        String condition = WebhookEvents.NEW_NOTE.equals(m.action()) ? "action = 'new_note'"
+                : "action = 'updated_note' AND created_at >= :updated";
+        return jdbc.sql("SELECT id FROM webhook_events WHERE note_id = :note AND " + condition
+                        + " ORDER BY created_at DESC LIMIT 1")
+                .param("note", m.noteId()).param("updated", utc(m.updatedAt()))
+                .query(UUID.class).optional();
+    }
+
+    /** A new event row for the note as it is now. */
+    private Optional<UUID> render(UUID organizationId, Missing m) {
+        boolean created = WebhookEvents.NEW_NOTE.equals(m.action());
+        return notes.asEvent(organizationId, m.noteId(), created ? NoteEvent.Action.CREATED : NoteEvent.Action.UPDATED)
+                .map(event -> {
+                    UUID eventId = created ? m.noteId() : UUID.randomUUID();
+                    // Never dated before the change it shows, or the note would still look missing.
+                    Instant now = Dates.now(clock);
+                    Instant at = now.isBefore(event.note().updatedAt()) ? event.note().updatedAt() : now;
+                    return outbox.event(organizationId, eventId, m.noteId(), m.action(),
+                            outbox.render(eventId, m.action(), event), at);
+                });
+    }
+}
