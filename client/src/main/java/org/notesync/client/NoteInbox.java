@@ -63,6 +63,12 @@ public final class NoteInbox implements AutoCloseable {
     private final Consumer<Exception> onPollFailure;
     private final Object[] stripes = new Object[STRIPES];
     private final Map<UUID, Note> retries = new LinkedHashMap<>();
+    /**
+     * For each note still failing that the feed brought, the feed's checkpoint before the batch that
+     * brought it, oldest first: {@link #checkpoint()} stays there until the note is imported, so that a
+     * restart from a saved checkpoint reads it again instead of losing it with this memory.
+     */
+    private final Map<UUID, String> heldCheckpoints = new LinkedHashMap<>();
     private final Object pollLock = new Object();
     private ScheduledExecutorService poller;
 
@@ -199,11 +205,15 @@ public final class NoteInbox implements AutoCloseable {
             if (feed != null) {
                 try {
                     for (int batches = 0; batches < 1000; batches++) {
+                        String before = feed.checkpoint();
                         java.util.List<Note> batch = feed.next();
                         if (batch.isEmpty()) {
                             break;
                         }
-                        batch.forEach(this::process);
+                        for (Note note : batch) {
+                            process(note);
+                            holdCheckpointIfFailing(note, before);
+                        }
                     }
                 } catch (RuntimeException e) {
                     onPollFailure.accept(e);
@@ -217,10 +227,30 @@ public final class NoteInbox implements AutoCloseable {
         }
     }
 
-    /** Where the polling feed stands; persist it to resume with {@link NoteFeed#resume}. */
+    /**
+     * Where the polling feed stands; persist it to resume with {@link NoteFeed#resume}. It never passes a
+     * note the feed brought whose import is still failing (retried in memory only): resuming from it reads
+     * that note again, with some already imported, which deduplication skips.
+     */
     public java.util.Optional<String> checkpoint() {
         synchronized (pollLock) {
-            return feed == null ? java.util.Optional.empty() : java.util.Optional.of(feed.checkpoint());
+            if (feed == null) {
+                return java.util.Optional.empty();
+            }
+            synchronized (retries) {
+                if (!heldCheckpoints.isEmpty()) {
+                    return java.util.Optional.of(heldCheckpoints.values().iterator().next());
+                }
+            }
+            return java.util.Optional.of(feed.checkpoint());
+        }
+    }
+
+    private void holdCheckpointIfFailing(Note note, String before) {
+        synchronized (retries) {
+            if (retries.containsKey(note.uuid())) {
+                heldCheckpoints.putIfAbsent(note.uuid(), before);
+            }
         }
     }
 
@@ -280,7 +310,9 @@ public final class NoteInbox implements AutoCloseable {
             if (retries.size() > MAX_PENDING_RETRIES) {
                 UUID eldest = retries.keySet().iterator().next();
                 retries.remove(eldest);
-                LOG.log(Level.WARNING, "Too many notes failing; gave up retrying note {0}", eldest);
+                // Its held checkpoint stays: a restart from the checkpoint reads it again.
+                LOG.log(Level.WARNING, "Too many notes failing; gave up retrying note {0} until a restart from"
+                        + " the checkpoint", eldest);
             }
         }
     }
@@ -290,6 +322,9 @@ public final class NoteInbox implements AutoCloseable {
             Note known = retries.get(note.uuid());
             if (known != null && NoteVersion.of(known).isCoveredBy(NoteVersion.of(note))) {
                 retries.remove(note.uuid());
+            }
+            if (!retries.containsKey(note.uuid())) {
+                heldCheckpoints.remove(note.uuid());
             }
         }
     }

@@ -190,6 +190,51 @@ class NoteInboxTest {
         assertThat(imported).extracting(Note::uuid).containsExactly(noteId, polledFirst);
     }
 
+    /**
+     * The failed note is retried in memory only: a checkpoint saved while it still fails must not pass it,
+     * or a restart from that checkpoint would never read it again.
+     */
+    @Test
+    void theCheckpointStaysBeforeANoteTheHandlerStillFailsOnUntilItIsImported() {
+        UUID failing = UUID.randomUUID();
+        UUID later = UUID.randomUUID();
+        Deque<List<Note>> batches = new ArrayDeque<>(List.of(List.of(note(noteId, v1), note(failing, v1)),
+                List.of(note(later, v1))));
+        AtomicInteger position = new AtomicInteger();
+        NoteFeed feed = new NoteFeed() {
+            @Override
+            public List<Note> next() {
+                if (batches.isEmpty()) {
+                    return List.of();
+                }
+                position.incrementAndGet();
+                return batches.poll();
+            }
+
+            @Override
+            public String checkpoint() {
+                return "feed:" + position.get();
+            }
+        };
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        NoteInbox inbox = NoteInbox.builder(note -> {
+            if (note.uuid().equals(failing) && down.get()) {
+                throw new IllegalStateException("the practice database is down");
+            }
+            imported.add(note);
+        }).webhookSecret(secret).executor(workers).polling(feed, java.time.Duration.ofSeconds(45)).build();
+
+        inbox.pollNow();
+        assertThat(imported).extracting(Note::uuid).containsExactly(noteId, later);
+        assertThat(inbox.pendingRetries()).isEqualTo(1);
+        assertThat(inbox.checkpoint()).as("before the batch that brought the failing note").contains("feed:0");
+
+        down.set(false);
+        inbox.pollNow();
+        assertThat(imported).extracting(Note::uuid).containsExactly(noteId, later, failing);
+        assertThat(inbox.checkpoint()).as("imported: the feed's own position").contains("feed:2");
+    }
+
     @Test
     void theHttpHandlerServesTheJdkServer() throws Exception {
         NoteInbox inbox = NoteInbox.builder(imported::add).webhookSecret(secret).executor(workers).build();
