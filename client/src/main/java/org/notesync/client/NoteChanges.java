@@ -3,7 +3,10 @@ package org.notesync.client;
 import java.util.List;
 
 /**
- * A page of the change feed ({@code GET /notes/feed}): note changes numbered in commit order.
+ * A page of the change feed ({@code GET /notes/feed}): note changes numbered in commit order. The feed holds
+ * each note once, at its latest change (a note changed again leaves its old place for a new number), so
+ * import every entry as an upsert: a note created and edited between two reads first appears as
+ * {@code updated_note}.
  *
  * @param cursor  pass it as {@code after} to get the next changes; the last sequence of this page
  * @param hasMore whether more changes are waiting after this page
@@ -14,7 +17,10 @@ public record NoteChanges(List<Change> changes, long cursor, boolean hasMore) {
         changes = changes == null ? List.of() : List.copyOf(changes);
     }
 
-    /** @param action {@code new_note} or {@code updated_note} */
+    /**
+     * @param action {@code updated_note} when the note was edited since its creation, {@code new_note}
+     *               otherwise
+     */
     public record Change(long sequence, String action, Note note) {
     }
 }
