@@ -84,8 +84,11 @@ public class Clients {
                 .clientId(clientId)
                 .clientIdIssuedAt(clock.instant())
                 .clientName(registration.name())
+                // PKCE is a public client's only proof, so it is required of it. A confidential client proves
+                // itself with its secret at the exchange, and the guide's authorization code flow sends no
+                // code_challenge: it may use PKCE (a code requested with a challenge then needs its verifier).
                 .clientSettings(ClientSettings.builder()
-                        .requireProofKey(registration.publicClient() || registration.grantTypes().contains("authorization_code"))
+                        .requireProofKey(registration.publicClient())
                         .requireAuthorizationConsent(true)
                         .build())
                 .tokenSettings(TokenSettings.builder()

@@ -144,10 +144,61 @@ abstract class OAuthFlowsContract {
         assertThat(wrongVerifier.json().get("error").asString()).isEqualTo("invalid_grant");
     }
 
+    /**
+     * The guide's authorization code flow, as written there: no code_challenge, and the exchange a JSON body
+     * with the code, the redirect URI and the client's id and secret. A confidential client may do without
+     * PKCE; its secret is its proof.
+     */
     @Test
-    void anAuthorizationRequestWithoutACodeChallengeIsRefused() {
+    void aConfidentialClientUsesTheGuidesAuthorizationCodeFlowWithoutPkce() {
         Tenants.Tenant tenant = tenants.create();
         OAuthClient practice = new OAuthClient(port, tenant.client());
+        String code = practice.authorizationCode(tenant.clinician().email(), tenant.password(), "profile read:notes",
+                null);
+        Http anonymous = new Http(port, null);
+
+        Http.Response withoutSecret = anonymous.post("/oauth2/token", Map.of("grant_type", "authorization_code",
+                "code", code, "redirect_uri", OAuthClient.REDIRECT_URI, "client_id", tenant.client().clientId()));
+        assertThat(withoutSecret.status()).as("the secret is its proof").isEqualTo(401);
+        Http.Response exchanged = anonymous.post("/oauth2/token", Map.of("grant_type", "authorization_code",
+                "code", code, "redirect_uri", OAuthClient.REDIRECT_URI, "client_id", tenant.client().clientId(),
+                "client_secret", tenant.client().clientSecret()));
+        assertThat(exchanged.status()).as(exchanged.toString()).isEqualTo(200);
+        assertThat(OAuthClient.claims(exchanged.json().get("access_token").asString()).get("uid").asString())
+                .isEqualTo(tenant.clinician().id().toString());
+        assertThat(exchanged.json().get("refresh_token").asString()).isNotBlank();
+    }
+
+    /** A confidential client registered while PKCE was required of it follows the new rule after V16. */
+    @Test
+    void theMigrationLetsAConfidentialClientRegisteredBeforeDoWithoutPkce() throws Exception {
+        Tenants.Tenant tenant = tenants.create();
+        jdbc.sql("""
+                UPDATE oauth2_registered_client SET client_settings = REPLACE(client_settings,
+                    '"settings.client.require-proof-key":false', '"settings.client.require-proof-key":true')
+                WHERE client_id = ?""").param(tenant.client().clientId()).update();
+        OAuthClient practice = new OAuthClient(port, tenant.client());
+        try (Browser browser = new Browser(port)) {
+            Page refused = browser.open(practice.authorizeUrl("profile", "s1", null));
+            assertThat(OAuthClient.query(Browser.location(refused))).as("as registered before")
+                    .containsEntry("error", "invalid_request");
+        }
+
+        String migration = new String(getClass().getResourceAsStream(
+                "/db/migration/V16__pkce_optional_for_confidential_clients.sql").readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8).replaceAll("(?m)^--.*$", "").strip();
+        jdbc.sql(migration.substring(0, migration.lastIndexOf(';'))).update();
+
+        String code = practice.authorizationCode(tenant.clinician().email(), tenant.password(), "profile", null);
+        assertThat(practice.exchange(code, null).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aPublicClientsAuthorizationRequestWithoutACodeChallengeIsRefused() {
+        Tenants.Tenant tenant = tenants.create();
+        Clients.Created app = clients.create(tenant.organization().id(), new Clients.Registration("Browser app",
+                List.of("authorization_code"), List.of("profile"), List.of(OAuthClient.REDIRECT_URI), true));
+        OAuthClient practice = new OAuthClient(port, app);
         try (Browser browser = new Browser(port)) {
             Page page = browser.open(practice.authorizeUrl("profile", "s1", null));
             // Refused before any login: back to the client with the error.
@@ -356,6 +407,8 @@ abstract class OAuthFlowsContract {
 
         Http.Response used = software.pollDevice(device.get("device_code").asString());
         assertThat(used.status()).as("a device code is good for one token").isEqualTo(400);
+        // Not access_denied, which says the clinician declined: software whose first answer was lost is told the truth.
+        assertThat(used.json().get("error").asString()).isEqualTo("invalid_grant");
     }
 
     @Test
