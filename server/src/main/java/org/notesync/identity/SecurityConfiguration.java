@@ -40,6 +40,7 @@ import org.springframework.security.oauth2.server.authorization.OAuth2Authorizat
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationConsentAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2DeviceAuthorizationConsentAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2DeviceCodeAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2DeviceVerificationAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.JdbcRegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
@@ -80,6 +81,9 @@ class SecurityConfiguration {
                                 .authenticationConverter(new PublicDeviceClients.Converter(settings))
                                 .authenticationProvider(new PublicDeviceClients.Provider(clients)))
                         .authorizationEndpoint(authorize -> authorize.consentPage(ConsentPage.PATH))
+                        .tokenEndpoint(token -> token.authenticationProviders(providers -> providers.replaceAll(
+                                provider -> provider instanceof OAuth2DeviceCodeAuthenticationProvider
+                                        ? new RedeemedDeviceCodes(provider, authorizations) : provider)))
                         .tokenIntrospectionEndpoint(introspection -> introspection
                                 .introspectionResponseHandler(new OrganizationIntrospection(accounts, authorizations)))
                         .deviceAuthorizationEndpoint(device -> device.verificationUri(DEVICE_ACTIVATION_PAGE)
