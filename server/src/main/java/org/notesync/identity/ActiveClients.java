@@ -22,6 +22,9 @@ import org.springframework.stereotype.Component;
 @Component
 class ActiveClients implements OAuth2TokenValidator<Jwt> {
 
+    /** Why a revoked client's token is refused; the 401's detail says it too. */
+    static final String REVOKED = "The client of this access token has been revoked.";
+
     static final Duration RECHECK = Duration.ofSeconds(30);
 
     private final JdbcClient jdbc;
@@ -48,7 +51,7 @@ class ActiveClients implements OAuth2TokenValidator<Jwt> {
                 .param(clientId).query(Long.class).single() > 0;
         if (!exists) {
             activeUntil.remove(clientId);
-            return failure("The client of this access token has been revoked.");
+            return failure(REVOKED);
         }
         activeUntil.put(clientId, now.plus(RECHECK));
         return OAuth2TokenValidatorResult.success();

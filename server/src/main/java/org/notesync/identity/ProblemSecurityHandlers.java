@@ -35,10 +35,26 @@ class ProblemSecurityHandlers implements AuthenticationEntryPoint, AccessDeniedH
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
             throws IOException {
         bearerEntryPoint.commence(request, response, e);
-        boolean tokenSent = request.getHeader("Authorization") != null;
-        write(request, response, HttpStatus.UNAUTHORIZED, tokenSent
-                ? "The access token is invalid or has expired."
-                : "An access token is required: send Authorization: Bearer <token>.");
+        write(request, response, HttpStatus.UNAUTHORIZED,
+                unauthorized(request.getHeader(HttpHeaders.AUTHORIZATION), e));
+    }
+
+    /** What is wrong with the request's credentials, in words that name it (never the token itself). */
+    static String unauthorized(String authorization, AuthenticationException e) {
+        if (authorization == null) {
+            return "An access token is required: send Authorization: Bearer <token>.";
+        }
+        if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return "This endpoint takes an OAuth 2 access token (Authorization: Bearer <token>), not another "
+                    + "scheme: a client's id and secret go to POST /oauth2/token for one.";
+        }
+        // The validator's reason is wrapped in the library's own message ("An error occurred...: <reason>").
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains(ActiveClients.REVOKED)) {
+                return ActiveClients.REVOKED;
+            }
+        }
+        return "The access token is invalid or has expired.";
     }
 
     @Override

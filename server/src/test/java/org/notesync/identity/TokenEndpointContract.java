@@ -155,6 +155,17 @@ abstract class TokenEndpointContract {
 
         Http.Response garbage = new Http(port, "not-a-jwt").get("/me");
         assertThat(garbage.status()).isEqualTo(401);
-        assertThat(garbage.json().get("detail").asString()).contains("invalid");
+        assertThat(garbage.json().get("detail").asString()).isEqualTo("The access token is invalid or has expired.");
+        assertThat(anonymous.json().get("detail").asString())
+                .isEqualTo("An access token is required: send Authorization: Bearer <token>.");
+
+        // A client's id and secret sent to the API itself, as HTTP Basic: no token was sent, so none is "invalid".
+        Http anonymousCaller = new Http(port, null);
+        Http.Response basic = anonymousCaller.send(anonymousCaller.builder("/me").header("Authorization", "Basic "
+                + java.util.Base64.getEncoder().encodeToString("demo-integration:demo-secret".getBytes())));
+        assertThat(basic.status()).isEqualTo(401);
+        assertThat(basic.json().get("detail").asString()).isEqualTo("This endpoint takes an OAuth 2 access token "
+                + "(Authorization: Bearer <token>), not another scheme: a client's id and secret go to POST "
+                + "/oauth2/token for one.");
     }
 }
