@@ -3,7 +3,6 @@ package org.notesync.identity;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -19,6 +18,7 @@ import jakarta.annotation.Nullable;
 import jakarta.servlet.http.HttpServletRequest;
 import org.notesync.web.ApiException;
 import org.notesync.web.CollectionQuery;
+import org.notesync.web.Dates;
 import org.notesync.web.EmailAddresses;
 import org.notesync.web.JsonFields;
 import org.notesync.web.Page;
@@ -53,6 +53,8 @@ class AdminController {
     static final int MAX_PASSWORD_BYTES = 72;
     /** Symfony's code for a too short value, as API Platform clients know it. */
     private static final Pattern COUNTRY = Pattern.compile("^[A-Za-z]{2}$");
+    /** The officially assigned ISO 3166-1 alpha-2 codes, as the JDK knows them (not ZZ, QQ or XK). */
+    private static final java.util.Set<String> COUNTRIES = Locale.getISOCountries(Locale.IsoCountryCode.PART1_ALPHA2);
     private static final String DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code";
 
     static final ResourceType ORGANIZATION = new ResourceType("Organization", "/admin/organizations");
@@ -76,10 +78,10 @@ class AdminController {
     @Schema(name = "Client")
     record ClientView(String clientId, String name, List<String> grantTypes, List<String> scopes,
             List<String> redirectUris, @JsonProperty("public") boolean publicClient, UUID organization,
-            Instant createdAt) {
+            String createdAt) {
         static ClientView of(Clients.Summary c) {
             return new ClientView(c.clientId(), c.name(), c.grantTypes(), c.scopes(), c.redirectUris(),
-                    c.publicClient(), c.organizationId(), c.createdAt());
+                    c.publicClient(), c.organizationId(), Dates.format(c.createdAt()));
         }
     }
 
@@ -87,7 +89,7 @@ class AdminController {
     @Schema(name = "CreatedClient")
     record CreatedClientView(String clientId, @Nullable String clientSecret, String name, List<String> grantTypes,
             List<String> scopes, List<String> redirectUris, @JsonProperty("public") boolean publicClient,
-            UUID organization, Instant createdAt) {
+            UUID organization, String createdAt) {
     }
 
     private final Accounts accounts;
@@ -112,7 +114,8 @@ class AdminController {
         String city = fields.string("city", 120).orElse(null);
         String postalCode = fields.string("postalCode", 30).orElse(null);
         String country = fields.string("country", 2).orElse(null);
-        if (country != null && !COUNTRY.matcher(country).matches()) {
+        if (country != null && (!COUNTRY.matcher(country).matches()
+                || !COUNTRIES.contains(country.toUpperCase(Locale.ROOT)))) {
             fields.reject("country", "This value is not a valid country: use its two-letter ISO 3166-1 code.",
                     Violation.INVALID_FORMAT);
         }
@@ -198,7 +201,7 @@ class AdminController {
         Clients.Summary stored = clients.find(org.id(), created.clientId()).orElseThrow();
         CreatedClientView view = new CreatedClientView(created.clientId(), created.clientSecret(), stored.name(),
                 stored.grantTypes(), stored.scopes(), stored.redirectUris(), stored.publicClient(), org.id(),
-                stored.createdAt());
+                Dates.format(stored.createdAt()));
         return representations.item(request, clients(org.id()), created.clientId(), view, HttpStatus.CREATED);
     }
 

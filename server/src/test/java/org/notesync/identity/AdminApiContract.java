@@ -86,6 +86,12 @@ abstract class AdminApiContract {
         assertThat(response.header("Content-Type")).startsWith("application/problem+json");
         assertThat(paths(response)).containsExactlyInAnyOrder("name", "country");
 
+        for (String unassigned : List.of("ZZ", "qq", "UK")) {
+            Http.Response refused = admin.post("/admin/organizations", Map.of("name", "X", "country", unassigned));
+            assertThat(refused.status()).as(unassigned).isEqualTo(422);
+            assertThat(paths(refused)).containsExactly("country");
+        }
+
         Http.Response tooLong = admin.post("/admin/organizations", Map.of("name", "x".repeat(201)));
         assertThat(tooLong.status()).isEqualTo(422);
         assertThat(paths(tooLong)).containsExactly("name");
@@ -233,6 +239,9 @@ abstract class AdminApiContract {
         assertThat(item.get("scopes")).hasSize(2);
         assertThat(item.has("clientSecret")).isFalse();
         assertThat(listed.body()).doesNotContain(secret).doesNotContain("bcrypt");
+        // Written like every date of the API, with its offset: +00:00, not Z.
+        assertThat(client.get("createdAt").asString()).matches(".*\\+00:00")
+                .isEqualTo(item.get("createdAt").asString());
     }
 
     @Test
@@ -321,6 +330,7 @@ abstract class AdminApiContract {
         Http.Response me = new Http(port, token).get("/me");
         assertThat(me.status()).isEqualTo(401);
         assertThat(me.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(me.json().get("detail").asString()).isEqualTo("The client of this access token has been revoked.");
         assertThat(admin.get("/admin/organizations/" + org + "/clients").json().get("totalItems").asInt()).isZero();
         assertThat(admin.delete("/admin/organizations/" + org + "/clients/" + clientId).status()).isEqualTo(404);
     }
