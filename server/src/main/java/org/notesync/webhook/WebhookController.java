@@ -164,6 +164,10 @@ class WebhookController {
         if (!url.equals(current.url()) || !events.equals(current.events())) {
             requireNotesScope(viewer, events);
         }
+        if (url.equals(current.url()) && events.equals(current.events()) && active == current.active()) {
+            // Nothing changes (the same values, or only properties that cannot be set): updatedAt stays.
+            return representations.item(request, WEBHOOK, id, WebhookView.of(current, null));
+        }
         boolean reactivated = active && !current.active();
         Webhooks.Webhook updated = new Webhooks.Webhook(current.id(), current.organizationId(), current.ownerUserId(),
                 url, events, active, reactivated ? null : current.disabledReason(),

@@ -30,6 +30,24 @@ abstract class WebhooksApiContract {
     @Autowired
     Tenants tenants;
 
+    /** A PATCH that changes nothing (the same values, a repeated event, an unknown property) is no change. */
+    @Test
+    void aPatchThatChangesNothingKeepsUpdatedAt() {
+        Http api = tenants.create().api(port);
+        JsonNode webhook = api.post("/webhooks", Map.of("url", LOCAL_URL, "events", List.of("new_note"),
+                "active", true)).json();
+        String id = webhook.get("uuid").asString();
+        String updatedAt = webhook.get("updatedAt").asString();
+        for (Map<String, Object> same : List.of(Map.<String, Object>of("events", List.of("new_note", "new_note")),
+                Map.<String, Object>of("url", LOCAL_URL, "active", true), Map.<String, Object>of("owner", "someone"))) {
+            Http.Response patched = api.patch("/webhooks/" + id, same);
+            assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
+            assertThat(patched.json().get("updatedAt").asString()).as(same.toString()).isEqualTo(updatedAt);
+        }
+        Http.Response changed = api.patch("/webhooks/" + id, Map.of("active", false));
+        assertThat(changed.json().get("updatedAt").asString()).isNotEqualTo(updatedAt);
+    }
+
     @Test
     void createShowsTheSecretOnceThenListGetPatchDelete() {
         Http api = tenants.create().api(port);
