@@ -8,6 +8,8 @@ UPDATE webhook_events SET note_id = event_id WHERE action = 'new_note';
 UPDATE webhook_events SET note_id = CAST(SUBSTRING(payload FROM 121 FOR 36) AS uuid)
 WHERE action = 'updated_note'
   AND payload LIKE '{"id":"____________________________________","resource_type":"note","action":"updated_note","metadata":{"note":{"uuid":"%';
-CREATE INDEX webhook_events_note ON webhook_events (note_id, created_at);
+-- Building the index locks writes to webhook_events, and so the creation of notes, while it runs (as V12's
+-- did). Where that is too long, build it beforehand with CREATE INDEX CONCURRENTLY and this name.
+CREATE INDEX IF NOT EXISTS webhook_events_note ON webhook_events (note_id, created_at);
 -- failed: POST /recover (the failed deliveries of a window); missing: POST /replay-missing.
 ALTER TABLE webhook_recoveries ADD COLUMN kind varchar(16) NOT NULL DEFAULT 'failed';
