@@ -157,14 +157,17 @@ class SecurityConfiguration {
         return "SCOPE_" + scope;
     }
 
-    /** The default firewall, its character rule checked without a regular expression (see HeaderText). */
+    /**
+     * The default firewall, its character rule checked without a regular expression (see HeaderText), its
+     * refusals answered with a problem document naming the rule (FirewallRejections).
+     */
     @Bean
-    WebSecurityCustomizer httpFirewall() {
+    WebSecurityCustomizer httpFirewall(JsonMapper json) {
         StrictHttpFirewall firewall = new StrictHttpFirewall();
         firewall.setAllowedHeaderNames(HeaderText::isAllowed);
         firewall.setAllowedHeaderValues(HeaderText::isAllowed);
         firewall.setAllowedParameterNames(HeaderText::isAllowed);
-        return web -> web.httpFirewall(firewall);
+        return web -> web.httpFirewall(firewall).requestRejectedHandler(new FirewallRejections(json));
     }
 
     @Bean
