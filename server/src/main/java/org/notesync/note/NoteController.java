@@ -34,6 +34,11 @@ class NoteController {
     private static final String LD_JSON = "application/ld+json";
     private static final String JSON = "application/json";
     private static final String MERGE_PATCH = "application/merge-patch+json";
+    /**
+     * One note: any segment but {@code feed}, which is NoteFeedController's, so that a PATCH to the feed is a
+     * 405 rather than a UUID that does not parse, and the feed's Allow header does not offer PATCH.
+     */
+    private static final String ONE_NOTE = "/notes/{uuid:(?!feed$).+}";
 
     private final Notes notes;
     private final Representations representations;
@@ -52,7 +57,7 @@ class NoteController {
                 notes.list(viewer, filter, query.page(), query.itemsPerPage()), Note::uuid);
     }
 
-    @GetMapping(path = "/notes/{uuid}", produces = {LD_JSON, JSON})
+    @GetMapping(path = ONE_NOTE, produces = {LD_JSON, JSON})
     ResponseEntity<Object> get(Viewer viewer, @PathVariable UUID uuid, HttpServletRequest request) {
         Note note = notes.find(viewer, uuid).orElseThrow(() -> ApiException.notFound("Note"));
         return representations.item(request, NOTE, note.uuid(), note);
@@ -90,7 +95,7 @@ class NoteController {
                 .body(response.getBody());
     }
 
-    @PatchMapping(path = "/notes/{uuid}", consumes = {MERGE_PATCH, JSON, LD_JSON}, produces = {LD_JSON, JSON})
+    @PatchMapping(path = ONE_NOTE, consumes = {MERGE_PATCH, JSON, LD_JSON}, produces = {LD_JSON, JSON})
     ResponseEntity<Object> patch(Viewer viewer, @PathVariable UUID uuid, @RequestBody JsonNode body,
             HttpServletRequest request) {
         JsonFields fields = JsonFields.of(body);

@@ -2,8 +2,10 @@ package org.notesync.web;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -15,6 +17,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -162,6 +165,26 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     /** Tomcat does not say which limit was hit, nor its size: the problem names the configured file limit. */
+    /**
+     * Spring lists the methods mapped to the path; it also answers HEAD wherever GET is mapped and OPTIONS
+     * everywhere (as an OPTIONS request's Allow shows), so a 405's Allow header names those too.
+     */
+    @Override
+    protected ResponseEntity<Object> handleHttpRequestMethodNotSupported(HttpRequestMethodNotSupportedException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        Set<HttpMethod> allowed = new LinkedHashSet<>(headers.getAllow());
+        if (allowed.contains(HttpMethod.GET)) {
+            allowed.add(HttpMethod.HEAD);
+        }
+        if (!allowed.isEmpty()) {
+            allowed.add(HttpMethod.OPTIONS);
+        }
+        HttpHeaders out = new HttpHeaders();
+        out.putAll(headers);
+        out.setAllow(allowed);
+        return super.handleHttpRequestMethodNotSupported(e, out, status, request);
+    }
+
     @Override
     protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {

@@ -169,9 +169,59 @@ class MalformedRequestsIT {
         Raw method = send("PUT /me", null, null, token);
         assertThat(method.status()).as(method.toString()).isEqualTo(405);
         assertThat(method.body()).contains("the Allow header lists").doesNotContain("PUT");
-        Raw unknown = send("ZYXWVUT /patients", null, null, token);
-        assertThat(unknown.status()).as("the firewall's refusal: " + unknown).isEqualTo(400);
-        assertThat(unknown.body()).doesNotContain("ZYXWVUT");
+    }
+
+    static Stream<Arguments> firewallRefusals() {
+        return Stream.of(
+                Arguments.of("GET /notes;Zyxwvut=1", "contains a semicolon (path parameters)"),
+                Arguments.of("GET /notes/%2e%2e/Zyxwvut", "contains an encoded period (%2E)"),
+                Arguments.of("GET /notes/%25Zyxwvut", "contains an encoded percent sign (%25)"),
+                Arguments.of("GET /notes/./Zyxwvut", "is not normalized"),
+                Arguments.of("GET /notes//Zyxwvut", "contains a double slash"),
+                Arguments.of("ZYXWVUT /patients", "method is not one this server takes"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("firewallRefusals")
+    void theFirewallsRefusalNamesTheRuleAndEchoesNothing(String requestLine, String detail) throws IOException {
+        Raw answer = send(requestLine, null, null, token);
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+        assertThat(answer.header("content-type")).as(answer.toString()).startsWith("application/problem+json");
+        assertThat(answer.body()).as(answer.toString()).contains(detail).doesNotContainIgnoringCase("zyxwvut");
+    }
+
+    @Test
+    void aHeaderValueTheFirewallRefusesIsNamedAsSuchWithoutItsValue() throws IOException {
+        // U+0085 is a C1 control: Tomcat reads the byte (ISO-8859-1), the firewall refuses it when read.
+        Raw answer = send("GET /patients", null, null, token, "Accept: application/json, text/zyxwvut\u0085");
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+        assertThat(answer.body()).as(answer.toString()).contains("A request header's value contains a control")
+                .doesNotContainIgnoringCase("zyxwvut");
+    }
+
+    @Test
+    void aMethodNotAllowedListsHeadAndOptionsWhereSpringAnswersThem() throws IOException {
+        Raw me = send("PUT /me", null, null, token);
+        assertThat(me.status()).as(me.toString()).isEqualTo(405);
+        assertThat(me.header("allow").split(",\\s*")).as(me.toString())
+                .containsExactlyInAnyOrder("GET", "HEAD", "OPTIONS");
+        Raw options = send("OPTIONS /me", null, null, token);
+        assertThat(options.header("allow").split(",\\s*")).as("what OPTIONS says: " + options)
+                .containsExactlyInAnyOrder("GET", "HEAD", "OPTIONS");
+    }
+
+    @Test
+    void theFeedIsNotTakenForANoteByMethodsOnlyANoteHas() throws IOException {
+        Raw patch = send("PATCH /notes/feed", "application/merge-patch+json", "{}", token);
+        assertThat(patch.status()).as(patch.toString()).isEqualTo(405);
+        assertThat(patch.header("allow").split(",\\s*")).as(patch.toString())
+                .containsExactlyInAnyOrder("GET", "HEAD", "OPTIONS");
+        Raw note = send("PATCH /notes/00000000-0000-0000-0000-000000000000", "application/merge-patch+json", "{}",
+                token);
+        assertThat(note.status()).as("a note's PATCH still reaches notes: " + note).isEqualTo(404);
+        Raw notUuid = send("GET /notes/feeds", null, null, token);
+        assertThat(notUuid.status()).as(notUuid.toString()).isEqualTo(400);
+        assertThat(notUuid.body()).contains("must be a valid UUID");
     }
 
     @Test
