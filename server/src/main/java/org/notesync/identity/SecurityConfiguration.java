@@ -265,6 +265,16 @@ class SecurityConfiguration {
     }
 
     @Bean
+    FilterRegistrationBean<AuthorizationEndpointMethods> authorizationEndpointMethods(
+            AuthorizationServerSettings settings, JsonMapper json) {
+        AuthorizationEndpointMethods filter = new AuthorizationEndpointMethods(settings, json);
+        FilterRegistrationBean<AuthorizationEndpointMethods> registration = new FilterRegistrationBean<>(filter);
+        registration.addUrlPatterns(filter.paths());
+        registration.setOrder(-160); // before the token request filter and Spring Security's chain (-100)
+        return registration;
+    }
+
+    @Bean
     WebMvcConfigurer viewerArgument() {
         return new WebMvcConfigurer() {
             @Override

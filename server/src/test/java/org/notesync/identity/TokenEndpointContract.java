@@ -124,6 +124,42 @@ abstract class TokenEndpointContract {
     }
 
     @Test
+    void anotherMethodOnAnAuthorizationServerEndpointIsA405ThatSaysWhichAreAllowed() {
+        Tenants.Tenant tenant = tenants.create();
+        Http anonymous = new Http(port, null);
+        String basic = java.util.Base64.getEncoder().encodeToString((tenant.client().clientId() + ":"
+                + tenant.client().clientSecret()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Http.Response get = anonymous.send(anonymous.builder("/oauth2/token").header("Authorization", "Basic " + basic)
+                .GET());
+        assertThat(get.status()).as("was a 401 asking for a bearer token: " + get).isEqualTo(405);
+        assertThat(get.header("Allow")).isEqualTo("POST, OPTIONS");
+        assertThat(get.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(get.json().get("detail").asString()).contains("the Allow header lists");
+        for (String path : List.of("/oauth2/introspect", "/oauth2/revoke", "/oauth2/device_authorization")) {
+            Http.Response put = anonymous.raw("PUT", path, null, null);
+            assertThat(put.status()).as(path + ": " + put).isEqualTo(405);
+            assertThat(put.header("Allow")).as(path).isEqualTo("POST, OPTIONS");
+        }
+        Http.Response postDiscovery = anonymous.raw("POST", "/.well-known/oauth-authorization-server", null, null);
+        assertThat(postDiscovery.status()).as(postDiscovery.toString()).isEqualTo(405);
+        assertThat(postDiscovery.header("Allow")).isEqualTo("GET, HEAD, OPTIONS");
+        Http.Response options = anonymous.raw("OPTIONS", "/oauth2/token", null, null);
+        assertThat(options.status()).as(options.toString()).isEqualTo(200);
+        assertThat(options.header("Allow")).isEqualTo("POST, OPTIONS");
+
+        Http.Response head = anonymous.raw("HEAD", "/oauth2/jwks", null, null);
+        Http.Response jwks = anonymous.get("/oauth2/jwks");
+        assertThat(head.status()).as("HEAD as GET, as everywhere else: " + head).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+        assertThat(head.header("Content-Length")).isEqualTo(String.valueOf(jwks.body().length()));
+
+        Http.Response token = anonymous.raw("POST", "/oauth2/token", "application/x-www-form-urlencoded",
+                Http.form(Map.of("grant_type", "client_credentials", "client_id", tenant.client().clientId(),
+                        "client_secret", tenant.client().clientSecret())));
+        assertThat(token.status()).as("POST still reaches the endpoint: " + token).isEqualTo(200);
+    }
+
+    @Test
     void discoveryAndJwksArePublished() {
         Http anonymous = new Http(port, null);
         Http.Response metadata = anonymous.get("/.well-known/oauth-authorization-server");
