@@ -440,6 +440,70 @@ abstract class WebhookDeliveryContract {
     }
 
     /**
+     * A note created before the window and changed in it is missing only its change: one updated_note, under
+     * a new id, also where the webhook never got the note's new_note (registered later) or its delivery went
+     * with the retention. A new_note under the note's uuid would be dropped by the receiver as a duplicate,
+     * and the change with it.
+     */
+    @Test
+    void replayMissingSendsANoteCreatedBeforeTheWindowOnlyItsChange() {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        String old = webhook(api, receiver.url(), "new_note", "updated_note").get("uuid").asString();
+        NoteFixture.Patient patient = notes.patient(t);
+        Note expired = notes.note(t, patient, "Delivered, then expired.");
+        await().atMost(WAIT).until(() -> receiver.eventIds().size() == 1);
+        // What the retention's expiry leaves of that history: neither the delivery nor its event.
+        jdbc.sql("DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT id FROM webhook_deliveries"
+                + " WHERE webhook_id = ?)").param(UUID.fromString(old)).update();
+        jdbc.sql("DELETE FROM webhook_deliveries WHERE webhook_id = ?").param(UUID.fromString(old)).update();
+        jdbc.sql("DELETE FROM webhook_events WHERE note_id = ?").param(expired.uuid()).update();
+        Note unseen = notes.note(t, patient, "Written before the second webhook.");
+        await().atMost(WAIT).until(() -> receiver.eventIds().size() == 2);
+        clock.advance(Duration.ofSeconds(5));
+        Instant since = clock.instant();
+
+        Receiver later = new Receiver();
+        cleanup.add(later::close);
+        String id = webhook(api, later.url(), "new_note", "updated_note").get("uuid").asString();
+        for (String webhook : List.of(old, id)) {
+            assertThat(api.patch("/webhooks/" + webhook, Map.of("active", false)).status()).isEqualTo(200);
+        }
+        clock.advance(Duration.ofSeconds(1));
+        notes.updateContent(t, patient, expired, "The expired one, changed while paused.");
+        notes.updateContent(t, patient, unseen, "The unseen one, changed while paused.");
+        clock.advance(Duration.ofSeconds(1));
+        for (String webhook : List.of(old, id)) {
+            assertThat(api.patch("/webhooks/" + webhook, Map.of("active", true)).status()).isEqualTo(200);
+        }
+
+        for (String webhook : List.of(old, id)) {
+            Http.Response started = api.post("/webhooks/" + webhook + "/replay-missing",
+                    Map.of("since", Dates.format(since)));
+            assertThat(started.status()).as(started.toString()).isEqualTo(202);
+            assertThat(started.json().get("total").asInt()).isEqualTo(2);
+            String location = started.header("Location");
+            await().atMost(WAIT).until(() -> api.get(location, "application/json").json().get("status")
+                    .asString().equals("completed"));
+            assertThat(api.get(location, "application/json").json().get("replayed").asInt())
+                    .as("one event per note, as counted").isEqualTo(2);
+        }
+        await().atMost(WAIT).until(() -> receiver.eventIds().size() == 4 && later.eventIds().size() == 2);
+        for (Receiver r : List.of(receiver, later)) {
+            List<JsonNode> events = new ArrayList<>();
+            r.requests().forEach(request -> request.json().get("events").forEach(events::add));
+            List<JsonNode> replayed = events.subList(r == receiver ? 2 : 0, events.size());
+            assertThat(replayed).extracting(e -> e.get("action").asString())
+                    .containsExactly("updated_note", "updated_note");
+            assertThat(replayed).extracting(e -> e.at("/metadata/note/content").asString())
+                    .containsExactlyInAnyOrder("The expired one, changed while paused.",
+                            "The unseen one, changed while paused.");
+            assertThat(replayed).extracting(e -> e.get("id").asString())
+                    .doesNotContain(expired.uuid().toString(), unseen.uuid().toString());
+        }
+    }
+
+    /**
      * Events written before V15 had no note_id; the migration reads it from a new_note's id and from an
      * updated_note's payload. Its two UPDATEs, run here on this database against events the outbox really wrote
      * (their note_id cleared), find the notes again.
