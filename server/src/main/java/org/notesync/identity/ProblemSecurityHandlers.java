@@ -44,6 +44,10 @@ class ProblemSecurityHandlers implements AuthenticationEntryPoint, AccessDeniedH
         if (authorization == null) {
             return "An access token is required: send Authorization: Bearer <token>.";
         }
+        if (authorization.regionMatches(true, 0, "Bearer", 0, 6) && authorization.substring(6).isBlank()) {
+            return "The Authorization header names the Bearer scheme but carries no token: send Authorization: "
+                    + "Bearer <token>.";
+        }
         if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return "This endpoint takes an OAuth 2 access token (Authorization: Bearer <token>), not another "
                     + "scheme: a client's id and secret go to POST /oauth2/token for one.";

@@ -203,5 +203,10 @@ abstract class TokenEndpointContract {
         assertThat(basic.json().get("detail").asString()).isEqualTo("This endpoint takes an OAuth 2 access token "
                 + "(Authorization: Bearer <token>), not another scheme: a client's id and secret go to POST "
                 + "/oauth2/token for one.");
+        Http.Response empty = anonymousCaller.send(anonymousCaller.builder("/me").header("Authorization", "Bearer"));
+        assertThat(empty.status()).isEqualTo(401);
+        assertThat(empty.json().get("detail").asString()).as("Bearer it was, without a token")
+                .isEqualTo("The Authorization header names the Bearer scheme but carries no token: send "
+                        + "Authorization: Bearer <token>.");
     }
 }
