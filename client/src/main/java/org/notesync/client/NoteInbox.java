@@ -69,6 +69,12 @@ public final class NoteInbox implements AutoCloseable {
      * restart from a saved checkpoint reads it again instead of losing it with this memory.
      */
     private final Map<UUID, String> heldCheckpoints = new LinkedHashMap<>();
+    /**
+     * Where the checkpoint stays once a note the feed brought was given up (too many failing): at most one
+     * entry is kept for those, this one, and it stays until a restart, which reads from there again.
+     */
+    private String givenUpCheckpoint;
+    private final int maxPendingRetries;
     private final Object pollLock = new Object();
     private ScheduledExecutorService poller;
 
@@ -84,6 +90,7 @@ public final class NoteInbox implements AutoCloseable {
         this.fetchFullNotes = b.fetchFullNotes;
         this.onFailure = b.onFailure;
         this.onPollFailure = b.onPollFailure;
+        this.maxPendingRetries = b.maxPendingRetries;
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new Object();
         }
@@ -238,6 +245,9 @@ public final class NoteInbox implements AutoCloseable {
                 return java.util.Optional.empty();
             }
             synchronized (retries) {
+                if (givenUpCheckpoint != null) {
+                    return java.util.Optional.of(givenUpCheckpoint);
+                }
                 if (!heldCheckpoints.isEmpty()) {
                     return java.util.Optional.of(heldCheckpoints.values().iterator().next());
                 }
@@ -251,6 +261,13 @@ public final class NoteInbox implements AutoCloseable {
             if (retries.containsKey(note.uuid())) {
                 heldCheckpoints.putIfAbsent(note.uuid(), before);
             }
+        }
+    }
+
+    /** How many feed positions are held for failing notes; for tests. */
+    int checkpointsHeld() {
+        synchronized (retries) {
+            return heldCheckpoints.size();
         }
     }
 
@@ -307,10 +324,15 @@ public final class NoteInbox implements AutoCloseable {
             if (known == null || !NoteVersion.of(note).isCoveredBy(NoteVersion.of(known))) {
                 retries.put(note.uuid(), note);
             }
-            if (retries.size() > MAX_PENDING_RETRIES) {
+            if (retries.size() > maxPendingRetries) {
                 UUID eldest = retries.keySet().iterator().next();
                 retries.remove(eldest);
-                // Its held checkpoint stays: a restart from the checkpoint reads it again.
+                // The checkpoint stays at or before it (the oldest held is), so that a restart reads it again;
+                // held checkpoints are kept only for the notes still retried, which bounds them too.
+                if (givenUpCheckpoint == null && heldCheckpoints.containsKey(eldest)) {
+                    givenUpCheckpoint = heldCheckpoints.values().iterator().next();
+                }
+                heldCheckpoints.remove(eldest);
                 LOG.log(Level.WARNING, "Too many notes failing; gave up retrying note {0} until a restart from"
                         + " the checkpoint", eldest);
             }
@@ -346,6 +368,7 @@ public final class NoteInbox implements AutoCloseable {
         private Duration pollEvery;
         private Notes notes;
         private boolean fetchFullNotes;
+        private int maxPendingRetries = MAX_PENDING_RETRIES;
         // Only the uuid and the exception type: the message of an import failure may quote the note.
         private BiConsumer<Note, Exception> onFailure = (note, e) -> LOG.log(Level.WARNING,
                 "Importing note {0} failed ({1}); it will be retried", note.uuid(), e.getClass().getName());
@@ -355,6 +378,12 @@ public final class NoteInbox implements AutoCloseable {
 
         private Builder(NoteHandler handler) {
             this.handler = Objects.requireNonNull(handler, "handler");
+        }
+
+        /** How many failing notes are retried in memory at most (10,000); for tests. */
+        Builder maxPendingRetries(int max) {
+            this.maxPendingRetries = max;
+            return this;
         }
 
         /** The webhook's {@code whsec_} secret (two while you rotate). */

@@ -235,6 +235,56 @@ class NoteInboxTest {
         assertThat(inbox.checkpoint()).as("imported: the feed's own position").contains("feed:2");
     }
 
+    /**
+     * Past the retry limit the oldest failing note is given up: the checkpoint must not pass it, yet what is
+     * kept for it cannot grow with every failing note of a long outage.
+     */
+    @Test
+    void aNoteGivenUpHoldsTheCheckpointUntilARestartAndNothingGrowsWithTheOutage() {
+        List<UUID> failing = new ArrayList<>();
+        Deque<List<Note>> batches = new ArrayDeque<>();
+        for (int i = 0; i < 50; i++) {
+            UUID id = UUID.randomUUID();
+            failing.add(id);
+            batches.add(List.of(note(id, v1)));
+        }
+        AtomicInteger position = new AtomicInteger();
+        NoteFeed feed = new NoteFeed() {
+            @Override
+            public List<Note> next() {
+                if (batches.isEmpty()) {
+                    return List.of();
+                }
+                position.incrementAndGet();
+                return batches.poll();
+            }
+
+            @Override
+            public String checkpoint() {
+                return "feed:" + position.get();
+            }
+        };
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        NoteInbox inbox = NoteInbox.builder(note -> {
+            if (down.get()) {
+                throw new IllegalStateException("the practice database is down");
+            }
+            imported.add(note);
+        }).webhookSecret(secret).executor(workers).polling(feed, java.time.Duration.ofSeconds(45))
+                .maxPendingRetries(3).build();
+
+        inbox.pollNow();
+        assertThat(inbox.pendingRetries()).isEqualTo(3);
+        assertThat(inbox.checkpoint()).as("before the first note given up").contains("feed:0");
+        assertThat(inbox.checkpointsHeld()).as("kept for the notes still retried only").isEqualTo(3);
+
+        down.set(false);
+        inbox.pollNow();
+        assertThat(imported).extracting(Note::uuid).containsExactlyElementsOf(failing.subList(47, 50));
+        assertThat(inbox.checkpoint()).as("the given-up notes are read again after a restart only")
+                .contains("feed:0");
+    }
+
     @Test
     void theHttpHandlerServesTheJdkServer() throws Exception {
         NoteInbox inbox = NoteInbox.builder(imported::add).webhookSecret(secret).executor(workers).build();
