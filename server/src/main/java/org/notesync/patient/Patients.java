@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -88,7 +89,8 @@ class Patients {
         if (current.isEmpty()) {
             return Optional.empty();
         }
-        Map<String, Object> values = columns(changes.apply(current.get()));
+        PatientFields changed = changes.apply(current.get());
+        Map<String, Object> values = columns(changed);
         values.put("id", id);
         values.put("org", viewer.organizationId());
         values.put("now", Dates.now(clock).atOffset(ZoneOffset.UTC));
@@ -100,6 +102,16 @@ class Patients {
                        anonymous_code = :anonymousCode, synchronized_at = :synchronizedAt, updated_at = :now
                 WHERE id = :id AND organization_id = :org""")
                 .params(values).update();
+        if (!Objects.equals(current.get().visibilityOption(), changed.visibilityOption())
+                || !Objects.equals(current.get().ownerId(), changed.ownerId())) {
+            // Who may read the patient's notes changed: readers of the change feed who could not see them
+            // are past their numbers. Losing them puts the notes back in the feed, after everything seen so
+            // far (the sequencer's scan numbers them within its interval); updatedAt stays, so readers who
+            // had them skip them as known.
+            jdbc.sql("UPDATE notes SET feed_seq = NULL WHERE patient_id = :id AND organization_id = :org"
+                            + " AND feed_seq IS NOT NULL")
+                    .param("id", id).param("org", viewer.organizationId()).update();
+        }
         return byId(viewer.organizationId(), id);
     }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.notesync.identity.Accounts;
 import org.notesync.patient.PatientFixture;
 import org.notesync.support.Http;
 import org.notesync.support.ServerTest;
@@ -192,6 +193,49 @@ abstract class NoteFeedContract {
         assertThat(uuids(integration.get("/notes/feed").json())).contains(visible).doesNotContain(secret);
         assertThat(uuids(a.clinicianApi(port).get("/notes/feed").json())).contains(visible, secret);
         assertThat(uuids(b.api(port).get("/notes/feed").json())).isEmpty();
+    }
+
+    /**
+     * A reader past a note's number while it could not see the note must still get it once it may: when
+     * its patient is shared again or given to another clinician, the note comes back in the feed.
+     */
+    @Test
+    void aNoteThatBecomesVisibleComesBackInTheFeedOfThoseWhoMayNowReadIt() {
+        Tenants.Tenant t = tenants.create();
+        Accounts.User colleague = t.addClinician("Ada", "Colleague");
+        Http owner = t.clinicianApi(port);
+        Http other = t.clinicianApi(port, colleague);
+        Http integration = t.api(port);
+        UUID patient = PatientFixture.patientOf(jdbc, t.organization().id()).privateTo(t.clinician().id()).insert();
+        String note = owner.post("/notes", Map.of("patient", patient.toString(), "type", "memo",
+                "content", "Private for now.")).json().get("uuid").asString();
+        String updatedAt = owner.get("/notes/" + note).json().get("updatedAt").asString();
+        createNote(integration, t, PatientFixture.patientOf(jdbc, t.organization().id()).insert().toString(),
+                "A later shared note.");
+        feed.sequenceNow();
+        long integrationCursor = integration.get("/notes/feed").json().get("cursor").asLong();
+        long colleagueCursor = other.get("/notes/feed").json().get("cursor").asLong();
+        assertThat(uuids(integration.get("/notes/feed").json())).doesNotContain(note);
+
+        Http.Response handed = owner.patch("/patients/" + patient, Map.of("user", colleague.id().toString()));
+        assertThat(handed.status()).as(handed.toString()).isEqualTo(200);
+        feed.sequenceNow();
+        JsonNode colleagues = other.get("/notes/feed?after=" + colleagueCursor).json();
+        assertThat(uuids(colleagues)).as("given to the colleague").containsExactly(note);
+        assertThat(colleagues.at("/changes/0/note/updatedAt").asString()).isEqualTo(updatedAt);
+        assertThat(uuids(integration.get("/notes/feed?after=" + integrationCursor).json())).isEmpty();
+
+        Http.Response shared = other.patch("/patients/" + patient, Map.of("visibilityOption", "shared"));
+        assertThat(shared.status()).as(shared.toString()).isEqualTo(200);
+        feed.sequenceNow();
+        assertThat(uuids(integration.get("/notes/feed?after=" + integrationCursor).json()))
+                .as("shared again").containsExactly(note);
+
+        long end = integration.get("/notes/feed?after=" + integrationCursor).json().get("cursor").asLong();
+        assertThat(owner.patch("/patients/" + patient, Map.of("firstName", "Renamed")).status()).isEqualTo(200);
+        feed.sequenceNow();
+        assertThat(uuids(integration.get("/notes/feed?after=" + end).json()))
+                .as("another field: who may read it is unchanged").isEmpty();
     }
 
     @Test
