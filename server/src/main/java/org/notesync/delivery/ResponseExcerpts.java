@@ -18,7 +18,8 @@ import tools.jackson.core.json.JsonFactory;
  * What of a receiver's answer the attempt log may keep: the log must never hold note content or patients'
  * names, and a receiver may repeat them ("could not import note for Jane Doe: ..."). An excerpt is withheld
  * when it contains, ignoring case, any string value of the request of three characters or more whole, or any
- * run of {@value #RUN} characters of one. The payload's identifiers are not such values: its ids, types,
+ * run of {@value #RUN} characters of one, or, when the 1 KiB excerpt was cut, when it ends in the first three or
+ * more characters of one. The payload's identifiers are not such values: its ids, types,
  * actions and timestamps ({@link #IDENTIFIER_FIELDS}) and any UUID or date-time, which error messages name
  * harmlessly; every other value counts, lower-case words included ("jane", "schizophrenia"). A request
  * that is not JSON is compared as a whole.
@@ -51,13 +52,29 @@ final class ResponseExcerpts {
         String answer = (excerpt + "\n" + String.join("\n", strings(excerpt.getBytes(StandardCharsets.UTF_8))))
                 .toLowerCase(Locale.ROOT);
         Set<Long> runs = runHashes(answer);
+        // Cut at the excerpt's size (less a multi-byte character cut in half): its end may be a value's start.
+        String end = excerpt.getBytes(StandardCharsets.UTF_8).length >= HttpWebhookSender.EXCERPT_BYTES - 3
+                ? excerpt.toLowerCase(Locale.ROOT) : "";
         for (String value : values(request)) {
             String v = value.toLowerCase(Locale.ROOT);
-            if (v.length() >= 3 && answer.contains(v) || sharesARun(v, runs, answer)) {
+            if (v.length() >= 3 && answer.contains(v) || sharesARun(v, runs, answer) || endsInTheStartOf(end, v)) {
                 return WITHHELD;
             }
         }
         return excerpt;
+    }
+
+    /**
+     * The excerpt is the answer's first 1 KiB: a value cut there shows as its start only, too short for a
+     * run once under {@value #RUN} characters ("... Zqpat" of a name).
+     */
+    private static boolean endsInTheStartOf(String end, String value) {
+        for (int k = Math.min(value.length(), RUN - 1); k >= 3; k--) {
+            if (end.regionMatches(end.length() - k, value, 0, k)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static final long BASE = 1_000_003L;

@@ -74,6 +74,20 @@ class ResponseExcerptsTest {
     }
 
     @Test
+    void aNameCutShortByTheExcerptsEndIsWithheld() {
+        String padding = "a".repeat(HttpWebhookSender.EXCERPT_BYTES - " Jan".length());
+        assertThat(ResponseExcerpts.of(padding + " Jan", REQUEST)).as("cut at 1 KiB: the start of Jane")
+                .isEqualTo(ResponseExcerpts.WITHHELD);
+        String note = "a".repeat(HttpWebhookSender.EXCERPT_BYTES - " Patient pres".length()) + " Patient pres";
+        assertThat(ResponseExcerpts.of(note, REQUEST)).as("the start of a note, under a run")
+                .isEqualTo(ResponseExcerpts.WITHHELD);
+        assertThat(ResponseExcerpts.of("unknown patient: Jan", REQUEST)).as("not cut: a word of its own")
+                .isEqualTo("unknown patient: Jan");
+        String ordinary = "b".repeat(HttpWebhookSender.EXCERPT_BYTES - 4) + " xyz";
+        assertThat(ResponseExcerpts.of(ordinary, REQUEST)).isEqualTo(ordinary);
+    }
+
+    @Test
     void thePayloadsIdentifiersAreNoHealthDataAndStay() {
         String answer = "422 unknown action new_note for note 0b3c8f4e-52a1-4d8e-9a39-3f2f1c1f6d10 of type "
                 + "consultation_summary created 2026-02-24T10:30:00+00:00 (webhook 7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2910)";
