@@ -337,8 +337,8 @@ class WebhookController {
      */
     private static void requireNotesScope(Viewer viewer, List<String> events) {
         if (!viewer.hasScope(Scopes.READ_NOTES) && events.stream().anyMatch(WebhookEvents.NOTE_EVENTS::contains)) {
-            throw ApiException.forbidden("A webhook subscribed to " + String.join(", ", WebhookEvents.NOTE_EVENTS)
-                    + " receives the notes themselves: registering or redirecting one needs the scope "
+            throw ApiException.forbidden("A webhook subscribed to " + String.join(" and ", events.stream()
+                    .filter(WebhookEvents.NOTE_EVENTS::contains).distinct().toList()) + " receives the notes themselves: registering or redirecting one needs the scope "
                     + Scopes.READ_NOTES + ".");
         }
     }

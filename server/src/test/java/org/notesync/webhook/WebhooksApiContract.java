@@ -221,7 +221,8 @@ abstract class WebhooksApiContract {
         Http writer = t.api(port, "write:webhooks", "read:webhooks");
         Http.Response refused = writer.post("/webhooks", Map.of("url", LOCAL_URL, "events", List.of("new_note")));
         assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
-        assertThat(refused.json().get("detail").asString()).contains("needs the scope read:notes");
+        assertThat(refused.json().get("detail").asString()).contains("needs the scope read:notes")
+                .as("names the events asked for").startsWith("A webhook subscribed to new_note receives");
         assertThat(writer.get("/webhooks").json().get("totalItems").asInt()).as("nothing registered").isZero();
 
         String id = t.api(port).post("/webhooks", Map.of("url", LOCAL_URL, "events", List.of("new_note")))
