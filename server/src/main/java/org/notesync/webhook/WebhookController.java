@@ -309,6 +309,10 @@ class WebhookController {
         requireActive(changeable(viewer, delivery(viewer, id).webhook()), "replay its deliveries");
         if (!deliveries.replay(viewer.organizationId(), id)) {
             delivery(viewer, id); // a 404 if it went meanwhile (a deleted webhook's purge, the retention)
+            if (deliveries.nowPrivate(viewer.organizationId(), id)) {
+                throw ApiException.conflict("The note's patient has been made private since: its notes now go "
+                        + "only to its clinician's own webhooks, so this delivery is not sent again.");
+            }
             throw ApiException.conflict("This delivery is already queued.");
         }
         wakeup.now();

@@ -140,15 +140,34 @@ class WebhookDeliveries {
     }
 
     /**
+     * A delivery whose note the webhook may no longer be sent: its patient is private now, and the webhook
+     * not its clinician's. The outbox judged the note when it was written; a replay is judged again, so that
+     * making a patient private keeps its notes from organization-wide receivers from then on.
+     */
+    static final String NOW_PRIVATE = """
+            EXISTS (SELECT 1 FROM webhook_events e JOIN notes n ON n.id = e.note_id
+                    JOIN patients p ON p.id = n.patient_id JOIN webhooks w ON w.id = webhook_deliveries.webhook_id
+                    WHERE e.id = webhook_deliveries.event_id AND p.visibility_option = 'private'
+                      AND (w.owner_user_id IS NULL OR p.user_id IS NULL OR p.user_id <> w.owner_user_id))""";
+
+    /** Whether the delivery's note may no longer be sent to its webhook ({@link #NOW_PRIVATE}). */
+    boolean nowPrivate(UUID organizationId, UUID id) {
+        return jdbc.sql("SELECT COUNT(*) FROM webhook_deliveries WHERE id = ? AND organization_id = ? AND "
+                        + NOW_PRIVATE).params(id, organizationId).query(Integer.class).single() > 0;
+    }
+
+    /**
      * Puts a finished delivery back in the queue, due now, with a fresh retry schedule and the same event
-     * (so the same event id). A delivery still pending is a conflict: it is already queued.
+     * (so the same event id). A delivery still pending is a conflict: it is already queued; so is one whose
+     * note may no longer be sent to the webhook ({@link #NOW_PRIVATE}).
      */
     boolean replay(UUID organizationId, UUID id) {
         int changed = jdbc.sql("""
                 UPDATE webhook_deliveries
                 SET status = 'pending', attempts = 0, next_attempt_at = ?, completed_at = NULL, locked_by = NULL,
                     locked_until = NULL, replays = replays + 1
-                WHERE id = ? AND organization_id = ? AND status <> 'pending' AND webhook_id""" + Webhooks.LIVE)
+                WHERE id = ? AND organization_id = ? AND status <> 'pending' AND webhook_id""" + Webhooks.LIVE
+                + " AND NOT " + NOW_PRIVATE)
                 .params(utc(Dates.now(clock)), id, organizationId).update();
         return changed > 0;
     }
@@ -157,7 +176,7 @@ class WebhookDeliveries {
     int countFailed(UUID webhookId, Instant since, Instant until, Instant failedBefore) {
         return jdbc.sql("""
                 SELECT COUNT(*) FROM webhook_deliveries WHERE webhook_id = ? AND status = 'failed'
-                AND created_at >= ? AND created_at <= ? AND completed_at <= ?""")
+                AND created_at >= ? AND created_at <= ? AND completed_at <= ? AND NOT\s""" + NOW_PRIVATE)
                 .params(webhookId, utc(since), utc(until), utc(failedBefore)).query(Integer.class).single();
     }
 
@@ -169,6 +188,7 @@ class WebhookDeliveries {
                     locked_until = NULL, replays = replays + 1
                 WHERE id IN (SELECT id FROM webhook_deliveries WHERE webhook_id = ? AND status = 'failed'
                              AND created_at >= ? AND created_at <= ? AND completed_at <= ?
+                             AND NOT\s""" + NOW_PRIVATE + """
                              ORDER BY created_at LIMIT ?)
                   AND status = 'failed' AND completed_at <= ?
                   AND webhook_id""" + Webhooks.LIVE)

@@ -308,6 +308,42 @@ abstract class WebhookDeliveryContract {
         return new FailedThree(api, webhook, id, three, since, window);
     }
 
+    /**
+     * The outbox judges a note when it is written; a replay judges it again: once the patient is made
+     * private, its failed deliveries to an organization-wide webhook are neither retried nor recovered.
+     */
+    @Test
+    void aPatientMadePrivateKeepsItsFailedDeliveriesFromBeingReplayedToAnOrganizationWideWebhook() {
+        FailedThree failed = failedThree();
+        Http api = failed.api();
+        receiver.answer(r -> Receiver.Answer.ok());
+        int before = receiver.requests().size();
+        UUID patient = jdbc.sql("SELECT patient_id FROM notes WHERE id = ?").param(failed.notes().get(0).uuid())
+                .query(UUID.class).single();
+        jdbc.sql("UPDATE patients SET visibility_option = 'private', user_id = (SELECT id FROM users u"
+                + " WHERE u.organization_id = patients.organization_id ORDER BY u.id LIMIT 1) WHERE id = ?")
+                .param(patient).update();
+        String delivery = api.get("/webhooks/" + failed.id() + "/deliveries?status=failed", "application/json")
+                .json().get(0).get("uuid").asString();
+
+        Http.Response retry = api.post("/webhook-deliveries/" + delivery + "/retry", Map.of());
+        assertThat(retry.status()).as(retry.toString()).isEqualTo(409);
+        assertThat(retry.json().get("detail").asString()).contains("made private since");
+        Http.Response recover = api.post("/webhooks/" + failed.id() + "/recover",
+                Map.of("since", Dates.format(failed.since())));
+        assertThat(recover.status()).as(recover.toString()).isEqualTo(202);
+        assertThat(recover.json().get("total").asInt()).isZero();
+        String location = recover.header("Location");
+        await().atMost(WAIT).until(() -> api.get(location, "application/json").json().get("status").asString()
+                .equals("completed"));
+        assertThat(api.get(location, "application/json").json().get("replayed").asInt()).isZero();
+
+        jdbc.sql("UPDATE patients SET visibility_option = 'shared' WHERE id = ?").param(patient).update();
+        assertThat(api.post("/webhook-deliveries/" + delivery + "/retry", Map.of()).status())
+                .as("shared again").isEqualTo(202);
+        await().atMost(WAIT).until(() -> receiver.requests().size() == before + 1);
+    }
+
     @Test
     void recoverReplaysEveryFailedDeliveryOfTheWindowInTheBackground() {
         FailedThree failed = failedThree();
