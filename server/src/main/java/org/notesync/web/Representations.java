@@ -70,7 +70,7 @@ public final class Representations {
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("@context", "/contexts/" + type.name());
-        body.put("@id", type.path());
+        body.put("@id", request.getRequestURI()); // a sub-collection is its own path, not its type's
         body.put("@type", "Collection");
         body.put("totalItems", page.totalItems());
         List<Member> members = new ArrayList<>(page.items().size());

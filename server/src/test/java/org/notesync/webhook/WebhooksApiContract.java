@@ -253,6 +253,10 @@ abstract class WebhooksApiContract {
         String recoveryPath = recovery.header("Location");
 
         String w = "/webhooks/" + id;
+        JsonNode own = a.get(w + "/deliveries").json();
+        assertThat(own.get("@id").asString()).as("a sub-collection's own IRI").isEqualTo(w + "/deliveries");
+        assertThat(own.at("/member/0/@id").asString()).isEqualTo("/webhook-deliveries/" + delivery);
+        assertThat(a.get("/webhook-deliveries").json().get("@id").asString()).isEqualTo("/webhook-deliveries");
         assertThat(b.get(w).status()).isEqualTo(404);
         assertThat(b.patch(w, Map.of("active", false)).status()).isEqualTo(404);
         assertThat(b.post(w + "/rotate-secret", Map.of()).status()).isEqualTo(404);
