@@ -72,6 +72,27 @@ class DeliveryEngineTest {
                 .get("webhook-id"));
     }
 
+    /**
+     * A retry comes due while nothing wakes the dispatcher and its poll is an hour away: the node that
+     * scheduled it wakes for it by itself (before, it was found at the next poll, up to an interval late).
+     */
+    @Test
+    void aRetryIsSentWhenItComesDueWithoutWaitingForThePoll() {
+        UUID webhook = webhook("http://receiver/a");
+        InMemoryDeliveryStore.Row row = store.add(webhook, clock.instant(), "e1");
+        clock.reset(); // real time: the dispatcher parks in it
+        DeliveryEngine.Settings settings = DeliveryEngine.Settings.defaults("n1");
+        settings = new DeliveryEngine.Settings(settings.nodeId(), NO_POLL, settings.lease(), settings.workers(),
+                settings.perWebhookConcurrency(), settings.maxBatchEvents(), settings.maxBatchBytes(),
+                new RetryPolicy(List.of(Duration.ofMillis(300)), Duration.ofSeconds(1), Duration.ofMinutes(1)),
+                settings.disableAfter(), false);
+        start(settings, NO_POLL, (url, headers, body) -> new SendResult.Answered(sent.size() == 1 ? 500 : 204,
+                "", null));
+        engine.wake();
+        await().atMost(WAIT).until(() -> store.row(row.id).state == AttemptRecord.State.SUCCEEDED);
+        assertThat(store.row(row.id).attempts).isEqualTo(2);
+    }
+
     @Test
     void dueEventsOfOneWebhookAreBatchedWithinTheLimits() {
         UUID webhook = webhook("http://receiver/a");
