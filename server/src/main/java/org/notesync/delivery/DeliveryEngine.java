@@ -537,7 +537,7 @@ public final class DeliveryEngine {
         if (!(result instanceof SendResult.Answered a) || a.excerpt() == null || a.excerpt().isEmpty()) {
             return null;
         }
-        return ResponseExcerpts.of(a.excerpt(), body);
+        return ResponseExcerpts.of(a.excerpt(), a.cut(), body);
     }
 
     private Instant now() {

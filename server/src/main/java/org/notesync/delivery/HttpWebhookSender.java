@@ -121,13 +121,13 @@ public final class HttpWebhookSender implements WebhookSender, AutoCloseable {
         try {
             int status = response.getCode();
             Duration retryAfter = retryAfter(response.getFirstHeader("Retry-After"));
-            String excerpt = null;
+            Excerpt excerpt = new Excerpt(null, false);
             try {
                 excerpt = readExcerpt(response.getEntity(), post);
             } catch (IOException e) {
                 // The status arrived in time: the outcome stands even if the body is cut short.
             }
-            return new SendResult.Answered(status, excerpt, retryAfter);
+            return new SendResult.Answered(status, excerpt.text(), retryAfter, excerpt.cut());
         } finally {
             deadline.cancel(false);
             try {
@@ -159,13 +159,14 @@ public final class HttpWebhookSender implements WebhookSender, AutoCloseable {
      * Reads at most 1 KiB. A longer body is not drained: the request is aborted, and its connection
      * dropped instead of returned to the pool.
      */
-    private static String readExcerpt(HttpEntity entity, HttpPost post) throws IOException {
+    private static Excerpt readExcerpt(HttpEntity entity, HttpPost post) throws IOException {
         if (entity == null) {
-            return null;
+            return new Excerpt(null, false);
         }
         InputStream in = entity.getContent();
         byte[] buffer = in.readNBytes(EXCERPT_BYTES);
-        if (buffer.length == EXCERPT_BYTES && in.read() >= 0) {
+        boolean cut = buffer.length == EXCERPT_BYTES && in.read() >= 0;
+        if (cut) {
             post.cancel();
         } else {
             in.close();
@@ -174,7 +175,11 @@ public final class HttpWebhookSender implements WebhookSender, AutoCloseable {
         if (!text.isEmpty() && text.charAt(text.length() - 1) == '\uFFFD') {
             text = text.substring(0, text.length() - 1); // a multi-byte character cut in half
         }
-        return text.replaceAll("[\\p{Cntrl}&&[^\\n\\t]]", "");
+        return new Excerpt(text.replaceAll("[\\p{Cntrl}&&[^\\n\\t]]", ""), cut);
+    }
+
+    /** The start of a response body, and whether the body went on past it. */
+    private record Excerpt(String text, boolean cut) {
     }
 
     /** Retry-After as delta-seconds or an HTTP date; null when absent or unreadable. */

@@ -18,8 +18,8 @@ import tools.jackson.core.json.JsonFactory;
  * What of a receiver's answer the attempt log may keep: the log must never hold note content or patients'
  * names, and a receiver may repeat them ("could not import note for Jane Doe: ..."). An excerpt is withheld
  * when it contains, ignoring case, any string value of the request of three characters or more whole, or any
- * run of {@value #RUN} characters of one, or, when the 1 KiB excerpt was cut, when it ends in the first three or
- * more characters of one. The payload's identifiers are not such values: its ids, types,
+ * run of {@value #RUN} characters of one, or, when the answer went on past its 1 KiB excerpt, when the excerpt ends
+ * (as written, or with JSON's escapes decoded) in the first three or more characters of one. The payload's identifiers are not such values: its ids, types,
  * actions and timestamps ({@link #IDENTIFIER_FIELDS}) and any UUID or date-time, which error messages name
  * harmlessly; every other value counts, lower-case words included ("jane", "schizophrenia"). A request
  * that is not JSON is compared as a whole.
@@ -43,8 +43,17 @@ final class ResponseExcerpts {
     private ResponseExcerpts() {
     }
 
-    /** The excerpt to log for an answer to {@code request}, or {@link #WITHHELD}; null stays null. */
+    /** The excerpt to log for an answer to {@code request} whose body is whole in it; null stays null. */
     static String of(String excerpt, byte[] request) {
+        return of(excerpt, false, request);
+    }
+
+    /**
+     * The excerpt to log for an answer to {@code request}, or {@link #WITHHELD}; null stays null.
+     *
+     * @param cut whether the answer went on past the excerpt, so that its end may be a value's start
+     */
+    static String of(String excerpt, boolean cut, byte[] request) {
         if (excerpt == null || excerpt.isEmpty()) {
             return excerpt;
         }
@@ -52,12 +61,13 @@ final class ResponseExcerpts {
         String answer = (excerpt + "\n" + String.join("\n", strings(excerpt.getBytes(StandardCharsets.UTF_8))))
                 .toLowerCase(Locale.ROOT);
         Set<Long> runs = runHashes(answer);
-        // Cut at the excerpt's size (less a multi-byte character cut in half): its end may be a value's start.
-        String end = excerpt.getBytes(StandardCharsets.UTF_8).length >= HttpWebhookSender.EXCERPT_BYTES - 3
-                ? excerpt.toLowerCase(Locale.ROOT) : "";
+        // A string cut short does not parse: its end is compared as written and with its escapes decoded.
+        List<String> ends = cut
+                ? List.of(excerpt.toLowerCase(Locale.ROOT), unescaped(excerpt).toLowerCase(Locale.ROOT))
+                : List.of();
         for (String value : values(request)) {
             String v = value.toLowerCase(Locale.ROOT);
-            if (v.length() >= 3 && answer.contains(v) || sharesARun(v, runs, answer) || endsInTheStartOf(end, v)) {
+            if (v.length() >= 3 && answer.contains(v) || sharesARun(v, runs, answer) || endsInTheStartOf(ends, v)) {
                 return WITHHELD;
             }
         }
@@ -68,13 +78,56 @@ final class ResponseExcerpts {
      * The excerpt is the answer's first 1 KiB: a value cut there shows as its start only, too short for a
      * run once under {@value #RUN} characters ("... Zqpat" of a name).
      */
-    private static boolean endsInTheStartOf(String end, String value) {
-        for (int k = Math.min(value.length(), RUN - 1); k >= 3; k--) {
-            if (end.regionMatches(end.length() - k, value, 0, k)) {
-                return true;
+    private static boolean endsInTheStartOf(List<String> ends, String value) {
+        for (String end : ends) {
+            for (int k = Math.min(value.length(), RUN - 1); k >= 3; k--) {
+                if (end.regionMatches(end.length() - k, value, 0, k)) {
+                    return true;
+                }
             }
         }
         return false;
+    }
+
+    /**
+     * {@code text} with JSON's escapes decoded ({@code \\u00e9}, {@code \\n}, ...), and an escape the cut left
+     * unfinished dropped, so that {@code "Ren\\u00e9e-Cl} ends in "Renée-Cl" and {@code "Ren\\u00} in "Ren".
+     */
+    static String unescaped(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c != '\\') {
+                out.append(c);
+                i++;
+            } else if (i + 1 >= text.length()) {
+                break; // a lone backslash at the end
+            } else if (text.charAt(i + 1) == 'u') {
+                if (i + 6 > text.length()) {
+                    break; // \\u and fewer than four digits at the end
+                }
+                String hex = text.substring(i + 2, i + 6);
+                if (hex.chars().allMatch(h -> Character.digit(h, 16) >= 0)) {
+                    out.append((char) Integer.parseInt(hex, 16));
+                } else {
+                    out.append(text, i, i + 6);
+                }
+                i += 6;
+            } else {
+                char e = text.charAt(i + 1);
+                out.append(switch (e) {
+                    case 'n' -> '\n';
+                    case 't' -> '\t';
+                    case 'r' -> '\r';
+                    case 'b' -> '\b';
+                    case 'f' -> '\f';
+                    default -> e; // \\" \\\\ \\/ and anything else as itself
+                });
+                i += 2;
+            }
+        }
+        return out.toString();
     }
 
     private static final long BASE = 1_000_003L;

@@ -80,8 +80,22 @@ class HttpWebhookSenderTest {
         SendResult.Answered result = (SendResult.Answered) sender.send(receiver.url(), HEADERS, BODY);
         assertThat(result.status()).isEqualTo(500);
         assertThat(result.excerpt()).hasSize(1024);
+        assertThat(result.cut()).as("the body went on").isTrue();
         assertThat(sender.send(receiver.url(), HEADERS, BODY)).as("the sender still works")
                 .isInstanceOf(SendResult.Answered.class);
+    }
+
+    @Test
+    void anExcerptIsCutByTheBytesReadNotByWhatIsKept() {
+        receiver.answer(r -> new Receiver.Answer(400, Map.of(), "line\r\n".repeat(200), 0));
+        SendResult.Answered crlf = (SendResult.Answered) sender.send(receiver.url(), HEADERS, BODY);
+        assertThat(crlf.excerpt()).as("carriage returns are not kept").doesNotContain("\r").hasSizeLessThan(1024);
+        assertThat(crlf.cut()).as("yet 1 KiB was read and the body went on").isTrue();
+
+        receiver.answer(r -> new Receiver.Answer(400, Map.of(), "x".repeat(1024), 0));
+        SendResult.Answered whole = (SendResult.Answered) sender.send(receiver.url(), HEADERS, BODY);
+        assertThat(whole.excerpt()).hasSize(1024);
+        assertThat(whole.cut()).as("exactly 1 KiB is whole").isFalse();
     }
 
     @Test

@@ -76,15 +76,39 @@ class ResponseExcerptsTest {
     @Test
     void aNameCutShortByTheExcerptsEndIsWithheld() {
         String padding = "a".repeat(HttpWebhookSender.EXCERPT_BYTES - " Jan".length());
-        assertThat(ResponseExcerpts.of(padding + " Jan", REQUEST)).as("cut at 1 KiB: the start of Jane")
+        assertThat(ResponseExcerpts.of(padding + " Jan", true, REQUEST)).as("cut at 1 KiB: the start of Jane")
                 .isEqualTo(ResponseExcerpts.WITHHELD);
         String note = "a".repeat(HttpWebhookSender.EXCERPT_BYTES - " Patient pres".length()) + " Patient pres";
-        assertThat(ResponseExcerpts.of(note, REQUEST)).as("the start of a note, under a run")
+        assertThat(ResponseExcerpts.of(note, true, REQUEST)).as("the start of a note, under a run")
                 .isEqualTo(ResponseExcerpts.WITHHELD);
         assertThat(ResponseExcerpts.of("unknown patient: Jan", REQUEST)).as("not cut: a word of its own")
                 .isEqualTo("unknown patient: Jan");
         String ordinary = "b".repeat(HttpWebhookSender.EXCERPT_BYTES - 4) + " xyz";
-        assertThat(ResponseExcerpts.of(ordinary, REQUEST)).isEqualTo(ordinary);
+        assertThat(ResponseExcerpts.of(ordinary, true, REQUEST)).isEqualTo(ordinary);
+    }
+
+    @Test
+    void aCutIsJudgedByTheFlagNotByTheLengthKept() {
+        // A CRLF answer loses its carriage returns: what is kept is shorter than the 1 KiB that was read.
+        String lines = "error\n".repeat(100) + "patient: Jan";
+        assertThat(lines.length()).isLessThan(HttpWebhookSender.EXCERPT_BYTES - 3);
+        assertThat(ResponseExcerpts.of(lines, true, REQUEST)).isEqualTo(ResponseExcerpts.WITHHELD);
+        assertThat(ResponseExcerpts.of(lines, false, REQUEST)).as("whole: Jan is a word of its own")
+                .isEqualTo(lines);
+    }
+
+    @Test
+    void aCutInsideAnEscapedValueIsComparedDecoded() {
+        byte[] request = "{\"patient\":{\"firstName\":\"Ren\u00e9e-Claire\"}}".getBytes(StandardCharsets.UTF_8);
+        assertThat(ResponseExcerpts.of("{\"unknown\": \"Ren\\u00e9e-Cl", true, request))
+                .as("ends in Ren\u00e9e-Cl once decoded").isEqualTo(ResponseExcerpts.WITHHELD);
+        assertThat(ResponseExcerpts.of("{\"unknown\": \"Re\\u00", true, request))
+                .as("an escape cut in half: ends in Re, too short; the escape is dropped")
+                .isEqualTo("{\"unknown\": \"Re\\u00");
+        assertThat(ResponseExcerpts.of("{\"unknown\": \"Ren\\u00", true, request))
+                .as("ends in Ren once the half escape is dropped").isEqualTo(ResponseExcerpts.WITHHELD);
+        assertThat(ResponseExcerpts.unescaped("a\\\\u0041\\n\\\"\\u004")).as("an escaped backslash is no escape")
+                .isEqualTo("a\\u0041\n\"");
     }
 
     @Test
