@@ -14,9 +14,11 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -24,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import io.micrometer.core.instrument.Counter;
@@ -116,8 +117,12 @@ public final class DeliveryEngine {
     private final Counter failed;
 
     private final AtomicBoolean wakeup = new AtomicBoolean();
-    /** The earliest retry this node scheduled that has not come due yet: the dispatcher wakes for it. */
-    private final AtomicReference<Instant> nextRetry = new AtomicReference<>();
+    /**
+     * The retries this node scheduled that have not come due yet, earliest first: the dispatcher wakes for
+     * each. At most {@value #REMEMBERED_RETRIES} are kept (the earliest); a later one is found by the poll.
+     */
+    private final ConcurrentSkipListSet<Instant> retries = new ConcurrentSkipListSet<>();
+    static final int REMEMBERED_RETRIES = 1024;
     // Set by a dispatch that left due deliveries behind for want of a worker or of a webhook's slot: only
     // then does a finished request wake the dispatcher. Together with `finished` (counted before the flag
     // is read) no finished request can slip between a dispatch's check and its flag.
@@ -176,12 +181,17 @@ public final class DeliveryEngine {
 
     /**
      * A retry of this node's comes due then: without it the dispatcher would find it at its next poll, up to
-     * a poll interval late ("5 s" after an attempt was 6). An earlier one than it waits for unparks it.
+     * a poll interval late ("5 s" after an attempt was 6). One earlier than every other unparks it.
      */
     private void retryAt(Instant due) {
-        Instant before = nextRetry.getAndAccumulate(due, (a, b) -> a == null || b.isBefore(a) ? b : a);
+        if (!retries.add(due)) {
+            return;
+        }
+        if (retries.size() > REMEMBERED_RETRIES) { // size() walks the set, which holds one more at most
+            retries.pollLast();
+        }
         Thread thread = dispatcher;
-        if ((before == null || due.isBefore(before)) && thread != null) {
+        if (thread != null && retries.lower(due) == null) { // the earliest now: the dispatcher waits longer
             LockSupport.unpark(thread);
         }
     }
@@ -240,14 +250,15 @@ public final class DeliveryEngine {
             }
             if (!more && running && !wakeup.getAndSet(false)) {
                 long park = settings.pollInterval().toNanos();
-                Instant retry = nextRetry.get();
+                Instant now = now();
+                NavigableSet<Instant> due = retries.headSet(now, true);
+                if (!due.isEmpty()) {
+                    due.clear();
+                    continue; // due: claim it now rather than at the next poll
+                }
+                Instant retry = retries.isEmpty() ? null : retries.ceiling(now);
                 if (retry != null) {
-                    long untilRetry = Duration.between(now(), retry).toNanos();
-                    if (untilRetry <= 0) {
-                        nextRetry.compareAndSet(retry, null);
-                        continue; // due: claim it now rather than at the next poll
-                    }
-                    park = Math.min(park, untilRetry);
+                    park = Math.min(park, Duration.between(now, retry).toNanos());
                 }
                 LockSupport.parkNanos(this, park);
                 wakeup.set(false);

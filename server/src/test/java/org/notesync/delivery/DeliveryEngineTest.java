@@ -93,6 +93,29 @@ class DeliveryEngineTest {
         assertThat(store.row(row.id).attempts).isEqualTo(2);
     }
 
+    /** Two retries outstanding: the later one, scheduled second, is not forgotten when the first is sent. */
+    @Test
+    void everyRetryScheduledIsWokenForNotOnlyTheEarliest() {
+        clock.reset();
+        DeliveryEngine.Settings settings = DeliveryEngine.Settings.defaults("n1");
+        settings = new DeliveryEngine.Settings(settings.nodeId(), NO_POLL, settings.lease(), settings.workers(),
+                settings.perWebhookConcurrency(), settings.maxBatchEvents(), settings.maxBatchBytes(),
+                new RetryPolicy(List.of(Duration.ofSeconds(1)), Duration.ofSeconds(1), Duration.ofMinutes(1)),
+                settings.disableAfter(), false);
+        Map<String, AtomicInteger> answered = new ConcurrentHashMap<>();
+        start(settings, NO_POLL, (url, headers, body) -> new SendResult.Answered(
+                answered.computeIfAbsent(url, u -> new AtomicInteger()).getAndIncrement() == 0 ? 500 : 204, "", null));
+        InMemoryDeliveryStore.Row early = store.add(webhook("http://receiver/early"), clock.instant(), "e1");
+        engine.wake();
+        await().atMost(WAIT).until(() -> store.row(early.id).attempts == 1);
+        sleep(300); // the second retry falls due well after the first
+        InMemoryDeliveryStore.Row late = store.add(webhook("http://receiver/late"), clock.instant(), "e2");
+        engine.wake();
+        await().atMost(WAIT).until(() -> store.row(early.id).state == AttemptRecord.State.SUCCEEDED
+                && store.row(late.id).state == AttemptRecord.State.SUCCEEDED);
+        assertThat(store.row(late.id).attempts).isEqualTo(2);
+    }
+
     @Test
     void dueEventsOfOneWebhookAreBatchedWithinTheLimits() {
         UUID webhook = webhook("http://receiver/a");
@@ -314,5 +337,13 @@ class DeliveryEngineTest {
         };
         engine = new DeliveryEngine(store, recording, clock, settings.withPollInterval(pollInterval), null);
         engine.start();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
