@@ -13,6 +13,12 @@ import org.notesync.web.Problems;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.web.header.HeaderWriter;
+import org.springframework.security.web.header.writers.CacheControlHeadersWriter;
+import org.springframework.security.web.header.writers.HstsHeaderWriter;
+import org.springframework.security.web.header.writers.XContentTypeOptionsHeaderWriter;
+import org.springframework.security.web.header.writers.XXssProtectionHeaderWriter;
+import org.springframework.security.web.header.writers.frameoptions.XFrameOptionsHeaderWriter;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -28,6 +34,11 @@ class AuthorizationEndpointMethods extends OncePerRequestFilter {
     private static final List<String> READ = List.of("GET", "HEAD", "OPTIONS");
     private static final List<String> SUBMIT = List.of("POST", "OPTIONS");
     private static final List<String> PAGE = List.of("GET", "HEAD", "POST", "OPTIONS");
+
+    /** The headers Spring Security writes on every answer by default (HSTS on HTTPS only). */
+    private static final List<HeaderWriter> SECURITY_HEADERS = List.of(new XContentTypeOptionsHeaderWriter(),
+            new XXssProtectionHeaderWriter(), new CacheControlHeadersWriter(), new HstsHeaderWriter(),
+            new XFrameOptionsHeaderWriter(XFrameOptionsHeaderWriter.XFrameOptionsMode.DENY));
 
     private final Map<String, List<String>> allowed;
     private final JsonMapper json;
@@ -53,13 +64,19 @@ class AuthorizationEndpointMethods extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        List<String> methods = allowed.get(request.getRequestURI().substring(request.getContextPath().length()));
+        // Decoded, as the endpoints' own matchers read it: /oauth2/%74oken is /oauth2/token.
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        List<String> methods = allowed.get(path);
         String method = request.getMethod();
         if (methods == null || methods.contains(method) && !"HEAD".equals(method) && !"OPTIONS".equals(method)) {
             chain.doFilter(request, response);
             return;
         }
         String allow = String.join(", ", methods);
+        // Answered before Spring Security's chain: its default headers are written here.
+        for (HeaderWriter writer : SECURITY_HEADERS) {
+            writer.writeHeaders(request, response);
+        }
         if ("OPTIONS".equals(method)) {
             response.setHeader(HttpHeaders.ALLOW, allow);
             response.setStatus(HttpStatus.OK.value());

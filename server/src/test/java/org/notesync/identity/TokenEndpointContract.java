@@ -135,6 +135,13 @@ abstract class TokenEndpointContract {
         assertThat(get.header("Allow")).isEqualTo("POST, OPTIONS");
         assertThat(get.header("Content-Type")).startsWith("application/problem+json");
         assertThat(get.json().get("detail").asString()).contains("the Allow header lists");
+        assertThat(get.header("X-Content-Type-Options")).as("Spring Security's headers too").isEqualTo("nosniff");
+        assertThat(get.header("Cache-Control")).contains("no-store");
+        assertThat(get.header("X-Frame-Options")).isEqualTo("DENY");
+        Http.Response encoded = anonymous.send(anonymous.builder("/oauth2/%74oken")
+                .header("Authorization", "Basic " + basic).GET());
+        assertThat(encoded.status()).as("the path as decoded: " + encoded).isEqualTo(405);
+        assertThat(encoded.header("Allow")).isEqualTo("POST, OPTIONS");
         for (String path : List.of("/oauth2/introspect", "/oauth2/revoke", "/oauth2/device_authorization")) {
             Http.Response put = anonymous.raw("PUT", path, null, null);
             assertThat(put.status()).as(path + ": " + put).isEqualTo(405);
@@ -146,6 +153,7 @@ abstract class TokenEndpointContract {
         Http.Response options = anonymous.raw("OPTIONS", "/oauth2/token", null, null);
         assertThat(options.status()).as(options.toString()).isEqualTo(200);
         assertThat(options.header("Allow")).isEqualTo("POST, OPTIONS");
+        assertThat(options.header("X-Content-Type-Options")).isEqualTo("nosniff");
 
         Http.Response head = anonymous.raw("HEAD", "/oauth2/jwks", null, null);
         Http.Response jwks = anonymous.get("/oauth2/jwks");
