@@ -200,22 +200,7 @@ class NoteInboxTest {
         UUID later = UUID.randomUUID();
         Deque<List<Note>> batches = new ArrayDeque<>(List.of(List.of(note(noteId, v1), note(failing, v1)),
                 List.of(note(later, v1))));
-        AtomicInteger position = new AtomicInteger();
-        NoteFeed feed = new NoteFeed() {
-            @Override
-            public List<Note> next() {
-                if (batches.isEmpty()) {
-                    return List.of();
-                }
-                position.incrementAndGet();
-                return batches.poll();
-            }
-
-            @Override
-            public String checkpoint() {
-                return "feed:" + position.get();
-            }
-        };
+        NoteFeed feed = scripted(batches);
         java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
         NoteInbox inbox = NoteInbox.builder(note -> {
             if (note.uuid().equals(failing) && down.get()) {
@@ -248,22 +233,7 @@ class NoteInboxTest {
             failing.add(id);
             batches.add(List.of(note(id, v1)));
         }
-        AtomicInteger position = new AtomicInteger();
-        NoteFeed feed = new NoteFeed() {
-            @Override
-            public List<Note> next() {
-                if (batches.isEmpty()) {
-                    return List.of();
-                }
-                position.incrementAndGet();
-                return batches.poll();
-            }
-
-            @Override
-            public String checkpoint() {
-                return "feed:" + position.get();
-            }
-        };
+        NoteFeed feed = scripted(batches);
         java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
         NoteInbox inbox = NoteInbox.builder(note -> {
             if (down.get()) {
@@ -351,5 +321,25 @@ class NoteInboxTest {
                 "resource_metadata":{"user_id":"%s","organization_id":"%s"}}],"meta":{"webhook_id":"%s"}}"""
                 .formatted(note, action, note, at, at, UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(),
                         UUID.randomUUID());
+    }
+
+    /** A feed that hands out {@code batches} one per read, its checkpoint "feed:N" after N of them. */
+    private static NoteFeed scripted(Deque<List<Note>> batches) {
+        AtomicInteger position = new AtomicInteger();
+        return new NoteFeed() {
+            @Override
+            public List<Note> next() {
+                if (batches.isEmpty()) {
+                    return List.of();
+                }
+                position.incrementAndGet();
+                return batches.poll();
+            }
+
+            @Override
+            public String checkpoint() {
+                return "feed:" + position.get();
+            }
+        };
     }
 }
