@@ -5,6 +5,7 @@ import static org.notesync.support.ApiAssertions.assertProblem;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -12,12 +13,15 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.notesync.identity.Accounts;
+import org.notesync.identity.Viewer;
 import org.notesync.patient.PatientFixture;
+import org.notesync.patient.PatientUpdates;
 import org.notesync.support.Http;
 import org.notesync.support.ServerTest;
 import org.notesync.support.Tenants;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
@@ -42,6 +46,9 @@ abstract class NoteFeedContract {
 
     @Autowired
     TransactionTemplate transaction;
+
+    @Autowired
+    ApplicationContext context;
 
     private String createNote(Http api, Tenants.Tenant t, String patient, String content) {
         Http.Response created = api.post("/notes", Map.of("patient", patient, "user", t.clinician().id().toString(),
@@ -236,6 +243,45 @@ abstract class NoteFeedContract {
         feed.sequenceNow();
         assertThat(uuids(integration.get("/notes/feed?after=" + end).json()))
                 .as("another field: who may read it is unchanged").isEmpty();
+    }
+
+    /**
+     * A patient's change drops its notes' numbers in its own transaction. A note changed just before, still
+     * unnumbered, must not get its number from the sequencer before that change commits: a reader who could
+     * not see the note would pass that number, and the note would never come back for it.
+     */
+    @Test
+    void aNoteNumberedWhileItsPatientChangesHandsIsNumberedAfterTheChangeCommits() throws Exception {
+        Tenants.Tenant t = tenants.create();
+        Accounts.User colleague = t.addClinician("Ada", "Colleague");
+        UUID patient = PatientFixture.patientOf(jdbc, t.organization().id()).privateTo(t.clinician().id()).insert();
+        String note = t.clinicianApi(port).post("/notes", Map.of("patient", patient.toString(), "type", "memo",
+                "content", "Private for now.")).json().get("uuid").asString();
+        feed.sequenceNow();
+        // An edit committed a moment ago, its wake-up not yet run.
+        jdbc.sql("UPDATE notes SET feed_seq = NULL WHERE id = ?").param(UUID.fromString(note)).update();
+
+        CountDownLatch changed = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Viewer owner = new Viewer(t.organization().id(), t.clinician().id(), "test", Set.of());
+        CompletableFuture<Boolean> handing = CompletableFuture.supplyAsync(() -> transaction.execute(tx -> {
+            boolean seen = PatientUpdates.handTo(context, owner, patient, colleague.id());
+            changed.countDown();
+            await(release);
+            return seen;
+        }));
+        assertThat(changed.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Integer> numbering = CompletableFuture.supplyAsync(feed::sequenceNow);
+        Thread.sleep(500); // a scan that did not wait for the patient's change numbers in milliseconds
+        assertThat(numbering).as("the scan waits for the patient's change to commit").isNotDone();
+        long colleagueCursor = t.clinicianApi(port, colleague).get("/notes/feed").json().get("cursor").asLong();
+
+        release.countDown();
+        assertThat(handing.get(10, TimeUnit.SECONDS)).isTrue();
+        numbering.get(10, TimeUnit.SECONDS);
+        feed.sequenceNow();
+        assertThat(uuids(t.clinicianApi(port, colleague).get("/notes/feed?after=" + colleagueCursor).json()))
+                .as("past the cursor its new clinician read before it was theirs").containsExactly(note);
     }
 
     @Test
