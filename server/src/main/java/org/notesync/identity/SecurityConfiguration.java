@@ -83,7 +83,8 @@ class SecurityConfiguration {
                         .authorizationEndpoint(authorize -> authorize.consentPage(ConsentPage.PATH))
                         .tokenEndpoint(token -> token.authenticationProviders(providers -> providers.replaceAll(
                                 provider -> provider instanceof OAuth2DeviceCodeAuthenticationProvider
-                                        ? new RedeemedDeviceCodes(provider, authorizations) : provider)))
+                                        ? new RedeemedDeviceCodes(provider, authorizations) : provider))
+                                .accessTokenResponseHandler(new AccessTokenResponse()))
                         .tokenIntrospectionEndpoint(introspection -> introspection
                                 .introspectionResponseHandler(new OrganizationIntrospection(accounts, authorizations)))
                         .deviceAuthorizationEndpoint(device -> device.verificationUri(DEVICE_ACTIVATION_PAGE)
