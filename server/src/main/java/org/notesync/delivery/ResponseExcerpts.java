@@ -1,13 +1,16 @@
 package org.notesync.delivery;
 
 import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import org.springframework.web.util.HtmlUtils;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -17,12 +20,15 @@ import tools.jackson.core.json.JsonFactory;
 /**
  * What of a receiver's answer the attempt log may keep: the log must never hold note content or patients'
  * names, and a receiver may repeat them ("could not import note for Jane Doe: ..."). An excerpt is withheld
- * when it contains, ignoring case, any string value of the request of three characters or more whole, or any
- * run of {@value #RUN} characters of one, or, when the answer went on past its 1 KiB excerpt, when the excerpt ends
- * (as written, or with JSON's escapes decoded) in the first three or more characters of one. The payload's identifiers are not such values: its ids, types,
- * actions and timestamps ({@link #IDENTIFIER_FIELDS}) and any UUID or date-time, which error messages name
- * harmlessly; every other value counts, lower-case words included ("jane", "schizophrenia"). A request
- * that is not JSON is compared as a whole.
+ * when it contains, ignoring case, any string value of the request of three characters or more whole, one of
+ * two characters as a word of its own ("Li", "Wu"), or any run of {@value #RUN} characters of one; or, when
+ * the answer went on past its 1 KiB excerpt, when the excerpt ends in the first three or more characters of
+ * one. The answer is read as written and decoded: JSON's escapes ({@code \\u00e9}), again inside a string
+ * that holds JSON, HTML's entities ({@code &eacute;}), JSON strings as parsed, all in Unicode's composed form
+ * (NFC), so that no encoding hides a value. The payload's identifiers are not such values: its ids, actions
+ * and timestamps ({@link #IDENTIFIER_FIELDS}) and any UUID or date-time, which error messages name
+ * harmlessly; every other value counts, the note's type and lower-case words included ("jane",
+ * "schizophrenia", "psychiatric_assessment"). A request that is not JSON is compared as a whole.
  */
 final class ResponseExcerpts {
 
@@ -31,9 +37,12 @@ final class ResponseExcerpts {
     /** Shorter runs are ordinary words; a run this long of a value is taken as that value repeated. */
     static final int RUN = 12;
 
+    /** How many times an answer's escapes are decoded: JSON in a JSON string, HTML in JSON. */
+    private static final int DECODINGS = 3;
+
     private static final JsonFactory JSON = new JsonFactory();
-    /** The webhook payload's properties that name, type or date things, never health data. */
-    static final Set<String> IDENTIFIER_FIELDS = Set.of("id", "uuid", "resource_type", "action", "type",
+    /** The webhook payload's properties that name or date things, never health data. */
+    static final Set<String> IDENTIFIER_FIELDS = Set.of("id", "uuid", "resource_type", "action",
             "createdAt", "updatedAt", "user_id", "organization_id", "webhook_id");
 
     private static final Pattern IDENTIFIER = Pattern.compile(
@@ -57,21 +66,57 @@ final class ResponseExcerpts {
         if (excerpt == null || excerpt.isEmpty()) {
             return excerpt;
         }
-        // A JSON answer is compared decoded too, so that escaping (\\u00e9 for é) hides nothing.
-        String answer = (excerpt + "\n" + String.join("\n", strings(excerpt.getBytes(StandardCharsets.UTF_8))))
-                .toLowerCase(Locale.ROOT);
+        List<String> decoded = decodings(excerpt);
+        Set<String> readings = new LinkedHashSet<>(decoded);
+        for (String string : strings(excerpt.getBytes(StandardCharsets.UTF_8))) {
+            readings.addAll(decodings(string));
+        }
+        String answer = String.join("\n", readings);
         Set<Long> runs = runHashes(answer);
-        // A string cut short does not parse: its end is compared as written and with its escapes decoded.
-        List<String> ends = cut
-                ? List.of(excerpt.toLowerCase(Locale.ROOT), unescaped(excerpt).toLowerCase(Locale.ROOT))
-                : List.of();
+        // A string cut short does not parse: the excerpt's end is compared as written and decoded.
+        List<String> ends = cut ? decoded : List.of();
         for (String value : values(request)) {
-            String v = value.toLowerCase(Locale.ROOT);
-            if (v.length() >= 3 && answer.contains(v) || sharesARun(v, runs, answer) || endsInTheStartOf(ends, v)) {
+            String v = normal(value);
+            if (v.length() >= 3 && answer.contains(v) || v.length() == 2 && containsWord(answer, v)
+                    || sharesARun(v, runs, answer) || endsInTheStartOf(ends, v)) {
                 return WITHHELD;
             }
         }
         return excerpt;
+    }
+
+    /** The text in composed form and lower case, as answers and values are compared. */
+    private static String normal(String text) {
+        return Normalizer.normalize(text, Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
+    }
+
+    /** {@code text} as written, then with its JSON escapes and HTML entities decoded, again while that changes. */
+    private static List<String> decodings(String text) {
+        List<String> decodings = new ArrayList<>(2);
+        decodings.add(normal(text));
+        String current = text;
+        for (int i = 0; i < DECODINGS; i++) {
+            String next = HtmlUtils.htmlUnescape(unescaped(current));
+            if (next.equals(current)) {
+                break;
+            }
+            decodings.add(normal(next));
+            current = next;
+        }
+        return decodings;
+    }
+
+    /** Whether {@code word} is in {@code text} with no letter or digit on either side. */
+    private static boolean containsWord(String text, String word) {
+        for (int i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
+            boolean before = i > 0 && Character.isLetterOrDigit(text.codePointBefore(i));
+            int end = i + word.length();
+            boolean after = end < text.length() && Character.isLetterOrDigit(text.codePointAt(end));
+            if (!before && !after) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -42,8 +42,33 @@ class ResponseExcerptsTest {
         assertThat(ResponseExcerpts.of("no chart for jane", request)).isEqualTo(ResponseExcerpts.WITHHELD);
         assertThat(ResponseExcerpts.of("invalid signature", request)).as("a two-letter name inside a word")
                 .isEqualTo("invalid signature");
-        assertThat(ResponseExcerpts.of("unknown action new_note of type memo", request))
-                .isEqualTo("unknown action new_note of type memo");
+        assertThat(ResponseExcerpts.of("unknown action new_note", request)).isEqualTo("unknown action new_note");
+        assertThat(ResponseExcerpts.of("unknown note type memo", request)).as("a type may say what a note is about")
+                .isEqualTo(ResponseExcerpts.WITHHELD);
+        assertThat(ResponseExcerpts.of("no chart for patient Li", request)).as("a two-letter name as a word")
+                .isEqualTo(ResponseExcerpts.WITHHELD);
+        assertThat(ResponseExcerpts.of("no chart for patient li-x", request)).isEqualTo(ResponseExcerpts.WITHHELD);
+    }
+
+    @Test
+    void noEncodingOfTheAnswerHidesAValue() {
+        byte[] request = "{\"patient\":{\"firstName\":\"José\",\"lastName\":\"Núñez\"},\"content\":\"Иванов\"}"
+                .getBytes(StandardCharsets.UTF_8);
+        String cutJson = "{\"detail\":\"no chart for Jos\\u00e9 N\\u00fa\\u00f1ez: " + "x".repeat(1000);
+        assertThat(ResponseExcerpts.of(cutJson, true, request)).as("escaped inside a string cut short")
+                .isEqualTo(ResponseExcerpts.WITHHELD);
+        assertThat(ResponseExcerpts.of("{\"n\":\"\\u0418\\u0432\\u0430\\u043d\\u043e\\u0432", true, request))
+                .as("Cyrillic escaped").isEqualTo(ResponseExcerpts.WITHHELD);
+        assertThat(ResponseExcerpts.of("error: unknown N\\u00fa\\u00f1ez", request)).as("escaped in plain text")
+                .isEqualTo(ResponseExcerpts.WITHHELD);
+        assertThat(ResponseExcerpts.of("{\"body\":\"{\\\"name\\\":\\\"N\\\\u00fa\\\\u00f1ez\\\"}\"}", request))
+                .as("JSON in a JSON string").isEqualTo(ResponseExcerpts.WITHHELD);
+        assertThat(ResponseExcerpts.of("<p>no chart for N&uacute;&ntilde;ez</p>", request)).as("HTML entities")
+                .isEqualTo(ResponseExcerpts.WITHHELD);
+        assertThat(ResponseExcerpts.of("unknown Nu\u0301n\u0303ez", request)).as("decomposed accents")
+                .isEqualTo(ResponseExcerpts.WITHHELD);
+        assertThat(ResponseExcerpts.of("{\"error\":\"duplicate \\u0022id\\u0022\"}", request))
+                .as("escapes alone withhold nothing").isEqualTo("{\"error\":\"duplicate \\u0022id\\u0022\"}");
     }
 
     @Test
@@ -113,8 +138,8 @@ class ResponseExcerptsTest {
 
     @Test
     void thePayloadsIdentifiersAreNoHealthDataAndStay() {
-        String answer = "422 unknown action new_note for note 0b3c8f4e-52a1-4d8e-9a39-3f2f1c1f6d10 of type "
-                + "consultation_summary created 2026-02-24T10:30:00+00:00 (webhook 7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2910)";
+        String answer = "422 unknown action new_note for note 0b3c8f4e-52a1-4d8e-9a39-3f2f1c1f6d10 of resource_type "
+                + "note created 2026-02-24T10:30:00+00:00 (webhook 7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2910)";
         assertThat(ResponseExcerpts.of(answer, REQUEST)).isEqualTo(answer);
         assertThat(ResponseExcerpts.of("missing field x", REQUEST)).isEqualTo("missing field x");
     }
