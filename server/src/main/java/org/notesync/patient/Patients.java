@@ -19,6 +19,7 @@ import org.notesync.identity.Viewer;
 import org.notesync.web.Dates;
 import org.notesync.web.ListReads;
 import org.notesync.web.Page;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -43,11 +44,13 @@ class Patients {
     private final JdbcClient jdbc;
     private final ListReads lists;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
-    Patients(JdbcClient jdbc, ListReads lists, Clock clock) {
+    Patients(JdbcClient jdbc, ListReads lists, Clock clock, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.lists = lists;
         this.clock = clock;
+        this.events = events;
     }
 
     @Transactional
@@ -112,6 +115,9 @@ class Patients {
             // number readers who could not see the note would pass for good.
             jdbc.sql("UPDATE notes SET feed_seq = NULL WHERE patient_id = :id AND organization_id = :org")
                     .param("id", id).param("org", viewer.organizationId()).update();
+            events.publishEvent(new PatientAccessChanged(viewer.organizationId(), id,
+                    new PatientAccessChanged.Access(current.get().visibilityOption(), current.get().ownerId()),
+                    new PatientAccessChanged.Access(changed.visibilityOption(), changed.ownerId())));
         }
         return byId(viewer.organizationId(), id);
     }

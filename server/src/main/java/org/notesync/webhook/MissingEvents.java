@@ -53,8 +53,12 @@ class MissingEvents {
     private record Missing(UUID noteId, Instant updatedAt, String action) {
     }
 
+    /** Written at any time: the window of {@link #replayOfPatient}. */
+    private static final Instant EVER_SINCE = Instant.EPOCH;
+    private static final Instant EVER_UNTIL = Instant.parse("9999-12-31T23:59:59Z");
+
     int count(Webhooks.Webhook webhook, Instant since, Instant until) {
-        Optional<SqlWhere> where = where(webhook, since, until);
+        Optional<SqlWhere> where = where(webhook, since, until, null);
         return where.isEmpty() ? 0 : jdbc.sql("SELECT COUNT(*) FROM notes n JOIN patients p ON p.id = n.patient_id"
                         + " WHERE " + where.get().sql())
                 .params(where.get().parameters()).query(Integer.class).single();
@@ -62,7 +66,27 @@ class MissingEvents {
 
     /** Queues up to {@code limit} of the missing events for the webhook, oldest notes first; returns how many. */
     int replay(Webhooks.Webhook webhook, Instant since, Instant until, int limit) {
-        Optional<SqlWhere> where = where(webhook, since, until);
+        return replay(webhook, since, until, null, limit);
+    }
+
+    /**
+     * Queues every event of one patient's notes that the webhook is missing, whenever the notes were written:
+     * the patient was just shared, or given to the webhook's clinician, and the webhook may now receive them.
+     * Returns how many.
+     */
+    int replayOfPatient(Webhooks.Webhook webhook, UUID patientId) {
+        int replayed = 0;
+        for (int chunk = replay(webhook, EVER_SINCE, EVER_UNTIL, patientId, CHUNK); chunk > 0;
+                chunk = replay(webhook, EVER_SINCE, EVER_UNTIL, patientId, CHUNK)) {
+            replayed += chunk; // each replay takes its notes out of what is missing
+        }
+        return replayed;
+    }
+
+    private static final int CHUNK = 500;
+
+    private int replay(Webhooks.Webhook webhook, Instant since, Instant until, UUID patientId, int limit) {
+        Optional<SqlWhere> where = where(webhook, since, until, patientId);
         if (where.isEmpty()) {
             return 0;
         }
@@ -95,7 +119,7 @@ class MissingEvents {
      * The notes whose events the webhook is missing; empty when it subscribes to no note event, or would
      * receive none of them (nothing of a private patient without an owner goes anywhere).
      */
-    private Optional<SqlWhere> where(Webhooks.Webhook webhook, Instant since, Instant until) {
+    private Optional<SqlWhere> where(Webhooks.Webhook webhook, Instant since, Instant until, UUID patientId) {
         List<String> missing = new ArrayList<>(2);
         if (webhook.events().contains(WebhookEvents.NEW_NOTE)) {
             missing.add("(" + createdInWindow() + " AND " + newNoteMissing() + ")");
@@ -112,6 +136,9 @@ class MissingEvents {
         }
         // Who receives a note, as WebhookOutbox decides it when the note is written, on the patient as it is now.
         SqlWhere where = new SqlWhere().and("n.organization_id = :org", "org", webhook.organizationId());
+        if (patientId != null) {
+            where.and("n.patient_id = :patient", "patient", patientId);
+        }
         if (webhook.ownerUserId() == null) {
             where.and("(p.visibility_option IS NULL OR p.visibility_option <> 'private')");
         } else {

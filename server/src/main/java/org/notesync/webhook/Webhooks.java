@@ -79,6 +79,13 @@ class Webhooks {
                 .query(Webhooks::webhook).optional();
     }
 
+    /** The organization's active webhooks, whoever owns them: for the work the server does on its own. */
+    List<Webhook> active(UUID organizationId) {
+        return jdbc.sql("SELECT * FROM webhooks WHERE organization_id = ? AND active = TRUE AND deleted_at IS NULL"
+                        + " ORDER BY created_at, id")
+                .param(organizationId).query(Webhooks::webhook).list();
+    }
+
     /** A webhook not deleted, whoever asks: for the background work done on it (a recovery). */
     Optional<Webhook> live(UUID id) {
         return jdbc.sql("SELECT * FROM webhooks WHERE id = ? AND deleted_at IS NULL").param(id)

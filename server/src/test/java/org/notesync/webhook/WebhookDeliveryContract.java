@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.notesync.delivery.DeliveryEngine;
 import org.notesync.delivery.Signatures;
+import org.notesync.identity.Accounts;
 import org.notesync.note.Note;
 import org.notesync.support.Http;
 import org.notesync.support.ServerTest;
@@ -806,6 +807,69 @@ abstract class WebhookDeliveryContract {
         assertThat(sharedTo).containsExactlyInAnyOrder(orgWide.get("uuid").asString(), owners.get("uuid").asString(),
                 colleagues.get("uuid").asString());
         assertThat(shared.uuid()).isNotNull();
+    }
+
+    /**
+     * A note kept from a webhook while its patient was private is sent to it once the patient is given to the
+     * webhook's clinician or shared: with its change, if it changed meanwhile; never again to a webhook that
+     * had it.
+     */
+    @Test
+    void aPatientHandedOnOrSharedSendsItsNotesToTheWebhooksThatMayNowReceiveThem() {
+        Tenants.Tenant t = tenants.create();
+        Accounts.User colleague = t.addClinician("Grace", "Hopper");
+        JsonNode orgWide = webhook(t.api(port), receiver.url(), "new_note", "updated_note");
+        JsonNode owners = webhook(t.clinicianApi(port), receiver.url(), "new_note");
+        JsonNode colleagues = webhook(t.clinicianApi(port, colleague), receiver.url(), "new_note");
+        NoteFixture.Patient patient = notes.patient(t, "private", t.clinician().id());
+        Note note = notes.note(t, patient, "private matters");
+        await().atMost(WAIT).until(() -> received(note).size() == 1);
+        Http.Response edited = t.clinicianApi(port).patch("/notes/" + note.uuid(), Map.of("content", "amended"));
+        assertThat(edited.status()).as(edited.toString()).isEqualTo(200);
+        assertThat(received(note)).containsExactly(owners.get("uuid").asString() + " new_note");
+
+        Http.Response handed = t.clinicianApi(port).patch("/patients/" + patient.id(),
+                Map.of("user", colleague.id().toString()));
+        assertThat(handed.status()).as(handed.toString()).isEqualTo(200);
+        await().atMost(WAIT).until(() -> received(note).size() == 2);
+        assertThat(received(note)).as("the colleague's webhook, now the patient's clinician's").containsExactly(
+                owners.get("uuid").asString() + " new_note", colleagues.get("uuid").asString() + " new_note");
+
+        Http.Response shared = t.clinicianApi(port, colleague).patch("/patients/" + patient.id(),
+                Map.of("visibilityOption", "shared"));
+        assertThat(shared.status()).as(shared.toString()).isEqualTo(200);
+        await().atMost(WAIT).until(() -> received(note).size() == 4);
+        assertThat(received(note)).as("the organization's: the note, then its change; no other twice")
+                .containsExactly(owners.get("uuid").asString() + " new_note",
+                        colleagues.get("uuid").asString() + " new_note",
+                        orgWide.get("uuid").asString() + " new_note", orgWide.get("uuid").asString() + " updated_note");
+        JsonNode update = receiver.requests().stream().flatMap(r -> r.json().get("events").valueStream())
+                .filter(e -> e.get("action").asString().equals("updated_note")).findFirst().orElseThrow();
+        assertThat(update.at("/metadata/note/content").asString()).isEqualTo("amended");
+
+        Http.Response privateAgain = t.clinicianApi(port, colleague).patch("/patients/" + patient.id(),
+                Map.of("visibilityOption", "private"));
+        assertThat(privateAgain.status()).isEqualTo(200);
+        Http.Response backToOwner = t.clinicianApi(port, colleague).patch("/patients/" + patient.id(),
+                Map.of("user", t.clinician().id().toString()));
+        assertThat(backToOwner.status()).isEqualTo(200);
+        assertThat(jdbc.sql("""
+                SELECT COUNT(*) FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
+                WHERE e.note_id = ?""").param(note.uuid()).query(Long.class).single())
+                .as("back to a clinician whose webhook had it: nothing more").isEqualTo(4);
+    }
+
+    /** "webhook-uuid action" for each event of the note received, in the order received. */
+    private List<String> received(Note note) {
+        List<String> seen = new ArrayList<>();
+        for (Receiver.Request r : receiver.requests()) {
+            for (JsonNode event : r.json().get("events")) {
+                if (event.at("/metadata/note/uuid").asString().equals(note.uuid().toString())) {
+                    seen.add(r.json().at("/meta/webhook_id").asString() + " " + event.get("action").asString());
+                }
+            }
+        }
+        return seen;
     }
 
     @Test
