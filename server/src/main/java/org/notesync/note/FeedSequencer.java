@@ -53,6 +53,14 @@ final class FeedSequencer implements AutoCloseable {
     /** The next number, under {@link #LOCK} only. */
     static final String NEXT = "nextval('note_feed_seq')";
 
+    /**
+     * Rows another transaction holds are left for a later run: a patient's change of hands drops its notes'
+     * numbers under their row locks, and a note it holds must be numbered after it commits, not before (a
+     * reader who could not see the note would pass that number for good). Waiting for it instead would hold
+     * {@link #LOCK}, and every create with it, for the rest of that transaction.
+     */
+    static final String UNLOCKED = "FOR UPDATE SKIP LOCKED";
+
     /** The most ids one statement numbers. */
     static final int BATCH = 500;
 
@@ -85,6 +93,11 @@ final class FeedSequencer implements AutoCloseable {
         }
     }
 
+    /** Numbers whatever is unnumbered soon, by a scan on the sequencer's thread. */
+    void scanSoon() {
+        executor.execute(this::runQuietly);
+    }
+
     /** Numbers the changes this node has seen commit, by id; returns how many got a number. */
     int numberCommitted() {
         int numbered = 0;
@@ -104,7 +117,8 @@ final class FeedSequencer implements AutoCloseable {
         // statement for every length, and PostgreSQL planned the short ones worse than one id at a time.
         return numberUnderLock(() -> {
             int[] counts = batch.batchUpdate(
-                    "UPDATE notes SET feed_seq = " + NEXT + " WHERE id = ? AND feed_seq IS NULL",
+                    "UPDATE notes SET feed_seq = " + NEXT + " WHERE id IN (SELECT id FROM notes WHERE id = ?"
+                            + " AND feed_seq IS NULL " + UNLOCKED + ")",
                     ids.stream().map(id -> new Object[] {id}).toList());
             int count = 0;
             for (int c : counts) {
@@ -118,7 +132,8 @@ final class FeedSequencer implements AutoCloseable {
     int run() {
         committed.clear();
         return numberUnderLock(() -> jdbc.sql(
-                "UPDATE notes SET feed_seq = " + NEXT + " WHERE feed_seq IS NULL").update());
+                "UPDATE notes SET feed_seq = " + NEXT + " WHERE id IN (SELECT id FROM notes WHERE feed_seq IS NULL "
+                        + UNLOCKED + ")").update());
     }
 
     private int numberUnderLock(IntSupplier numbering) {

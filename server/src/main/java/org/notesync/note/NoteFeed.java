@@ -2,6 +2,7 @@ package org.notesync.note;
 
 import java.time.Duration;
 
+import org.notesync.patient.PatientAccessChanged;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.event.EventListener;
@@ -40,6 +41,24 @@ class NoteFeed implements DisposableBean {
             });
         } else {
             sequencer.wake(event.note().uuid());
+        }
+    }
+
+    /**
+     * A patient's change of hands dropped its notes' numbers: they are numbered again once it commits,
+     * rather than at the next scan.
+     */
+    @EventListener
+    void on(PatientAccessChanged change) {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    sequencer.scanSoon();
+                }
+            });
+        } else {
+            sequencer.scanSoon();
         }
     }
 
