@@ -109,8 +109,8 @@ class Patients {
                 || !Objects.equals(current.get().ownerId(), changed.ownerId())) {
             // Who may read the patient's notes changed: readers of the change feed who could not see them
             // are past their numbers. Losing them puts the notes back in the feed, after everything seen so
-            // far (the sequencer numbers them once this commits: PatientAccessChanged); updatedAt stays, so readers who
-            // had them skip them as known. Unnumbered notes are written too: the row lock keeps the
+            // far (numbered again once this commits, on PatientAccessChanged); updatedAt stays, so readers
+            // who had them skip them as known. Unnumbered notes are written too: the row lock keeps the
             // sequencer (which skips locked rows) from numbering one, a note edited a moment ago, before
             // this change commits: a number readers who could not see the note would pass for good.
             jdbc.sql("UPDATE notes SET feed_seq = NULL WHERE patient_id = :id AND organization_id = :org")
