@@ -123,6 +123,8 @@ public final class DeliveryEngine {
      */
     private final ConcurrentSkipListSet<Instant> retries = new ConcurrentSkipListSet<>();
     static final int REMEMBERED_RETRIES = 1024;
+    /** Retries due within one tick are woken for together, at its end. */
+    static final long RETRY_TICK_MILLIS = 20;
     // Set by a dispatch that left due deliveries behind for want of a worker or of a webhook's slot: only
     // then does a finished request wake the dispatcher. Together with `finished` (counted before the flag
     // is read) no finished request can slip between a dispatch's check and its flag.
@@ -183,7 +185,8 @@ public final class DeliveryEngine {
      * A retry of this node's comes due then: without it the dispatcher would find it at its next poll, up to
      * a poll interval late ("5 s" after an attempt was 6). One earlier than every other unparks it.
      */
-    private void retryAt(Instant due) {
+    private void retryAt(Instant retry) {
+        Instant due = wakeFor(retry);
         if (!retries.add(due)) {
             return;
         }
@@ -194,6 +197,16 @@ public final class DeliveryEngine {
         if (thread != null && retries.lower(due) == null) { // the earliest now: the dispatcher waits longer
             LockSupport.unpark(thread);
         }
+    }
+
+    /**
+     * When to wake for a retry: at the end of its tick, never before it, so that retries microseconds apart
+     * (a failing receiver's) share one wake and one claim.
+     */
+    static Instant wakeFor(Instant retry) {
+        long tick = TimeUnit.MILLISECONDS.toNanos(RETRY_TICK_MILLIS);
+        long sinceEpoch = Duration.between(Instant.EPOCH, retry).toNanos();
+        return Instant.EPOCH.plusNanos(Math.floorDiv(sinceEpoch + tick - 1, tick) * tick);
     }
 
     /** Asks the dispatcher to look for due deliveries now (called after a commit that queued some). */
@@ -400,9 +413,10 @@ public final class DeliveryEngine {
         AttemptRecord record = outcome(endpoint, batch, requestId, attemptedAt, durationMillis, result,
                 excerptOf(result, body));
         store.record(record);
+        // One batch may hold deliveries on different attempts, each with its own wait.
         record.transitions().stream().filter(t -> t.state() == AttemptRecord.State.PENDING
                         && t.nextAttemptAt() != null)
-                .map(AttemptRecord.Transition::nextAttemptAt).min(Comparator.naturalOrder()).ifPresent(this::retryAt);
+                .map(AttemptRecord.Transition::nextAttemptAt).forEach(this::retryAt);
         count(endpoint, record, System.nanoTime() - started);
     }
 

@@ -116,6 +116,39 @@ class DeliveryEngineTest {
         assertThat(store.row(late.id).attempts).isEqualTo(2);
     }
 
+    /** One batch, two attempts: each delivery's own retry is woken for, the later one too. */
+    @Test
+    void everyRetryOfABatchIsWokenForWhenItsDeliveriesAreOnDifferentAttempts() {
+        clock.reset();
+        DeliveryEngine.Settings settings = DeliveryEngine.Settings.defaults("n1");
+        settings = new DeliveryEngine.Settings(settings.nodeId(), NO_POLL, settings.lease(), settings.workers(),
+                settings.perWebhookConcurrency(), settings.maxBatchEvents(), settings.maxBatchBytes(),
+                new RetryPolicy(List.of(Duration.ofMillis(300), Duration.ofMillis(900)), Duration.ofSeconds(1),
+                        Duration.ofMinutes(1)),
+                settings.disableAfter(), false);
+        UUID webhook = webhook("http://receiver/a");
+        InMemoryDeliveryStore.Row fresh = store.add(webhook, clock.instant(), "e1");
+        InMemoryDeliveryStore.Row second = store.add(webhook, clock.instant(), "e2");
+        second.attempts = 1; // failed once before: its next wait is the second one
+        AtomicInteger posts = new AtomicInteger();
+        start(settings, NO_POLL, (url, headers, body) -> new SendResult.Answered(
+                posts.getAndIncrement() == 0 ? 500 : 204, "", null));
+        engine.wake();
+        await().atMost(WAIT).until(() -> store.row(fresh.id).state == AttemptRecord.State.SUCCEEDED
+                && store.row(second.id).state == AttemptRecord.State.SUCCEEDED);
+        assertThat(posts.get()).as("one batch, then each retry on its own").isEqualTo(3);
+    }
+
+    @Test
+    void retriesAreWokenForAtTheEndOfTheirTickNeverBefore() {
+        Instant tick = Instant.parse("2026-12-04T10:00:00.020Z");
+        assertThat(DeliveryEngine.wakeFor(Instant.parse("2026-12-04T10:00:00.000001Z"))).isEqualTo(tick);
+        assertThat(DeliveryEngine.wakeFor(Instant.parse("2026-12-04T10:00:00.019999Z"))).isEqualTo(tick);
+        assertThat(DeliveryEngine.wakeFor(tick)).as("on a tick: then").isEqualTo(tick);
+        assertThat(DeliveryEngine.wakeFor(Instant.parse("2026-12-04T10:00:00.020001Z")))
+                .isEqualTo(Instant.parse("2026-12-04T10:00:00.040Z"));
+    }
+
     @Test
     void dueEventsOfOneWebhookAreBatchedWithinTheLimits() {
         UUID webhook = webhook("http://receiver/a");
