@@ -66,7 +66,8 @@ class AuthorizationEndpointMethods extends OncePerRequestFilter {
             throws ServletException, IOException {
         // Decoded, as the endpoints' own matchers read it: /oauth2/%74oken is /oauth2/token.
         String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
-        List<String> methods = allowed.get(path);
+        // A path that is not written plainly (/oauth2/./token) is the firewall's to refuse.
+        List<String> methods = plain(request.getRequestURI()) ? allowed.get(path) : null;
         String method = request.getMethod();
         if (methods == null || methods.contains(method) && !"HEAD".equals(method) && !"OPTIONS".equals(method)) {
             chain.doFilter(request, response);
@@ -91,6 +92,11 @@ class AuthorizationEndpointMethods extends OncePerRequestFilter {
         Problems.write(response, json, Problems.of(HttpStatus.METHOD_NOT_ALLOWED, "Method Not Allowed",
                 "This method is not allowed on this resource; the Allow header lists those that are.",
                 request.getRequestURI()));
+    }
+
+    private static boolean plain(String uri) {
+        return !uri.contains("//") && !uri.contains("/./") && !uri.endsWith("/.") && !uri.contains("/../")
+                && !uri.endsWith("/..") && !uri.contains("%2e") && !uri.contains("%2E") && !uri.contains(";");
     }
 
     private static final class AsGet extends HttpServletRequestWrapper {

@@ -142,6 +142,8 @@ abstract class TokenEndpointContract {
                 .header("Authorization", "Basic " + basic).GET());
         assertThat(encoded.status()).as("the path as decoded: " + encoded).isEqualTo(405);
         assertThat(encoded.header("Allow")).isEqualTo("POST, OPTIONS");
+        Http.Response dotted = anonymous.raw("GET", "/oauth2/./token", null, null);
+        assertThat(dotted.status()).as("the firewall's, as everywhere: " + dotted).isEqualTo(400);
         for (String path : List.of("/oauth2/introspect", "/oauth2/revoke", "/oauth2/device_authorization")) {
             Http.Response put = anonymous.raw("PUT", path, null, null);
             assertThat(put.status()).as(path + ": " + put).isEqualTo(405);
