@@ -1,10 +1,14 @@
 package org.notesync.web;
 
+import java.util.List;
+
 import org.notesync.NotesyncProperties;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.servlet.config.annotation.ContentNegotiationConfigurer;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,6 +39,16 @@ class WebConfiguration {
     @Bean
     JsonMapperBuilderCustomizer strictDuplicates() {
         return builder -> builder.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+    }
+
+    @Bean
+    WebMvcConfigurer jsonCharsetIgnored() {
+        return new WebMvcConfigurer() {
+            @Override
+            public void configureContentNegotiation(ContentNegotiationConfigurer negotiation) {
+                negotiation.strategies(List.of(new JsonCharsetIgnored()));
+            }
+        };
     }
 
     @Bean

@@ -1,0 +1,52 @@
+package org.notesync.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.notesync.support.Http;
+import org.notesync.support.ServerTest;
+import org.notesync.support.Tenants;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/** What {@code Accept} a client sends, short of one no endpoint produces, is answered: never a 500. */
+@ServerTest
+class ContentNegotiationIT {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Tenants tenants;
+
+    @Test
+    void aCharsetOnAJsonTypeIsAnsweredInUtf8() {
+        Http api = tenants.create().api(port);
+        for (String path : List.of("/me", "/notes/feed", "/notes", "/patients", "/webhooks", "/actuator/health")) {
+            for (String accept : List.of("application/json; charset=ISO-8859-1", "application/json;charset=UTF-16",
+                    "application/ld+json; charset=windows-1252", "application/json; charset=utf-8")) {
+                if (path.startsWith("/actuator") && accept.contains("ld+json")) {
+                    continue; // health is plain JSON only: a 406, below
+                }
+                Http.Response response = api.get(path, accept);
+                assertThat(response.status()).as(path + " with " + accept + ": " + response).isEqualTo(200);
+                assertThat(response.header("Content-Type")).as(path).doesNotContainIgnoringCase("ISO-8859-1")
+                        .doesNotContainIgnoringCase("UTF-16").doesNotContainIgnoringCase("windows-1252");
+                assertThat(response.json().isObject() || response.json().isArray()).as(path).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void aTypeNoEndpointProducesIsA406Problem() {
+        Http api = tenants.create().api(port);
+        for (String[] request : List.of(new String[] {"/me", "text/csv"},
+                new String[] {"/actuator/health", "application/ld+json; charset=windows-1252"})) {
+            Http.Response response = api.get(request[0], request[1]);
+            assertThat(response.status()).as(response.toString()).isEqualTo(406);
+            assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+        }
+    }
+}
