@@ -133,7 +133,8 @@ class SecurityConfiguration {
 
     @Bean
     @Order(3)
-    SecurityFilterChain apiChain(HttpSecurity http, ProblemSecurityHandlers problems) throws Exception {
+    SecurityFilterChain apiChain(HttpSecurity http, ProblemSecurityHandlers problems, NotesyncProperties properties)
+            throws Exception {
         http.authorizeHttpRequests(a -> {
                     a.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info",
                             "/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml",
@@ -147,6 +148,8 @@ class SecurityConfiguration {
                 .csrf(csrf -> csrf.disable())
                 .requestCache(cache -> cache.disable())
                 .oauth2ResourceServer(rs -> rs.jwt(jwt -> { })
+                        .protectedResourceMetadata(metadata -> metadata.protectedResourceMetadataCustomizer(
+                                new ResourceMetadata(properties.issuer())))
                         .bearerTokenResolver(new HeaderBearerTokenResolver())
                         .authenticationEntryPoint(problems)
                         .accessDeniedHandler(problems))

@@ -123,6 +123,26 @@ abstract class TokenEndpointContract {
         assertThat(response.json().get("error").asString()).isEqualTo("invalid_client");
     }
 
+    /** RFC 9728: what a 401's WWW-Authenticate points to names where to get a token, and claims nothing false. */
+    @Test
+    void theProtectedResourceMetadataNamesThisAuthorizationServer() {
+        Http anonymous = new Http(port, null);
+        Http.Response challenge = anonymous.get("/me");
+        assertThat(challenge.status()).isEqualTo(401);
+        String header = challenge.header("WWW-Authenticate");
+        String url = header.replaceAll(".*resource_metadata=\"([^\"]+)\".*", "$1");
+        Http.Response metadata = anonymous.get(java.net.URI.create(url).getPath());
+        assertThat(metadata.status()).as(metadata.toString()).isEqualTo(200);
+        String issuer = anonymous.get("/.well-known/oauth-authorization-server").json().get("issuer").asString();
+        assertThat(metadata.json().get("authorization_servers").valueStream().map(JsonNode::asString).toList())
+                .containsExactly(issuer);
+        assertThat(metadata.json().has("tls_client_certificate_bound_access_tokens"))
+                .as("tokens are not bound to client certificates").isFalse();
+        assertThat(metadata.json().get("scopes_supported").valueStream().map(JsonNode::asString).toList())
+                .contains("read:notes", "write:webhooks");
+        assertThat(metadata.json().get("bearer_methods_supported").get(0).asString()).isEqualTo("header");
+    }
+
     @Test
     void anotherMethodOnAnAuthorizationServerEndpointIsA405ThatSaysWhichAreAllowed() {
         Tenants.Tenant tenant = tenants.create();
