@@ -164,6 +164,9 @@ public final class CollectionQuery {
                         + "\"; use one of after, before, strictly_after, strictly_before, gt, gte, lt, lte, between.");
             }
             for (String value : entry.getValue()) {
+                if (value.isEmpty()) {
+                    continue; // as every filter: an empty value filters nothing (a poller's first run)
+                }
                 if (operator.equals("between")) {
                     int dots = value.indexOf("..");
                     if (dots < 0) {
@@ -195,7 +198,10 @@ public final class CollectionQuery {
                 throw ApiException.badParameter(entry.getKey(), "cannot order by \"" + field + "\"; allowed: "
                         + String.join(", ", allowed) + ".");
             }
-            String direction = entry.getValue().isEmpty() ? "asc" : entry.getValue().get(0).toLowerCase();
+            String direction = entry.getValue().isEmpty() ? "" : entry.getValue().get(0).toLowerCase();
+            if (direction.isEmpty()) {
+                continue; // an empty value orders by nothing, as an empty filter filters nothing
+            }
             if (!direction.equals("asc") && !direction.equals("desc")) {
                 throw ApiException.badParameter(entry.getKey(), "must be asc or desc.");
             }

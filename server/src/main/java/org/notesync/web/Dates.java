@@ -6,8 +6,11 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.time.temporal.TemporalAccessor;
+import java.util.regex.Pattern;
 
 /** The API's date formats: ISO 8601 with an offset out, ISO dates or date-times in. */
 public final class Dates {
@@ -33,8 +36,8 @@ public final class Dates {
 
     /**
      * Parses an ISO date ({@code 2026-02-17}, midnight UTC), a date-time with offset, or a date-time
-     * without one (taken as UTC), within years 1 to 9999. A {@code +} that a query string turned into a
-     * space is put back.
+     * without one (taken as UTC), within years 1 to 9999 ({@link #IN} says which forms). A {@code +} that a
+     * query string turned into a space is put back.
      */
     public static Instant parseInstant(String text) {
         Instant instant = parseAnyInstant(text);
@@ -56,20 +59,37 @@ public final class Dates {
         return date;
     }
 
+    /**
+     * A date-time as clients write it: {@code T} or a space between date and time (PHP's {@code Y-m-d H:i:s}),
+     * seconds and fraction optional, and an offset as {@code +01:00}, {@code +0100}, {@code +01} or {@code Z}
+     * (PHP's {@code DATE_ISO8601} and Java's {@code Z} pattern write {@code +0000}), or none (UTC).
+     */
+    private static final DateTimeFormatter IN = new DateTimeFormatterBuilder()
+            .parseCaseInsensitive()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE)
+            .optionalStart().appendLiteral('T').optionalEnd()
+            .optionalStart().appendLiteral(' ').optionalEnd()
+            .append(DateTimeFormatter.ISO_LOCAL_TIME)
+            .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
+            .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
+            .optionalStart().appendOffset("+HH", "Z").optionalEnd()
+            .toFormatter();
+
+    /** A time, then a space and an offset's digits: the offset's {@code +}, read from a query string as a space. */
+    private static final Pattern PLUS_AS_SPACE = Pattern.compile("(\\d{2}:\\d{2}(?::\\d{2}(?:\\.\\d+)?)?) (\\d{2}(?::?\\d{2})?)$");
+
     private static Instant parseAnyInstant(String text) {
-        String value = text.trim();
-        if (value.length() > 19 && value.charAt(value.length() - 6) == ' ') {
-            value = value.substring(0, value.length() - 6) + "+" + value.substring(value.length() - 5);
-        }
+        String value = PLUS_AS_SPACE.matcher(text.trim()).replaceFirst("$1+$2");
         try {
             if (value.length() == 10) {
                 return LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
             }
-            try {
-                return OffsetDateTime.parse(value).toInstant();
-            } catch (DateTimeParseException e) {
-                return LocalDateTime.parse(value).toInstant(ZoneOffset.UTC);
+            if (value.length() > 10 && value.charAt(10) != 'T' && value.charAt(10) != 't' && value.charAt(10) != ' ') {
+                throw new IllegalArgumentException("not a date");
             }
+            TemporalAccessor parsed = IN.parseBest(value, OffsetDateTime::from, LocalDateTime::from);
+            return parsed instanceof OffsetDateTime at ? at.toInstant()
+                    : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("not a date", e);
         }

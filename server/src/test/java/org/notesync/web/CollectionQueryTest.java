@@ -37,6 +37,13 @@ class CollectionQueryTest {
     }
 
     @Test
+    void anEmptyDateOrOrderFiltersAndOrdersByNothingAsEveryEmptyFilter() {
+        assertThat(query("createdAt[after]", "", "createdAt[between]", "").dates("createdAt")).isEmpty();
+        assertThat(query("order[createdAt]", "").order(Set.of("createdAt"))).isEmpty();
+        assertThat(query("order[createdAt]", "DESC").order(Set.of("createdAt"))).containsEntry("createdAt", false);
+    }
+
+    @Test
     void betweenGivesBothBoundsInclusive() {
         List<DateCondition> conditions = query("updatedAt[between]", "2026-02-17..2026-02-18T12:00:00+02:00")
                 .dates("updatedAt");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +24,23 @@ class DatesTest {
         assertThat(Dates.parseInstant("2026-02-17T10:00:00Z")).isEqualTo(Instant.parse("2026-02-17T10:00:00Z"));
         assertThat(Dates.parseInstant("2026-02-17T10:00:00")).isEqualTo(Instant.parse("2026-02-17T10:00:00Z"));
         assertThatThrownBy(() -> Dates.parseInstant("17/02/2026")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void parsesTheDateTimesOtherLanguagesWrite() {
+        Instant expected = Instant.parse("2026-02-17T08:30:00Z");
+        assertThat(Dates.parseInstant("2026-02-17T10:30:00+0200")).as("PHP's DATE_ISO8601").isEqualTo(expected);
+        assertThat(Dates.parseInstant("2026-02-17T10:30:00+02")).isEqualTo(expected);
+        assertThat(Dates.parseInstant("2026-02-17 08:30:00")).as("PHP's Y-m-d H:i:s, UTC").isEqualTo(expected);
+        assertThat(Dates.parseInstant("2026-02-17 10:30:00+02:00")).isEqualTo(expected);
+        assertThat(Dates.parseInstant("2026-02-17T08:30")).as("no seconds").isEqualTo(expected);
+        assertThat(Dates.parseInstant("2026-02-17t08:30:00z")).as("any case").isEqualTo(expected);
+        assertThat(Dates.parseInstant("2026-02-17T10:30:00 0200")).as("a + read as a space").isEqualTo(expected);
+        assertThat(Dates.parseInstant("2026-02-17 10:30:00 02:00")).isEqualTo(expected);
+        for (String bad : List.of("2026-02-17X10:30:00", "2026-02-17T25:00:00", "2026-02-17T10:30:00+2", "2026-02-17T",
+                "2026-02-1710:30:00", "2026-02-17T10:30:00 +02:00x")) {
+            assertThatThrownBy(() -> Dates.parseInstant(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+        }
     }
 
     @Test
