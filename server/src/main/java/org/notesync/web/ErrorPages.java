@@ -30,7 +30,7 @@ class ErrorPages implements ErrorController {
         if (request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof InvalidParameterException) {
             // A filter read the parameters before MVC could answer for them.
             status = HttpStatus.BAD_REQUEST;
-            detail = ProblemHandler.UNDECODABLE_PARAMETERS;
+            detail = ProblemHandler.undecodableParameters(request);
         }
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(Problems.of(status, status.getReasonPhrase(), detail, uri == null ? null : uri.toString()));

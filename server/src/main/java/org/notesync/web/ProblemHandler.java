@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -71,10 +72,29 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     static final String UNDECODABLE_PARAMETERS = "The query string could not be decoded: a parameter without a "
             + "name, or a %-escape that is not two hex digits of UTF-8.";
 
+    static final String UNREADABLE_MULTIPART = "The multipart body could not be read: its Content-Type needs a "
+            + "boundary, and the body each part and the closing boundary.";
+
+    /**
+     * What Tomcat could not decode when asked for the parameters: the query string, or with it the form
+     * body, or a multipart body, as the request's Content-Type says.
+     */
+    static String undecodableParameters(HttpServletRequest request) {
+        String type = request.getContentType() == null ? "" : request.getContentType().toLowerCase(Locale.ROOT);
+        if (type.startsWith("multipart/")) {
+            return UNREADABLE_MULTIPART;
+        }
+        if (type.startsWith("application/x-www-form-urlencoded")) {
+            return "The query string or the form body could not be decoded: a parameter without a name, or a "
+                    + "%-escape that is not two hex digits of UTF-8.";
+        }
+        return UNDECODABLE_PARAMETERS;
+    }
+
     /** Tomcat parses the query string (or a form body) when it is first asked for a parameter. */
     @ExceptionHandler(InvalidParameterException.class)
     ResponseEntity<ProblemDetail> undecodableParameters(InvalidParameterException e, HttpServletRequest request) {
-        return respond(Problems.of(HttpStatus.BAD_REQUEST, "Bad Request", UNDECODABLE_PARAMETERS,
+        return respond(Problems.of(HttpStatus.BAD_REQUEST, "Bad Request", undecodableParameters(request),
                 request.getRequestURI()), null);
     }
 
@@ -84,8 +104,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
      */
     @ExceptionHandler(MultipartException.class)
     ResponseEntity<ProblemDetail> unreadableMultipart(MultipartException e, HttpServletRequest request) {
-        return respond(Problems.of(HttpStatus.BAD_REQUEST, "Bad Request", "The multipart body could not be read: "
-                + "its Content-Type needs a boundary, and the body each part and the closing boundary.",
+        return respond(Problems.of(HttpStatus.BAD_REQUEST, "Bad Request", UNREADABLE_MULTIPART,
                 request.getRequestURI()), null);
     }
 

@@ -78,7 +78,12 @@ class MalformedRequestsIT {
                         "{\"content\": " + "[".repeat(2000) + "]".repeat(2000) + "}", 400, "nesting depth"),
                 Arguments.of("the error page asked for itself", "GET /error", null, null, 404, "Not Found"),
                 Arguments.of("an encoded slash in a path", "GET /notes/%2F", null, null, 400, "Bad Request"),
-                Arguments.of("a bare % in a path", "GET /notes/%", null, null, 400, "Bad Request"));
+                Arguments.of("a bare % in a path", "GET /notes/%", null, null, 400, "Bad Request"),
+                Arguments.of("a %-escape that is not UTF-8 in a form body", "POST /oauth2/token",
+                        "application/x-www-form-urlencoded", "grant_type=client_credentials&scope=%ff", 400,
+                        "the form body could not be decoded"),
+                Arguments.of("a multipart token request without a boundary", "POST /oauth2/token",
+                        "multipart/form-data", "grant_type=client_credentials", 400, "multipart body"));
     }
 
     @ParameterizedTest(name = "{0}")
