@@ -162,6 +162,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             return cast(respond(Problems.of(HttpStatus.CONTENT_TOO_LARGE, "Content Too Large",
                     "The request body is larger than the server accepts.", path), null));
         }
+        if (causedBy(e, StrictBodyEncoding.NotItsCharset.class)) {
+            return cast(respond(Problems.of(HttpStatus.BAD_REQUEST, "Bad Request",
+                    "The request body is not valid UTF-8 (or text of the charset its Content-Type names): a byte "
+                            + "sequence that is no character, or not the shortest one for its character.",
+                    path), null));
+        }
         MismatchedInputException mismatch = cause(e, MismatchedInputException.class);
         if (mismatch != null && !mismatch.getPath().isEmpty()) {
             String property = mismatch.getPath().stream()
@@ -183,7 +189,6 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return cast(respond(Problems.of(HttpStatus.BAD_REQUEST, "Bad Request", detail, path), null));
     }
 
-    /** Tomcat does not say which limit was hit, nor its size: the problem names the configured file limit. */
     /**
      * Spring lists the methods mapped to the path; it also answers HEAD wherever GET is mapped and OPTIONS
      * everywhere (as an OPTIONS request's Allow shows), so a 405's Allow header names those too.
@@ -204,6 +209,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return super.handleHttpRequestMethodNotSupported(e, out, status, request);
     }
 
+    /** Tomcat does not say which limit was hit, nor its size: the problem names the configured file limit. */
     @Override
     protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {

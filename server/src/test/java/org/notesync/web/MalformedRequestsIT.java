@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.notesync.support.Http;
 import org.notesync.support.ServerTest;
 import org.notesync.support.Tenants;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -95,6 +96,31 @@ class MalformedRequestsIT {
         assertThat(answer.status()).as(answer.toString()).isEqualTo(status);
         assertThat(answer.header("content-type")).as(answer.toString()).startsWith("application/problem+json");
         assertThat(answer.body()).as(answer.toString()).contains("\"status\":" + status).contains(detail);
+    }
+
+    /** Bytes that are no UTF-8, or UTF-8 no encoder writes (an overlong "/", a lone surrogate): a 400. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("notUtf8")
+    void aBodyThatIsNotItsCharsetIsAClientError(String name, String bytesInLatin1) throws IOException {
+        byte[] body = ("{\"firstName\":\"" + bytesInLatin1 + "\",\"lastName\":\"x\"}")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        Raw answer = sendBytes("POST /patients", "application/json", body, token);
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+        assertThat(answer.header("content-type")).startsWith("application/problem+json");
+        assertThat(answer.body()).contains("not valid UTF-8");
+        Http api = new Http(port, token);
+        Http.Response latin1 = api.send(api.builder("/patients").header("Content-Type",
+                "application/json; charset=ISO-8859-1").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                "{\"firstName\":\"Ren\u00e9e\",\"lastName\":\"x\"}", StandardCharsets.ISO_8859_1)));
+        assertThat(latin1.status()).as("a body of the charset it names: " + latin1).isEqualTo(201);
+        assertThat(latin1.json().get("firstName").asString()).isEqualTo("Ren\u00e9e");
+    }
+
+    static Stream<Arguments> notUtf8() {
+        return Stream.of(Arguments.of("an overlong sequence for /", "\u00c0\u00af"),
+                Arguments.of("a surrogate written as UTF-8", "\u00ed\u00a0\u0080"),
+                Arguments.of("a lone continuation byte", "\u0080"),
+                Arguments.of("a sequence cut short", "\u00e2\u0082"));
     }
 
     @Test
@@ -268,7 +294,13 @@ class MalformedRequestsIT {
 
     private Raw send(String requestLine, String contentType, String body, String bearer, String... headers)
             throws IOException {
-        byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        return sendBytes(requestLine, contentType, body == null ? null : body.getBytes(StandardCharsets.UTF_8), bearer,
+                headers);
+    }
+
+    private Raw sendBytes(String requestLine, String contentType, byte[] body, String bearer, String... headers)
+            throws IOException {
+        byte[] content = body == null ? new byte[0] : body;
         StringBuilder request = new StringBuilder(requestLine).append(" HTTP/1.1\r\n")
                 .append("Host: 127.0.0.1:").append(port).append("\r\n")
                 .append("Authorization: Bearer ").append(bearer).append("\r\n")
