@@ -32,6 +32,14 @@ class WebConfiguration {
         return registration;
     }
 
+    @Bean
+    FilterRegistrationBean<EmptyAcceptPatchDropped> emptyAcceptPatchDropped() {
+        FilterRegistrationBean<EmptyAcceptPatchDropped> registration = new FilterRegistrationBean<>(
+                new EmptyAcceptPatchDropped());
+        registration.setOrder(-198);
+        return registration;
+    }
+
     /**
      * A body that names a property twice is refused as malformed rather than read as its last value:
      * which one the client meant is a guess (RFC 8259 leaves it open).

@@ -241,6 +241,16 @@ class MalformedRequestsIT {
                 .containsExactlyInAnyOrder("GET", "HEAD", "OPTIONS");
     }
 
+    /** RFC 5789: Accept-Patch lists media types; a path without PATCH sends none rather than an empty one. */
+    @Test
+    void optionsSendsAcceptPatchOnlyWherePatchIsTaken() throws IOException {
+        Raw collection = send("OPTIONS /notes", null, null, token);
+        assertThat(collection.status()).isEqualTo(200);
+        assertThat(collection.head().toLowerCase()).as(collection.toString()).doesNotContain("accept-patch");
+        Raw note = send("OPTIONS /notes/00000000-0000-0000-0000-000000000000", null, null, token);
+        assertThat(note.header("accept-patch")).as(note.toString()).contains("application/merge-patch+json");
+    }
+
     @Test
     void theFeedIsNotTakenForANoteByMethodsOnlyANoteHas() throws IOException {
         Raw patch = send("PATCH /notes/feed", "application/merge-patch+json", "{}", token);
