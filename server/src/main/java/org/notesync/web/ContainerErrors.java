@@ -66,11 +66,18 @@ final class ContainerErrors implements WebServerFactoryCustomizer<TomcatServletW
             }
             HttpStatus known = HttpStatus.resolve(status);
             String title = known == null ? "Error" : known.getReasonPhrase();
-            String detail = status == 400
-                    ? "The request could not be parsed: its path, query string or headers are malformed or too long."
-                    : status >= 500 ? "An unexpected error occurred." : title + ".";
+            String detail = switch (status) {
+                case 400 -> "The request could not be parsed: its path, query string or headers are malformed or too long.";
+                case 501 -> "The request's method or transfer coding is not one this server implements.";
+                case 505 -> "The request's HTTP version is not one this server speaks (HTTP/1.1 or HTTP/2).";
+                default -> status >= 500 ? "An unexpected error occurred." : title + ".";
+            };
+            String path = request.getRequestURI();
+            // The path as sent, when it is plain (a path Tomcat could not parse is not echoed).
+            String instance = status != 400 && path != null && path.matches("/[A-Za-z0-9/._~%!$&'()*+,;=:@-]*")
+                    ? ",\"instance\":\"" + path + "\"" : "";
             String json = "{\"type\":\"/errors/" + status + "\",\"title\":\"" + title + "\",\"status\":" + status
-                    + ",\"detail\":\"" + detail + "\"}";
+                    + ",\"detail\":\"" + detail + "\"" + instance + "}";
             try {
                 response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
                 response.setCharacterEncoding("UTF-8");

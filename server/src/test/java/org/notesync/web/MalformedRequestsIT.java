@@ -83,6 +83,9 @@ class MalformedRequestsIT {
                 Arguments.of("a %-escape that is not UTF-8 in a form body", "POST /oauth2/token",
                         "application/x-www-form-urlencoded", "grant_type=client_credentials&scope=%ff", 400,
                         "the form body could not be decoded"),
+                Arguments.of("CONNECT, which Tomcat does not implement", "CONNECT /notes", null, null, 501,
+                        "\"detail\":\"The request's method or transfer coding is not one this server implements.\","
+                                + "\"instance\":\"/notes\""),
                 Arguments.of("a multipart token request without a boundary", "POST /oauth2/token",
                         "multipart/form-data", "grant_type=client_credentials", 400, "multipart body"));
     }
