@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import org.springframework.web.util.HtmlUtils;
+import org.apache.commons.text.StringEscapeUtils;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -96,7 +96,7 @@ final class ResponseExcerpts {
         decodings.add(normal(text));
         String current = text;
         for (int i = 0; i < DECODINGS; i++) {
-            String next = HtmlUtils.htmlUnescape(unescaped(current));
+            String next = StringEscapeUtils.unescapeHtml4(unescaped(current));
             if (next.equals(current)) {
                 break;
             }
