@@ -138,7 +138,7 @@ class SecurityConfiguration {
         http.authorizeHttpRequests(a -> {
                     a.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info",
                             "/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml",
-                            "/swagger-ui.html", "/swagger-ui/**", "/error").permitAll();
+                            "/swagger-ui.html", "/swagger-ui/**", "/contexts/*", "/error").permitAll();
                     ScopeRules.RULES.forEach(rule -> a.requestMatchers(rule.matcher())
                             .hasAnyAuthority(rule.scopes().stream().map(SecurityConfiguration::scope)
                                     .toArray(String[]::new)));

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -35,8 +37,15 @@ public final class Representations {
         this.json = json;
     }
 
+    /** The names of the resource types made so far: those {@code /contexts/{name}} serves ({@link Contexts}). */
+    static final Set<String> TYPES = ConcurrentHashMap.newKeySet();
+
     /** A resource type as API Platform names it ({@code Note}) and where its items live ({@code /notes}). */
     public record ResourceType(String name, String path) {
+        public ResourceType {
+            TYPES.add(name);
+        }
+
         public String iri(Object id) {
             return path + "/" + id;
         }

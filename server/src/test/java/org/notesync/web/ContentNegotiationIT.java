@@ -10,6 +10,7 @@ import org.notesync.support.ServerTest;
 import org.notesync.support.Tenants;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
 
 /** What {@code Accept} a client sends, short of one no endpoint produces, is answered: never a 500. */
 @ServerTest
@@ -37,6 +38,28 @@ class ContentNegotiationIT {
                 assertThat(response.json().isObject() || response.json().isArray()).as(path).isTrue();
             }
         }
+    }
+
+    /** Every @context an answer names can be fetched, as API Platform's can: JSON-LD processors expand it. */
+    @Test
+    void theContextEveryJsonLdAnswerNamesIsServed() {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        Http anonymous = new Http(port, null);
+        for (String path : List.of("/notes", "/patients", "/users", "/webhooks", "/audios")) {
+            String context = api.get(path).json().get("@context").asString();
+            Http.Response served = anonymous.get(context);
+            assertThat(served.status()).as(context + ": " + served).isEqualTo(200);
+            assertThat(served.header("Content-Type")).startsWith("application/ld+json");
+            JsonNode terms = served.json().get("@context");
+            assertThat(terms.get("member").asString()).isEqualTo("hydra:member");
+            assertThat(terms.get("hydra").asString()).isEqualTo("http://www.w3.org/ns/hydra/core#");
+            assertThat(terms.at("/next/@type").asString()).isEqualTo("@id");
+            assertThat(terms.get("@vocab").asString()).endsWith("/docs.jsonld#");
+        }
+        Http.Response unknown = anonymous.get("/contexts/Nothing");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.header("Content-Type")).startsWith("application/problem+json");
     }
 
     @Test
