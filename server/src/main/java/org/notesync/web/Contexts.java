@@ -3,6 +3,7 @@ package org.notesync.web;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -16,8 +17,10 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
  * collection terms are Hydra's ({@code member}, {@code totalItems}, {@code view} and its page links, as API
  * Platform writes them without the {@code hydra:} prefix); a resource's own properties are terms of this
  * API's vocabulary ({@code @vocab}). Public, like the OpenAPI document: it says what names mean, nothing
- * of anyone's data.
+ * of anyone's data. Left out of the OpenAPI document, as API Platform leaves it: it describes the
+ * documents' terms, not an operation of the API.
  */
+@Hidden
 @RestController
 class Contexts {
 
