@@ -24,7 +24,8 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAd
  * A JSON body must be text of its charset (UTF-8 unless the Content-Type names another). Jackson reads a
  * UTF-8 sequence without checking that it is the shortest one, so {@code C0 AF} came out as {@code /}: bytes
  * that a filter on the text would not see as what they become. Such a body is a 400, as any other that is
- * not UTF-8 already was. The bodies are small (the request size limit holds them), and read once more here.
+ * not UTF-8 already was. The bodies are small (the request size limit holds them), and read once more here;
+ * what Jackson then parses is the text this check decoded.
  */
 @ControllerAdvice
 class StrictBodyEncoding extends RequestBodyAdviceAdapter {
@@ -48,22 +49,31 @@ class StrictBodyEncoding extends RequestBodyAdviceAdapter {
         byte[] body = input.getBody().readAllBytes();
         MediaType type = input.getHeaders().getContentType();
         Charset charset = type != null && type.getCharset() != null ? type.getCharset() : StandardCharsets.UTF_8;
+        String text;
         try {
-            charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
+            text = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
         } catch (CharacterCodingException e) {
             throw new HttpMessageNotReadableException("The request body is not text of its charset.",
                     new NotItsCharset(), input);
         }
+        // Jackson is handed the text checked, as UTF-8: for a UTF charset it would otherwise detect the
+        // encoding from the bytes itself, and could read as UTF-8 what was checked as UTF-16.
+        byte[] utf8 = charset.equals(StandardCharsets.UTF_8) ? body : text.getBytes(StandardCharsets.UTF_8);
+        HttpHeaders headers = HttpHeaders.copyOf(input.getHeaders());
+        if (type != null && !charset.equals(StandardCharsets.UTF_8)) {
+            headers.setContentType(new MediaType(type, StandardCharsets.UTF_8));
+        }
+        headers.setContentLength(utf8.length);
         return new HttpInputMessage() {
             @Override
             public InputStream getBody() {
-                return new ByteArrayInputStream(body);
+                return new ByteArrayInputStream(utf8);
             }
 
             @Override
             public HttpHeaders getHeaders() {
-                return input.getHeaders();
+                return headers;
             }
         };
     }

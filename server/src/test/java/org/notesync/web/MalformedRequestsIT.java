@@ -117,6 +117,15 @@ class MalformedRequestsIT {
                 "{\"firstName\":\"Ren\u00e9e\",\"lastName\":\"x\"}", StandardCharsets.ISO_8859_1)));
         assertThat(latin1.status()).as("a body of the charset it names: " + latin1).isEqualTo(201);
         assertThat(latin1.json().get("firstName").asString()).isEqualTo("Ren\u00e9e");
+        Raw disguised = sendBytes("POST /patients", "application/json; charset=UTF-16BE", body.length % 2 == 0 ? body
+                : java.util.Arrays.copyOf(body, body.length + 1), token);
+        assertThat(disguised.status()).as("read as the UTF-16 it claims, not as the UTF-8 it is: " + disguised)
+                .isEqualTo(400);
+        Http.Response utf16 = api.send(api.builder("/patients").header("Content-Type",
+                "application/json; charset=UTF-16").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                "{\"firstName\":\"Zo\u00eb\",\"lastName\":\"x\"}", StandardCharsets.UTF_16)));
+        assertThat(utf16.status()).as("UTF-16 that is UTF-16: " + utf16).isEqualTo(201);
+        assertThat(utf16.json().get("firstName").asString()).isEqualTo("Zo\u00eb");
     }
 
     static Stream<Arguments> notUtf8() {
