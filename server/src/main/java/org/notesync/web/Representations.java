@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -37,13 +36,20 @@ public final class Representations {
         this.json = json;
     }
 
-    /** The names of the resource types made so far: those {@code /contexts/{name}} serves ({@link Contexts}). */
-    static final Set<String> TYPES = ConcurrentHashMap.newKeySet();
+    /**
+     * The resource types' names, whose JSON-LD contexts {@code /contexts/{name}} serves ({@link Contexts}) on
+     * every node from its start, whether or not it has built one of them yet.
+     */
+    static final Set<String> TYPES = Set.of("Note", "Patient", "User", "Audio", "Webhook", "WebhookDelivery",
+            "WebhookRecovery", "Organization", "Client");
 
     /** A resource type as API Platform names it ({@code Note}) and where its items live ({@code /notes}). */
     public record ResourceType(String name, String path) {
         public ResourceType {
-            TYPES.add(name);
+            if (!TYPES.contains(name)) {
+                throw new IllegalArgumentException("A resource type's JSON-LD context is served for the names"
+                        + " in Representations.TYPES only: " + name);
+            }
         }
 
         public String iri(Object id) {

@@ -57,6 +57,10 @@ class ContentNegotiationIT {
             assertThat(terms.at("/next/@type").asString()).isEqualTo("@id");
             assertThat(terms.get("@vocab").asString()).endsWith("/docs.jsonld#");
         }
+        for (String type : List.of("WebhookRecovery", "Client", "Organization", "WebhookDelivery")) {
+            assertThat(anonymous.get("/contexts/" + type).status()).as("built per request, served from the start: "
+                    + type).isEqualTo(200);
+        }
         Http.Response unknown = anonymous.get("/contexts/Nothing");
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.header("Content-Type")).startsWith("application/problem+json");

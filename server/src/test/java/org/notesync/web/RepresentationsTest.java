@@ -1,6 +1,7 @@
 package org.notesync.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.List;
@@ -31,13 +32,19 @@ class RepresentationsTest {
         request.addHeader("Accept", "application/ld+json");
 
         ResponseEntity<Object> response = representations.collection(request,
-                new Representations.ResourceType("Thing", "/things"), new Page<>(List.of(thing), 1, 1, 30),
+                new Representations.ResourceType("Note", "/notes"), new Page<>(List.of(thing), 1, 1, 30),
                 Thing::uuid);
 
         String member = json.writeValueAsString(json.readTree(json.writeValueAsString(response.getBody()))
                 .get("member").get(0));
         String alone = json.writeValueAsString(thing);
-        assertThat(member).isEqualTo("{\"@id\":\"/things/" + thing.uuid() + "\",\"@type\":\"Thing\","
+        assertThat(member).isEqualTo("{\"@id\":\"/notes/" + thing.uuid() + "\",\"@type\":\"Note\","
                 + alone.substring(1));
+    }
+
+    @Test
+    void aResourceTypeIsOneWhoseContextIsServed() {
+        assertThatThrownBy(() -> new Representations.ResourceType("Thing", "/things"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Representations.TYPES");
     }
 }
