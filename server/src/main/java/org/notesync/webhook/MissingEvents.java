@@ -90,6 +90,9 @@ class MissingEvents {
         if (where.isEmpty()) {
             return 0;
         }
+        // One replay of a webhook at a time (a recovery's chunk, a patient shared meanwhile): each reads what
+        // the other wrote, rather than both finding a note missing and sending it twice.
+        jdbc.sql("SELECT id FROM webhooks WHERE id = ? FOR UPDATE").param(webhook.id()).query(UUID.class).optional();
         String action = webhook.events().contains(WebhookEvents.NEW_NOTE)
                 ? "CASE WHEN " + createdInWindow() + " AND " + newNoteMissing()
                         + " THEN 'new_note' ELSE 'updated_note' END"
