@@ -15,6 +15,8 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
+import javax.sql.DataSource;
+
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -80,12 +82,16 @@ public class Notes implements DisposableBean {
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final GroupCommit<Checked, Note> creates;
+    /** How a create's transaction locks its patients' rows, to read who may see them as of its commit. */
+    private final String patientLock;
 
     Notes(JdbcClient jdbc, JdbcTemplate batch, ListReads lists, ApplicationEventPublisher events, Clock clock,
             PlatformTransactionManager transactions, ObjectProvider<MeterRegistry> meters,
             @Value("${notesync.notes.writers:2}") int writers,
-            @Value("${notesync.notes.max-batch:64}") int maxBatch) {
+            @Value("${notesync.notes.max-batch:64}") int maxBatch, DataSource dataSource) {
         this.jdbc = jdbc;
+        // PostgreSQL: the lock the note's foreign key takes anyway. H2 has no shared row lock.
+        this.patientLock = Databases.isPostgres(dataSource) ? "FOR KEY SHARE" : "";
         this.batch = batch;
         this.lists = lists;
         this.events = events;
@@ -183,8 +189,32 @@ public class Notes implements DisposableBean {
             jdbc.sql(FeedSequencer.LOCK).query(Integer.class).single();
         }
         batch.batchUpdate(numbered ? INSERT_NUMBERED : INSERT_UNNUMBERED, rows);
-        created.forEach(stored -> publish(NoteEvent.Action.CREATED, stored, numbered));
+        Map<UUID, Access> access = access(checked.stream().map(c -> c.note().patientId()).distinct().toList());
+        for (Stored stored : created) {
+            // Who may see the note as of this commit: a patient whose hands changed since it was read (a
+            // change committed before the insert's foreign-key lock) is judged as it is now, and one
+            // changing after waits for this commit and then finds the note (PatientAccessChanged). H2's
+            // foreign keys lock nothing: there the two are only as close as this read and that change.
+            Access atCommit = access.getOrDefault(stored.note().patient().uuid(),
+                    new Access(stored.patientVisibility(), stored.patientOwnerId()));
+            publish(NoteEvent.Action.CREATED, new Stored(stored.note(), stored.organizationId(),
+                    atCommit.visibility(), atCommit.ownerId()), numbered);
+        }
         return created.stream().map(Stored::note).toList();
+    }
+
+    private record Access(String visibility, UUID ownerId) {
+    }
+
+    /** The patients' visibility and owner, their rows locked to this transaction's end. */
+    private Map<UUID, Access> access(List<UUID> patients) {
+        Map<UUID, Access> access = new HashMap<>();
+        jdbc.sql("SELECT id, visibility_option, user_id FROM patients WHERE id IN (:ids) " + patientLock)
+                .param("ids", patients)
+                .query(rs -> {
+                    access.put(rs.getObject(1, UUID.class), new Access(rs.getString(2), rs.getObject(3, UUID.class)));
+                });
+        return access;
     }
 
     /** What a note shows and needs of its patient: names, and who may see it. */

@@ -48,6 +48,7 @@ abstract class WebhookDeliveryContract {
     @Autowired
     Tenants tenants;
 
+
     @Autowired
     NoteFixture notes;
 
@@ -72,7 +73,7 @@ abstract class WebhookDeliveryContract {
     @Autowired
     WebhookConfiguration.NodeName node;
 
-    private final Receiver receiver = new Receiver();
+    final Receiver receiver = new Receiver();
     private final List<Runnable> cleanup = new ArrayList<>();
 
     @AfterEach

@@ -16,12 +16,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.notesync.identity.Accounts;
 import org.notesync.identity.Viewer;
 import org.notesync.support.Http;
 import org.notesync.support.OnPostgres;
 import org.notesync.support.Tenants;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
 
 @OnPostgres
 class WebhookDeliveryPostgresIT extends WebhookDeliveryContract {
@@ -31,6 +33,61 @@ class WebhookDeliveryPostgresIT extends WebhookDeliveryContract {
 
     @Autowired
     TransactionTemplate transactions;
+
+    @Autowired
+    org.springframework.context.ApplicationContext context;
+
+    /**
+     * A note written while its patient changes hands goes where the patient is as of the note's commit: the
+     * clinician who created it read the patient as theirs, but it is the new clinician's when both commit,
+     * and the note must not leave by the old clinician's webhook. The create's transaction reads the patient
+     * again after its insert, whose foreign-key check waited for the change's commit. PostgreSQL only: H2's
+     * foreign-key check takes no row lock, so on H2 the two are not ordered (a development database).
+     */
+    @Test
+    void aNoteCreatedWhileItsPatientChangesHandsGoesWhereThePatientIsAtItsCommit() throws Exception {
+        Tenants.Tenant t = tenants.create();
+        Accounts.User colleague = t.addClinician("Grace", "Hopper");
+        JsonNode owners = webhook(t.clinicianApi(port), receiver.url(), "new_note");
+        JsonNode colleagues = webhook(t.clinicianApi(port, colleague), receiver.url(), "new_note");
+        NoteFixture.Patient patient = notes.patient(t, "private", t.clinician().id());
+        org.notesync.identity.Viewer owner = new org.notesync.identity.Viewer(t.organization().id(),
+                t.clinician().id(), "test", java.util.Set.of());
+        java.util.concurrent.CountDownLatch changed = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CompletableFuture<Boolean> handing = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> transactions.execute(tx -> {
+                    boolean seen = org.notesync.patient.PatientUpdates.handTo(context, owner, patient.id(),
+                            colleague.id());
+                    changed.countDown();
+                    try {
+                        release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return seen;
+                }));
+        assertThat(changed.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        java.util.concurrent.CompletableFuture<Http.Response> create = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> t.clinicianApi(port).post("/notes", Map.of("patient", patient.id().toString(),
+                        "type", "memo", "content", "written as the patient changed hands")));
+        Thread.sleep(300); // the create has read the patient as its clinician's and waits to commit
+        release.countDown();
+        assertThat(handing.get(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        Http.Response created = create.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String id = created.json().get("uuid").asString();
+        await().atMost(WAIT).until(() -> jdbc.sql("""
+                SELECT COUNT(*) FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
+                WHERE e.note_id = ? AND d.status = 'succeeded'""").param(UUID.fromString(id)).query(Long.class)
+                .single() >= 1);
+        assertThat(jdbc.sql("""
+                SELECT d.webhook_id FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
+                WHERE e.note_id = ?""").param(UUID.fromString(id)).query(UUID.class).list())
+                .as("the new clinician's webhook only").containsExactly(UUID.fromString(colleagues.get("uuid")
+                        .asString()))
+                .doesNotContain(UUID.fromString(owners.get("uuid").asString()));
+    }
 
     /**
      * Writing a note's deliveries checks their webhook's row (foreign key). When a delete removed that row
