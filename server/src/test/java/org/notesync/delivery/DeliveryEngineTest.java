@@ -81,11 +81,7 @@ class DeliveryEngineTest {
         UUID webhook = webhook("http://receiver/a");
         InMemoryDeliveryStore.Row row = store.add(webhook, clock.instant(), "e1");
         clock.reset(); // real time: the dispatcher parks in it
-        DeliveryEngine.Settings settings = DeliveryEngine.Settings.defaults("n1");
-        settings = new DeliveryEngine.Settings(settings.nodeId(), NO_POLL, settings.lease(), settings.workers(),
-                settings.perWebhookConcurrency(), settings.maxBatchEvents(), settings.maxBatchBytes(),
-                new RetryPolicy(List.of(Duration.ofMillis(300)), Duration.ofSeconds(1), Duration.ofMinutes(1)),
-                settings.disableAfter(), false);
+        DeliveryEngine.Settings settings = retryingAfter(Duration.ofMillis(300));
         start(settings, NO_POLL, (url, headers, body) -> new SendResult.Answered(sent.size() == 1 ? 500 : 204,
                 "", null));
         engine.wake();
@@ -97,11 +93,7 @@ class DeliveryEngineTest {
     @Test
     void everyRetryScheduledIsWokenForNotOnlyTheEarliest() {
         clock.reset();
-        DeliveryEngine.Settings settings = DeliveryEngine.Settings.defaults("n1");
-        settings = new DeliveryEngine.Settings(settings.nodeId(), NO_POLL, settings.lease(), settings.workers(),
-                settings.perWebhookConcurrency(), settings.maxBatchEvents(), settings.maxBatchBytes(),
-                new RetryPolicy(List.of(Duration.ofSeconds(1)), Duration.ofSeconds(1), Duration.ofMinutes(1)),
-                settings.disableAfter(), false);
+        DeliveryEngine.Settings settings = retryingAfter(Duration.ofSeconds(1));
         Map<String, AtomicInteger> answered = new ConcurrentHashMap<>();
         start(settings, NO_POLL, (url, headers, body) -> new SendResult.Answered(
                 answered.computeIfAbsent(url, u -> new AtomicInteger()).getAndIncrement() == 0 ? 500 : 204, "", null));
@@ -120,12 +112,7 @@ class DeliveryEngineTest {
     @Test
     void everyRetryOfABatchIsWokenForWhenItsDeliveriesAreOnDifferentAttempts() {
         clock.reset();
-        DeliveryEngine.Settings settings = DeliveryEngine.Settings.defaults("n1");
-        settings = new DeliveryEngine.Settings(settings.nodeId(), NO_POLL, settings.lease(), settings.workers(),
-                settings.perWebhookConcurrency(), settings.maxBatchEvents(), settings.maxBatchBytes(),
-                new RetryPolicy(List.of(Duration.ofMillis(300), Duration.ofMillis(900)), Duration.ofSeconds(1),
-                        Duration.ofMinutes(1)),
-                settings.disableAfter(), false);
+        DeliveryEngine.Settings settings = retryingAfter(Duration.ofMillis(300), Duration.ofMillis(900));
         UUID webhook = webhook("http://receiver/a");
         InMemoryDeliveryStore.Row fresh = store.add(webhook, clock.instant(), "e1");
         InMemoryDeliveryStore.Row second = store.add(webhook, clock.instant(), "e2");
@@ -378,5 +365,14 @@ class DeliveryEngineTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The default settings with no poll to speak of and these waits between attempts. */
+    private static DeliveryEngine.Settings retryingAfter(Duration... waits) {
+        DeliveryEngine.Settings defaults = DeliveryEngine.Settings.defaults("n1");
+        return new DeliveryEngine.Settings(defaults.nodeId(), NO_POLL, defaults.lease(), defaults.workers(),
+                defaults.perWebhookConcurrency(), defaults.maxBatchEvents(), defaults.maxBatchBytes(),
+                new RetryPolicy(List.of(waits), Duration.ofSeconds(1), Duration.ofMinutes(1)),
+                defaults.disableAfter(), false);
     }
 }
