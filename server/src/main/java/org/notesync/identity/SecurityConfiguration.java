@@ -2,6 +2,7 @@ package org.notesync.identity;
 
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Set;
 
 import com.nimbusds.jose.JOSEException;
@@ -69,8 +70,8 @@ class SecurityConfiguration {
     @Bean
     @Order(1)
     SecurityFilterChain authorizationServerChain(HttpSecurity http, RegisteredClientRepository clients,
-            AuthorizationServerSettings settings, Accounts accounts, OAuth2AuthorizationService authorizations)
-            throws Exception {
+            AuthorizationServerSettings settings, Accounts accounts, OAuth2AuthorizationService authorizations,
+            Clock clock) throws Exception {
         OAuth2AuthorizationServerConfigurer authorizationServer = new OAuth2AuthorizationServerConfigurer();
         // Only a browser asking for HTML is sent to the login page; a client without Accept gets a 401.
         MediaTypeRequestMatcher browser = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
@@ -83,7 +84,9 @@ class SecurityConfiguration {
                         .authorizationEndpoint(authorize -> authorize.consentPage(ConsentPage.PATH))
                         .tokenEndpoint(token -> token.authenticationProviders(providers -> providers.replaceAll(
                                 provider -> provider instanceof OAuth2DeviceCodeAuthenticationProvider
-                                        ? new RedeemedDeviceCodes(provider, authorizations) : provider))
+                                        ? new DeviceCodePolls(provider, authorizations, clock,
+                                                Duration.ofSeconds(DeviceAuthorizationResponse.POLLING_INTERVAL))
+                                        : provider))
                                 .accessTokenResponseHandler(new AccessTokenResponse()))
                         .tokenIntrospectionEndpoint(introspection -> introspection
                                 .introspectionResponseHandler(new OrganizationIntrospection(accounts, authorizations)))

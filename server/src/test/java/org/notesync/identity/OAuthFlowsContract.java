@@ -16,6 +16,7 @@ import org.htmlunit.html.HtmlPage;
 import org.junit.jupiter.api.Test;
 import org.notesync.support.Http;
 import org.notesync.support.ServerTest;
+import org.notesync.support.SettableClock;
 import org.notesync.support.Tenants;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -41,6 +42,9 @@ abstract class OAuthFlowsContract {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    SettableClock clock;
 
     // ---- authorization code with PKCE
 
@@ -412,6 +416,38 @@ abstract class OAuthFlowsContract {
         assertThat(used.status()).as("a device code is good for one token").isEqualTo(400);
         // Not access_denied, which says the clinician declined: software whose first answer was lost is told the truth.
         assertThat(used.json().get("error").asString()).isEqualTo("invalid_grant");
+    }
+
+    /** RFC 8628, 3.5: software that polls faster than the interval it was given is told to slow down. */
+    @Test
+    void aDeviceCodePolledSoonerThanItsIntervalIsToldToSlowDownButNeverOnceApproved() {
+        Tenants.Tenant tenant = tenants.create();
+        OAuthClient software = new OAuthClient(port, tenant.client());
+        JsonNode device = software.deviceAuthorization("profile").json();
+        String deviceCode = device.get("device_code").asString();
+        try {
+            assertThat(software.pollDevice(deviceCode).json().get("error").asString()).isEqualTo("authorization_pending");
+            Http.Response hurried = software.pollDevice(deviceCode);
+            assertThat(hurried.status()).as(hurried.toString()).isEqualTo(400);
+            assertThat(hurried.json().get("error").asString()).isEqualTo("slow_down");
+            assertThat(hurried.json().get("error_description").asString()).contains("wait 5 seconds longer");
+
+            // A poll the interval after the one told to slow down is answered as usual.
+            clock.advance(Duration.ofSeconds(device.get("interval").asInt()));
+            assertThat(software.pollDevice(deviceCode).json().get("error").asString()).isEqualTo("authorization_pending");
+        } finally {
+            clock.reset();
+        }
+
+        try (Browser browser = new Browser(port)) {
+            Page page = browser.logIn(browser.open(device.get("verification_uri_complete").asString()),
+                    tenant.clinician().email(), tenant.password());
+            page = browser.approve(browser.submit(Browser.html(page).getForms().get(0)));
+            assertThat(Browser.html(page).asNormalizedText()).contains("Device activated");
+        }
+        // Approved a moment after the last poll: the tokens are not held back for the pace.
+        Http.Response granted = software.pollDevice(deviceCode);
+        assertThat(granted.status()).as(granted.toString()).isEqualTo(200);
     }
 
     @Test
