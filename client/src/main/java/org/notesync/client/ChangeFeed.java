@@ -1,5 +1,6 @@
 package org.notesync.client;
 
+import java.lang.System.Logger.Level;
 import java.util.List;
 
 /**
@@ -8,6 +9,8 @@ import java.util.List;
  * transaction committed late. Not thread-safe: one poller owns it.
  */
 final class ChangeFeed implements NoteFeed {
+
+    private static final System.Logger LOG = System.getLogger(ChangeFeed.class.getName());
 
     static final String PREFIX = "feed:";
     static final int PAGE_SIZE = 100;
@@ -26,7 +29,11 @@ final class ChangeFeed implements NoteFeed {
     @Override
     public List<Note> next() {
         NoteChanges page = notes.changes(cursor, PAGE_SIZE);
-        cursor = Math.max(cursor, page.cursor());
+        if (page.wentBack(cursor)) {
+            LOG.log(Level.WARNING, "The change feed went back from cursor {0,number,#} to {1,number,#} (the server''s"
+                    + " database restored from an older backup?); reading on from there", cursor, page.cursor());
+        }
+        cursor = page.cursor();
         return page.changes().stream().map(NoteChanges.Change::note).toList();
     }
 

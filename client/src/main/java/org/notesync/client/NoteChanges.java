@@ -8,13 +8,25 @@ import java.util.List;
  * import every entry as an upsert: a note created and edited between two reads first appears as
  * {@code updated_note}.
  *
- * @param cursor  pass it as {@code after} to get the next changes; the last sequence of this page
+ * @param cursor  pass it as {@code after} to get the next changes: the last sequence of this page, or the
+ *                {@code after} sent when none came; lower than that {@code after} only when it was beyond
+ *                every number the feed handed out ({@link #wentBack})
  * @param hasMore whether more changes are waiting after this page
  */
 public record NoteChanges(List<Change> changes, long cursor, boolean hasMore) {
 
     public NoteChanges {
         changes = changes == null ? List.of() : List.copyOf(changes);
+    }
+
+    /**
+     * Whether the server answered a cursor below the {@code after} this page was asked with: that cursor was
+     * beyond every number the feed has handed out, as when the server's database was restored from an older
+     * backup. Go on from {@link #cursor()}: staying above it would skip every change numbered until the feed
+     * passed the old cursor again.
+     */
+    public boolean wentBack(long after) {
+        return cursor < after;
     }
 
     /**

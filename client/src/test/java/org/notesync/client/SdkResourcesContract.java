@@ -171,6 +171,29 @@ abstract class SdkResourcesContract {
         assertThat(page.changes().get(0).action()).isEqualTo("new_note");
     }
 
+    /** The server's database restored from an older backup: a checkpoint beyond its feed follows it back. */
+    @Test
+    void aCheckpointBeyondTheServersFeedFollowsItBackSoNewNotesAreRead() {
+        Tenants.Tenant tenant = tenants.create();
+        NotesyncClient client = client(tenant);
+        Patient patient = client.patients().create(PatientInput.create().firstName("Ada").lastName("King"));
+        long ahead = 1_000_000_000_000L;
+        NoteFeed feed = NoteFeed.resume(client, "feed:" + ahead);
+        assertThat(feed.next()).isEmpty();
+        long last = ChangeFeed.parse(feed.checkpoint());
+        assertThat(last).as("the feed's last number").isLessThan(ahead);
+        assertThat(client.notes().changes(ahead, 1).wentBack(ahead)).isTrue();
+        assertThat(client.notes().changes(last, 1).wentBack(last)).isFalse();
+
+        UUID written = writeNote(client, tenant, patient.uuid(), "Written after the restore.").uuid();
+        List<Note> seen = new ArrayList<>();
+        SdkWebhookInboxContract.await(() -> {
+            seen.addAll(drain(feed));
+            return !seen.isEmpty();
+        }, "the note written after the restore");
+        assertThat(seen).extracting(Note::uuid).containsExactly(written);
+    }
+
     @Test
     void theUpdatedAtFeedReturnsEachNewAndChangedNoteOnceInOrder() {
         Tenants.Tenant tenant = tenants.create();

@@ -54,6 +54,18 @@ final class FeedSequencer implements AutoCloseable {
     static final String NEXT = "nextval('note_feed_seq')";
 
     /**
+     * The last number the sequence handed out, committed or not: no reader can have seen a higher one. Read
+     * without a lock (sequences are not transactional), unlike the notes' highest number, which falls while a
+     * note changed again waits for its new one.
+     */
+    static String lastTaken(boolean postgres) {
+        return postgres
+                ? "SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM note_feed_seq"
+                : "SELECT base_value - 1 FROM information_schema.sequences WHERE sequence_schema = CURRENT_SCHEMA"
+                        + " AND sequence_name = 'note_feed_seq'";
+    }
+
+    /**
      * Rows another transaction holds are left for a later run: a patient's change of hands drops its notes'
      * numbers under their row locks, and a note it holds must be numbered after it commits, not before (a
      * reader who could not see the note would pass that number for good). Waiting for it instead would hold

@@ -4,6 +4,8 @@ import java.util.List;
 
 import org.notesync.identity.Viewer;
 import org.notesync.web.ApiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -26,6 +28,8 @@ class NoteFeedController {
     record Entry(long sequence, String action, Note note) {
     }
 
+    private static final Logger log = LoggerFactory.getLogger(NoteFeedController.class);
+
     private final Notes notes;
 
     NoteFeedController(Notes notes) {
@@ -40,10 +44,29 @@ class NoteFeedController {
         List<Notes.Change> changes = notes.changes(viewer, from, size + 1);
         boolean more = changes.size() > size;
         List<Notes.Change> page = more ? changes.subList(0, size) : changes;
-        long cursor = page.isEmpty() ? from : page.get(page.size() - 1).sequence();
+        long cursor = page.isEmpty() ? caughtUp(from) : page.get(page.size() - 1).sequence();
         return new FeedPage(page.stream().map(c -> new Entry(c.sequence(),
                 c.note().updatedAt().isAfter(c.note().createdAt()) ? "updated_note" : "new_note", c.note())).toList(),
                 cursor, more);
+    }
+
+    /**
+     * The cursor of an empty page: {@code after} itself, unless it is beyond every number the feed has handed
+     * out. Only a database restored from a backup (or a made-up cursor) gets there, and echoing it would leave
+     * the reader silent until the restored feed's numbers passed it, skipping every change numbered meanwhile;
+     * the feed's last number brings the reader back to where the restored feed goes on.
+     */
+    private long caughtUp(long after) {
+        if (after == 0) {
+            return 0;
+        }
+        long last = notes.lastFeedNumber();
+        if (after <= last) {
+            return after;
+        }
+        log.warn("A change feed cursor ({}) was beyond the feed's last number ({}), as after a restore of the"
+                + " database from a backup; it was answered with the last number", after, last);
+        return last;
     }
 
     private static long number(String name, String value, long min, long max, long fallback) {

@@ -84,6 +84,7 @@ public class Notes implements DisposableBean {
     private final GroupCommit<Checked, Note> creates;
     /** How a create's transaction locks its patients' rows, to read who may see them as of its commit. */
     private final String patientLock;
+    private final String lastFeedNumber;
 
     Notes(JdbcClient jdbc, JdbcTemplate batch, ListReads lists, ApplicationEventPublisher events, Clock clock,
             PlatformTransactionManager transactions, ObjectProvider<MeterRegistry> meters,
@@ -91,7 +92,9 @@ public class Notes implements DisposableBean {
             @Value("${notesync.notes.max-batch:64}") int maxBatch, DataSource dataSource) {
         this.jdbc = jdbc;
         // PostgreSQL: the lock the note's foreign key takes anyway. H2 has no shared row lock.
-        this.patientLock = Databases.isPostgres(dataSource) ? "FOR KEY SHARE" : "";
+        boolean postgres = Databases.isPostgres(dataSource);
+        this.patientLock = postgres ? "FOR KEY SHARE" : "";
+        this.lastFeedNumber = FeedSequencer.lastTaken(postgres);
         this.batch = batch;
         this.lists = lists;
         this.events = events;
@@ -354,6 +357,11 @@ public class Notes implements DisposableBean {
                 .params(parameters)
                 .query((rs, row) -> new Change(rs.getLong("feed_seq"), stored(rs, row).note()))
                 .list();
+    }
+
+    /** The highest feed number handed out so far: no cursor the feed gave can be higher. */
+    long lastFeedNumber() {
+        return jdbc.sql(lastFeedNumber).query(Long.class).single();
     }
 
     static List<Violation> typeViolations(String property, String type) {

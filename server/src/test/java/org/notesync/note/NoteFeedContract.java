@@ -92,6 +92,33 @@ abstract class NoteFeedContract {
         assertThat(edited.at("/changes/0/note/content").asString()).isEqualTo("First, amended.");
     }
 
+    /**
+     * A reader whose cursor is beyond every number the feed handed out (the server's database restored from
+     * an older backup) is brought back to the feed's last number, not left waiting for the numbers to pass its
+     * cursor while every change numbered meanwhile goes by unread.
+     */
+    @Test
+    void aCursorBeyondTheFeedsLastNumberComesBackAsTheLastNumberSoNoChangeIsSkipped() {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        String patient = PatientFixture.patientOf(jdbc, t.organization().id()).insert().toString();
+        createNote(api, t, patient, "Before the restore.");
+        feed.sequenceNow();
+        long seen = api.get("/notes/feed").json().get("cursor").asLong();
+
+        long ahead = seen + 1_000_000;
+        JsonNode restored = api.get("/notes/feed?after=" + ahead).json();
+        assertThat(uuids(restored)).isEmpty();
+        long last = restored.get("cursor").asLong();
+        assertThat(last).as("the feed's last number").isBetween(seen, ahead - 1);
+        assertThat(api.get("/notes/feed?after=" + seen).json().get("cursor").asLong())
+                .as("a cursor the feed gave is echoed as it was").isEqualTo(seen);
+
+        String after = createNote(api, t, patient, "After the restore.");
+        feed.sequenceNow();
+        assertThat(uuids(api.get("/notes/feed?after=" + last).json())).containsExactly(after);
+    }
+
     @Test
     void aCommittedChangeIsNumberedByItsWakeUpWithoutTheScan() throws Exception {
         // @ServerTest sets the fallback scan to an hour: only the commit's wake-up can number a create

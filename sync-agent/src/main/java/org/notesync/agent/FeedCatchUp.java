@@ -38,7 +38,12 @@ final class FeedCatchUp {
                     importer.importNote(change.note(), NoteImporter.Source.FEED);
                 }
                 read += page.changes().size();
-                cursor = Math.max(cursor, page.cursor());
+                if (page.wentBack(cursor)) {
+                    LOG.log(Level.WARNING, "The change feed went back from cursor {0,number,#} to {1,number,#} (the"
+                            + " server''s database restored from an older backup?); reading on from there",
+                            cursor, page.cursor());
+                }
+                cursor = page.cursor();
                 state.polled(cursor);
                 if (!page.hasMore() || page.changes().isEmpty()) {
                     if (read > 0) {

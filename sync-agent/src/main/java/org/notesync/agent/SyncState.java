@@ -30,9 +30,12 @@ final class SyncState {
         });
     }
 
-    /** After a batch of the feed is imported: never moves the cursor back. */
+    /**
+     * After a batch of the feed is imported: the cursor the feed answered, below the stored one only when the
+     * server's feed went back (its database restored from an older backup).
+     */
     void polled(long cursor) {
-        update("UPDATE sync_state SET feed_cursor = GREATEST(feed_cursor, ?), last_poll_at = ?, last_poll_error = NULL"
+        update("UPDATE sync_state SET feed_cursor = ?, last_poll_at = ?, last_poll_error = NULL"
                 + " WHERE id = 1", cursor, AgentDatabase.timestamp(clock.instant()));
     }
 

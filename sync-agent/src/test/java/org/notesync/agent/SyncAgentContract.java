@@ -301,6 +301,31 @@ abstract class SyncAgentContract {
         assertThat(agent.status().notesImported()).isEqualTo(2);
     }
 
+    /**
+     * The server's database restored from an older backup: the agent's cursor is beyond every number the
+     * restored feed has handed out. The feed answers with its last number and the agent follows it back, so
+     * the notes written after the restore are imported instead of waiting until the numbers pass the old cursor.
+     */
+    @Test
+    void aCursorBeyondTheServersRestoredFeedIsFollowedBackAndNewNotesAreImported() throws Exception {
+        Tenants.Tenant tenant = tenants.create();
+        NotesyncClient client = client(tenant);
+        Patient patient = client.patients().create(PatientInput.create().firstName("Ada").lastName("King"));
+        SyncAgent agent = start(tenant, null, 0, NO_POLLING);
+        long ahead = 1_000_000_000_000L;
+        try (Connection c = agent.database().dataSource().getConnection();
+                PreparedStatement s = c.prepareStatement("UPDATE sync_state SET feed_cursor = ? WHERE id = 1")) {
+            s.setLong(1, ahead);
+            assertThat(s.executeUpdate()).isEqualTo(1);
+        }
+
+        agent.pollNow();
+        assertThat(agent.status().feedCursor()).as("the restored feed's last number").isLessThan(ahead);
+        Note written = writeNote(client, tenant, patient.uuid(), "Written after the restore.");
+        await(() -> agent.pollNow() >= 0 && row(agent, written.uuid()).isPresent(), "the note written after it");
+        assertThat(row(agent, written.uuid()).orElseThrow().source()).isEqualTo("feed");
+    }
+
     // --- the agent, its database, and the requests
 
     private String jdbcUrl;
