@@ -21,6 +21,9 @@ import tools.jackson.databind.JsonNode;
  */
 public final class JsonFields {
 
+    /** The most items a list of strings in a body may have. */
+    public static final int MAX_ITEMS = 100;
+
     private final JsonNode body;
     private final List<Violation> violations = new ArrayList<>();
 
@@ -218,7 +221,7 @@ public final class JsonFields {
         return Optional.of(node.booleanValue());
     }
 
-    /** A list of strings; empty when absent or null. */
+    /** A list of strings, {@link #MAX_ITEMS} at most; empty when absent or null. */
     public List<String> strings(String name) {
         JsonNode node = body.get(name);
         if (node == null || node.isNull()) {
@@ -226,6 +229,12 @@ public final class JsonFields {
         }
         if (!node.isArray()) {
             violations.add(new Violation(name, "This value should be of type array.", Violation.INVALID_TYPE));
+            return List.of();
+        }
+        // Each item may be a violation of its own: a megabyte of empty strings made a 74 MB problem document.
+        if (node.size() > MAX_ITEMS) {
+            violations.add(new Violation(name, "This collection should contain " + MAX_ITEMS + " elements or less.",
+                    Violation.TOO_MANY));
             return List.of();
         }
         List<String> values = new ArrayList<>();

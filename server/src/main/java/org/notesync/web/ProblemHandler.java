@@ -266,11 +266,18 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return Optional.empty();
     }
 
+    /** The most violations a 422 lists: the answer to a small body stays small. */
+    static final int MAX_VIOLATIONS = 100;
+
     static ProblemDetail unprocessable(List<Violation> violations, String path) {
-        String detail = violations.stream().map(v -> v.propertyPath() + ": " + v.message())
+        List<Violation> shown = violations.size() > MAX_VIOLATIONS ? violations.subList(0, MAX_VIOLATIONS) : violations;
+        String detail = shown.stream().map(v -> v.propertyPath() + ": " + v.message())
                 .collect(Collectors.joining("\n"));
+        if (shown.size() < violations.size()) {
+            detail += "\n(and " + (violations.size() - shown.size()) + " more violations, not listed)";
+        }
         ProblemDetail problem = Problems.of(HttpStatus.UNPROCESSABLE_CONTENT, "Validation Failed", detail, path);
-        problem.setProperty("violations", violations);
+        problem.setProperty("violations", shown);
         return problem;
     }
 

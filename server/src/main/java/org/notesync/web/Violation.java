@@ -14,6 +14,8 @@ public record Violation(String propertyPath, String message, String code) {
     public static final String TOO_SHORT = "9ff3fdc4-b214-49db-8718-39c315e33d45";
     /** Symfony's LessThanOrEqual: a value above its upper bound. */
     public static final String TOO_HIGH = "30fbb013-d015-4232-8b3b-8f3be97a7e14";
+    /** Symfony's Count: a collection with more elements than its maximum. */
+    public static final String TOO_MANY = "756b1212-697c-468d-a9ad-50dd783bb169";
     public static final String MISSING_FIELD = "2fa2158c-2a7f-484b-98aa-975522539ff8";
     public static final String NOT_FOUND = "notesync-reference-not-found";
 }

@@ -54,6 +54,20 @@ class ProblemHandlerTest {
     }
 
     @Test
+    void aValidationProblemListsAHundredViolationsAtMostAndSaysHowManyMore() {
+        java.util.List<Violation> violations = java.util.stream.IntStream.range(0, 250)
+                .mapToObj(i -> new Violation("items[" + i + "]", "This value should be of type string.",
+                        Violation.INVALID_TYPE)).toList();
+        ProblemDetail problem = ProblemHandler.unprocessable(violations, "/things");
+        assertThat((java.util.List<?>) problem.getProperties().get("violations")).hasSize(100);
+        assertThat(problem.getDetail().lines()).hasSize(101).endsWith("(and 150 more violations, not listed)");
+        assertThat(((java.util.List<?>) ProblemHandler.unprocessable(violations.subList(0, 100), "/things")
+                .getProperties().get("violations"))).hasSize(100);
+        assertThat(ProblemHandler.unprocessable(violations.subList(0, 100), "/things").getDetail())
+                .doesNotContain("more violations");
+    }
+
+    @Test
     void anUnexpectedErrorIsLoggedWithoutAnyMessage() {
         SQLException sql = new SQLException("ERROR: duplicate key value violates unique constraint\n"
                 + "  Detail: Key (organization_id, external_id)=(o, PMS-1042) already exists.", "23505");

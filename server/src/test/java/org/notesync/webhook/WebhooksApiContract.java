@@ -108,6 +108,25 @@ abstract class WebhooksApiContract {
         assertThat(violation.get("message").asString()).contains("new_note", "updated_note");
     }
 
+    /** A megabyte of empty event names made a 74 MB problem document, and a few at once ran the heap out. */
+    @Test
+    void aListOfEventsBeyondAHundredIsOneViolationAndTheAnswerStaysSmall() {
+        Http api = tenants.create().api(port);
+        Http.Response tooMany = api.post("/webhooks", Map.of("url", LOCAL_URL,
+                "events", java.util.Collections.nCopies(300_000, "")));
+        assertThat(tooMany.status()).isEqualTo(422);
+        assertThat(paths(tooMany)).containsExactly("events");
+        assertThat(tooMany.json().at("/violations/0/message").asString())
+                .isEqualTo("This collection should contain 100 elements or less.");
+        assertThat(tooMany.body().length()).isLessThan(1_000);
+
+        Http.Response hundred = api.post("/webhooks", Map.of("url", LOCAL_URL,
+                "events", java.util.Collections.nCopies(100, "new_note")));
+        assertThat(hundred.status()).as("a hundred, the same one repeated, is one event").isEqualTo(201);
+        assertThat(hundred.json().get("events").valueStream().map(JsonNode::asString).toList())
+                .containsExactly("new_note");
+    }
+
     @Test
     void badBodiesAreClearClientErrors() {
         Http api = tenants.create().api(port);
