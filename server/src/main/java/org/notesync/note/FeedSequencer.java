@@ -45,6 +45,7 @@ final class FeedSequencer implements AutoCloseable {
     private final TransactionTemplate transaction;
     private final ScheduledExecutorService executor;
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final AtomicBoolean scanScheduled = new AtomicBoolean();
     private final Queue<UUID> committed = new ConcurrentLinkedQueue<>();
 
     /** Taken before any number, held to the commit: numbers commit in the order they were taken. */
@@ -105,9 +106,17 @@ final class FeedSequencer implements AutoCloseable {
         }
     }
 
-    /** Numbers whatever is unnumbered soon, by a scan on the sequencer's thread. */
+    /**
+     * Numbers whatever is unnumbered soon, by a scan on the sequencer's thread; several calls before the scan
+     * starts make one scan (a clinician's patients handed over one by one would queue a scan each).
+     */
     void scanSoon() {
-        executor.execute(this::runQuietly);
+        if (scanScheduled.compareAndSet(false, true)) {
+            executor.execute(() -> {
+                scanScheduled.set(false);
+                runQuietly();
+            });
+        }
     }
 
     /** Numbers the changes this node has seen commit, by id; returns how many got a number. */

@@ -5,12 +5,11 @@ import java.time.Duration;
 import org.notesync.patient.PatientAccessChanged;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -27,19 +26,10 @@ class NoteFeed implements DisposableBean {
         this.sequencer = new FeedSequencer(jdbc, batch, transaction, interval.toMillis());
     }
 
-    @EventListener
+    /** Once the change commits (at once outside a transaction). */
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
     void on(NoteEvent event) {
-        if (event.numbered()) {
-            return;
-        }
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    sequencer.wake(event.note().uuid());
-                }
-            });
-        } else {
+        if (!event.numbered()) {
             sequencer.wake(event.note().uuid());
         }
     }
@@ -48,18 +38,9 @@ class NoteFeed implements DisposableBean {
      * A patient's change of hands dropped its notes' numbers: they are numbered again once it commits,
      * rather than at the next scan.
      */
-    @EventListener
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
     void on(PatientAccessChanged change) {
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    sequencer.scanSoon();
-                }
-            });
-        } else {
-            sequencer.scanSoon();
-        }
+        sequencer.scanSoon();
     }
 
     /** Numbers what has committed so far, now; for tests and for readers that cannot wait. */

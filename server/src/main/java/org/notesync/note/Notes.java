@@ -188,16 +188,19 @@ public class Notes implements DisposableBean {
                     new Note.UserSummary(u.id(), u.firstName(), u.lastName())), note.organizationId(),
                     p.visibility(), p.ownerId()));
         }
+        // Before the feed's lock: a patient changing hands holds its row for the whole change (its notes sent to
+        // the webhooks that may now receive them), and waiting for it with the feed's lock held would hold up
+        // every other create meanwhile.
+        Map<UUID, Access> access = access(checked.stream().map(c -> c.note().patientId()).distinct().toList());
         if (numbered) {
             jdbc.sql(FeedSequencer.LOCK).query(Integer.class).single();
         }
         batch.batchUpdate(numbered ? INSERT_NUMBERED : INSERT_UNNUMBERED, rows);
-        Map<UUID, Access> access = access(checked.stream().map(c -> c.note().patientId()).distinct().toList());
         for (Stored stored : created) {
             // Who may see the note as of this commit: a patient whose hands changed since it was read (a
-            // change committed before the insert's foreign-key lock) is judged as it is now, and one
-            // changing after waits for this commit and then finds the note (PatientAccessChanged). H2's
-            // foreign keys lock nothing: there the two are only as close as this read and that change.
+            // change committed before the lock just taken) is judged as it is now, and one changing after
+            // waits for this commit and then finds the note (PatientAccessChanged). H2 has no shared row
+            // lock: there the two are only as close as this read and that change.
             Access atCommit = access.getOrDefault(stored.note().patient().uuid(),
                     new Access(stored.patientVisibility(), stored.patientOwnerId()));
             publish(NoteEvent.Action.CREATED, new Stored(stored.note(), stored.organizationId(),

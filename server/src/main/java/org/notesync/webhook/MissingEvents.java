@@ -7,8 +7,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import javax.sql.DataSource;
+
 import org.notesync.note.NoteEvent;
 import org.notesync.note.Notes;
+import org.notesync.web.Databases;
 import org.notesync.web.Dates;
 import org.notesync.web.SqlWhere;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -42,7 +45,19 @@ class MissingEvents {
     private final WebhookOutbox outbox;
     private final Clock clock;
 
-    MissingEvents(JdbcClient jdbc, Notes notes, WebhookOutbox outbox, Clock clock) {
+    /**
+     * One replay of a webhook at a time (a recovery's chunk, a patient shared meanwhile): each reads what the
+     * other wrote, rather than both finding a note missing and sending it twice. On PostgreSQL an advisory
+     * lock on the webhook's id: a lock on its row would conflict with the key-share lock each delivery insert
+     * takes on its webhook (the foreign key), so a create sending a note to that webhook would wait for the
+     * whole replay with the feed's lock held, holding up every other create, and could deadlock with a replay
+     * of several webhooks (a patient shared); and with the engine's write of the webhook's failing state.
+     */
+    private final String oneReplayAtATime;
+
+    MissingEvents(JdbcClient jdbc, Notes notes, WebhookOutbox outbox, Clock clock, DataSource dataSource) {
+        this.oneReplayAtATime = Databases.isPostgres(dataSource)
+                ? "SELECT pg_advisory_xact_lock(:key)" : "SELECT id FROM webhooks WHERE id = :webhook FOR UPDATE";
         this.jdbc = jdbc;
         this.notes = notes;
         this.outbox = outbox;
@@ -90,9 +105,7 @@ class MissingEvents {
         if (where.isEmpty()) {
             return 0;
         }
-        // One replay of a webhook at a time (a recovery's chunk, a patient shared meanwhile): each reads what
-        // the other wrote, rather than both finding a note missing and sending it twice.
-        jdbc.sql("SELECT id FROM webhooks WHERE id = ? FOR UPDATE").param(webhook.id()).query(UUID.class).optional();
+        jdbc.sql(oneReplayAtATime).param("webhook", webhook.id()).param("key", lockKey(webhook.id())).query().listOfRows();
         String action = webhook.events().contains(WebhookEvents.NEW_NOTE)
                 ? "CASE WHEN " + createdInWindow() + " AND " + newNoteMissing()
                         + " THEN 'new_note' ELSE 'updated_note' END"
@@ -116,6 +129,11 @@ class MissingEvents {
             }
         }
         return replayed;
+    }
+
+    /** The webhook's advisory lock (two webhooks sharing one only wait for each other). */
+    static long lockKey(UUID webhook) {
+        return webhook.getMostSignificantBits() ^ webhook.getLeastSignificantBits();
     }
 
     /**

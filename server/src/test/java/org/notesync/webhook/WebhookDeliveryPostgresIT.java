@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.notesync.identity.Accounts;
 import org.notesync.identity.Viewer;
+import org.notesync.support.HeldTransaction;
 import org.notesync.support.Http;
 import org.notesync.support.OnPostgres;
 import org.notesync.support.Tenants;
@@ -30,6 +31,9 @@ class WebhookDeliveryPostgresIT extends WebhookDeliveryContract {
 
     @Autowired
     Webhooks webhooks;
+
+    @Autowired
+    MissingEvents missingEvents;
 
     @Autowired
     TransactionTemplate transactions;
@@ -126,6 +130,76 @@ class WebhookDeliveryPostgresIT extends WebhookDeliveryContract {
         }
         assertThat(api.get("/webhooks/" + id).status()).isEqualTo(404);
         assertThat(api.get("/webhook-deliveries", "application/json").json()).as("nothing of it is shown").isEmpty();
+    }
+
+    /**
+     * A replay of missing events holds its webhook for its transaction, so that a second replay of it waits and
+     * then finds nothing left to send; but a note created meanwhile, whose delivery to that webhook takes the
+     * foreign key's lock on it, is not held up (it would wait with the feed's lock, and every create with it).
+     */
+    @Test
+    void aReplayInProgressHoldsUpNoCreateAndASecondReplayOfTheWebhookWaitsForIt() throws Exception {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        NoteFixture.Patient patient = notes.patient(t);
+        notes.note(t, patient, "written before the webhook");
+        UUID id = UUID.fromString(webhook(api, receiver.url(), "new_note").get("uuid").asString());
+        Webhooks.Webhook webhook = webhooks.find(new Viewer(t.organization().id(), null, "test", Set.of()), id)
+                .orElseThrow();
+        Instant since = clock.instant().minusSeconds(3600);
+        Instant until = clock.instant().plusSeconds(3600);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try (HeldTransaction replaying = HeldTransaction.begin(transactions,
+                () -> assertThat(missingEvents.replay(webhook, since, until, 500)).isEqualTo(1))) {
+            Future<Http.Response> create = threads.submit(() -> api.post("/notes", Map.of(
+                    "patient", patient.id().toString(), "user", t.clinician().id().toString(),
+                    "type", "consultation_summary", "content", "written during the replay")));
+            Http.Response created = create.get(10, TimeUnit.SECONDS);
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+
+            Future<Integer> second = threads.submit(() -> transactions.execute(
+                    tx -> missingEvents.replay(webhook, since, until, 500)));
+            await().atMost(WAIT).until(() -> jdbc.sql("""
+                    SELECT COUNT(*) FROM pg_stat_activity
+                    WHERE datname = current_database() AND wait_event = 'advisory'""").query(Long.class).single() > 0);
+            replaying.commit();
+            assertThat(second.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("nothing left once the first committed")
+                    .isZero();
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /**
+     * A create for a patient whose row another transaction holds (its change of hands, which sends its notes
+     * to the webhooks that may now receive them) waits for it without the feed's lock: creates for other
+     * patients go on meanwhile.
+     */
+    @Test
+    void aCreateWaitingForAPatientChangingHandsHoldsUpNoOtherCreate() throws Exception {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        NoteFixture.Patient changing = notes.patient(t);
+        NoteFixture.Patient other = notes.patient(t);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try (HeldTransaction handing = HeldTransaction.begin(transactions, () -> jdbc.sql(
+                "SELECT id FROM patients WHERE id = ? FOR UPDATE").param(changing.id()).query(UUID.class).single())) {
+            Future<Http.Response> waiting = threads.submit(() -> api.post("/notes", Map.of(
+                    "patient", changing.id().toString(), "user", t.clinician().id().toString(),
+                    "type", "consultation_summary", "content", "for the patient changing hands")));
+            await().atMost(WAIT).until(() -> jdbc.sql("""
+                    SELECT COUNT(*) FROM pg_stat_activity
+                    WHERE datname = current_database() AND wait_event_type = 'Lock'""").query(Long.class).single() > 0);
+            Http.Response meanwhile = threads.submit(() -> api.post("/notes", Map.of(
+                    "patient", other.id().toString(), "user", t.clinician().id().toString(),
+                    "type", "consultation_summary", "content", "for another patient"))).get(10, TimeUnit.SECONDS);
+            assertThat(meanwhile.status()).as(meanwhile.toString()).isEqualTo(201);
+            assertThat(waiting.isDone()).isFalse();
+            handing.commit();
+            assertThat(waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS).status()).isEqualTo(201);
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     /**
