@@ -1,5 +1,6 @@
 package org.notesync.delivery;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.ArrayList;
@@ -24,8 +25,8 @@ import tools.jackson.core.json.JsonFactory;
  * two characters as a word of its own ("Li", "Wu"), or any run of {@value #RUN} characters of one; or, when
  * the answer went on past its 1 KiB excerpt, when the excerpt ends in the first three or more characters of
  * one. The answer is read as written and decoded: JSON's escapes ({@code \\u00e9}), again inside a string
- * that holds JSON, HTML's entities ({@code &eacute;}), JSON strings as parsed, all in Unicode's composed form
- * (NFC), so that no encoding hides a value. The payload's identifiers are not such values: its ids, actions
+ * that holds JSON, HTML's entities ({@code &eacute;}), %-escapes ({@code %C3%A9}), JSON strings as parsed,
+ * all in Unicode's composed form (NFC), so that no encoding hides a value. The payload's identifiers are not such values: its ids, actions
  * and timestamps ({@link #IDENTIFIER_FIELDS}) and any UUID or date-time, which error messages name
  * harmlessly; every other value counts, the note's type and lower-case words included ("jane",
  * "schizophrenia", "psychiatric_assessment"). A request that is not JSON is compared as a whole.
@@ -73,8 +74,9 @@ final class ResponseExcerpts {
         }
         String answer = String.join("\n", readings);
         Set<Long> runs = runHashes(answer);
-        // A string cut short does not parse: the excerpt's end is compared as written and decoded.
-        List<String> ends = cut ? decoded : List.of();
+        // A string cut short does not parse: the excerpt's end is compared as written and decoded, less an
+        // escape the cut left unfinished.
+        List<String> ends = cut ? decoded.stream().map(ResponseExcerpts::withoutCutEscape).toList() : List.of();
         for (String value : values(request)) {
             String v = normal(value);
             if (v.length() >= 3 && answer.contains(v) || v.length() == 2 && containsWord(answer, v)
@@ -90,13 +92,16 @@ final class ResponseExcerpts {
         return Normalizer.normalize(text, Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
     }
 
-    /** {@code text} as written, then with its JSON escapes and HTML entities decoded, again while that changes. */
+    /**
+     * {@code text} as written, then with its JSON escapes, HTML entities and %-escapes decoded, again while that
+     * changes.
+     */
     private static List<String> decodings(String text) {
         List<String> decodings = new ArrayList<>(2);
         decodings.add(normal(text));
         String current = text;
         for (int i = 0; i < DECODINGS; i++) {
-            String next = StringEscapeUtils.unescapeHtml4(unescaped(current));
+            String next = percentDecoded(StringEscapeUtils.unescapeHtml4(unescaped(current)));
             if (next.equals(current)) {
                 break;
             }
@@ -173,6 +178,43 @@ final class ResponseExcerpts {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * {@code text} with its %-escapes decoded as UTF-8, as a receiver that echoes a URL writes a name
+     * ({@code N%C3%BA%C3%B1ez}); a % not followed by two hex digits stays as it is, unless the text ends there.
+     */
+    static String percentDecoded(String text) {
+        if (text.indexOf('%') < 0) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c == '%' && i + 3 <= text.length() && Character.digit(text.charAt(i + 1), 16) >= 0
+                    && Character.digit(text.charAt(i + 2), 16) >= 0) {
+                bytes.write(Integer.parseInt(text, i + 1, i + 3, 16));
+                i += 3;
+                continue;
+            }
+            if (c == '%' && text.substring(i + 1).chars().allMatch(h -> Character.digit(h, 16) >= 0)) {
+                break; // an escape cut at the end
+            }
+            out.append(bytes.toString(StandardCharsets.UTF_8));
+            bytes.reset();
+            out.append(c);
+            i++;
+        }
+        return out.append(bytes.toString(StandardCharsets.UTF_8)).toString();
+    }
+
+    private static final Pattern CUT_ESCAPE = Pattern.compile("(&#?[a-z0-9]{0,31}|\uFFFD+)$");
+
+    /** The end of a cut excerpt less an HTML entity cut before its {@code ;}, or a UTF-8 sequence cut short. */
+    private static String withoutCutEscape(String end) {
+        return CUT_ESCAPE.matcher(end).replaceFirst("");
     }
 
     private static final long BASE = 1_000_003L;

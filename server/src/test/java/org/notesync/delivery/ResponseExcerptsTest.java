@@ -67,6 +67,12 @@ class ResponseExcerptsTest {
                 .isEqualTo(ResponseExcerpts.WITHHELD);
         assertThat(ResponseExcerpts.of("unknown Nu\u0301n\u0303ez", request)).as("decomposed accents")
                 .isEqualTo(ResponseExcerpts.WITHHELD);
+        assertThat(ResponseExcerpts.of("GET /charts?name=N%C3%BA%C3%B1ez 404", request)).as("%-escaped")
+                .isEqualTo(ResponseExcerpts.WITHHELD);
+        assertThat(ResponseExcerpts.of("{\"url\":\"/p/Jos%c3%a9%20N%C3%BA%C3%B1ez\"}", request))
+                .as("%-escaped in JSON").isEqualTo(ResponseExcerpts.WITHHELD);
+        assertThat(ResponseExcerpts.of("100% of 5%AZ failed", request)).as("a % that escapes nothing")
+                .isEqualTo("100% of 5%AZ failed");
         assertThat(ResponseExcerpts.of("{\"error\":\"duplicate \\u0022id\\u0022\"}", request))
                 .as("escapes alone withhold nothing").isEqualTo("{\"error\":\"duplicate \\u0022id\\u0022\"}");
     }
@@ -132,6 +138,13 @@ class ResponseExcerptsTest {
                 .isEqualTo("{\"unknown\": \"Re\\u00");
         assertThat(ResponseExcerpts.of("{\"unknown\": \"Ren\\u00", true, request))
                 .as("ends in Ren once the half escape is dropped").isEqualTo(ResponseExcerpts.WITHHELD);
+        assertThat(ResponseExcerpts.of("<p>no chart for Ren&eac", true, request))
+                .as("ends in Ren once the entity cut before its ; is dropped").isEqualTo(ResponseExcerpts.WITHHELD);
+        assertThat(ResponseExcerpts.of("no chart for Ren%C3%A", true, request))
+                .as("ends in Ren once the UTF-8 sequence cut short is dropped").isEqualTo(ResponseExcerpts.WITHHELD);
+        assertThat(ResponseExcerpts.of("no chart for Re&eac", true, request)).as("ends in Re: too short")
+                .isEqualTo("no chart for Re&eac");
+        assertThat(ResponseExcerpts.percentDecoded("Zq%70atrick%2")).isEqualTo("Zqpatrick");
         assertThat(ResponseExcerpts.unescaped("a\\\\u0041\\n\\\"\\u004")).as("an escaped backslash is no escape")
                 .isEqualTo("a\\u0041\n\"");
     }
