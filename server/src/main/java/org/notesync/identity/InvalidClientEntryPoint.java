@@ -1,6 +1,7 @@
 package org.notesync.identity;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -22,8 +23,9 @@ class InvalidClientEntryPoint implements AuthenticationEntryPoint {
         response.setHeader("WWW-Authenticate", "Basic realm=\"oauth2\"");
         response.setHeader("Cache-Control", "no-store");
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        response.getWriter().write("{\"error\":\"invalid_client\",\"error_description\":"
+        // UTF-8 bytes with no charset parameter, as JSON is (RFC 8259); a writer would say ISO-8859-1.
+        response.getOutputStream().write(("{\"error\":\"invalid_client\",\"error_description\":"
                 + "\"Client authentication is required: HTTP Basic with the client's id and secret, or client_id "
-                + "alone for a public client.\"}");
+                + "alone for a public client.\"}").getBytes(StandardCharsets.UTF_8));
     }
 }

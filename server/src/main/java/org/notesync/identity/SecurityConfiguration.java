@@ -266,7 +266,7 @@ class SecurityConfiguration {
     FilterRegistrationBean<TokenRequestFilter> tokenRequestFilter(JsonMapper json) {
         FilterRegistrationBean<TokenRequestFilter> registration =
                 new FilterRegistrationBean<>(new TokenRequestFilter(json));
-        registration.addUrlPatterns("/oauth2/token");
+        registration.addUrlPatterns(TokenRequestFilter.PATHS);
         registration.setOrder(-150); // before Spring Security's chain (-100)
         return registration;
     }

@@ -21,11 +21,16 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The guide shows a JSON body on {@code POST /oauth2/token}; RFC 6749 wants a form. This filter
  * presents a JSON body to Spring Security's token endpoint as the equivalent form parameters, and says
- * what is wrong with one it cannot present. It also refuses parameters in the query string: Spring's
- * endpoint drops every body parameter whose name appears anywhere in the query string, so a request
- * with {@code ?scope=...} got a token without scopes.
+ * what is wrong with one it cannot present; likewise on the other endpoints where a client authenticates
+ * with its parameters ({@link #PATHS}: the device authorization, introspection and revocation), so that a
+ * client that sends the guide's JSON to the token endpoint can start the device flow the same way. It also
+ * refuses parameters in the query string: Spring's endpoints drop every body parameter whose name appears
+ * anywhere in the query string, so a request with {@code ?scope=...} got a token without scopes.
  */
 class TokenRequestFilter extends OncePerRequestFilter {
+
+    static final String[] PATHS = {"/oauth2/token", "/oauth2/device_authorization", "/oauth2/introspect",
+            "/oauth2/revoke"};
 
     private static final int MAX_BODY = 16 * 1024;
 
@@ -43,7 +48,7 @@ class TokenRequestFilter extends OncePerRequestFilter {
             return;
         }
         if (request.getQueryString() != null && !request.getQueryString().isEmpty()) {
-            invalidRequest(response, "The token endpoint reads its parameters from the request body, "
+            invalidRequest(response, "This endpoint reads its parameters from the request body, "
                     + "not the query string.");
             return;
         }
@@ -100,7 +105,8 @@ class TokenRequestFilter extends OncePerRequestFilter {
         response.setStatus(HttpStatus.BAD_REQUEST.value());
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         response.setHeader("Cache-Control", "no-store");
-        json.writeValue(response.getWriter(), Map.of("error", "invalid_request", "error_description", description));
+        // UTF-8 bytes with no charset parameter, as JSON is (RFC 8259); a writer would say ISO-8859-1.
+        json.writeValue(response.getOutputStream(), Map.of("error", "invalid_request", "error_description", description));
     }
 
     private static final class FormRequest extends HttpServletRequestWrapper {

@@ -51,6 +51,19 @@ abstract class TokenEndpointContract {
                 "scope", "read:notes"));
         assertThat(response.status()).as(response.toString()).isEqualTo(200);
         assertThat(response.json().get("access_token").asString()).isNotBlank();
+
+        // The device flow, started the same way by a client written for the guide's JSON.
+        Http.Response device = new Http(port, null).post("/oauth2/device_authorization", Map.of(
+                "client_id", tenant.client().clientId(),
+                "client_secret", tenant.client().clientSecret(),
+                "scope", "profile"));
+        assertThat(device.status()).as(device.toString()).isEqualTo(200);
+        Http.Response pending = new Http(port, null).post("/oauth2/token", Map.of(
+                "grant_type", OAuthClient.DEVICE_CODE,
+                "device_code", device.json().get("device_code").asString(),
+                "client_id", tenant.client().clientId(),
+                "client_secret", tenant.client().clientSecret()));
+        assertThat(pending.json().get("error").asString()).as(pending.toString()).isEqualTo("authorization_pending");
     }
 
     @Test
@@ -59,13 +72,18 @@ abstract class TokenEndpointContract {
         Http anonymous = new Http(port, null);
         String form = Http.form(Map.of("grant_type", "client_credentials", "client_id", tenant.client().clientId(),
                 "client_secret", tenant.client().clientSecret(), "scope", "read:notes"));
-        for (String query : new String[] {"?scope=read:notes", "?x=1"}) {
-            Http.Response refused = anonymous.raw("POST", "/oauth2/token" + query,
-                    "application/x-www-form-urlencoded", form);
-            assertThat(refused.status()).as(query + ": " + refused).isEqualTo(400);
+        for (String path : new String[] {"/oauth2/token?scope=read:notes", "/oauth2/token?x=1",
+                "/oauth2/device_authorization?scope=profile"}) {
+            Http.Response refused = anonymous.raw("POST", path, "application/x-www-form-urlencoded", form);
+            assertThat(refused.status()).as(path + ": " + refused).isEqualTo(400);
+            assertThat(refused.header("Content-Type")).as("JSON is UTF-8: no charset").isEqualTo("application/json");
             assertThat(refused.json().get("error").asString()).isEqualTo("invalid_request");
             assertThat(refused.json().get("error_description").asString()).contains("not the query string");
         }
+        Http.Response unauthenticated = anonymous.raw("POST", "/oauth2/token", "application/x-www-form-urlencoded",
+                "grant_type=client_credentials");
+        assertThat(unauthenticated.status()).isEqualTo(401);
+        assertThat(unauthenticated.header("Content-Type")).isEqualTo("application/json");
         Http.Response granted = anonymous.raw("POST", "/oauth2/token", "application/x-www-form-urlencoded", form);
         assertThat(granted.json().get("scope").asString()).isEqualTo("read:notes");
     }
