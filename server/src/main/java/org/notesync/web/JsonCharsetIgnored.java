@@ -1,35 +1,65 @@
 package org.notesync.web;
 
+import java.io.IOException;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import org.springframework.http.MediaType;
-import org.springframework.web.HttpMediaTypeNotAcceptableException;
-import org.springframework.web.accept.HeaderContentNegotiationStrategy;
-import org.springframework.web.context.request.NativeWebRequest;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpHeaders;
+import org.springframework.util.MimeTypeUtils;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Reads {@code Accept} without the {@code charset} parameter of JSON types. JSON is UTF-8 (RFC 8259, 8.1)
  * and its media types define no such parameter, yet clients send {@code application/json; charset=...}. Spring
  * matched such a range to an endpoint that declares what it produces and then found no converter for the
- * charset: a 500 for {@code GET /me}. Answered in UTF-8 instead, as every JSON answer is.
+ * charset (a 500 for {@code GET /me}), and a charset Java does not know made the whole header unreadable (a 406
+ * for a client that asked for JSON). The parameter is taken out before anything reads the header, the
+ * actuator's endpoints included, and the answer is UTF-8, as every JSON answer is.
  */
-final class JsonCharsetIgnored extends HeaderContentNegotiationStrategy {
+final class JsonCharsetIgnored extends OncePerRequestFilter {
+
+    private static final Pattern CHARSET = Pattern.compile(";\\s*charset\\s*=\\s*(\"[^\"]*\"|[^;]*)",
+            Pattern.CASE_INSENSITIVE);
 
     @Override
-    public List<MediaType> resolveMediaTypes(NativeWebRequest request) throws HttpMediaTypeNotAcceptableException {
-        return super.resolveMediaTypes(request).stream().map(JsonCharsetIgnored::withoutCharset).toList();
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        List<String> sent = Collections.list(request.getHeaders(HttpHeaders.ACCEPT));
+        if (sent.stream().noneMatch(value -> value.toLowerCase(Locale.ROOT).contains("charset"))) {
+            chain.doFilter(request, response);
+            return;
+        }
+        List<String> accept = sent.stream().map(JsonCharsetIgnored::withoutJsonCharsets).toList();
+        chain.doFilter(new HttpServletRequestWrapper(request) {
+            @Override
+            public String getHeader(String name) {
+                return HttpHeaders.ACCEPT.equalsIgnoreCase(name) ? accept.get(0) : super.getHeader(name);
+            }
+
+            @Override
+            public Enumeration<String> getHeaders(String name) {
+                return HttpHeaders.ACCEPT.equalsIgnoreCase(name) ? Collections.enumeration(accept)
+                        : super.getHeaders(name);
+            }
+        }, response);
     }
 
-    static MediaType withoutCharset(MediaType type) {
-        boolean json = "json".equals(type.getSubtype()) || type.getSubtype().endsWith("+json");
-        if (!json || type.getCharset() == null) {
-            return type;
-        }
-        Map<String, String> parameters = type.getParameters().entrySet().stream()
-                .filter(p -> !"charset".equalsIgnoreCase(p.getKey()))
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-        return new MediaType(type.getType(), type.getSubtype(), parameters);
+    /** An {@code Accept} value with the {@code charset} parameters of its JSON ranges taken out. */
+    static String withoutJsonCharsets(String accept) {
+        return MimeTypeUtils.tokenize(accept).stream().map(String::trim).map(range -> {
+            int parameters = range.indexOf(';');
+            String type = (parameters < 0 ? range : range.substring(0, parameters)).trim().toLowerCase(Locale.ROOT);
+            boolean json = type.endsWith("/json") || type.endsWith("+json");
+            return json && parameters >= 0 ? CHARSET.matcher(range).replaceAll("") : range;
+        }).collect(Collectors.joining(", "));
     }
 }

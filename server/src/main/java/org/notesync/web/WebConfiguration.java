@@ -1,14 +1,10 @@
 package org.notesync.web;
 
-import java.util.List;
-
 import org.notesync.NotesyncProperties;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.web.servlet.config.annotation.ContentNegotiationConfigurer;
-import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -50,13 +46,10 @@ class WebConfiguration {
     }
 
     @Bean
-    WebMvcConfigurer jsonCharsetIgnored() {
-        return new WebMvcConfigurer() {
-            @Override
-            public void configureContentNegotiation(ContentNegotiationConfigurer negotiation) {
-                negotiation.strategies(List.of(new JsonCharsetIgnored()));
-            }
-        };
+    FilterRegistrationBean<JsonCharsetIgnored> jsonCharsetIgnored() {
+        FilterRegistrationBean<JsonCharsetIgnored> registration = new FilterRegistrationBean<>(new JsonCharsetIgnored());
+        registration.setOrder(-197);
+        return registration;
     }
 
     @Bean
