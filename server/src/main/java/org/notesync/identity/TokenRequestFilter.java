@@ -53,7 +53,15 @@ class TokenRequestFilter extends OncePerRequestFilter {
             return;
         }
         String type = request.getContentType();
-        if (type == null || !MediaType.APPLICATION_JSON.isCompatibleWith(MediaType.parseMediaType(type))) {
+        boolean isJson = type != null && MediaType.APPLICATION_JSON.isCompatibleWith(MediaType.parseMediaType(type));
+        if (!isJson && (type == null || !MediaType.APPLICATION_FORM_URLENCODED.isCompatibleWith(
+                MediaType.parseMediaType(type))) && hasBody(request)) {
+            // Read as no parameters at all, it was answered "client authentication is required".
+            invalidRequest(response, "The request body must be a form (application/x-www-form-urlencoded) or JSON "
+                    + "(application/json), said so by its Content-Type.");
+            return;
+        }
+        if (!isJson) {
             chain.doFilter(request, response);
             return;
         }
@@ -95,6 +103,10 @@ class TokenRequestFilter extends OncePerRequestFilter {
             return;
         }
         chain.doFilter(new FormRequest(request, parameters), response);
+    }
+
+    private static boolean hasBody(HttpServletRequest request) {
+        return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
     }
 
     private static boolean scalar(JsonNode value) {

@@ -106,6 +106,12 @@ abstract class TokenEndpointContract {
             assertThat(refused.json().get("error").asString()).isEqualTo("invalid_request");
             assertThat(refused.json().get("error_description").asString()).contains(why);
         });
+        for (String type : new String[] {"text/plain", "application/xml"}) {
+            Http.Response mislabelled = anonymous.raw("POST", "/oauth2/token", type, "{" + credentials + "}");
+            assertThat(mislabelled.status()).as(type + ": " + mislabelled).isEqualTo(400);
+            assertThat(mislabelled.json().get("error_description").asString())
+                    .as("not 401 'client authentication is required'").contains("must be a form", "or JSON");
+        }
         Http.Response listed = anonymous.raw("POST", "/oauth2/token", "application/json",
                 "{" + credentials + ",\"scope\":[\"read:notes\",\"profile\"]}");
         assertThat(listed.status()).as(listed.toString()).isEqualTo(200);
