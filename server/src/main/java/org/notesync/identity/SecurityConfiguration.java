@@ -71,7 +71,7 @@ class SecurityConfiguration {
     @Order(1)
     SecurityFilterChain authorizationServerChain(HttpSecurity http, RegisteredClientRepository clients,
             AuthorizationServerSettings settings, Accounts accounts, OAuth2AuthorizationService authorizations,
-            Clock clock) throws Exception {
+            Clock clock, JsonMapper json) throws Exception {
         OAuth2AuthorizationServerConfigurer authorizationServer = new OAuth2AuthorizationServerConfigurer();
         // Only a browser asking for HTML is sent to the login page; a client without Accept gets a 401.
         MediaTypeRequestMatcher browser = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
@@ -81,7 +81,8 @@ class SecurityConfiguration {
                         .clientAuthentication(c -> c
                                 .authenticationConverter(new PublicDeviceClients.Converter(settings))
                                 .authenticationProvider(new PublicDeviceClients.Provider(clients)))
-                        .authorizationEndpoint(authorize -> authorize.consentPage(ConsentPage.PATH))
+                        .authorizationEndpoint(authorize -> authorize.consentPage(ConsentPage.PATH)
+                                .errorResponseHandler(new AuthorizationRequestErrors(json)))
                         .tokenEndpoint(token -> token.authenticationProviders(providers -> providers.replaceAll(
                                 provider -> provider instanceof OAuth2DeviceCodeAuthenticationProvider
                                         ? new DeviceCodePolls(provider, authorizations, clock,

@@ -362,6 +362,39 @@ abstract class OAuthFlowsContract {
         }
     }
 
+    /**
+     * An authorization request the server cannot send back to the client is shown to whoever opened it, often
+     * the integrator trying the flow: the problem document names what is wrong instead of "Bad Request.". One
+     * it can send back goes to the client's redirect URI with the error and the state, as before.
+     */
+    @Test
+    void anAuthorizationRequestItCannotSendBackSaysWhatIsWrongAndOneItCanGoesBack() {
+        Tenants.Tenant tenant = tenants.create();
+        Http browser = new Http(port, null);
+        Map<String, String> wrong = Map.of(
+                "redirect_uri", "redirect_uri is missing where the client has several, given more than once, or not "
+                        + "one of the client's registered redirect URIs",
+                "client_id", "client_id is missing, given more than once, or names no client registered");
+        wrong.forEach((parameter, detail) -> {
+            Map<String, String> query = new java.util.LinkedHashMap<>(Map.of("response_type", "code",
+                    "client_id", tenant.client().clientId(), "redirect_uri", OAuthClient.REDIRECT_URI,
+                    "scope", "read:notes", "state", "s1"));
+            query.put(parameter, parameter.equals("client_id") ? "no-such-client" : "https://elsewhere.example/cb");
+            Http.Response refused = browser.get("/oauth2/authorize?" + Http.form(query), "text/html");
+            assertThat(refused.status()).as(parameter + ": " + refused).isEqualTo(400);
+            assertThat(refused.header("Content-Type")).isEqualTo("application/problem+json");
+            assertThat(refused.json().get("detail").asString()).as(parameter).startsWith(detail)
+                    .doesNotContain("elsewhere", "no-such-client");
+        });
+
+        Http.Response back = browser.get("/oauth2/authorize?" + Http.form(Map.of("response_type", "code",
+                "client_id", tenant.client().clientId(), "redirect_uri", OAuthClient.REDIRECT_URI,
+                "scope", "no:such-scope", "state", "s1")), "text/html");
+        assertThat(back.status()).as(back.toString()).isEqualTo(302);
+        assertThat(back.header("Location")).startsWith(OAuthClient.REDIRECT_URI + "?error=invalid_scope")
+                .contains("state=s1");
+    }
+
     // ---- device code
 
     @Test
