@@ -12,10 +12,12 @@ import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import org.notesync.NotesyncProperties;
+import org.notesync.web.Problems;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -51,6 +53,7 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.firewall.StrictHttpFirewall;
+import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
@@ -126,12 +129,19 @@ class SecurityConfiguration {
 
     @Bean
     @Order(2)
-    SecurityFilterChain loginChain(HttpSecurity http) throws Exception {
+    SecurityFilterChain loginChain(HttpSecurity http, JsonMapper json) throws Exception {
         http.securityMatcher("/login", "/logout", DEVICE_ACTIVATION_PAGE, ConsentPage.PATH, "/default-ui.css")
                 .authorizeHttpRequests(a -> a.requestMatchers("/login", "/default-ui.css").permitAll()
                         .anyRequest().authenticated())
                 .formLogin(form -> { })
-                .logout(logout -> { });
+                .logout(logout -> { })
+                // A form posted without its CSRF token (a page kept open past its session, cookies refused) was
+                // answered "Forbidden." and nothing more.
+                .exceptionHandling(e -> e.accessDeniedHandler((request, response, denied) -> Problems.write(response,
+                        json, Problems.of(HttpStatus.FORBIDDEN, "Forbidden", denied instanceof CsrfException
+                                ? "The form's CSRF token is missing or no longer valid (the page was open longer than "
+                                        + "its session, or cookies are refused): open the page again and resubmit it."
+                                : "Access to this page was denied.", request.getRequestURI()))));
         return http.build();
     }
 

@@ -395,6 +395,16 @@ abstract class OAuthFlowsContract {
                 .contains("state=s1");
     }
 
+    @Test
+    void aFormPostedWithoutItsCsrfTokenIsToldSo() {
+        for (String path : List.of("/login", "/activate")) {
+            Http.Response refused = new Http(port, null).raw("POST", path, "application/x-www-form-urlencoded",
+                    "username=someone&password=something");
+            assertThat(refused.status()).as(path + ": " + refused).isEqualTo(403);
+            assertThat(refused.json().get("detail").asString()).as(path).contains("CSRF token is missing or no longer valid");
+        }
+    }
+
     // ---- device code
 
     @Test
