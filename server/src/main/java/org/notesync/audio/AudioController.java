@@ -178,9 +178,9 @@ class AudioController {
                 .body(response.getBody());
     }
 
-    /** The form's text fields as a JSON object, so they are validated exactly like a JSON body's. */
     /**
-     * The text parts, decoded strictly (as their part says, UTF-8 when it says nothing): a transcript with
+     * The form's text fields as a JSON object, so they are validated exactly like a JSON body's. The text
+     * parts, decoded strictly (as their part says, UTF-8 when it says nothing): a transcript with
      * bytes that are not of its charset is refused by name rather than stored with replacement characters.
      */
     private static JsonFields textFields(MultipartHttpServletRequest request) throws IOException {
@@ -217,14 +217,18 @@ class AudioController {
             }
         }
         ObjectNode body = JsonNodeFactory.instance.objectNode();
+        List<String> repeated = new ArrayList<>();
         values.forEach((name, given) -> {
             if (given.size() == 1) {
                 body.put(name, given.get(0));
             } else {
-                body.set(name, JsonNodeFactory.instance.arrayNode()); // refused below as "not a string"
+                body.set(name, JsonNodeFactory.instance.arrayNode()); // present, and never read as a value
+                repeated.add(name);
             }
         });
         JsonFields fields = JsonFields.of(body);
+        repeated.forEach(name -> fields.reject(name, "This field is given more than once: send it once.",
+                Violation.INVALID_TYPE));
         undecodable.forEach(name -> fields.reject(name, "This value is not valid text in its charset (UTF-8 "
                 + "unless its part says otherwise).", Violation.INVALID_FORMAT));
         return fields;

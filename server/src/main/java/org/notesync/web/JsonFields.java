@@ -69,7 +69,7 @@ public final class JsonFields {
 
     private Optional<String> string(String name, int maxLength, boolean lines) {
         JsonNode node = body.get(name);
-        if (node == null || node.isNull()) {
+        if (node == null || node.isNull() || rejected(name)) {
             return Optional.empty();
         }
         if (!node.isString()) {
@@ -291,7 +291,7 @@ public final class JsonFields {
 
     private <T> Optional<T> parsed(String name, String what, Function<String, T> parser) {
         JsonNode node = body.get(name);
-        if (node == null || node.isNull()) {
+        if (node == null || node.isNull() || rejected(name)) {
             return Optional.empty();
         }
         if (!node.isString()) {

@@ -257,8 +257,10 @@ abstract class AudiosContract {
                 .field("languageSpoken", "x".repeat(36)).send(), "languageSpoken");
         assertViolation(Upload.to(clinician).wav(wav).field("patient", patient)
                 .field("user", UUID.randomUUID()).send(), "user");
-        assertViolation(Upload.to(clinician).wav(wav).field("patient", patient).field("patient", patient).send(),
-                "patient");
+        JsonNode twice = assertViolation(Upload.to(clinician).wav(wav).field("patient", patient)
+                .field("patient", patient).send(), "patient");
+        assertThat(twice.get("violations")).as("one violation, which says what is wrong").hasSize(1);
+        assertThat(twice.at("/violations/0/message").asString()).isEqualTo("This field is given more than once: send it once.");
         JsonNode both = assertViolation(Upload.to(integration).wav(wav).field("patient", patient)
                 .field("transcript", "x".repeat(AudioController.MAX_TRANSCRIPT + 1)).send(), "user");
         assertThat(both.get("violations").valueStream().map(v -> v.get("propertyPath").asString()))
