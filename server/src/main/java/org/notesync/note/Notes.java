@@ -190,8 +190,14 @@ public class Notes implements DisposableBean {
         }
         // Before the feed's lock: a patient changing hands holds its row for the whole change (its notes sent to
         // the webhooks that may now receive them), and waiting for it with the feed's lock held would hold up
-        // every other create meanwhile.
+        // every other create meanwhile. (The caller waited for a change already under way when it read the
+        // patient: only one begun since then is waited for here, by this writer.)
         Map<UUID, Access> access = access(checked.stream().map(c -> c.note().patientId()).distinct().toList());
+        for (Checked c : checked) {
+            if (!access.containsKey(c.note().patientId())) { // deleted meanwhile: the batch is retried one by one
+                throw ValidationException.of("patient", "This patient does not exist.", Violation.NOT_FOUND);
+            }
+        }
         if (numbered) {
             jdbc.sql(FeedSequencer.LOCK).query(Integer.class).single();
         }
@@ -201,8 +207,7 @@ public class Notes implements DisposableBean {
             // change committed before the lock just taken) is judged as it is now, and one changing after
             // waits for this commit and then finds the note (PatientAccessChanged). H2 has no shared row
             // lock: there the two are only as close as this read and that change.
-            Access atCommit = access.getOrDefault(stored.note().patient().uuid(),
-                    new Access(stored.patientVisibility(), stored.patientOwnerId()));
+            Access atCommit = access.get(stored.note().patient().uuid());
             publish(NoteEvent.Action.CREATED, new Stored(stored.note(), stored.organizationId(),
                     atCommit.visibility(), atCommit.ownerId()), numbered);
         }
@@ -212,10 +217,11 @@ public class Notes implements DisposableBean {
     private record Access(String visibility, UUID ownerId) {
     }
 
-    /** The patients' visibility and owner, their rows locked to this transaction's end. */
+    /** The patients' visibility and owner, their rows locked to this transaction's end; none of a deleted one. */
     private Map<UUID, Access> access(List<UUID> patients) {
         Map<UUID, Access> access = new HashMap<>();
-        jdbc.sql("SELECT id, visibility_option, user_id FROM patients WHERE id IN (:ids) " + patientLock)
+        jdbc.sql("SELECT id, visibility_option, user_id FROM patients WHERE id IN (:ids) AND deleted_at IS NULL "
+                        + patientLock)
                 .param("ids", patients)
                 .query(rs -> {
                     access.put(rs.getObject(1, UUID.class), new Access(rs.getString(2), rs.getObject(3, UUID.class)));
@@ -252,9 +258,14 @@ public class Notes implements DisposableBean {
         Map<String, Object> parameters = new HashMap<>();
         parameters.put("org", organizationId);
         if (patientId != null) {
+            // PostgreSQL: waits here, in the caller's thread, for a change of hands in progress (it holds the
+            // patient's row), rather than in one of the group commit's few writers with every create queued
+            // behind them; the lock goes with the statement unless a transaction holds it to its end.
             parts.add("""
-                    SELECT 'patient' AS kind, id, first_name, last_name, visibility_option, user_id FROM patients
-                    WHERE id = :patient AND organization_id = :org AND deleted_at IS NULL""");
+                    SELECT * FROM (SELECT 'patient' AS kind, id, first_name, last_name, visibility_option, user_id
+                                   FROM patients
+                                   WHERE id = :patient AND organization_id = :org AND deleted_at IS NULL %s) p"""
+                    .formatted(patientLock));
             parameters.put("patient", patientId);
         }
         if (userId != null) {

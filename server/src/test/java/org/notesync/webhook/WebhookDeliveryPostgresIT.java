@@ -42,14 +42,14 @@ class WebhookDeliveryPostgresIT extends WebhookDeliveryContract {
     org.springframework.context.ApplicationContext context;
 
     /**
-     * A note written while its patient changes hands goes where the patient is as of the note's commit: the
-     * clinician who created it read the patient as theirs, but it is the new clinician's when both commit,
-     * and the note must not leave by the old clinician's webhook. The create's transaction reads the patient
-     * again after its insert, whose foreign-key check waited for the change's commit. PostgreSQL only: H2's
-     * foreign-key check takes no row lock, so on H2 the two are not ordered (a development database).
+     * A note written while its patient changes hands is judged on the patient as the change left it: the create
+     * reads its patient under a key-share lock, which waits for the change's commit, and then finds the patient
+     * private to another clinician, so the old one may not write about it, and nothing leaves by either
+     * webhook. (A change begun after the create read its patient: NotesPostgresIT.) PostgreSQL only: H2 takes
+     * no shared row lock, so on H2 the two are not ordered (a development database).
      */
     @Test
-    void aNoteCreatedWhileItsPatientChangesHandsGoesWhereThePatientIsAtItsCommit() throws Exception {
+    void aNoteCreatedWhileItsPatientChangesHandsWaitsForTheChangeAndIsJudgedAfterIt() throws Exception {
         Tenants.Tenant t = tenants.create();
         Accounts.User colleague = t.addClinician("Grace", "Hopper");
         JsonNode owners = webhook(t.clinicianApi(port), receiver.url(), "new_note");
@@ -75,22 +75,19 @@ class WebhookDeliveryPostgresIT extends WebhookDeliveryContract {
         java.util.concurrent.CompletableFuture<Http.Response> create = java.util.concurrent.CompletableFuture
                 .supplyAsync(() -> t.clinicianApi(port).post("/notes", Map.of("patient", patient.id().toString(),
                         "type", "memo", "content", "written as the patient changed hands")));
-        Thread.sleep(300); // the create has read the patient as its clinician's and waits to commit
+        await().atMost(WAIT).until(() -> jdbc.sql("""
+                SELECT COUNT(*) FROM pg_stat_activity
+                WHERE datname = current_database() AND wait_event_type = 'Lock'""").query(Long.class).single() > 0);
+        assertThat(create).as("the create waits for the change").isNotDone();
         release.countDown();
         assertThat(handing.get(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        Http.Response created = create.get(10, java.util.concurrent.TimeUnit.SECONDS);
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        String id = created.json().get("uuid").asString();
-        await().atMost(WAIT).until(() -> jdbc.sql("""
-                SELECT COUNT(*) FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
-                WHERE e.note_id = ? AND d.status = 'succeeded'""").param(UUID.fromString(id)).query(Long.class)
-                .single() >= 1);
-        assertThat(jdbc.sql("""
-                SELECT d.webhook_id FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
-                WHERE e.note_id = ?""").param(UUID.fromString(id)).query(UUID.class).list())
-                .as("the new clinician's webhook only").containsExactly(UUID.fromString(colleagues.get("uuid")
-                        .asString()))
-                .doesNotContain(UUID.fromString(owners.get("uuid").asString()));
+        Http.Response refused = create.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(422);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM notes WHERE patient_id = ?").param(patient.id()).query(Long.class)
+                .single()).isZero();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM webhook_deliveries WHERE webhook_id IN (?, ?)")
+                .params(UUID.fromString(owners.get("uuid").asString()), UUID.fromString(colleagues.get("uuid")
+                        .asString())).query(Long.class).single()).isZero();
     }
 
     /**
@@ -171,35 +168,66 @@ class WebhookDeliveryPostgresIT extends WebhookDeliveryContract {
     }
 
     /**
-     * A create for a patient whose row another transaction holds (its change of hands, which sends its notes
-     * to the webhooks that may now receive them) waits for it without the feed's lock: creates for other
-     * patients go on meanwhile.
+     * Creates for patients whose rows other transactions hold (their change of hands, which sends their notes to
+     * the webhooks that may now receive them) wait for them in their own threads: not in the group commit's two
+     * writers, nor with the feed's lock, so creates for other patients go on meanwhile.
      */
     @Test
-    void aCreateWaitingForAPatientChangingHandsHoldsUpNoOtherCreate() throws Exception {
+    void createsWaitingForPatientsChangingHandsHoldUpNoOtherCreate() throws Exception {
         Tenants.Tenant t = tenants.create();
         Http api = t.api(port);
-        NoteFixture.Patient changing = notes.patient(t);
+        NoteFixture.Patient first = notes.patient(t);
+        NoteFixture.Patient second = notes.patient(t);
         NoteFixture.Patient other = notes.patient(t);
-        ExecutorService threads = Executors.newFixedThreadPool(2);
+        ExecutorService threads = Executors.newFixedThreadPool(3);
         try (HeldTransaction handing = HeldTransaction.begin(transactions, () -> jdbc.sql(
-                "SELECT id FROM patients WHERE id = ? FOR UPDATE").param(changing.id()).query(UUID.class).single())) {
-            Future<Http.Response> waiting = threads.submit(() -> api.post("/notes", Map.of(
-                    "patient", changing.id().toString(), "user", t.clinician().id().toString(),
-                    "type", "consultation_summary", "content", "for the patient changing hands")));
+                "SELECT id FROM patients WHERE id IN (?, ?) FOR UPDATE").params(first.id(), second.id())
+                .query(UUID.class).list())) {
+            List<Future<Http.Response>> waiting = List.of(first, second).stream().map(p -> threads.submit(
+                    () -> api.post("/notes", Map.of("patient", p.id().toString(), "user", t.clinician().id().toString(),
+                            "type", "consultation_summary", "content", "for a patient changing hands")))).toList();
             await().atMost(WAIT).until(() -> jdbc.sql("""
                     SELECT COUNT(*) FROM pg_stat_activity
-                    WHERE datname = current_database() AND wait_event_type = 'Lock'""").query(Long.class).single() > 0);
+                    WHERE datname = current_database() AND wait_event_type = 'Lock'""").query(Long.class).single() >= 2);
             Http.Response meanwhile = threads.submit(() -> api.post("/notes", Map.of(
                     "patient", other.id().toString(), "user", t.clinician().id().toString(),
                     "type", "consultation_summary", "content", "for another patient"))).get(10, TimeUnit.SECONDS);
             assertThat(meanwhile.status()).as(meanwhile.toString()).isEqualTo(201);
-            assertThat(waiting.isDone()).isFalse();
+            assertThat(waiting).noneMatch(Future::isDone);
             handing.commit();
-            assertThat(waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS).status()).isEqualTo(201);
+            for (Future<Http.Response> created : waiting) {
+                assertThat(created.get(WAIT.toSeconds(), TimeUnit.SECONDS).status()).isEqualTo(201);
+            }
         } finally {
             threads.shutdownNow();
         }
+    }
+
+    /** A create racing its patient's deletion is refused once the deletion commits, never written for it. */
+    @Test
+    void aCreateRacingItsPatientsDeletionIsRefused() throws Exception {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        NoteFixture.Patient patient = notes.patient(t);
+        ExecutorService threads = Executors.newSingleThreadExecutor();
+        try (HeldTransaction deleting = HeldTransaction.begin(transactions, () -> {
+            jdbc.sql("SELECT id FROM patients WHERE id = ? FOR UPDATE").param(patient.id()).query(UUID.class).single();
+            jdbc.sql("UPDATE patients SET deleted_at = CURRENT_TIMESTAMP WHERE id = ?").param(patient.id()).update();
+        })) {
+            Future<Http.Response> create = threads.submit(() -> api.post("/notes", Map.of(
+                    "patient", patient.id().toString(), "user", t.clinician().id().toString(),
+                    "type", "consultation_summary", "content", "for a patient being deleted")));
+            await().atMost(WAIT).until(() -> jdbc.sql("""
+                    SELECT COUNT(*) FROM pg_stat_activity
+                    WHERE datname = current_database() AND wait_event_type = 'Lock'""").query(Long.class).single() > 0);
+            deleting.commit();
+            Http.Response refused = create.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(422);
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM notes WHERE patient_id = ?").param(patient.id()).query(Long.class)
+                .single()).isZero();
     }
 
     /**
