@@ -54,7 +54,9 @@ class TokenRequestFilter extends OncePerRequestFilter {
         }
         String type = request.getContentType();
         boolean isJson = type != null && MediaType.APPLICATION_JSON.isCompatibleWith(MediaType.parseMediaType(type));
+        // multipart/form-data is a form too: Tomcat reads its fields as parameters (curl -F, Postman's form-data).
         if (!isJson && (type == null || !MediaType.APPLICATION_FORM_URLENCODED.isCompatibleWith(
+                MediaType.parseMediaType(type)) && !MediaType.MULTIPART_FORM_DATA.isCompatibleWith(
                 MediaType.parseMediaType(type))) && hasBody(request)) {
             // Read as no parameters at all, it was answered "client authentication is required".
             invalidRequest(response, "The request body must be a form (application/x-www-form-urlencoded) or JSON "

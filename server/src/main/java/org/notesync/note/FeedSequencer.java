@@ -60,10 +60,12 @@ final class FeedSequencer implements AutoCloseable {
      * note changed again waits for its new one.
      */
     static String lastTaken(boolean postgres) {
+        // PostgreSQL: a function that needs only the USAGE a role taking numbers has; null before the first.
+        // H2: the name in any case, as a database URL without DATABASE_TO_LOWER stores it in upper case.
         return postgres
-                ? "SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM note_feed_seq"
+                ? "SELECT COALESCE(pg_sequence_last_value('note_feed_seq'::regclass), 0)"
                 : "SELECT base_value - 1 FROM information_schema.sequences WHERE sequence_schema = CURRENT_SCHEMA"
-                        + " AND sequence_name = 'note_feed_seq'";
+                        + " AND LOWER(sequence_name) = 'note_feed_seq'";
     }
 
     /**

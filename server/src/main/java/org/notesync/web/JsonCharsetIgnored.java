@@ -1,10 +1,12 @@
 package org.notesync.web;
 
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -53,13 +55,30 @@ final class JsonCharsetIgnored extends OncePerRequestFilter {
         }, response);
     }
 
-    /** An {@code Accept} value with the {@code charset} parameters of its JSON ranges taken out. */
+    /**
+     * An {@code Accept} value with the {@code charset} parameters of its JSON ranges taken out, and those of
+     * any range that name a charset Java does not know (which would make the whole header unreadable).
+     */
     static String withoutJsonCharsets(String accept) {
         return MimeTypeUtils.tokenize(accept).stream().map(String::trim).map(range -> {
             int parameters = range.indexOf(';');
-            String type = (parameters < 0 ? range : range.substring(0, parameters)).trim().toLowerCase(Locale.ROOT);
+            if (parameters < 0) {
+                return range;
+            }
+            String type = range.substring(0, parameters).trim().toLowerCase(Locale.ROOT);
             boolean json = type.endsWith("/json") || type.endsWith("+json");
-            return json && parameters >= 0 ? CHARSET.matcher(range).replaceAll("") : range;
+            return CHARSET.matcher(range).replaceAll(m -> json || !known(m.group(1)) ? ""
+                    : Matcher.quoteReplacement(m.group()));
         }).collect(Collectors.joining(", "));
+    }
+
+    private static boolean known(String charset) {
+        String name = charset.startsWith("\"") && charset.endsWith("\"") && charset.length() > 1
+                ? charset.substring(1, charset.length() - 1) : charset.trim();
+        try {
+            return Charset.isSupported(name);
+        } catch (IllegalArgumentException e) {
+            return false; // not even a legal name
+        }
     }
 }

@@ -106,6 +106,12 @@ abstract class TokenEndpointContract {
             assertThat(refused.json().get("error").asString()).isEqualTo("invalid_request");
             assertThat(refused.json().get("error_description").asString()).contains(why);
         });
+        String multipart = "--b\r\nContent-Disposition: form-data; name=\"grant_type\"\r\n\r\nclient_credentials\r\n"
+                + "--b\r\nContent-Disposition: form-data; name=\"client_id\"\r\n\r\n" + tenant.client().clientId() + "\r\n"
+                + "--b\r\nContent-Disposition: form-data; name=\"client_secret\"\r\n\r\n" + tenant.client().clientSecret()
+                + "\r\n--b--\r\n";
+        Http.Response formData = anonymous.raw("POST", "/oauth2/token", "multipart/form-data; boundary=b", multipart);
+        assertThat(formData.status()).as("a multipart form is a form: " + formData).isEqualTo(200);
         for (String type : new String[] {"text/plain", "application/xml"}) {
             Http.Response mislabelled = anonymous.raw("POST", "/oauth2/token", type, "{" + credentials + "}");
             assertThat(mislabelled.status()).as(type + ": " + mislabelled).isEqualTo(400);

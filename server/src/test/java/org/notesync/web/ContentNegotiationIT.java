@@ -28,7 +28,8 @@ class ContentNegotiationIT {
         for (String path : List.of("/me", "/notes/feed", "/notes", "/patients", "/webhooks", "/actuator/health")) {
             for (String accept : List.of("application/json; charset=ISO-8859-1", "application/json;charset=UTF-16",
                     "application/ld+json; charset=windows-1252", "application/json; charset=utf-8",
-                    "application/json; charset=no-such-charset", "text/html;q=0.1, application/json;charset=\"x\"")) {
+                    "application/json; charset=no-such-charset", "text/html;q=0.1, application/json;charset=\"x\"",
+                    "text/plain;charset=foo, application/json", "*/*;charset=foo")) {
                 if (path.startsWith("/actuator") && accept.contains("ld+json")) {
                     continue; // health is plain JSON only: a 406, below
                 }
