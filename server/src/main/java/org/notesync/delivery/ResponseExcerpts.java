@@ -1,6 +1,10 @@
 package org.notesync.delivery;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.ArrayList;
@@ -108,6 +112,12 @@ final class ResponseExcerpts {
             decodings.add(normal(next));
             current = next;
         }
+        // A query string writes a space as + (q=chest+pain): read so too, as another reading.
+        for (int i = 0, n = decodings.size(); i < n; i++) {
+            if (decodings.get(i).indexOf('+') >= 0) {
+                decodings.add(decodings.get(i).replace('+', ' '));
+            }
+        }
         return decodings;
     }
 
@@ -182,7 +192,8 @@ final class ResponseExcerpts {
 
     /**
      * {@code text} with its %-escapes decoded as UTF-8, as a receiver that echoes a URL writes a name
-     * ({@code N%C3%BA%C3%B1ez}); a % not followed by two hex digits stays as it is, unless the text ends there.
+     * ({@code N%C3%BA%C3%B1ez}), or as windows-1252 where they are no UTF-8 ({@code Ren%E9e}, as older
+     * software writes Latin-1); a % not followed by two hex digits stays as it is, unless the text ends there.
      */
     static String percentDecoded(String text) {
         if (text.indexOf('%') < 0) {
@@ -202,12 +213,29 @@ final class ResponseExcerpts {
             if (c == '%' && text.substring(i + 1).chars().allMatch(h -> Character.digit(h, 16) >= 0)) {
                 break; // an escape cut at the end
             }
-            out.append(bytes.toString(StandardCharsets.UTF_8));
+            out.append(decoded(bytes, false));
             bytes.reset();
             out.append(c);
             i++;
         }
-        return out.append(bytes.toString(StandardCharsets.UTF_8)).toString();
+        return out.append(decoded(bytes, i >= text.length() || text.charAt(i) == '%')).toString();
+    }
+
+    private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
+
+    /**
+     * Escaped bytes as UTF-8, or as windows-1252 where they are no UTF-8; {@code atCut} keeps a UTF-8 sequence
+     * the excerpt's end cut short as such (U+FFFD, dropped from the end) rather than reading it as Latin-1.
+     */
+    private static String decoded(ByteArrayOutputStream bytes, boolean atCut) {
+        byte[] b = bytes.toByteArray();
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+        } catch (CharacterCodingException e) {
+            String utf8 = new String(b, StandardCharsets.UTF_8);
+            return atCut && utf8.indexOf('\uFFFD') == utf8.length() - 1 ? utf8 : new String(b, WINDOWS_1252);
+        }
     }
 
     private static final Pattern CUT_ESCAPE = Pattern.compile("(&#?[a-z0-9]{0,31}|\uFFFD+)$");

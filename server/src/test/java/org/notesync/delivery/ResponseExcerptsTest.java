@@ -71,6 +71,11 @@ class ResponseExcerptsTest {
                 .isEqualTo(ResponseExcerpts.WITHHELD);
         assertThat(ResponseExcerpts.of("{\"url\":\"/p/Jos%c3%a9%20N%C3%BA%C3%B1ez\"}", request))
                 .as("%-escaped in JSON").isEqualTo(ResponseExcerpts.WITHHELD);
+        assertThat(ResponseExcerpts.of("no chart for N%FA%F1ez", request)).as("%-escaped Latin-1")
+                .isEqualTo(ResponseExcerpts.WITHHELD);
+        byte[] note = "{\"content\":\"Patient reports chest pain since Monday\"}".getBytes(StandardCharsets.UTF_8);
+        assertThat(ResponseExcerpts.of("GET /search?q=reports+chest+pain 404", note)).as("a query string's + spaces")
+                .isEqualTo(ResponseExcerpts.WITHHELD);
         assertThat(ResponseExcerpts.of("100% of 5%AZ failed", request)).as("a % that escapes nothing")
                 .isEqualTo("100% of 5%AZ failed");
         assertThat(ResponseExcerpts.of("{\"error\":\"duplicate \\u0022id\\u0022\"}", request))
