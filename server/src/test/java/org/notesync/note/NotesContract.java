@@ -586,6 +586,14 @@ abstract class NotesContract {
         assertThat(linked.header("Link")).isEqualTo("</notes?itemsPerPage=2&page=1>; rel=\"first\", "
                 + "</notes?itemsPerPage=2&page=3>; rel=\"last\", </notes?itemsPerPage=2&page=3>; rel=\"next\", "
                 + "</notes?itemsPerPage=2&page=1>; rel=\"prev\"");
+        // A long filter (the patient among 120 others): its Link header repeats the query four times, 24 KB.
+        StringBuilder many = new StringBuilder("/notes?itemsPerPage=2&page=2&patient%5B%5D=" + patient);
+        for (int i = 0; i < 120; i++) {
+            many.append("&patient%5B%5D=").append(UUID.randomUUID());
+        }
+        Http.Response longLinks = api.get(many.toString(), "application/json");
+        assertThat(longLinks.status()).as(longLinks.toString()).isEqualTo(200);
+        assertThat(longLinks.header("Link")).hasSizeGreaterThan(20_000).contains("rel=\"next\"");
         Http.Response plain = api.get("/notes?itemsPerPage=2&page=2", "application/json");
         assertThat(plain.header("Content-Type")).startsWith("application/json");
         assertThat(plain.json().isArray()).isTrue();
