@@ -36,7 +36,7 @@ class AuthorizationEndpointMethods extends OncePerRequestFilter {
     private static final List<String> PAGE = List.of("GET", "HEAD", "POST", "OPTIONS");
 
     /** The headers Spring Security writes on every answer by default (HSTS on HTTPS only). */
-    private static final List<HeaderWriter> SECURITY_HEADERS = List.of(new XContentTypeOptionsHeaderWriter(),
+    static final List<HeaderWriter> SECURITY_HEADERS = List.of(new XContentTypeOptionsHeaderWriter(),
             new XXssProtectionHeaderWriter(), new CacheControlHeadersWriter(), new HstsHeaderWriter(),
             new XFrameOptionsHeaderWriter(XFrameOptionsHeaderWriter.XFrameOptionsMode.DENY));
 

@@ -76,9 +76,9 @@ final class AuthorizationRequestErrors implements AuthenticationFailureHandler {
                 : switch (parameter) {
                     case OAuth2ParameterNames.CLIENT_ID -> "client_id is missing, given more than once, or names no "
                             + "client registered for the authorization code grant";
-                    case OAuth2ParameterNames.REDIRECT_URI -> "redirect_uri is missing where the client has several, "
-                            + "given more than once, or not one of the client's registered redirect URIs (compared "
-                            + "exactly, with its query)";
+                    case OAuth2ParameterNames.REDIRECT_URI -> "redirect_uri is missing where it is needed (the client "
+                            + "has several, or the scope asks for openid), given more than once, or not one of the "
+                            + "client's registered redirect URIs (compared exactly, with its query)";
                     case OAuth2ParameterNames.RESPONSE_TYPE -> "response_type must be given once, as code";
                     default -> parameter + " is missing, given more than once, or not valid";
                 };

@@ -283,6 +283,16 @@ class SecurityConfiguration {
     }
 
     @Bean
+    FilterRegistrationBean<ClientsWithoutRedirects> clientsWithoutRedirects(RegisteredClientRepository clients,
+            AuthorizationServerSettings settings, JsonMapper json) {
+        FilterRegistrationBean<ClientsWithoutRedirects> registration =
+                new FilterRegistrationBean<>(new ClientsWithoutRedirects(clients, json));
+        registration.addUrlPatterns(settings.getAuthorizationEndpoint());
+        registration.setOrder(-155); // after the methods' filter, before Spring Security's chain (-100)
+        return registration;
+    }
+
+    @Bean
     FilterRegistrationBean<AuthorizationEndpointMethods> authorizationEndpointMethods(
             AuthorizationServerSettings settings, JsonMapper json) {
         AuthorizationEndpointMethods filter = new AuthorizationEndpointMethods(settings, json);

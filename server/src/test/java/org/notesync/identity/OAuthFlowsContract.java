@@ -372,8 +372,8 @@ abstract class OAuthFlowsContract {
         Tenants.Tenant tenant = tenants.create();
         Http browser = new Http(port, null);
         Map<String, String> wrong = Map.of(
-                "redirect_uri", "redirect_uri is missing where the client has several, given more than once, or not "
-                        + "one of the client's registered redirect URIs",
+                "redirect_uri", "redirect_uri is missing where it is needed (the client has several, or the scope "
+                        + "asks for openid), given more than once, or not one of the client's registered redirect URIs",
                 "client_id", "client_id is missing, given more than once, or names no client registered");
         wrong.forEach((parameter, detail) -> {
             Map<String, String> query = new java.util.LinkedHashMap<>(Map.of("response_type", "code",
@@ -386,6 +386,14 @@ abstract class OAuthFlowsContract {
             assertThat(refused.json().get("detail").asString()).as(parameter).startsWith(detail)
                     .doesNotContain("elsewhere", "no-such-client");
         });
+
+        // A client registered for client credentials or the device flow only has no redirect URI to go back to.
+        Clients.Created device = clients.create(tenant.organization().id(), new Clients.Registration("Desktop",
+                List.of(OAuthClient.DEVICE_CODE, "refresh_token"), List.of("profile", "read:notes"), List.of(), true));
+        Http.Response noRedirect = browser.get("/oauth2/authorize?" + Http.form(Map.of("response_type", "code",
+                "client_id", device.clientId(), "scope", "read:notes", "state", "s1")), "text/html");
+        assertThat(noRedirect.status()).as(noRedirect.toString()).isEqualTo(400);
+        assertThat(noRedirect.json().get("detail").asString()).contains("no redirect URI", "unauthorized_client");
 
         Http.Response back = browser.get("/oauth2/authorize?" + Http.form(Map.of("response_type", "code",
                 "client_id", tenant.client().clientId(), "redirect_uri", OAuthClient.REDIRECT_URI,
