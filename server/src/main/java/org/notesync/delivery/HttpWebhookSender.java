@@ -8,6 +8,11 @@ import java.net.InetAddress;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -171,11 +176,34 @@ public final class HttpWebhookSender implements WebhookSender, AutoCloseable {
         } else {
             in.close();
         }
-        String text = new String(buffer, StandardCharsets.UTF_8);
-        if (!text.isEmpty() && text.charAt(text.length() - 1) == '\uFFFD') {
-            text = text.substring(0, text.length() - 1); // a multi-byte character cut in half
-        }
+        String text = text(buffer, entity.getContentType());
         return new Excerpt(text.replaceAll("[\\p{Cntrl}&&[^\\n\\t]]", ""), cut);
+    }
+
+    private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
+
+    /**
+     * The answer as text in the charset its Content-Type names; without one, UTF-8, or windows-1252 where the
+     * bytes are no UTF-8 (what older software sends): read as UTF-8 regardless, a Latin-1 answer's names showed
+     * with U+FFFD for their accents, and no check of the excerpt could recognise them. A multi-byte character
+     * cut in half at the end is dropped.
+     */
+    static String text(byte[] bytes, String contentType) {
+        Charset declared = null;
+        try {
+            declared = contentType == null ? null : ContentType.parseLenient(contentType).getCharset();
+        } catch (RuntimeException e) {
+            // an unknown charset: read as if none was named
+        }
+        Charset charset = declared == null ? StandardCharsets.UTF_8 : declared;
+        CharBuffer out = CharBuffer.allocate(bytes.length + 1);
+        // Not the end of input: a sequence cut by the 1 KiB read is left over instead of reported malformed.
+        CoderResult result = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes), out, false);
+        if (result.isError()) {
+            return declared == null ? new String(bytes, WINDOWS_1252) : new String(bytes, declared);
+        }
+        return out.flip().toString();
     }
 
     /** The start of a response body, and whether the body went on past it. */

@@ -81,14 +81,33 @@ final class ResponseExcerpts {
         // A string cut short does not parse: the excerpt's end is compared as written and decoded, less an
         // escape the cut left unfinished.
         List<String> ends = cut ? decoded.stream().map(ResponseExcerpts::withoutCutEscape).toList() : List.of();
+        // And as letters and digits alone, accents and markup dropped: what a receiver that writes spaces as
+        // &nbsp; or +, splits a name with tags, or strips its accents ("Renee Nunez") still repeats.
+        String folded = folded(answer);
+        Set<Long> foldedRuns = runHashes(folded);
         for (String value : values(request)) {
             String v = normal(value);
             if (v.length() >= 3 && answer.contains(v) || v.length() == 2 && containsWord(answer, v)
                     || sharesARun(v, runs, answer) || endsInTheStartOf(ends, v)) {
                 return WITHHELD;
             }
+            String f = folded(v);
+            if (f.length() >= 3 && folded.contains(f) || sharesARun(f, foldedRuns, folded)) {
+                return WITHHELD;
+            }
         }
         return excerpt;
+    }
+
+    private static final Pattern TAG = Pattern.compile("<[^<>]{0,200}>");
+
+    /** Letters and digits only, in lower case, without accents or markup tags. */
+    static String folded(String text) {
+        String decomposed = Normalizer.normalize(TAG.matcher(text).replaceAll(""), Normalizer.Form.NFD);
+        StringBuilder out = new StringBuilder(decomposed.length());
+        decomposed.codePoints().filter(Character::isLetterOrDigit)
+                .forEach(c -> out.appendCodePoint(Character.toLowerCase(c)));
+        return out.toString();
     }
 
     /** The text in composed form and lower case, as answers and values are compared. */
@@ -105,7 +124,8 @@ final class ResponseExcerpts {
         decodings.add(normal(text));
         String current = text;
         for (int i = 0; i < DECODINGS; i++) {
-            String next = percentDecoded(StringEscapeUtils.unescapeHtml4(unescaped(current)));
+            // \\xHH before JSON's escapes, which would read \\x as x: bytes as Python and C print them.
+            String next = percentDecoded(StringEscapeUtils.unescapeHtml4(unescaped(hexDecoded(current, "\\x"))));
             if (next.equals(current)) {
                 break;
             }
@@ -196,29 +216,35 @@ final class ResponseExcerpts {
      * software writes Latin-1); a % not followed by two hex digits stays as it is, unless the text ends there.
      */
     static String percentDecoded(String text) {
-        if (text.indexOf('%') < 0) {
+        return hexDecoded(text, "%");
+    }
+
+    /** {@code text} with escapes of bytes as two hex digits after {@code prefix} decoded ({@link #percentDecoded}). */
+    private static String hexDecoded(String text, String prefix) {
+        if (!text.contains(prefix)) {
             return text;
         }
         StringBuilder out = new StringBuilder(text.length());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int p = prefix.length();
         int i = 0;
         while (i < text.length()) {
-            char c = text.charAt(i);
-            if (c == '%' && i + 3 <= text.length() && Character.digit(text.charAt(i + 1), 16) >= 0
-                    && Character.digit(text.charAt(i + 2), 16) >= 0) {
-                bytes.write(Integer.parseInt(text, i + 1, i + 3, 16));
-                i += 3;
+            boolean escape = text.startsWith(prefix, i);
+            if (escape && i + p + 2 <= text.length() && Character.digit(text.charAt(i + p), 16) >= 0
+                    && Character.digit(text.charAt(i + p + 1), 16) >= 0) {
+                bytes.write(Integer.parseInt(text, i + p, i + p + 2, 16));
+                i += p + 2;
                 continue;
             }
-            if (c == '%' && text.substring(i + 1).chars().allMatch(h -> Character.digit(h, 16) >= 0)) {
+            if (escape && text.substring(i + p).chars().allMatch(h -> Character.digit(h, 16) >= 0)) {
                 break; // an escape cut at the end
             }
             out.append(decoded(bytes, false));
             bytes.reset();
-            out.append(c);
+            out.append(text.charAt(i));
             i++;
         }
-        return out.append(decoded(bytes, i >= text.length() || text.charAt(i) == '%')).toString();
+        return out.append(decoded(bytes, i >= text.length() || text.startsWith(prefix, i))).toString();
     }
 
     private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");

@@ -33,6 +33,19 @@ class HttpWebhookSenderTest {
     }
 
     @Test
+    void anAnswerIsReadInItsCharsetOrAsLatin1WhereItIsNoUtf8() {
+        byte[] latin1 = "no chart for Ren\u00e9e".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(HttpWebhookSender.text(latin1, null)).isEqualTo("no chart for Ren\u00e9e");
+        assertThat(HttpWebhookSender.text(latin1, "text/plain; charset=ISO-8859-1")).isEqualTo("no chart for Ren\u00e9e");
+        assertThat(HttpWebhookSender.text(latin1, "text/plain; charset=no-such")).isEqualTo("no chart for Ren\u00e9e");
+        byte[] utf16 = "Ren\u00e9e".getBytes(java.nio.charset.StandardCharsets.UTF_16BE);
+        assertThat(HttpWebhookSender.text(utf16, "text/plain; charset=UTF-16BE")).isEqualTo("Ren\u00e9e");
+        byte[] cut = java.util.Arrays.copyOf("Ren\u00e9".getBytes(java.nio.charset.StandardCharsets.UTF_8), 4);
+        assertThat(HttpWebhookSender.text(cut, "application/json")).as("a character cut in half is dropped")
+                .isEqualTo("Ren");
+    }
+
+    @Test
     void sendsThePostWithItsHeadersAndReadsTheAnswer() {
         receiver.answer(r -> new Receiver.Answer(201, Map.of(), "accepted", 0));
         SendResult result = sender.send(receiver.url(), HEADERS, BODY);

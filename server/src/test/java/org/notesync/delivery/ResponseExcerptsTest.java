@@ -76,6 +76,14 @@ class ResponseExcerptsTest {
         byte[] note = "{\"content\":\"Patient reports chest pain since Monday\"}".getBytes(StandardCharsets.UTF_8);
         assertThat(ResponseExcerpts.of("GET /search?q=reports+chest+pain 404", note)).as("a query string's + spaces")
                 .isEqualTo(ResponseExcerpts.WITHHELD);
+        assertThat(ResponseExcerpts.of("unknown patient Jose Nunez", request)).as("accents dropped")
+                .isEqualTo(ResponseExcerpts.WITHHELD);
+        assertThat(ResponseExcerpts.of("<td>N<b>&uacute;</b>&ntilde;ez</td>", request)).as("a name split by markup")
+                .isEqualTo(ResponseExcerpts.WITHHELD);
+        assertThat(ResponseExcerpts.of("b'N\\xc3\\xba\\xc3\\xb1ez'", request)).as("bytes as Python prints them")
+                .isEqualTo(ResponseExcerpts.WITHHELD);
+        assertThat(ResponseExcerpts.of("<td>reports&nbsp;chest&nbsp;pain</td>", note)).as("&nbsp; for spaces")
+                .isEqualTo(ResponseExcerpts.WITHHELD);
         assertThat(ResponseExcerpts.of("100% of 5%AZ failed", request)).as("a % that escapes nothing")
                 .isEqualTo("100% of 5%AZ failed");
         assertThat(ResponseExcerpts.of("{\"error\":\"duplicate \\u0022id\\u0022\"}", request))
