@@ -69,13 +69,14 @@ class WebhookDeliveries {
          * the log could not recognise (its own records, the request re-encoded), so only tokens that may
          * read notes see it.
          */
-        Attempt withoutExcerpt() {
+        Attempt withoutExcerpt(String why) {
             return new Attempt(uuid, requestId, attemptedAt, durationMs, statusCode, errorKind,
-                    responseExcerpt == null ? null : WITHHELD_FROM_SCOPE, batchSize);
+                    responseExcerpt == null ? null : why, batchSize);
         }
     }
 
     static final String WITHHELD_FROM_SCOPE = "[withheld: shown to tokens with read:notes]";
+    static final String WITHHELD_NOW_PRIVATE = "[withheld: shown to those who may read its note]";
 
     /** A delivery with its event, and its webhook, whose owner decides who may see it. */
     private static final String FROM = """
@@ -136,7 +137,21 @@ class WebhookDeliveries {
                 .map(d -> d.withAttempts(jdbc.sql("""
                                 SELECT * FROM webhook_attempts WHERE delivery_id = ? ORDER BY attempted_at, id""")
                         .param(id).query(WebhookDeliveries::attempt).list().stream()
-                        .map(a -> viewer.hasScope(Scopes.READ_NOTES) ? a : a.withoutExcerpt()).toList()));
+                        .map(a -> !viewer.hasScope(Scopes.READ_NOTES) ? a.withoutExcerpt(WITHHELD_FROM_SCOPE)
+                                : !readsItsNote(viewer, id) ? a.withoutExcerpt(WITHHELD_NOW_PRIVATE) : a).toList()));
+    }
+
+    /**
+     * Whether the viewer may read the delivery's note now (a ping has none): a receiver's answer may repeat the
+     * note, and a patient made private since takes its notes from those who could read them then.
+     */
+    private boolean readsItsNote(Viewer viewer, UUID delivery) {
+        return jdbc.sql("""
+                        SELECT p.visibility_option, p.user_id FROM webhook_deliveries d
+                        JOIN webhook_events e ON e.id = d.event_id JOIN notes n ON n.id = e.note_id
+                        JOIN patients p ON p.id = n.patient_id WHERE d.id = ?""").param(delivery)
+                .query((rs, row) -> viewer.sees(rs.getString(1), rs.getObject(2, UUID.class))).optional()
+                .orElse(true);
     }
 
     /**

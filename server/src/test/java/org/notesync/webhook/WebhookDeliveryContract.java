@@ -172,6 +172,14 @@ abstract class WebhookDeliveryContract {
         assertThat(shown).containsExactlyInAnyOrder("{\"error\":\"chart locked\"}",
                 "[withheld: the response repeats the request]");
         assertThat(shownWithoutNotes).containsOnly(WebhookDeliveries.WITHHELD_FROM_SCOPE);
+
+        // The patient made private to its clinician: the integration can no longer read the notes, nor answers.
+        jdbc.sql("UPDATE patients SET visibility_option = 'private', user_id = ? WHERE id = ?")
+                .params(t.clinician().id(), patient.id()).update();
+        for (JsonNode d : deliveries) {
+            assertThat(api.get("/webhook-deliveries/" + d.get("uuid").asString(), "application/json").json()
+                    .at("/attempts/0/responseExcerpt").asString()).isEqualTo(WebhookDeliveries.WITHHELD_NOW_PRIVATE);
+        }
     }
 
     @Test
