@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.notesync.client.Loopback.Reply;
 
 /**
- * The polling sequence of the device flow (RFC 8628) against a scripted token endpoint on loopback:
- * the real server never answers {@code slow_down}, so this is where it is exercised. The flow against
+ * The polling sequence of the device flow (RFC 8628) against a scripted token endpoint on loopback: the real
+ * server answers {@code slow_down} only to software polling faster than its interval, which the SDK never
+ * does, so this is where the SDK's answer to it is exercised. The flow against
  * the real server, with a clinician approving in a browser, is in {@code SdkOAuthFlowsContract}.
  */
 class DeviceFlowTest {
