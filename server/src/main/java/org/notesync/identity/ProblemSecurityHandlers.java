@@ -57,6 +57,9 @@ class ProblemSecurityHandlers implements AuthenticationEntryPoint, AccessDeniedH
             if (t.getMessage() != null && t.getMessage().contains(ActiveClients.REVOKED)) {
                 return ActiveClients.REVOKED;
             }
+            if (t.getMessage() != null && t.getMessage().contains(RevokedTokens.REVOKED)) {
+                return RevokedTokens.REVOKED;
+            }
         }
         return "The access token is invalid or has expired.";
     }

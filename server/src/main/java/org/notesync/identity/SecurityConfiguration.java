@@ -74,7 +74,7 @@ class SecurityConfiguration {
     @Order(1)
     SecurityFilterChain authorizationServerChain(HttpSecurity http, RegisteredClientRepository clients,
             AuthorizationServerSettings settings, Accounts accounts, OAuth2AuthorizationService authorizations,
-            Clock clock, JsonMapper json) throws Exception {
+            Clock clock, JsonMapper json, RevokedTokens revokedTokens) throws Exception {
         OAuth2AuthorizationServerConfigurer authorizationServer = new OAuth2AuthorizationServerConfigurer();
         // Only a browser asking for HTML is sent to the login page; a client without Accept gets a 401.
         MediaTypeRequestMatcher browser = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
@@ -92,6 +92,8 @@ class SecurityConfiguration {
                                                 Duration.ofSeconds(DeviceAuthorizationResponse.POLLING_INTERVAL))
                                         : provider))
                                 .accessTokenResponseHandler(new AccessTokenResponse()))
+                        .tokenRevocationEndpoint(revocation -> revocation
+                                .revocationResponseHandler(revokedTokens.revocationResponse(authorizations)))
                         .tokenIntrospectionEndpoint(introspection -> introspection
                                 .introspectionResponseHandler(new OrganizationIntrospection(accounts, authorizations)))
                         .deviceAuthorizationEndpoint(device -> device.verificationUri(DEVICE_ACTIVATION_PAGE)
@@ -232,15 +234,16 @@ class SecurityConfiguration {
     }
 
     @Bean
-    JwtDecoder jwtDecoder(JWKSet signingKeys, NotesyncProperties properties, ActiveClients activeClients)
-            throws JOSEException {
+    JwtDecoder jwtDecoder(JWKSet signingKeys, NotesyncProperties properties, ActiveClients activeClients,
+            RevokedTokens revokedTokens) throws JOSEException {
         NimbusJwtDecoder decoder = NimbusJwtDecoder
                 .withPublicKey(((RSAKey) signingKeys.getKeys().get(0)).toRSAPublicKey()).build();
         OAuth2TokenValidator<Jwt> standard = properties.issuer() != null && !properties.issuer().isBlank()
                 ? JwtValidators.createDefaultWithIssuer(properties.issuer())
                 : JwtValidators.createDefault();
-        // A revoked client's tokens stop working before they expire.
-        OAuth2TokenValidator<Jwt> validator = new DelegatingOAuth2TokenValidator<>(standard, activeClients);
+        // A revoked client's tokens, and revoked tokens, stop working before they expire.
+        OAuth2TokenValidator<Jwt> validator = new DelegatingOAuth2TokenValidator<>(standard, activeClients,
+                revokedTokens);
         decoder.setJwtValidator(validator);
         return new VerifiedTokens(decoder, validator);
     }

@@ -120,6 +120,12 @@ final class OAuthClient {
                 Http.form(Map.of("token", token, "client_id", client.clientId(), "client_secret", client.clientSecret())));
     }
 
+    /** POST /oauth2/revoke (RFC 7009), the client authenticating with its secret in the body. */
+    Http.Response revoke(String token) {
+        return new Http(port, null).raw("POST", "/oauth2/revoke", "application/x-www-form-urlencoded",
+                Http.form(Map.of("token", token, "client_id", client.clientId(), "client_secret", client.clientSecret())));
+    }
+
     Http.Response pollDevice(String deviceCode) {
         return token(Map.of("grant_type", DEVICE_CODE, "device_code", deviceCode));
     }

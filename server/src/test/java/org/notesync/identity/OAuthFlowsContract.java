@@ -413,6 +413,36 @@ abstract class OAuthFlowsContract {
         }
     }
 
+    /**
+     * RFC 7009: a revoked access token stops working at once, not at its expiry, and so does the access token of
+     * a revoked refresh token; other tokens go on working.
+     */
+    @Test
+    void aRevokedAccessTokenOrTheAccessTokenOfARevokedRefreshTokenIsRefused() {
+        Tenants.Tenant tenant = tenants.create();
+        OAuthClient practice = new OAuthClient(port, tenant.client());
+        String integration = practice.token(Map.of("grant_type", "client_credentials", "scope", "profile"))
+                .json().get("access_token").asString();
+        String other = practice.token(Map.of("grant_type", "client_credentials", "scope", "profile"))
+                .json().get("access_token").asString();
+        assertThat(new Http(port, integration).get("/me").status()).isEqualTo(200);
+        assertThat(practice.revoke(integration).status()).isEqualTo(200);
+        Http.Response refused = new Http(port, integration).get("/me");
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.json().get("detail").asString()).contains("This access token has been revoked.");
+        assertThat(new Http(port, other).get("/me").status()).as("another token of the client").isEqualTo(200);
+
+        OAuthClient.Pkce pkce = OAuthClient.Pkce.create();
+        JsonNode tokens = practice.exchange(authorize(practice, pkce, tenant.clinician().email(), tenant.password(),
+                "profile read:notes"), pkce).json();
+        String access = tokens.get("access_token").asString();
+        assertThat(new Http(port, access).get("/me").status()).isEqualTo(200);
+        assertThat(practice.revoke(tokens.get("refresh_token").asString()).status()).isEqualTo(200);
+        assertThat(new Http(port, access).get("/me").status()).as("its access token goes with it").isEqualTo(401);
+        assertThat(practice.refresh(tokens.get("refresh_token").asString()).json().get("error").asString())
+                .isEqualTo("invalid_grant");
+    }
+
     // ---- device code
 
     @Test
