@@ -3,6 +3,9 @@ package org.notesync.web;
 import java.io.IOException;
 import java.util.Collections;
 
+import java.util.regex.Pattern;
+
+
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -67,12 +70,28 @@ class BodyContentTypeFilter extends OncePerRequestFilter {
         return false;
     }
 
+    private static final Pattern UNKNOWN_CHARSET = Pattern.compile(";\\s*charset\\s*=", Pattern.CASE_INSENSITIVE);
+
+    /** Whether the media type parses once its charset parameter is taken out: the charset was what failed. */
+    private static boolean validWithoutCharset(String contentType) {
+        try {
+            MediaType.parseMediaType(contentType.replaceAll("(?i);\\s*charset\\s*=\\s*(\"[^\"]*\"|[^;]*)", ""));
+            return true;
+        } catch (InvalidMediaTypeException e) {
+            return false;
+        }
+    }
+
     private static String refusal(String contentType) {
         try {
             MediaType type = MediaType.parseMediaType(contentType);
             return type.isWildcardType() || type.isWildcardSubtype()
                     ? "The Content-Type must name the body's media type, not a wildcard." : null;
         } catch (InvalidMediaTypeException e) {
+            if (UNKNOWN_CHARSET.matcher(contentType).find() && validWithoutCharset(contentType)) {
+                return "The Content-Type's charset is not one this server knows: send the body as UTF-8, and say "
+                        + "charset=UTF-8 or no charset.";
+            }
             return "The Content-Type is not a valid media type (type/subtype, then ;name=value parameters).";
         }
     }
