@@ -21,8 +21,11 @@ class DeviceNotActivatedPage implements AuthenticationFailureHandler {
             AuthenticationException exception) throws IOException {
         boolean declined = exception instanceof OAuth2AuthenticationException e
                 && OAuth2ErrorCodes.ACCESS_DENIED.equals(e.getError().getErrorCode());
+        boolean otherOrganization = exception instanceof OAuth2AuthenticationException e
+                && DeviceOrganizations.OTHER_ORGANIZATION.equals(e.getError().getDescription());
         String message = declined
                 ? "You declined the request. The practice software was not given access."
+                : otherOrganization ? DeviceOrganizations.OTHER_ORGANIZATION
                 : "This code is not valid or has expired. Check the code your practice software shows, or ask it "
                         + "for a new one.";
         response.setStatus(HttpStatus.BAD_REQUEST.value());

@@ -102,9 +102,12 @@ class SecurityConfiguration {
                                 // A link to the verification endpoint, sent by whoever started the flow, would
                                 // otherwise activate their device code at once for a clinician who consented to
                                 // that client before (RFC 8628, 5.4): the consent page is shown every time.
-                                .authenticationProviders(providers -> providers.forEach(provider -> {
+                                // (One consumer: a second call would replace the first.)
+                                .authenticationProviders(providers -> providers.replaceAll(provider -> {
                                     if (provider instanceof OAuth2DeviceVerificationAuthenticationProvider verification) {
                                         verification.setAuthorizationConsentRequired(context -> true);
+                                        // Another organization's code is refused on the page, not at the token.
+                                        return new DeviceOrganizations(verification, authorizations, accounts);
                                     }
                                     // Spring adds the scopes approved before to those submitted, so a Cancel
                                     // (which submits none) would approve them: the page marks it, and it grants
@@ -118,6 +121,7 @@ class SecurityConfiguration {
                                             }
                                         });
                                     }
+                                    return provider;
                                 }))
                                 .deviceVerificationResponseHandler(new DeviceActivatedPage())
                                 .errorResponseHandler(new DeviceNotActivatedPage())))

@@ -625,6 +625,25 @@ abstract class OAuthFlowsContract {
     }
 
     @Test
+    void aClinicianOfAnotherOrganizationIsToldTheCodeIsNotTheirsAndTheDeviceKeepsWaiting() {
+        Tenants.Tenant tenant = tenants.create();
+        Tenants.Tenant elsewhere = tenants.create();
+        OAuthClient software = new OAuthClient(port, tenant.client());
+        JsonNode device = software.deviceAuthorization("profile").json();
+        try (Browser browser = new Browser(port)) {
+            Page page = browser.logIn(browser.open("/activate"), elsewhere.clinician().email(), elsewhere.password());
+            HtmlForm form = Browser.html(page).getForms().get(0);
+            form.getInputByName("user_code").setValue(device.get("user_code").asString());
+            page = browser.submit(form);
+            assertThat(page.getWebResponse().getStatusCode()).isEqualTo(400);
+            assertThat(Browser.html(page).asNormalizedText()).contains("Device not activated",
+                    "belongs to practice software of another organization");
+        }
+        assertThat(software.pollDevice(device.get("device_code").asString()).json().get("error").asString())
+                .isEqualTo("authorization_pending");
+    }
+
+    @Test
     void aClinicianWhoDeclinesLeavesTheDeviceWithAccessDenied() {
         Tenants.Tenant tenant = tenants.create();
         OAuthClient software = new OAuthClient(port, tenant.client());
