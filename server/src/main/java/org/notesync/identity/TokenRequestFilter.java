@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -64,7 +65,12 @@ class TokenRequestFilter extends OncePerRequestFilter {
             return;
         }
         if (!isJson) {
-            chain.doFilter(request, response);
+            String[] secret = request.getParameterValues(OAuth2ParameterNames.CLIENT_SECRET);
+            if (secret != null && secret.length == 1 && secret[0].isEmpty()) {
+                chain.doFilter(new FormRequest(request, withoutEmptySecret(request.getParameterMap())), response);
+            } else {
+                chain.doFilter(request, response);
+            }
             return;
         }
         Map<String, String[]> parameters = new LinkedHashMap<>();
@@ -104,7 +110,21 @@ class TokenRequestFilter extends OncePerRequestFilter {
                     : "The request body must be a JSON object or a form.");
             return;
         }
-        chain.doFilter(new FormRequest(request, parameters), response);
+        chain.doFilter(new FormRequest(request, withoutEmptySecret(parameters)), response);
+    }
+
+    /**
+     * An empty {@code client_secret} is none: a public client (desktop software) that sends one was refused as a
+     * confidential client with a wrong secret, while told to send its {@code client_id} alone.
+     */
+    private static Map<String, String[]> withoutEmptySecret(Map<String, String[]> parameters) {
+        String[] secret = parameters.get(OAuth2ParameterNames.CLIENT_SECRET);
+        if (secret == null || secret.length != 1 || !secret[0].isEmpty()) {
+            return parameters;
+        }
+        Map<String, String[]> without = new LinkedHashMap<>(parameters);
+        without.remove(OAuth2ParameterNames.CLIENT_SECRET);
+        return without;
     }
 
     private static boolean hasBody(HttpServletRequest request) {

@@ -80,7 +80,8 @@ class NoteFeedController {
             }
             return n;
         } catch (NumberFormatException e) {
-            throw ApiException.badParameter(name, "must be an integer.");
+            throw ApiException.badParameter(name, value.matches("-?\\d+") ? "must be between " + min + " and " + max
+                    + "." : "must be an integer.");
         }
     }
 }

@@ -70,7 +70,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     static final String UNDECODABLE_PARAMETERS = "The query string could not be decoded: a parameter without a "
-            + "name, or a %-escape that is not two hex digits of UTF-8.";
+            + "name, a %-escape that is not two hex digits of UTF-8, or more than 1,000 parameters.";
 
     static final String UNREADABLE_MULTIPART = "The multipart body could not be read: its Content-Type needs a "
             + "boundary, and the body each part and the closing boundary.";
@@ -85,8 +85,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             return UNREADABLE_MULTIPART;
         }
         if (type.startsWith("application/x-www-form-urlencoded")) {
-            return "The query string or the form body could not be decoded: a parameter without a name, or a "
-                    + "%-escape that is not two hex digits of UTF-8.";
+            return "The query string or the form body could not be decoded: a parameter without a name, a "
+                    + "%-escape that is not two hex digits of UTF-8, or more than 1,000 parameters.";
         }
         return UNDECODABLE_PARAMETERS;
     }

@@ -453,6 +453,12 @@ abstract class OAuthFlowsContract {
         assertThat(desktop.clientSecret()).isNull();
         OAuthClient software = new OAuthClient(port, desktop);
 
+        // An empty client_secret is none, in a form or in JSON: desktop software that sends one is still public.
+        assertThat(new Http(port, null).raw("POST", "/oauth2/device_authorization", "application/x-www-form-urlencoded",
+                "client_id=" + desktop.clientId() + "&client_secret=&scope=profile").status()).isEqualTo(200);
+        assertThat(new Http(port, null).post("/oauth2/device_authorization", Map.of("client_id", desktop.clientId(),
+                "client_secret", "", "scope", "profile")).status()).isEqualTo(200);
+
         Http.Response authorization = software.deviceAuthorization("profile read:notes");
         assertThat(authorization.status()).as(authorization.toString()).isEqualTo(200);
         JsonNode device = authorization.json();
