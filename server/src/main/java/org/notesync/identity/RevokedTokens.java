@@ -7,12 +7,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.notesync.logging.LoggedErrors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -20,27 +24,38 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenRevocationAuthenticationToken;
 import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
 import org.springframework.stereotype.Component;
 
 /**
  * Refuses revoked access tokens before they expire. Access tokens are JWTs checked by their signature alone, so
- * one revoked at {@code POST /oauth2/revoke} (RFC 7009), or whose refresh token was (Spring then invalidates the
- * access token with it), kept working for up to an hour. A revocation lists the token, by its SHA-256, until it
- * expires; each node reads the list again every {@link #RECHECK}, so a revocation reaches every node within that
- * time, and the node that revoked at once, as {@link ActiveClients} does for a deleted client.
+ * one revoked at {@code POST /oauth2/revoke} (RFC 7009) kept working for up to an hour. A revocation lists, until
+ * they expire: an access token revoked itself (the grant's current one, or an older one of the client's), by its
+ * SHA-256; and for a revoked refresh token its whole grant ({@link TokenClaims#GRANT}), so that every access
+ * token it gave, before and after refreshes, goes with it. Each node reads the list again every {@link #RECHECK},
+ * so a revocation reaches every node within that time, and the node that revoked at once, as {@link ActiveClients}
+ * does for a deleted client.
  */
 @Component
 class RevokedTokens implements OAuth2TokenValidator<Jwt> {
 
+    private static final Logger log = LoggerFactory.getLogger(RevokedTokens.class);
+
     static final String REVOKED = "This access token has been revoked.";
     static final Duration RECHECK = Duration.ofSeconds(30);
+    /** Kept past a token's expiry as long as the token's check lets its clock run behind (60 s), and more. */
+    static final Duration SKEW = Duration.ofMinutes(2);
+    private static final Duration RETRY = Duration.ofSeconds(5);
 
     private final JdbcClient jdbc;
     private final Clock clock;
@@ -55,38 +70,60 @@ class RevokedTokens implements OAuth2TokenValidator<Jwt> {
     @Override
     public OAuth2TokenValidatorResult validate(Jwt token) {
         Set<String> current = current();
-        if (!current.isEmpty() && current.contains(sha256(token.getTokenValue()))) {
+        if (!current.isEmpty() && (current.contains(sha256(token.getTokenValue()))
+                || token.hasClaim(TokenClaims.GRANT) && current.contains(grant(token.getClaimAsString(TokenClaims.GRANT))))) {
             return OAuth2TokenValidatorResult.failure(new OAuth2Error(OAuth2ErrorCodes.INVALID_TOKEN, REVOKED, null));
         }
         return OAuth2TokenValidatorResult.success();
     }
 
-    /** The revocation endpoint's answer (200, RFC 7009), once the token's access token is listed if revoked. */
-    AuthenticationSuccessHandler revocationResponse(OAuth2AuthorizationService authorizations) {
+    /**
+     * The revocation endpoint's answer (200, RFC 7009), once what Spring's provider invalidated is listed. Spring
+     * keeps only a grant's current access token, so an older one of the client's is recognised by its signature
+     * ({@code signed}: this server's keys, its expiry checked) and its {@code client_id}.
+     */
+    AuthenticationSuccessHandler revocationResponse(OAuth2AuthorizationService authorizations, JwtDecoder signed) {
         return (HttpServletRequest request, HttpServletResponse response, Authentication authentication) -> {
-            String value = ((OAuth2TokenRevocationAuthenticationToken) authentication).getToken();
+            OAuth2TokenRevocationAuthenticationToken revocation = (OAuth2TokenRevocationAuthenticationToken) authentication;
+            String value = revocation.getToken();
             OAuth2Authorization authorization = authorizations.findByToken(value, null);
-            OAuth2Authorization.Token<OAuth2AccessToken> access =
-                    authorization == null ? null : authorization.getAccessToken();
-            if (access != null && access.isInvalidated() && access.getToken().getExpiresAt() != null) {
-                revoke(access.getToken().getTokenValue(), access.getToken().getExpiresAt());
+            if (authorization != null) {
+                OAuth2Authorization.Token<OAuth2AccessToken> access = authorization.getAccessToken();
+                OAuth2Authorization.Token<OAuth2RefreshToken> refresh = authorization.getRefreshToken();
+                if (access != null && access.isInvalidated() && access.getToken().getExpiresAt() != null) {
+                    list(sha256(access.getToken().getTokenValue()), access.getToken().getExpiresAt());
+                    if (refresh != null && refresh.isInvalidated()
+                            && refresh.getToken().getTokenValue().equals(value)) {
+                        list(grant(authorization.getId()), access.getToken().getExpiresAt());
+                    }
+                }
+            } else if (revocation.getPrincipal() instanceof OAuth2ClientAuthenticationToken client
+                    && client.getRegisteredClient() != null) {
+                try {
+                    Jwt jwt = signed.decode(value);
+                    if (client.getRegisteredClient().getClientId().equals(jwt.getClaimAsString("client_id"))
+                            && jwt.getExpiresAt() != null) {
+                        list(sha256(value), jwt.getExpiresAt());
+                    }
+                } catch (JwtException e) {
+                    // not an access token of ours, or expired: nothing to revoke (RFC 7009 answers 200 all the same)
+                }
             }
             response.setStatus(HttpStatus.OK.value());
         };
     }
 
-    void revoke(String accessToken, Instant expiresAt) {
-        String hash = sha256(accessToken);
+    /** Lists a token's hash (or a grant's) until {@code expiresAt}, here at once and on every node soon. */
+    synchronized void list(String key, Instant expiresAt) {
         try {
             jdbc.sql("INSERT INTO revoked_access_tokens (token_hash, expires_at) VALUES (?, ?)")
-                    .params(hash, expiresAt.atOffset(ZoneOffset.UTC)).update();
+                    .params(key, expiresAt.plus(SKEW).atOffset(ZoneOffset.UTC)).update();
         } catch (DuplicateKeyException e) {
-            // revoked twice
+            // listed already
         }
-        Set<String> with = ConcurrentHashMap.newKeySet();
-        with.addAll(revoked);
-        with.add(hash);
-        revoked = with;
+        Set<String> with = new HashSet<>(revoked);
+        with.add(key);
+        revoked = Set.copyOf(with);
     }
 
     private Set<String> current() {
@@ -98,14 +135,25 @@ class RevokedTokens implements OAuth2TokenValidator<Jwt> {
             if (now.isBefore(readUntil)) {
                 return revoked;
             }
-            jdbc.sql("DELETE FROM revoked_access_tokens WHERE expires_at < ?").param(now.atOffset(ZoneOffset.UTC))
-                    .update();
-            Set<String> read = ConcurrentHashMap.newKeySet();
-            read.addAll(jdbc.sql("SELECT token_hash FROM revoked_access_tokens").query(String.class).list());
-            revoked = read;
-            readUntil = now.plus(RECHECK);
-            return read;
+            try {
+                jdbc.sql("DELETE FROM revoked_access_tokens WHERE expires_at < ?")
+                        .param(now.atOffset(ZoneOffset.UTC)).update();
+                revoked = Set.copyOf(jdbc.sql("SELECT token_hash FROM revoked_access_tokens").query(String.class)
+                        .list());
+                readUntil = now.plus(RECHECK);
+            } catch (DataAccessException e) {
+                // The database unreachable: keep the list as it was, and try again shortly, rather than fail every
+                // request meanwhile (the request itself meets the outage where it needs the database).
+                log.warn("Could not read the revoked access tokens; trying again in {} s: {}", RETRY.toSeconds(),
+                        LoggedErrors.summary(e));
+                readUntil = now.plus(RETRY);
+            }
+            return revoked;
         }
+    }
+
+    private static String grant(String authorizationId) {
+        return sha256("grant:" + authorizationId);
     }
 
     private static String sha256(String value) {

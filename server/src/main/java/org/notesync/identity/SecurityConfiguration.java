@@ -74,8 +74,10 @@ class SecurityConfiguration {
     @Order(1)
     SecurityFilterChain authorizationServerChain(HttpSecurity http, RegisteredClientRepository clients,
             AuthorizationServerSettings settings, Accounts accounts, OAuth2AuthorizationService authorizations,
-            Clock clock, JsonMapper json, RevokedTokens revokedTokens) throws Exception {
+            Clock clock, JsonMapper json, RevokedTokens revokedTokens, JWKSet signingKeys) throws Exception {
         OAuth2AuthorizationServerConfigurer authorizationServer = new OAuth2AuthorizationServerConfigurer();
+        JwtDecoder signed = NimbusJwtDecoder.withPublicKey(((RSAKey) signingKeys.getKeys().get(0)).toRSAPublicKey())
+                .build();
         // Only a browser asking for HTML is sent to the login page; a client without Accept gets a 401.
         MediaTypeRequestMatcher browser = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
         browser.setIgnoredMediaTypes(Set.of(MediaType.ALL));
@@ -93,7 +95,7 @@ class SecurityConfiguration {
                                         : provider))
                                 .accessTokenResponseHandler(new AccessTokenResponse()))
                         .tokenRevocationEndpoint(revocation -> revocation
-                                .revocationResponseHandler(revokedTokens.revocationResponse(authorizations)))
+                                .revocationResponseHandler(revokedTokens.revocationResponse(authorizations, signed)))
                         .tokenIntrospectionEndpoint(introspection -> introspection
                                 .introspectionResponseHandler(new OrganizationIntrospection(accounts, authorizations)))
                         .deviceAuthorizationEndpoint(device -> device.verificationUri(DEVICE_ACTIVATION_PAGE)

@@ -19,6 +19,7 @@ class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
 
     static final String ORGANIZATION = "org";
     static final String USER = "uid";
+    static final String GRANT = "grant_id";
 
     private final Accounts accounts;
 
@@ -44,6 +45,10 @@ class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
             throw denied("The user does not belong to the client's organization.");
         }
         context.getClaims().subject(user.id().toString()).claim(USER, user.id().toString());
+        if (context.getAuthorization() != null) {
+            // Every access token of one grant, refreshed or not, names it: revoking its refresh token ends them all.
+            context.getClaims().claim(GRANT, context.getAuthorization().getId());
+        }
     }
 
     private static OAuth2AuthenticationException denied(String why) {

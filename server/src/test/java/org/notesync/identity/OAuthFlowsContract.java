@@ -435,12 +435,32 @@ abstract class OAuthFlowsContract {
         OAuthClient.Pkce pkce = OAuthClient.Pkce.create();
         JsonNode tokens = practice.exchange(authorize(practice, pkce, tenant.clinician().email(), tenant.password(),
                 "profile read:notes"), pkce).json();
-        String access = tokens.get("access_token").asString();
-        assertThat(new Http(port, access).get("/me").status()).isEqualTo(200);
-        assertThat(practice.revoke(tokens.get("refresh_token").asString()).status()).isEqualTo(200);
-        assertThat(new Http(port, access).get("/me").status()).as("its access token goes with it").isEqualTo(401);
-        assertThat(practice.refresh(tokens.get("refresh_token").asString()).json().get("error").asString())
+        String first = tokens.get("access_token").asString();
+        JsonNode refreshed = practice.refresh(tokens.get("refresh_token").asString()).json();
+        String second = refreshed.get("access_token").asString();
+        assertThat(new Http(port, first).get("/me").status()).isEqualTo(200);
+        assertThat(new Http(port, second).get("/me").status()).isEqualTo(200);
+        assertThat(practice.revoke(refreshed.get("refresh_token").asString()).status()).isEqualTo(200);
+        assertThat(new Http(port, second).get("/me").status()).as("its access token goes with it").isEqualTo(401);
+        assertThat(new Http(port, first).get("/me").status()).as("and the one before the refresh").isEqualTo(401);
+        assertThat(practice.refresh(refreshed.get("refresh_token").asString()).json().get("error").asString())
                 .isEqualTo("invalid_grant");
+
+        // An older access token revoked itself: Spring no longer keeps it, its signature says it is the client's.
+        Tenants.Tenant otherTenant = tenants.create();
+        OAuthClient secondPractice = new OAuthClient(port, otherTenant.client());
+        OAuthClient.Pkce another = OAuthClient.Pkce.create();
+        JsonNode again = secondPractice.exchange(authorize(secondPractice, another, otherTenant.clinician().email(),
+                otherTenant.password(), "profile"), another).json();
+        String older = again.get("access_token").asString();
+        String newer = secondPractice.refresh(again.get("refresh_token").asString()).json().get("access_token")
+                .asString();
+        assertThat(secondPractice.revoke(older).status()).isEqualTo(200);
+        assertThat(new Http(port, older).get("/me").status()).isEqualTo(401);
+        assertThat(new Http(port, newer).get("/me").status()).as("the grant goes on").isEqualTo(200);
+        assertThat(new OAuthClient(port, tenants.create().client()).revoke(newer).status())
+                .as("another client's revocation of it").isNotEqualTo(500);
+        assertThat(new Http(port, newer).get("/me").status()).as("changes nothing").isEqualTo(200);
     }
 
     // ---- device code
