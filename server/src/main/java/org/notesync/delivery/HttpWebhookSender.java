@@ -183,27 +183,26 @@ public final class HttpWebhookSender implements WebhookSender, AutoCloseable {
     private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
 
     /**
-     * The answer as text in the charset its Content-Type names; without one, UTF-8, or windows-1252 where the
-     * bytes are no UTF-8 (what older software sends): read as UTF-8 regardless, a Latin-1 answer's names showed
-     * with U+FFFD for their accents, and no check of the excerpt could recognise them. A multi-byte character
-     * cut in half at the end is dropped.
+     * The answer as text: UTF-8 where its bytes are UTF-8 (whatever its Content-Type says: a receiver that names
+     * UTF-16 or EBCDIC for an ASCII answer would otherwise hide its text from the excerpt's check), else in the
+     * charset its Content-Type names, else windows-1252 (what older software sends: read as UTF-8 regardless, a
+     * Latin-1 answer's names showed with U+FFFD for their accents). A character cut in half at the end is dropped.
      */
     static String text(byte[] bytes, String contentType) {
+        CharBuffer out = CharBuffer.allocate(bytes.length + 1);
+        // Not the end of input: a sequence cut by the 1 KiB read is left over instead of reported malformed.
+        CoderResult result = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes), out, false);
+        if (!result.isError()) {
+            return out.flip().toString();
+        }
         Charset declared = null;
         try {
             declared = contentType == null ? null : ContentType.parseLenient(contentType).getCharset();
         } catch (RuntimeException e) {
             // an unknown charset: read as if none was named
         }
-        Charset charset = declared == null ? StandardCharsets.UTF_8 : declared;
-        CharBuffer out = CharBuffer.allocate(bytes.length + 1);
-        // Not the end of input: a sequence cut by the 1 KiB read is left over instead of reported malformed.
-        CoderResult result = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes), out, false);
-        if (result.isError()) {
-            return declared == null ? new String(bytes, WINDOWS_1252) : new String(bytes, declared);
-        }
-        return out.flip().toString();
+        return new String(bytes, declared == null || declared.equals(StandardCharsets.UTF_8) ? WINDOWS_1252 : declared);
     }
 
     /** The start of a response body, and whether the body went on past it. */

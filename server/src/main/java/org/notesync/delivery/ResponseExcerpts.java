@@ -83,8 +83,10 @@ final class ResponseExcerpts {
         List<String> ends = cut ? decoded.stream().map(ResponseExcerpts::withoutCutEscape).toList() : List.of();
         // And as letters and digits alone, accents and markup dropped: what a receiver that writes spaces as
         // &nbsp; or +, splits a name with tags, or strips its accents ("Renee Nunez") still repeats.
-        String folded = folded(answer);
-        Set<Long> foldedRuns = runHashes(folded);
+        String folded = String.join("\n", readings.stream().map(ResponseExcerpts::folded).toList());
+        // Runs without the spaces, or every word's leading space would make 11 letters a run ("'dry cough s'").
+        String joined = folded.replace(" ", "");
+        Set<Long> foldedRuns = runHashes(joined);
         for (String value : values(request)) {
             String v = normal(value);
             if (v.length() >= 3 && answer.contains(v) || v.length() == 2 && containsWord(answer, v)
@@ -92,7 +94,8 @@ final class ResponseExcerpts {
                 return WITHHELD;
             }
             String f = folded(v);
-            if (f.length() >= 3 && folded.contains(f) || sharesARun(f, foldedRuns, folded)) {
+            if (f.length() >= FOLDED_WHOLE && folded.contains(f) || f.length() >= 3 && containsWord(folded, f)
+                    || sharesARun(f.replace(" ", ""), foldedRuns, joined)) {
                 return WITHHELD;
             }
         }
@@ -101,12 +104,30 @@ final class ResponseExcerpts {
 
     private static final Pattern TAG = Pattern.compile("<[^<>]{0,200}>");
 
-    /** Letters and digits only, in lower case, without accents or markup tags. */
+    /** A folded value this long is looked for anywhere; a shorter one as a word of its own ("dap" is in "api"?). */
+    private static final int FOLDED_WHOLE = 6;
+
+    /**
+     * Words of letters and digits in lower case, one space between them, without accents or markup tags: one
+     * reading at a time, so that neither a JSON property's name nor another reading runs into a value.
+     */
     static String folded(String text) {
         String decomposed = Normalizer.normalize(TAG.matcher(text).replaceAll(""), Normalizer.Form.NFD);
         StringBuilder out = new StringBuilder(decomposed.length());
-        decomposed.codePoints().filter(Character::isLetterOrDigit)
-                .forEach(c -> out.appendCodePoint(Character.toLowerCase(c)));
+        boolean space = false;
+        for (int i = 0; i < decomposed.length(); ) {
+            int c = decomposed.codePointAt(i);
+            i += Character.charCount(c);
+            if (Character.isLetterOrDigit(c)) {
+                if (space && !out.isEmpty()) {
+                    out.append(' ');
+                }
+                out.appendCodePoint(Character.toLowerCase(c));
+                space = false;
+            } else if (Character.getType(c) != Character.NON_SPACING_MARK) {
+                space = true; // an accent's mark joins its letter; anything else separates words
+            }
+        }
         return out.toString();
     }
 

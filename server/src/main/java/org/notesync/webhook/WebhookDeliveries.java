@@ -134,11 +134,14 @@ class WebhookDeliveries {
                 .and("d.organization_id = :org", "org", viewer.organizationId()).and("w.deleted_at IS NULL"));
         return jdbc.sql(SELECT + " WHERE " + where.sql()).params(where.parameters())
                 .query(WebhookDeliveries::delivery).optional()
-                .map(d -> d.withAttempts(jdbc.sql("""
-                                SELECT * FROM webhook_attempts WHERE delivery_id = ? ORDER BY attempted_at, id""")
-                        .param(id).query(WebhookDeliveries::attempt).list().stream()
-                        .map(a -> !viewer.hasScope(Scopes.READ_NOTES) ? a.withoutExcerpt(WITHHELD_FROM_SCOPE)
-                                : !readsItsNote(viewer, id) ? a.withoutExcerpt(WITHHELD_NOW_PRIVATE) : a).toList()));
+                .map(d -> {
+                    String withheld = !viewer.hasScope(Scopes.READ_NOTES) ? WITHHELD_FROM_SCOPE
+                            : !readsItsNote(viewer, id) ? WITHHELD_NOW_PRIVATE : null;
+                    return d.withAttempts(jdbc.sql("""
+                                    SELECT * FROM webhook_attempts WHERE delivery_id = ? ORDER BY attempted_at, id""")
+                            .param(id).query(WebhookDeliveries::attempt).list().stream()
+                            .map(a -> withheld == null ? a : a.withoutExcerpt(withheld)).toList());
+                });
     }
 
     /**
@@ -147,11 +150,12 @@ class WebhookDeliveries {
      */
     private boolean readsItsNote(Viewer viewer, UUID delivery) {
         return jdbc.sql("""
-                        SELECT p.visibility_option, p.user_id FROM webhook_deliveries d
-                        JOIN webhook_events e ON e.id = d.event_id JOIN notes n ON n.id = e.note_id
-                        JOIN patients p ON p.id = n.patient_id WHERE d.id = ?""").param(delivery)
-                .query((rs, row) -> viewer.sees(rs.getString(1), rs.getObject(2, UUID.class))).optional()
-                .orElse(true);
+                        SELECT e.note_id, p.visibility_option, p.user_id FROM webhook_deliveries d
+                        JOIN webhook_events e ON e.id = d.event_id LEFT JOIN notes n ON n.id = e.note_id
+                        LEFT JOIN patients p ON p.id = n.patient_id WHERE d.id = ?""").param(delivery)
+                .query((rs, row) -> rs.getObject(1) == null // a ping
+                        || rs.getString(2) != null && viewer.sees(rs.getString(2), rs.getObject(3, UUID.class)))
+                .optional().orElse(false);
     }
 
     /**

@@ -38,6 +38,10 @@ class HttpWebhookSenderTest {
         assertThat(HttpWebhookSender.text(latin1, null)).isEqualTo("no chart for Ren\u00e9e");
         assertThat(HttpWebhookSender.text(latin1, "text/plain; charset=ISO-8859-1")).isEqualTo("no chart for Ren\u00e9e");
         assertThat(HttpWebhookSender.text(latin1, "text/plain; charset=no-such")).isEqualTo("no chart for Ren\u00e9e");
+        assertThat(HttpWebhookSender.text(latin1, "text/plain; charset=UTF-8")).as("UTF-8 named, Latin-1 sent")
+                .isEqualTo("no chart for Ren\u00e9e");
+        assertThat(HttpWebhookSender.text("no chart for Jane".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                "text/plain; charset=UTF-16")).as("UTF-16 named, ASCII sent").isEqualTo("no chart for Jane");
         byte[] utf16 = "Ren\u00e9e".getBytes(java.nio.charset.StandardCharsets.UTF_16BE);
         assertThat(HttpWebhookSender.text(utf16, "text/plain; charset=UTF-16BE")).isEqualTo("Ren\u00e9e");
         byte[] cut = java.util.Arrays.copyOf("Ren\u00e9".getBytes(java.nio.charset.StandardCharsets.UTF_8), 4);

@@ -3,6 +3,7 @@ package org.notesync.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -84,6 +85,14 @@ class ResponseExcerptsTest {
                 .isEqualTo(ResponseExcerpts.WITHHELD);
         assertThat(ResponseExcerpts.of("<td>reports&nbsp;chest&nbsp;pain</td>", note)).as("&nbsp; for spaces")
                 .isEqualTo(ResponseExcerpts.WITHHELD);
+        byte[] shortValues = ("{\"metadata\":{\"note\":{\"type\":\"dap\",\"patient\":{\"firstName\":\"Orin\"}}},"
+                + "\"meta\":{\"webhook_id\":\"w\"}}").getBytes(StandardCharsets.UTF_8);
+        for (String answer : List.of("{\"error\":\"invalid api key\"}", "{\"error\":\"invalid signature\"}",
+                "webhooks not enabled")) {
+            assertThat(ResponseExcerpts.of(answer, shortValues)).as("short values across words: " + answer)
+                    .isEqualTo(answer);
+        }
+        assertThat(ResponseExcerpts.of("no chart: ORIN", shortValues)).isEqualTo(ResponseExcerpts.WITHHELD);
         assertThat(ResponseExcerpts.of("100% of 5%AZ failed", request)).as("a % that escapes nothing")
                 .isEqualTo("100% of 5%AZ failed");
         assertThat(ResponseExcerpts.of("{\"error\":\"duplicate \\u0022id\\u0022\"}", request))
