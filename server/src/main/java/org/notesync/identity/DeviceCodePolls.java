@@ -1,12 +1,8 @@
 package org.notesync.identity;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -107,7 +103,7 @@ final class DeviceCodePolls implements AuthenticationProvider {
         if (polls.incrementAndGet() % SWEEP_EVERY == 0) {
             sweep(now);
         }
-        Instant previous = lastPolls.put(sha256(deviceCode), now);
+        Instant previous = lastPolls.put(TokenHashes.of(deviceCode), now);
         return previous != null && Duration.between(previous, now).compareTo(shortestGap) < 0;
     }
 
@@ -115,14 +111,5 @@ final class DeviceCodePolls implements AuthenticationProvider {
     void sweep(Instant now) {
         Instant cutoff = now.minus(Duration.ofHours(1));
         lastPolls.values().removeIf(last -> last.isBefore(cutoff));
-    }
-
-    private static String sha256(String value) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(value.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
     }
 }

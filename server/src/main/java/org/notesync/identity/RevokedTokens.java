@@ -1,14 +1,10 @@
 package org.notesync.identity;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.Set;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -70,7 +66,7 @@ class RevokedTokens implements OAuth2TokenValidator<Jwt> {
     @Override
     public OAuth2TokenValidatorResult validate(Jwt token) {
         Set<String> current = current();
-        if (!current.isEmpty() && (current.contains(sha256(token.getTokenValue()))
+        if (!current.isEmpty() && (current.contains(TokenHashes.of(token.getTokenValue()))
                 || token.hasClaim(TokenClaims.GRANT) && current.contains(grant(token.getClaimAsString(TokenClaims.GRANT))))) {
             return OAuth2TokenValidatorResult.failure(new OAuth2Error(OAuth2ErrorCodes.INVALID_TOKEN, REVOKED, null));
         }
@@ -91,7 +87,7 @@ class RevokedTokens implements OAuth2TokenValidator<Jwt> {
                 OAuth2Authorization.Token<OAuth2AccessToken> access = authorization.getAccessToken();
                 OAuth2Authorization.Token<OAuth2RefreshToken> refresh = authorization.getRefreshToken();
                 if (access != null && access.isInvalidated() && access.getToken().getExpiresAt() != null) {
-                    list(sha256(access.getToken().getTokenValue()), access.getToken().getExpiresAt());
+                    list(TokenHashes.of(access.getToken().getTokenValue()), access.getToken().getExpiresAt());
                     if (refresh != null && refresh.isInvalidated()
                             && refresh.getToken().getTokenValue().equals(value)) {
                         list(grant(authorization.getId()), access.getToken().getExpiresAt());
@@ -103,7 +99,7 @@ class RevokedTokens implements OAuth2TokenValidator<Jwt> {
                     Jwt jwt = signed.decode(value);
                     if (client.getRegisteredClient().getClientId().equals(jwt.getClaimAsString("client_id"))
                             && jwt.getExpiresAt() != null) {
-                        list(sha256(value), jwt.getExpiresAt());
+                        list(TokenHashes.of(value), jwt.getExpiresAt());
                     }
                 } catch (JwtException e) {
                     // not an access token of ours, or expired: nothing to revoke (RFC 7009 answers 200 all the same)
@@ -153,15 +149,6 @@ class RevokedTokens implements OAuth2TokenValidator<Jwt> {
     }
 
     private static String grant(String authorizationId) {
-        return sha256("grant:" + authorizationId);
-    }
-
-    private static String sha256(String value) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(value.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
+        return TokenHashes.of("grant:" + authorizationId);
     }
 }
