@@ -61,10 +61,11 @@ final class FeedSequencer implements AutoCloseable {
      */
     static String lastTaken(boolean postgres) {
         // PostgreSQL: a function that needs only the USAGE a role taking numbers has; null before the first
-        // number, or after a setval(..., false), when it is not known (and no cursor is moved back).
+        // number, and after a setval(..., false), read as 0: a reader then reads the feed again from its start,
+        // which costs it duplicates it skips, where leaving its cursor could skip changes.
         // H2: the name in any case, as a database URL without DATABASE_TO_LOWER stores it in upper case.
         return postgres
-                ? "SELECT COALESCE(pg_sequence_last_value('note_feed_seq'::regclass), " + Long.MAX_VALUE + ")"
+                ? "SELECT COALESCE(pg_sequence_last_value('note_feed_seq'::regclass), 0)"
                 : "SELECT base_value - 1 FROM information_schema.sequences WHERE sequence_schema = CURRENT_SCHEMA"
                         + " AND LOWER(sequence_name) = 'note_feed_seq'";
     }
