@@ -1,6 +1,9 @@
 package org.notesync.note;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.notesync.identity.Viewer;
 import org.notesync.web.ApiException;
@@ -30,10 +33,17 @@ class NoteFeedController {
 
     private static final Logger log = LoggerFactory.getLogger(NoteFeedController.class);
 
-    private final Notes notes;
+    /** A client that keeps sending a made-up cursor would otherwise write a warning per poll. */
+    static final Duration WARNING_INTERVAL = Duration.ofMinutes(1);
 
-    NoteFeedController(Notes notes) {
+    private final Notes notes;
+    private final Clock clock;
+    private final AtomicLong nextWarning = new AtomicLong(Long.MIN_VALUE);
+    private final AtomicLong unlogged = new AtomicLong();
+
+    NoteFeedController(Notes notes, Clock clock) {
         this.notes = notes;
+        this.clock = clock;
     }
 
     @GetMapping(path = "/notes/feed", produces = {"application/json", "application/ld+json"})
@@ -64,8 +74,15 @@ class NoteFeedController {
         if (after <= last) {
             return after;
         }
-        log.warn("A change feed cursor ({}) was beyond the feed's last number ({}), as after a restore of the"
-                + " database from a backup; it was answered with the last number", after, last);
+        long now = clock.millis();
+        long next = nextWarning.get();
+        if (now >= next && nextWarning.compareAndSet(next, now + WARNING_INTERVAL.toMillis())) {
+            log.warn("A change feed cursor ({}) was beyond the feed's last number ({}), as after a restore of the"
+                    + " database from a backup; it was answered with the last number ({} more such polls since the"
+                    + " last warning, at most one a minute)", after, last, unlogged.getAndSet(0));
+        } else {
+            unlogged.incrementAndGet();
+        }
         return last;
     }
 

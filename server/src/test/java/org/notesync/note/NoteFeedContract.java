@@ -12,14 +12,18 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.notesync.identity.Accounts;
 import org.notesync.identity.Viewer;
 import org.notesync.patient.PatientFixture;
 import org.notesync.patient.PatientUpdates;
 import org.notesync.support.Http;
 import org.notesync.support.ServerTest;
+import org.notesync.support.SettableClock;
 import org.notesync.support.Tenants;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -27,6 +31,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 @ServerTest
+@ExtendWith(OutputCaptureExtension.class)
 abstract class NoteFeedContract {
 
     @LocalServerPort
@@ -49,6 +54,9 @@ abstract class NoteFeedContract {
 
     @Autowired
     ApplicationContext context;
+
+    @Autowired
+    SettableClock clock;
 
     private String createNote(Http api, Tenants.Tenant t, String patient, String content) {
         Http.Response created = api.post("/notes", Map.of("patient", patient, "user", t.clinician().id().toString(),
@@ -117,6 +125,32 @@ abstract class NoteFeedContract {
         String after = createNote(api, t, patient, "After the restore.");
         feed.sequenceNow();
         assertThat(uuids(api.get("/notes/feed?after=" + last).json())).containsExactly(after);
+    }
+
+    @Test
+    void aClientSendingACursorBeyondTheFeedOnEveryPollIsLoggedOnceAMinute(CapturedOutput output) {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        long beyond = Long.MAX_VALUE - 1;
+        clock.freeze();
+        try {
+            clock.advance(NoteFeedController.WARNING_INTERVAL.plusSeconds(1)); // past any earlier test's warning
+            for (int i = 0; i < 3; i++) {
+                assertThat(api.get("/notes/feed?after=" + beyond).status()).isEqualTo(200);
+            }
+            assertThat(warnings(output)).as(output.getOut()).isEqualTo(1);
+
+            clock.advance(NoteFeedController.WARNING_INTERVAL);
+            assertThat(api.get("/notes/feed?after=" + beyond).status()).isEqualTo(200);
+            assertThat(warnings(output)).isEqualTo(2);
+            assertThat(output.getOut()).contains("(2 more such polls since the last warning");
+        } finally {
+            clock.reset();
+        }
+    }
+
+    private static int warnings(CapturedOutput output) {
+        return output.getOut().split("was beyond the feed's last number", -1).length - 1;
     }
 
     @Test
