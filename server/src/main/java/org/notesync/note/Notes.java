@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.notesync.identity.Viewer;
+import org.notesync.patient.PatientChanges;
 import org.notesync.web.CollectionQuery;
 import org.notesync.web.Databases;
 import org.notesync.web.Dates;
@@ -85,12 +86,15 @@ public class Notes implements DisposableBean {
     /** How a create's transaction locks its patients' rows, to read who may see them as of its commit. */
     private final String patientLock;
     private final String lastFeedNumber;
+    private final PatientChanges patientChanges;
 
     Notes(JdbcClient jdbc, JdbcTemplate batch, ListReads lists, ApplicationEventPublisher events, Clock clock,
             PlatformTransactionManager transactions, ObjectProvider<MeterRegistry> meters,
             @Value("${notesync.notes.writers:2}") int writers,
-            @Value("${notesync.notes.max-batch:64}") int maxBatch, DataSource dataSource) {
+            @Value("${notesync.notes.max-batch:64}") int maxBatch, DataSource dataSource,
+            PatientChanges patientChanges) {
         this.jdbc = jdbc;
+        this.patientChanges = patientChanges;
         // PostgreSQL: the lock the note's foreign key takes anyway. H2 has no shared row lock.
         boolean postgres = Databases.isPostgres(dataSource);
         this.patientLock = postgres ? "FOR KEY SHARE" : "";
@@ -258,14 +262,13 @@ public class Notes implements DisposableBean {
         Map<String, Object> parameters = new HashMap<>();
         parameters.put("org", organizationId);
         if (patientId != null) {
-            // PostgreSQL: waits here, in the caller's thread, for a change of hands in progress (it holds the
-            // patient's row), rather than in one of the group commit's few writers with every create queued
-            // behind them; the lock goes with the statement unless a transaction holds it to its end.
+            // Waits here, in the caller's thread, for a change of the patient in progress (it holds the patient's
+            // row to its commit), rather than in one of the group commit's few writers with every create queued
+            // behind them; then reads the patient as that change left it.
+            patientChanges.awaitChange(patientId);
             parts.add("""
-                    SELECT * FROM (SELECT 'patient' AS kind, id, first_name, last_name, visibility_option, user_id
-                                   FROM patients
-                                   WHERE id = :patient AND organization_id = :org AND deleted_at IS NULL %s) p"""
-                    .formatted(patientLock));
+                    SELECT 'patient' AS kind, id, first_name, last_name, visibility_option, user_id FROM patients
+                    WHERE id = :patient AND organization_id = :org AND deleted_at IS NULL""");
             parameters.put("patient", patientId);
         }
         if (userId != null) {

@@ -45,12 +45,15 @@ class Patients {
     private final ListReads lists;
     private final Clock clock;
     private final ApplicationEventPublisher events;
+    private final PatientChanges changes;
 
-    Patients(JdbcClient jdbc, ListReads lists, Clock clock, ApplicationEventPublisher events) {
+    Patients(JdbcClient jdbc, ListReads lists, Clock clock, ApplicationEventPublisher events,
+            PatientChanges changes) {
         this.jdbc = jdbc;
         this.lists = lists;
         this.clock = clock;
         this.events = events;
+        this.changes = changes;
     }
 
     @Transactional
@@ -142,8 +145,12 @@ class Patients {
                 .update() == 1;
     }
 
-    /** The stored fields of a patient the viewer sees, locked until the transaction ends. */
-    private Optional<PatientFields> locked(Viewer viewer, UUID id) {
+    /**
+     * The stored fields of a patient the viewer sees, locked until the transaction ends, with the change's
+     * advisory lock that new notes for the patient wait for ({@link PatientChanges}).
+     */
+    Optional<PatientFields> locked(Viewer viewer, UUID id) {
+        changes.begin(id);
         return jdbc.sql("""
                         SELECT * FROM patients
                         WHERE id = :id AND organization_id = :org AND deleted_at IS NULL FOR UPDATE""")

@@ -16,4 +16,13 @@ public final class PatientUpdates {
         return context.getBean(Patients.class).update(viewer, patient, fields -> fields.withOwner(clinician))
                 .isPresent();
     }
+
+    /**
+     * Locks the patient as a change of it does (its row and its change's advisory lock), in the caller's
+     * transaction, as an organization's member who sees it; false when not seen.
+     */
+    public static boolean lockForChange(ApplicationContext context, UUID organization, UUID patient) {
+        return context.getBean(Patients.class).locked(new Viewer(organization, null, "test", java.util.Set.of()),
+                patient).isPresent();
+    }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.notesync.identity.Accounts;
 import org.notesync.identity.Viewer;
+import org.notesync.patient.PatientUpdates;
 import org.notesync.support.HeldTransaction;
 import org.notesync.support.Http;
 import org.notesync.support.OnPostgres;
@@ -43,10 +44,10 @@ class WebhookDeliveryPostgresIT extends WebhookDeliveryContract {
 
     /**
      * A note written while its patient changes hands is judged on the patient as the change left it: the create
-     * reads its patient under a key-share lock, which waits for the change's commit, and then finds the patient
-     * private to another clinician, so the old one may not write about it, and nothing leaves by either
-     * webhook. (A change begun after the create read its patient: NotesPostgresIT.) PostgreSQL only: H2 takes
-     * no shared row lock, so on H2 the two are not ordered (a development database).
+     * waits for the change's commit (the change's advisory lock, PatientChanges) before it reads its patient, and
+     * then finds the patient private to another clinician, so the old one may not write about it, and nothing
+     * leaves by either webhook. (A change begun after the create read its patient: NotesPostgresIT.) PostgreSQL
+     * only: H2 has no advisory nor shared row lock, so on H2 the two are not ordered (a development database).
      */
     @Test
     void aNoteCreatedWhileItsPatientChangesHandsWaitsForTheChangeAndIsJudgedAfterIt() throws Exception {
@@ -180,9 +181,11 @@ class WebhookDeliveryPostgresIT extends WebhookDeliveryContract {
         NoteFixture.Patient second = notes.patient(t);
         NoteFixture.Patient other = notes.patient(t);
         ExecutorService threads = Executors.newFixedThreadPool(3);
-        try (HeldTransaction handing = HeldTransaction.begin(transactions, () -> jdbc.sql(
-                "SELECT id FROM patients WHERE id IN (?, ?) FOR UPDATE").params(first.id(), second.id())
-                .query(UUID.class).list())) {
+        try (HeldTransaction handing = HeldTransaction.begin(transactions, () -> {
+            for (NoteFixture.Patient p : List.of(first, second)) {
+                assertThat(PatientUpdates.lockForChange(context, t.organization().id(), p.id())).isTrue();
+            }
+        })) {
             List<Future<Http.Response>> waiting = List.of(first, second).stream().map(p -> threads.submit(
                     () -> api.post("/notes", Map.of("patient", p.id().toString(), "user", t.clinician().id().toString(),
                             "type", "consultation_summary", "content", "for a patient changing hands")))).toList();
@@ -211,7 +214,7 @@ class WebhookDeliveryPostgresIT extends WebhookDeliveryContract {
         NoteFixture.Patient patient = notes.patient(t);
         ExecutorService threads = Executors.newSingleThreadExecutor();
         try (HeldTransaction deleting = HeldTransaction.begin(transactions, () -> {
-            jdbc.sql("SELECT id FROM patients WHERE id = ? FOR UPDATE").param(patient.id()).query(UUID.class).single();
+            assertThat(PatientUpdates.lockForChange(context, t.organization().id(), patient.id())).isTrue();
             jdbc.sql("UPDATE patients SET deleted_at = CURRENT_TIMESTAMP WHERE id = ?").param(patient.id()).update();
         })) {
             Future<Http.Response> create = threads.submit(() -> api.post("/notes", Map.of(
