@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -53,12 +54,11 @@ class TokenRequestFilter extends OncePerRequestFilter {
                     + "not the query string.");
             return;
         }
-        String type = request.getContentType();
-        boolean isJson = type != null && MediaType.APPLICATION_JSON.isCompatibleWith(MediaType.parseMediaType(type));
+        MediaType type = mediaType(request.getContentType());
+        boolean isJson = type != null && MediaType.APPLICATION_JSON.isCompatibleWith(type);
         // multipart/form-data is a form too: Tomcat reads its fields as parameters (curl -F, Postman's form-data).
-        if (!isJson && (type == null || !MediaType.APPLICATION_FORM_URLENCODED.isCompatibleWith(
-                MediaType.parseMediaType(type)) && !MediaType.MULTIPART_FORM_DATA.isCompatibleWith(
-                MediaType.parseMediaType(type))) && hasBody(request)) {
+        if (!isJson && (type == null || !MediaType.APPLICATION_FORM_URLENCODED.isCompatibleWith(type)
+                && !MediaType.MULTIPART_FORM_DATA.isCompatibleWith(type)) && hasBody(request)) {
             // Read as no parameters at all, it was answered "client authentication is required".
             invalidRequest(response, "The request body must be a form (application/x-www-form-urlencoded) or JSON "
                     + "(application/json), said so by its Content-Type.");
@@ -111,6 +111,22 @@ class TokenRequestFilter extends OncePerRequestFilter {
             return;
         }
         chain.doFilter(new FormRequest(request, withoutEmptySecret(parameters)), response);
+    }
+
+    /**
+     * The request's Content-Type, or null when it has none or names no media type. A body's type was checked
+     * already (BodyContentTypeFilter); a malformed one on a request without a body, which that filter leaves
+     * alone, describes nothing and made a 500 here.
+     */
+    private static MediaType mediaType(String contentType) {
+        if (contentType == null) {
+            return null;
+        }
+        try {
+            return MediaType.parseMediaType(contentType);
+        } catch (InvalidMediaTypeException e) {
+            return null;
+        }
     }
 
     /**

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.notesync.support.Http;
 import org.notesync.support.ServerTest;
 import org.notesync.support.Tenants;
@@ -135,6 +136,20 @@ class MalformedRequestsIT {
                 Arguments.of("a surrogate written as UTF-8", "\u00ed\u00a0\u0080"),
                 Arguments.of("a lone continuation byte", "\u0080"),
                 Arguments.of("a sequence cut short", "\u00e2\u0082"));
+    }
+
+    /**
+     * A Content-Type that names no media type, on a request without a body, describes nothing: the OAuth
+     * endpoints that read JSON bodies answered it with a 500 (the type parsed there without a check).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/oauth2/token", "/oauth2/revoke", "/oauth2/introspect", "/oauth2/device_authorization"})
+    void aMalformedTypeWithoutABodyOnAnOAuthEndpointIsAnsweredAsNoBody(String path) throws IOException {
+        for (String body : new String[] {null, ""}) {
+            Raw answer = send("POST " + path, "foo", body, "none");
+            assertThat(answer.status()).as(path + " " + answer).isEqualTo(401);
+            assertThat(answer.body()).as(path).contains("\"error\":\"invalid_client\"");
+        }
     }
 
     @Test
