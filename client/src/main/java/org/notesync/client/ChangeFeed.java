@@ -31,7 +31,10 @@ final class ChangeFeed implements NoteFeed {
         NoteChanges page = notes.changes(cursor, PAGE_SIZE);
         if (page.wentBack(cursor)) {
             LOG.log(Level.WARNING, "The change feed went back from cursor {0,number,#} to {1,number,#} (the server''s"
-                    + " database restored from an older backup?); reading on from there", cursor, page.cursor());
+                    + " database restored from an older backup?); reading it again from there, notes already seen"
+                    + " included", cursor, page.cursor());
+            cursor = page.cursor();
+            page = notes.changes(cursor, PAGE_SIZE); // the page the caller asked for, from where the feed goes on
         }
         cursor = page.cursor();
         return page.changes().stream().map(NoteChanges.Change::note).toList();

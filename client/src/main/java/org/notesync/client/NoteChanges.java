@@ -22,8 +22,8 @@ public record NoteChanges(List<Change> changes, long cursor, boolean hasMore) {
     /**
      * Whether the server answered a cursor below the {@code after} this page was asked with: that cursor was
      * beyond every number the feed has handed out, as when the server's database was restored from an older
-     * backup. Go on from {@link #cursor()}: staying above it would skip every change numbered until the feed
-     * passed the old cursor again.
+     * backup, and the server sends the reader back to the feed's start (0). Go on from {@link #cursor()},
+     * skipping the notes already seen: staying above it would skip every change numbered since the restore.
      */
     public boolean wentBack(long after) {
         return cursor < after;

@@ -63,8 +63,10 @@ class NoteFeedController {
     /**
      * The cursor of an empty page: {@code after} itself, unless it is beyond every number the feed has handed
      * out. Only a database restored from a backup (or a made-up cursor) gets there, and echoing it would leave
-     * the reader silent until the restored feed's numbers passed it, skipping every change numbered meanwhile;
-     * the feed's last number brings the reader back to where the restored feed goes on.
+     * the reader silent until the restored feed's numbers passed it, skipping every change numbered meanwhile.
+     * The answer is 0, the feed's start: the changes numbered since the restore lie somewhere between the
+     * backup's last number and the feed's last one, and the server cannot tell where, so the reader reads the
+     * whole feed again and skips what it has (by uuid and {@code updatedAt}, as every reader must).
      */
     private long caughtUp(long after) {
         if (after == 0) {
@@ -78,12 +80,12 @@ class NoteFeedController {
         long next = nextWarning.get();
         if (now >= next && nextWarning.compareAndSet(next, now + WARNING_INTERVAL.toMillis())) {
             log.warn("A change feed cursor ({}) was beyond the feed's last number ({}), as after a restore of the"
-                    + " database from a backup; it was answered with the last number ({} more such polls since the"
-                    + " last warning, at most one a minute)", after, last, unlogged.getAndSet(0));
+                    + " database from a backup; it was answered with 0, the feed's start ({} more such polls since"
+                    + " the last warning, at most one a minute)", after, last, unlogged.getAndSet(0));
         } else {
             unlogged.incrementAndGet();
         }
-        return last;
+        return 0;
     }
 
     private static long number(String name, String value, long min, long max, long fallback) {

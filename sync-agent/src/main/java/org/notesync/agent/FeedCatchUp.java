@@ -38,13 +38,17 @@ final class FeedCatchUp {
                     importer.importNote(change.note(), NoteImporter.Source.FEED);
                 }
                 read += page.changes().size();
-                if (page.wentBack(cursor)) {
+                boolean wentBack = page.wentBack(cursor);
+                if (wentBack) {
                     LOG.log(Level.WARNING, "The change feed went back from cursor {0,number,#} to {1,number,#} (the"
-                            + " server''s database restored from an older backup?); reading on from there",
-                            cursor, page.cursor());
+                            + " server''s database restored from an older backup?); reading it again from there,"
+                            + " notes already imported skipped", cursor, page.cursor());
                 }
                 cursor = page.cursor();
                 state.polled(cursor);
+                if (wentBack) {
+                    continue; // read on now from where the feed goes on, not at the next poll
+                }
                 if (!page.hasMore() || page.changes().isEmpty()) {
                     if (read > 0) {
                         // Counts and the cursor only: what a webhook missed, or a catch-up after a stop.

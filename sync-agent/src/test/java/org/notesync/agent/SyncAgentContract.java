@@ -303,8 +303,9 @@ abstract class SyncAgentContract {
 
     /**
      * The server's database restored from an older backup: the agent's cursor is beyond every number the
-     * restored feed has handed out. The feed answers with its last number and the agent follows it back, so
-     * the notes written after the restore are imported instead of waiting until the numbers pass the old cursor.
+     * restored feed has handed out. The feed sends it back to its start and the agent reads it again at once,
+     * skipping what it has, so the notes written since the restore are imported, those written before its
+     * first poll after it too, instead of waiting until the numbers pass the old cursor.
      */
     @Test
     void aCursorBeyondTheServersRestoredFeedIsFollowedBackAndNewNotesAreImported() throws Exception {
@@ -312,18 +313,22 @@ abstract class SyncAgentContract {
         NotesyncClient client = client(tenant);
         Patient patient = client.patients().create(PatientInput.create().firstName("Ada").lastName("King"));
         SyncAgent agent = start(tenant, null, 0, NO_POLLING);
+        Note imported = writeNote(client, tenant, patient.uuid(), "Imported before the restore.");
+        await(() -> agent.pollNow() >= 0 && row(agent, imported.uuid()).isPresent(), "the first note");
         long ahead = 1_000_000_000_000L;
         try (Connection c = agent.database().dataSource().getConnection();
                 PreparedStatement s = c.prepareStatement("UPDATE sync_state SET feed_cursor = ? WHERE id = 1")) {
             s.setLong(1, ahead);
             assertThat(s.executeUpdate()).isEqualTo(1);
         }
+        Note sinceTheRestore = writeNote(client, tenant, patient.uuid(), "Written before the agent's poll.");
 
-        agent.pollNow();
-        assertThat(agent.status().feedCursor()).as("the restored feed's last number").isLessThan(ahead);
-        Note written = writeNote(client, tenant, patient.uuid(), "Written after the restore.");
-        await(() -> agent.pollNow() >= 0 && row(agent, written.uuid()).isPresent(), "the note written after it");
-        assertThat(row(agent, written.uuid()).orElseThrow().source()).isEqualTo("feed");
+        await(() -> agent.pollNow() >= 0 && row(agent, sinceTheRestore.uuid()).isPresent(),
+                "the note written since the restore");
+        assertThat(row(agent, sinceTheRestore.uuid()).orElseThrow().source()).isEqualTo("feed");
+        assertThat(agent.status().feedCursor()).as("read again from the feed's start").isLessThan(ahead);
+        assertThat(agent.status().notesImported()).isEqualTo(2);
+        assertThat(agent.status().duplicatesSkipped()).as("the note imported before, read again").isEqualTo(1);
     }
 
     // --- the agent, its database, and the requests
