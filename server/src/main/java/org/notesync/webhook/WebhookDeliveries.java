@@ -140,7 +140,11 @@ class WebhookDeliveries {
                     return d.withAttempts(jdbc.sql("""
                                     SELECT * FROM webhook_attempts WHERE delivery_id = ? ORDER BY attempted_at, id""")
                             .param(id).query(WebhookDeliveries::attempt).list().stream()
-                            .map(a -> withheld == null ? a : a.withoutExcerpt(withheld)).toList());
+                            .map(a -> withheld != null ? a.withoutExcerpt(withheld)
+                                    : a.responseExcerpt() != null && a.batchSize() > 1
+                                            && !readsEveryNoteOf(viewer, a.requestId())
+                                            ? a.withoutExcerpt(WITHHELD_NOW_PRIVATE) : a)
+                            .toList());
                 });
     }
 
@@ -156,6 +160,22 @@ class WebhookDeliveries {
                 .query((rs, row) -> rs.getObject(1) == null // a ping
                         || rs.getString(2) != null && viewer.sees(rs.getString(2), rs.getObject(3, UUID.class)))
                 .optional().orElse(false);
+    }
+
+    /**
+     * Whether the viewer may read now every note a batched POST carried (its answer was logged on each of their
+     * deliveries, and may repeat any of them).
+     */
+    private boolean readsEveryNoteOf(Viewer viewer, String requestId) {
+        return jdbc.sql("""
+                        SELECT e.note_id, p.visibility_option, p.user_id FROM webhook_attempts a
+                        JOIN webhook_deliveries d ON d.id = a.delivery_id JOIN webhook_events e ON e.id = d.event_id
+                        LEFT JOIN notes n ON n.id = e.note_id LEFT JOIN patients p ON p.id = n.patient_id
+                        WHERE a.request_id = ? AND d.organization_id = ?""")
+                .params(requestId, viewer.organizationId())
+                .query((rs, row) -> rs.getObject(1) == null // a ping
+                        || rs.getString(2) != null && viewer.sees(rs.getString(2), rs.getObject(3, UUID.class)))
+                .list().stream().allMatch(Boolean::booleanValue);
     }
 
     /**

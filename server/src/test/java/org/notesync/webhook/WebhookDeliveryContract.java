@@ -145,6 +145,49 @@ abstract class WebhookDeliveryContract {
         assertThat(detail.toString()).as("the log never holds note content").doesNotContain("dry cough");
     }
 
+    /**
+     * One POST carries several events (a batch), and its answer is logged on every delivery of the batch. A
+     * viewer who may read one of the batch's notes, but no longer another (its patient made private since), is
+     * not shown the receiver's answer through the delivery of the note it may read.
+     */
+    @Test
+    void aBatchedAnswerIsWithheldFromAViewerWhoMayNoLongerReadEveryNoteItAnswered() {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        UUID webhookId = UUID.fromString(webhook(api, "http://127.0.0.1:9/hook", "new_note").get("uuid").asString());
+        NoteFixture.Patient shared = notes.patient(t);
+        NoteFixture.Patient madePrivate = notes.patient(t);
+        Note readable = notes.note(t, shared, "A note the integration may go on reading.");
+        Note hidden = notes.note(t, madePrivate, "A note of a patient made private later.");
+        String answer = "{\"error\":\"event 2: chart MRN-4711 is locked\"}";
+        UUID readableDelivery = null;
+        for (Note note : List.of(readable, hidden)) {
+            UUID delivery = jdbc.sql("""
+                    SELECT d.id FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
+                    WHERE d.webhook_id = ? AND e.note_id = ?""").params(webhookId, note.uuid()).query(UUID.class)
+                    .single();
+            readableDelivery = readableDelivery == null ? delivery : readableDelivery;
+            // As JdbcDeliveryStore.record logs one POST of both events: one row per delivery, one answer.
+            jdbc.sql("""
+                    INSERT INTO webhook_attempts (id, delivery_id, request_id, attempted_at, duration_ms, status_code,
+                                                  response_excerpt, batch_size, node_id)
+                    VALUES (?, ?, 'msg_batch_of_two', ?, 1, 422, ?, 2, 'test')""")
+                    .params(UUID.randomUUID(), delivery, OffsetDateTime.now(ZoneOffset.UTC), answer).update();
+        }
+        jdbc.sql("UPDATE patients SET visibility_option = 'private', user_id = ? WHERE id = ?")
+                .params(t.clinician().id(), madePrivate.id()).update();
+
+        JsonNode detail = api.get("/webhook-deliveries/" + readableDelivery, "application/json").json();
+        List<String> excerpts = new ArrayList<>();
+        detail.get("attempts").forEach(a -> {
+            if ("msg_batch_of_two".equals(a.get("requestId").asString())) {
+                excerpts.add(a.get("responseExcerpt").asString());
+            }
+        });
+        assertThat(excerpts).as("the answer to a POST that carried a note this viewer may no longer read")
+                .containsExactly(WebhookDeliveries.WITHHELD_NOW_PRIVATE);
+    }
+
     @Test
     void aReceiversAnswerIsShownToTokensThatMayReadNotesAndWithheldWhenItRepeatsTheNote() {
         Tenants.Tenant t = tenants.create();
