@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -57,6 +58,9 @@ class RevokedTokens implements OAuth2TokenValidator<Jwt> {
     private final Clock clock;
     private volatile Set<String> revoked = Set.of();
     private volatile Instant readUntil = Instant.MIN;
+    private final AtomicBoolean reading = new AtomicBoolean();
+    /** Listed by this node since the last read began: kept when that read's list, begun before, lacks them. */
+    private final Set<String> listedHere = new HashSet<>();
 
     RevokedTokens(JdbcClient jdbc, Clock clock) {
         this.jdbc = jdbc;
@@ -120,31 +124,59 @@ class RevokedTokens implements OAuth2TokenValidator<Jwt> {
         Set<String> with = new HashSet<>(revoked);
         with.add(key);
         revoked = Set.copyOf(with);
+        listedHere.add(key);
     }
 
+    /**
+     * The list, read again when {@link #RECHECK} has passed. The first read is waited for; after it one request
+     * at a time reads the list again while the others go on with the one they have, so a database that answers
+     * slowly or not at all holds up one token check, not all of them.
+     */
     private Set<String> current() {
-        Instant now = clock.instant();
-        if (now.isBefore(readUntil)) {
+        if (clock.instant().isBefore(readUntil)) {
             return revoked;
         }
-        synchronized (this) {
-            if (now.isBefore(readUntil)) {
+        if (readUntil == Instant.MIN) {
+            synchronized (this) {
+                if (readUntil == Instant.MIN) {
+                    read();
+                }
                 return revoked;
             }
+        }
+        if (reading.compareAndSet(false, true)) {
             try {
-                jdbc.sql("DELETE FROM revoked_access_tokens WHERE expires_at < ?")
-                        .param(now.atOffset(ZoneOffset.UTC)).update();
-                revoked = Set.copyOf(jdbc.sql("SELECT token_hash FROM revoked_access_tokens").query(String.class)
-                        .list());
-                readUntil = now.plus(RECHECK);
-            } catch (DataAccessException e) {
-                // The database unreachable: keep the list as it was, and try again shortly, rather than fail every
-                // request meanwhile (the request itself meets the outage where it needs the database).
-                log.warn("Could not read the revoked access tokens; trying again in {} s: {}", RETRY.toSeconds(),
-                        LoggedErrors.summary(e));
-                readUntil = now.plus(RETRY);
+                if (!clock.instant().isBefore(readUntil)) {
+                    read();
+                }
+            } finally {
+                reading.set(false);
             }
-            return revoked;
+        }
+        return revoked;
+    }
+
+    private void read() {
+        try {
+            Instant now = clock.instant();
+            jdbc.sql("DELETE FROM revoked_access_tokens WHERE expires_at < ?")
+                    .param(now.atOffset(ZoneOffset.UTC)).update();
+            Set<String> listed = Set.copyOf(jdbc.sql("SELECT token_hash FROM revoked_access_tokens")
+                    .query(String.class).list());
+            synchronized (this) { // with list(): a token listed here meanwhile stays listed
+                Set<String> merged = new HashSet<>(listed);
+                merged.addAll(listedHere);
+                revoked = Set.copyOf(merged);
+                listedHere.clear();
+            }
+            readUntil = now.plus(RECHECK);
+        } catch (DataAccessException e) {
+            // The database unreachable: keep the list as it was, and try again shortly (counted from now, not from
+            // when this read began, which may have waited for a connection longer than that), rather than fail
+            // every request meanwhile (the request itself meets the outage where it needs the database).
+            log.warn("Could not read the revoked access tokens; trying again in {} s: {}", RETRY.toSeconds(),
+                    LoggedErrors.summary(e));
+            readUntil = clock.instant().plus(RETRY);
         }
     }
 
