@@ -20,6 +20,7 @@ import org.notesync.web.CollectionQuery;
 import org.notesync.web.Dates;
 import org.notesync.web.Page;
 import org.notesync.web.SqlWhere;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -154,11 +155,10 @@ class WebhookDeliveries {
      */
     private boolean readsItsNote(Viewer viewer, UUID delivery) {
         return jdbc.sql("""
-                        SELECT e.note_id, p.visibility_option, p.user_id FROM webhook_deliveries d
+                        SELECT e.note_id, p.id, p.visibility_option, p.user_id FROM webhook_deliveries d
                         JOIN webhook_events e ON e.id = d.event_id LEFT JOIN notes n ON n.id = e.note_id
                         LEFT JOIN patients p ON p.id = n.patient_id WHERE d.id = ?""").param(delivery)
-                .query((rs, row) -> rs.getObject(1) == null // a ping
-                        || rs.getString(2) != null && viewer.sees(rs.getString(2), rs.getObject(3, UUID.class)))
+                .query(readableBy(viewer))
                 .optional().orElse(false);
     }
 
@@ -168,14 +168,22 @@ class WebhookDeliveries {
      */
     private boolean readsEveryNoteOf(Viewer viewer, String requestId) {
         return jdbc.sql("""
-                        SELECT e.note_id, p.visibility_option, p.user_id FROM webhook_attempts a
+                        SELECT e.note_id, p.id, p.visibility_option, p.user_id FROM webhook_attempts a
                         JOIN webhook_deliveries d ON d.id = a.delivery_id JOIN webhook_events e ON e.id = d.event_id
                         LEFT JOIN notes n ON n.id = e.note_id LEFT JOIN patients p ON p.id = n.patient_id
                         WHERE a.request_id = ? AND d.organization_id = ?""")
                 .params(requestId, viewer.organizationId())
-                .query((rs, row) -> rs.getObject(1) == null // a ping
-                        || rs.getString(2) != null && viewer.sees(rs.getString(2), rs.getObject(3, UUID.class)))
+                .query(readableBy(viewer))
                 .list().stream().allMatch(Boolean::booleanValue);
+    }
+
+    /**
+     * Reads (note id, patient id, visibility, owner): whether the viewer may read the event's note now. A ping
+     * has no note; a patient without a visibility option is shared, as everywhere else.
+     */
+    private static RowMapper<Boolean> readableBy(Viewer viewer) {
+        return (rs, row) -> rs.getObject(1) == null
+                || rs.getObject(2) != null && viewer.sees(rs.getString(3), rs.getObject(4, UUID.class));
     }
 
     /**

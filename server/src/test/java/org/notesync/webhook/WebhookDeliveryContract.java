@@ -188,6 +188,21 @@ abstract class WebhookDeliveryContract {
                 .containsExactly(WebhookDeliveries.WITHHELD_NOW_PRIVATE);
     }
 
+    /** A patient created without a visibility option is shared: its notes' answers are shown like any other's. */
+    @Test
+    void aReceiversAnswerIsShownForAPatientWithoutAVisibilityOption() {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        JsonNode webhook = webhook(api, receiver.url(), "new_note");
+        receiver.answer(r -> new Receiver.Answer(500, Map.of(), "{\"error\":\"boom\"}", 0));
+        NoteFixture.Patient patient = notes.patient(t);
+        jdbc.sql("UPDATE patients SET visibility_option = NULL WHERE id = ?").param(patient.id()).update();
+        notes.note(t, patient, "A note about a patient created without a visibility option.");
+        JsonNode deliveries = awaitAll(api, webhook, 1, d -> d.get("attemptCount").asInt() >= 1);
+        assertThat(api.get("/webhook-deliveries/" + deliveries.get(0).get("uuid").asString(), "application/json").json()
+                .at("/attempts/0/responseExcerpt").asString()).isEqualTo("{\"error\":\"boom\"}");
+    }
+
     @Test
     void aReceiversAnswerIsShownToTokensThatMayReadNotesAndWithheldWhenItRepeatsTheNote() {
         Tenants.Tenant t = tenants.create();
