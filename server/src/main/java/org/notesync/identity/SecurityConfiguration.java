@@ -5,6 +5,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 
+import javax.sql.DataSource;
+
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -21,6 +23,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
@@ -288,6 +291,16 @@ class SecurityConfiguration {
                 new FilterRegistrationBean<>(new TokenRequestFilter(json));
         registration.addUrlPatterns(TokenRequestFilter.PATHS);
         registration.setOrder(-150); // before Spring Security's chain (-100)
+        return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<SingleUseGrants> singleUseGrants(DataSource dataSource, JdbcClient jdbc,
+            PlatformTransactionManager transactions, JsonMapper json, AuthorizationServerSettings settings) {
+        FilterRegistrationBean<SingleUseGrants> registration =
+                new FilterRegistrationBean<>(new SingleUseGrants(dataSource, jdbc, transactions, json));
+        registration.addUrlPatterns(settings.getTokenEndpoint());
+        registration.setOrder(-140); // after the token request filter (JSON bodies), before Spring Security's chain
         return registration;
     }
 

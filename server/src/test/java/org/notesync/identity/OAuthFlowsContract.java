@@ -326,6 +326,50 @@ abstract class OAuthFlowsContract {
         assertThat(reusedAgain.json().get("error").asString()).isEqualTo("invalid_grant");
     }
 
+    /**
+     * Single use holds for requests sent at once: Spring's endpoint read the credential valid in each of them
+     * before any wrote it back invalidated, and ten parallel refreshes got up to ten sets of working tokens.
+     */
+    @Test
+    void aRefreshTokenOrACodeSentInParallelRequestsIsRedeemedOnce() throws Exception {
+        Tenants.Tenant tenant = tenants.create();
+        OAuthClient practice = new OAuthClient(port, tenant.client());
+        OAuthClient.Pkce pkce = OAuthClient.Pkce.create();
+        String code = authorize(practice, pkce, tenant.clinician().email(), tenant.password(), "profile read:notes");
+        assertThat(atOnce(8, () -> practice.exchange(code, pkce))).as("the code's exchanges that got tokens")
+                .isEqualTo(1);
+
+        Tenants.Tenant other = tenants.create();
+        OAuthClient second = new OAuthClient(port, other.client());
+        String refresh = second.exchange(authorize(second, pkce, other.clinician().email(), other.password(),
+                "profile read:notes"), pkce).json().get("refresh_token").asString();
+        assertThat(atOnce(8, () -> second.refresh(refresh))).as("the refreshes that got tokens").isEqualTo(1);
+    }
+
+    /** Sends {@code n} requests at once; returns how many were answered 200 (the others must be 400s). */
+    private static int atOnce(int n, java.util.concurrent.Callable<Http.Response> request) throws Exception {
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(n);
+            List<java.util.concurrent.Future<Http.Response>> sent = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                sent.add(threads.submit(() -> {
+                    start.await();
+                    return request.call();
+                }));
+            }
+            int ok = 0;
+            for (java.util.concurrent.Future<Http.Response> answer : sent) {
+                Http.Response response = answer.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(response.status()).as(response.toString()).isIn(200, 400);
+                ok += response.status() == 200 ? 1 : 0;
+            }
+            return ok;
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
     @Test
     void anotherClientCannotUseTheRefreshToken() {
         Tenants.Tenant tenant = tenants.create();
