@@ -1,10 +1,14 @@
 package org.notesync.web;
 
+import java.util.List;
+
 import org.notesync.NotesyncProperties;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.converter.HttpMessageConverter;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -50,6 +54,23 @@ class WebConfiguration {
         FilterRegistrationBean<JsonCharsetIgnored> registration = new FilterRegistrationBean<>(new JsonCharsetIgnored());
         registration.setOrder(-197);
         return registration;
+    }
+
+    /**
+     * Bodies are JSON (and forms where a form is read). Spring adds a YAML converter when Jackson's YAML module
+     * is on the class path (springdoc brings it): it answered a YAML body with a 500 where it could not build
+     * the request's object, and 415s listed YAML among the types read.
+     */
+    @Bean
+    WebMvcConfigurer noYamlBodies() {
+        return new WebMvcConfigurer() {
+            @Override
+            public void extendMessageConverters(List<HttpMessageConverter<?>> converters) {
+                // Jackson 3's converter, and Jackson 2's, which springdoc's dependencies bring along
+                converters.removeIf(c -> !c.getSupportedMediaTypes().isEmpty() && c.getSupportedMediaTypes().stream()
+                        .allMatch(type -> type.getSubtype().endsWith("yaml")));
+            }
+        };
     }
 
     @Bean

@@ -139,6 +139,20 @@ class MalformedRequestsIT {
     }
 
     /**
+     * Bodies are JSON: a YAML body (Spring reads YAML when Jackson's YAML module is on the class path, as
+     * springdoc puts it there) made a 500 on the endpoints that read a body as an object, and 415s listed YAML as
+     * readable.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"POST /webhooks", "POST /patients", "POST /notes"})
+    void aYamlBodyIsAnUnsupportedMediaType(String requestLine) throws IOException {
+        Raw answer = send(requestLine, "application/yaml", "url: http://127.0.0.1:9/y\nevents: [new_note]\n", token);
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(415);
+        assertThat(answer.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(answer.body()).doesNotContain("yaml");
+    }
+
+    /**
      * A Content-Type that names no media type, on a request without a body, describes nothing: the OAuth
      * endpoints that read JSON bodies answered it with a 500 (the type parsed there without a check).
      */
