@@ -88,7 +88,8 @@ class SecurityConfiguration {
                 .with(authorizationServer, as -> as
                         .clientAuthentication(c -> c
                                 .authenticationConverter(new PublicDeviceClients.Converter(settings))
-                                .authenticationProvider(new PublicDeviceClients.Provider(clients)))
+                                .authenticationProvider(new PublicDeviceClients.Provider(clients))
+                                .errorResponseHandler(new ClientAuthenticationErrors()))
                         .authorizationEndpoint(authorize -> authorize.consentPage(ConsentPage.PATH)
                                 .errorResponseHandler(new AuthorizationRequestErrors(json)))
                         .tokenEndpoint(token -> token.authenticationProviders(providers -> providers.replaceAll(

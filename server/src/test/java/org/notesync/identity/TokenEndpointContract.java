@@ -153,6 +153,24 @@ abstract class TokenEndpointContract {
         assertThat(response.json().get("error").asString()).isEqualTo("invalid_client");
     }
 
+    /** RFC 6749, 5.2: a client that tried HTTP Basic is told so by the challenge of the 401. */
+    @Test
+    void aWrongSecretSentByHttpBasicIsAnsweredWithABasicChallenge() throws Exception {
+        Tenants.Tenant tenant = tenants.create();
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/oauth2/token"))
+                        .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                                (tenant.client().clientId() + ":not-the-secret").getBytes(
+                                        java.nio.charset.StandardCharsets.UTF_8)))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+                challenge -> assertThat(challenge).startsWith("Basic"));
+        assertThat(response.body()).contains("\"error\":\"invalid_client\"");
+    }
+
     /** RFC 9728: what a 401's WWW-Authenticate points to names where to get a token, and claims nothing false. */
     @Test
     void theProtectedResourceMetadataNamesThisAuthorizationServer() {
