@@ -77,8 +77,10 @@ class SecurityConfiguration {
     @Order(1)
     SecurityFilterChain authorizationServerChain(HttpSecurity http, RegisteredClientRepository clients,
             AuthorizationServerSettings settings, Accounts accounts, OAuth2AuthorizationService authorizations,
-            Clock clock, JsonMapper json, RevokedTokens revokedTokens, JWKSet signingKeys) throws Exception {
+            Clock clock, JsonMapper json, RevokedTokens revokedTokens, JWKSet signingKeys, DataSource dataSource,
+            JdbcClient jdbc, PlatformTransactionManager transactions) throws Exception {
         OAuth2AuthorizationServerConfigurer authorizationServer = new OAuth2AuthorizationServerConfigurer();
+        SingleUseGrants singleUse = new SingleUseGrants(dataSource, jdbc, transactions);
         JwtDecoder signed = NimbusJwtDecoder.withPublicKey(((RSAKey) signingKeys.getKeys().get(0)).toRSAPublicKey())
                 .build();
         // Only a browser asking for HTML is sent to the login page; a client without Accept gets a 401.
@@ -93,10 +95,10 @@ class SecurityConfiguration {
                         .authorizationEndpoint(authorize -> authorize.consentPage(ConsentPage.PATH)
                                 .errorResponseHandler(new AuthorizationRequestErrors(json)))
                         .tokenEndpoint(token -> token.authenticationProviders(providers -> providers.replaceAll(
-                                provider -> provider instanceof OAuth2DeviceCodeAuthenticationProvider
+                                provider -> singleUse.around(provider instanceof OAuth2DeviceCodeAuthenticationProvider
                                         ? new DeviceCodePolls(provider, authorizations, clock,
                                                 Duration.ofSeconds(DeviceAuthorizationResponse.POLLING_INTERVAL))
-                                        : provider))
+                                        : provider)))
                                 .accessTokenResponseHandler(new AccessTokenResponse()))
                         .tokenRevocationEndpoint(revocation -> revocation
                                 .revocationResponseHandler(revokedTokens.revocationResponse(authorizations, signed)))
@@ -292,16 +294,6 @@ class SecurityConfiguration {
                 new FilterRegistrationBean<>(new TokenRequestFilter(json));
         registration.addUrlPatterns(TokenRequestFilter.PATHS);
         registration.setOrder(-150); // before Spring Security's chain (-100)
-        return registration;
-    }
-
-    @Bean
-    FilterRegistrationBean<SingleUseGrants> singleUseGrants(DataSource dataSource, JdbcClient jdbc,
-            PlatformTransactionManager transactions, JsonMapper json, AuthorizationServerSettings settings) {
-        FilterRegistrationBean<SingleUseGrants> registration =
-                new FilterRegistrationBean<>(new SingleUseGrants(dataSource, jdbc, transactions, json));
-        registration.addUrlPatterns(settings.getTokenEndpoint());
-        registration.setOrder(-140); // after the token request filter (JSON bodies), before Spring Security's chain
         return registration;
     }
 
