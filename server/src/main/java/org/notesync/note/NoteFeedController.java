@@ -47,10 +47,10 @@ class NoteFeedController {
     }
 
     @GetMapping(path = "/notes/feed", produces = {"application/json", "application/ld+json"})
-    FeedPage feed(Viewer viewer, @RequestParam(required = false) String after,
-            @RequestParam(required = false) String limit) {
-        long from = number("after", after, 0, Long.MAX_VALUE, 0);
-        int size = (int) number("limit", limit, 1, MAX_LIMIT, DEFAULT_LIMIT);
+    FeedPage feed(Viewer viewer, @RequestParam(required = false) List<String> after,
+            @RequestParam(required = false) List<String> limit) {
+        long from = number("after", once("after", after), 0, Long.MAX_VALUE, 0);
+        int size = (int) number("limit", once("limit", limit), 1, MAX_LIMIT, DEFAULT_LIMIT);
         List<Notes.Change> changes = notes.changes(viewer, from, size + 1);
         boolean more = changes.size() > size;
         List<Notes.Change> page = more ? changes.subList(0, size) : changes;
@@ -86,6 +86,17 @@ class NoteFeedController {
             unlogged.incrementAndGet();
         }
         return 0;
+    }
+
+    /** The parameter's one value: given twice ({@code after=5&after=6}), which one the client meant is a guess. */
+    private static String once(String name, List<String> values) {
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw ApiException.badParameter(name, "is given more than once; give one integer.");
+        }
+        return values.get(0);
     }
 
     private static long number(String name, String value, long min, long max, long fallback) {

@@ -369,6 +369,8 @@ abstract class NoteFeedContract {
         assertProblem(t.api(port).get("/notes/feed?after=-1"), 400);
         assertThat(assertProblem(t.api(port).get("/notes/feed?after=9223372036854775808"), 400).get("detail")
                 .asString()).contains("must be between 0 and 9223372036854775807");
+        assertThat(assertProblem(t.api(port).get("/notes/feed?after=5&after=6"), 400).get("detail").asString())
+                .contains("\"after\": is given more than once");
         assertProblem(t.api(port).get("/notes/feed?limit=0"), 400);
         assertProblem(t.api(port).get("/notes/feed?limit=501"), 400);
         assertProblem(t.api(port, "read:patients").get("/notes/feed"), 403);
