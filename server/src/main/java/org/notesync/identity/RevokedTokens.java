@@ -14,7 +14,6 @@ import org.notesync.logging.LoggedErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.Authentication;
@@ -113,14 +112,19 @@ class RevokedTokens implements OAuth2TokenValidator<Jwt> {
         };
     }
 
+    /**
+     * Refuses every access token of a grant (its {@link TokenClaims#GRANT}) until {@code expiresAt}, the expiry of
+     * the last one it gave: for a code or a replaced refresh token used again ({@link SingleUseGrants}).
+     */
+    void listGrant(String authorizationId, Instant expiresAt) {
+        list(grant(authorizationId), expiresAt);
+    }
+
     /** Lists a token's hash (or a grant's) until {@code expiresAt}, here at once and on every node soon. */
     synchronized void list(String key, Instant expiresAt) {
-        try {
-            jdbc.sql("INSERT INTO revoked_access_tokens (token_hash, expires_at) VALUES (?, ?)")
-                    .params(key, expiresAt.plus(SKEW).atOffset(ZoneOffset.UTC)).update();
-        } catch (DuplicateKeyException e) {
-            // listed already
-        }
+        // Listed already is no error: a duplicate key would abort the transaction this may be part of.
+        jdbc.sql("INSERT INTO revoked_access_tokens (token_hash, expires_at) VALUES (?, ?) ON CONFLICT DO NOTHING")
+                .params(key, expiresAt.plus(SKEW).atOffset(ZoneOffset.UTC)).update();
         Set<String> with = new HashSet<>(revoked);
         with.add(key);
         revoked = Set.copyOf(with);

@@ -80,7 +80,8 @@ class SecurityConfiguration {
             Clock clock, JsonMapper json, RevokedTokens revokedTokens, JWKSet signingKeys, DataSource dataSource,
             JdbcClient jdbc, PlatformTransactionManager transactions) throws Exception {
         OAuth2AuthorizationServerConfigurer authorizationServer = new OAuth2AuthorizationServerConfigurer();
-        SingleUseGrants singleUse = new SingleUseGrants(dataSource, jdbc, transactions);
+        SingleUseGrants singleUse = new SingleUseGrants(dataSource, jdbc, transactions, authorizations,
+                revokedTokens, clock);
         JwtDecoder signed = NimbusJwtDecoder.withPublicKey(((RSAKey) signingKeys.getKeys().get(0)).toRSAPublicKey())
                 .build();
         // Only a browser asking for HTML is sent to the login page; a client without Accept gets a 401.

@@ -1,15 +1,30 @@
 package org.notesync.identity;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 import javax.sql.DataSource;
 
 import org.notesync.web.Databases;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationCode;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AccessTokenAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2DeviceCodeAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2RefreshTokenAuthenticationToken;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -25,8 +40,16 @@ import org.springframework.transaction.support.TransactionTemplate;
  * request per credential holding a database connection; then, on PostgreSQL, a transaction that takes an advisory
  * lock on the credential before the provider reads it, so that a request on another node reads it only once the
  * first has committed, and is refused. The tokens are written in that transaction and answered after its commit.
+ * <p>
+ * A credential used again by its own client ends its grant, since one of the two users of it copied it: a code
+ * (RFC 6749, 4.1.2: Spring invalidates the grant's tokens, and this lists them in {@link RevokedTokens}, which the
+ * API checks) and a refresh token already replaced by a refresh (RFC 9700, 4.14.2: the replaced ones are kept,
+ * hashed, in {@code spent_refresh_tokens} until they would have expired). The client signs in again.
  */
 final class SingleUseGrants {
+
+    private static final Logger log = LoggerFactory.getLogger(SingleUseGrants.class);
+    private static final OAuth2TokenType CODE = new OAuth2TokenType(OAuth2ParameterNames.CODE);
 
     /** The key space of these advisory locks (two-integer keys, apart from the other uses). */
     static final int SPACE = 0x4F_41_55_54; // "OAUT"
@@ -36,10 +59,18 @@ final class SingleUseGrants {
     private final TransactionTemplate transactions;
     private final ReentrantLock[] local = new ReentrantLock[256];
 
-    SingleUseGrants(DataSource dataSource, JdbcClient jdbc, PlatformTransactionManager transactions) {
+    private final OAuth2AuthorizationService authorizations;
+    private final RevokedTokens revoked;
+    private final Clock clock;
+
+    SingleUseGrants(DataSource dataSource, JdbcClient jdbc, PlatformTransactionManager transactions,
+            OAuth2AuthorizationService authorizations, RevokedTokens revoked, Clock clock) {
         this.postgres = Databases.isPostgres(dataSource);
         this.jdbc = jdbc;
         this.transactions = new TransactionTemplate(transactions);
+        this.authorizations = authorizations;
+        this.revoked = revoked;
+        this.clock = clock;
         for (int i = 0; i < local.length; i++) {
             local[i] = new ReentrantLock();
         }
@@ -52,7 +83,7 @@ final class SingleUseGrants {
             public Authentication authenticate(Authentication authentication) {
                 String credential = credential(authentication);
                 return credential == null ? provider.authenticate(authentication)
-                        : oneAtATime(credential, () -> provider.authenticate(authentication));
+                        : oneAtATime(credential, () -> redeem(provider, authentication, credential));
             }
 
             @Override
@@ -73,6 +104,92 @@ final class SingleUseGrants {
             return device.getDeviceCode();
         }
         return null;
+    }
+
+    /** The provider's redemption, and what a credential used again does to its grant. */
+    private Authentication redeem(AuthenticationProvider provider, Authentication authentication, String credential) {
+        if (authentication instanceof OAuth2RefreshTokenAuthenticationToken) {
+            OAuth2Authorization current = authorizations.findByToken(credential, OAuth2TokenType.REFRESH_TOKEN);
+            Authentication tokens;
+            try {
+                tokens = provider.authenticate(authentication);
+            } catch (AuthenticationException refused) {
+                if (current == null) {
+                    refreshTokenUsedAgain(credential, authentication);
+                }
+                throw refused;
+            }
+            if (current != null && current.getRefreshToken() != null
+                    && tokens instanceof OAuth2AccessTokenAuthenticationToken issued
+                    && issued.getRefreshToken() != null
+                    && !issued.getRefreshToken().getTokenValue().equals(credential)) {
+                spent(credential, current.getId(), current.getRefreshToken().getToken());
+            }
+            return tokens;
+        }
+        try {
+            return provider.authenticate(authentication);
+        } catch (AuthenticationException refused) {
+            if (authentication instanceof OAuth2AuthorizationCodeAuthenticationToken) {
+                codeUsedAgain(credential);
+            }
+            throw refused;
+        }
+    }
+
+    private void spent(String refreshToken, String authorizationId, OAuth2RefreshToken token) {
+        Instant now = clock.instant();
+        Instant until = token.getExpiresAt() != null ? token.getExpiresAt() : now.plus(Clients.REFRESH_TOKEN_TTL);
+        jdbc.sql("DELETE FROM spent_refresh_tokens WHERE expires_at < ?").param(now.atOffset(ZoneOffset.UTC)).update();
+        jdbc.sql("INSERT INTO spent_refresh_tokens (token_hash, authorization_id, expires_at) VALUES (?, ?, ?) "
+                        + "ON CONFLICT DO NOTHING")
+                .params(TokenHashes.of(refreshToken), authorizationId, until.atOffset(ZoneOffset.UTC)).update();
+    }
+
+    /** A replaced refresh token, sent by the client it was issued to: its grant's tokens stop working. */
+    private void refreshTokenUsedAgain(String refreshToken, Authentication authentication) {
+        Optional<String> grant = jdbc.sql("SELECT authorization_id FROM spent_refresh_tokens "
+                        + "WHERE token_hash = ? AND expires_at > ?")
+                .params(TokenHashes.of(refreshToken), clock.instant().atOffset(ZoneOffset.UTC))
+                .query(String.class).optional();
+        OAuth2Authorization authorization = grant.map(authorizations::findById).orElse(null);
+        if (authorization == null || !sentByItsClient(authorization, authentication)) {
+            return;
+        }
+        OAuth2Authorization.Token<OAuth2RefreshToken> refresh = authorization.getRefreshToken();
+        if (refresh != null && !refresh.isInvalidated()) {
+            // Spring invalidates the grant's access token (and code) with its refresh token.
+            authorizations.save(OAuth2Authorization.from(authorization).invalidate(refresh.getToken()).build());
+        }
+        revokeAccessTokens(authorization);
+        log.warn("A replaced refresh token of client {} was used again: its grant is revoked, and the client must "
+                + "be authorized again (RFC 9700, 4.14.2)", authorization.getRegisteredClientId());
+    }
+
+    /** A code redeemed before: Spring has invalidated its grant's tokens; the access tokens are refused too. */
+    private void codeUsedAgain(String code) {
+        OAuth2Authorization authorization = authorizations.findByToken(code, CODE);
+        if (authorization == null) {
+            return;
+        }
+        OAuth2Authorization.Token<OAuth2AuthorizationCode> redeemed = authorization.getToken(OAuth2AuthorizationCode.class);
+        OAuth2Authorization.Token<OAuth2AccessToken> access = authorization.getAccessToken();
+        if (redeemed != null && redeemed.isInvalidated() && access != null && access.isInvalidated()) {
+            revokeAccessTokens(authorization);
+        }
+    }
+
+    private void revokeAccessTokens(OAuth2Authorization authorization) {
+        OAuth2Authorization.Token<OAuth2AccessToken> access = authorization.getAccessToken();
+        if (access != null && access.getToken().getExpiresAt() != null) {
+            revoked.listGrant(authorization.getId(), access.getToken().getExpiresAt());
+        }
+    }
+
+    private static boolean sentByItsClient(OAuth2Authorization authorization, Authentication authentication) {
+        return authentication.getPrincipal() instanceof OAuth2ClientAuthenticationToken client
+                && client.getRegisteredClient() != null
+                && client.getRegisteredClient().getId().equals(authorization.getRegisteredClientId());
     }
 
     private interface Redemption {

@@ -312,18 +312,67 @@ abstract class OAuthFlowsContract {
                 .isEqualTo(tenant.clinician().email());
         assertThat(refreshTokenLifetime(refresh2)).isEqualTo(Duration.ofDays(30));
 
-        Http.Response reused = practice.refresh(refresh1);
-        assertThat(reused.status()).as(reused.toString()).isEqualTo(400);
-        assertThat(reused.json().get("error").asString()).isEqualTo("invalid_grant");
-
         Http.Response third = practice.refresh(refresh2);
         assertThat(third.status()).as(third.toString()).isEqualTo(200);
         String refresh3 = third.json().get("refresh_token").asString();
         assertThat(refresh3).isNotEqualTo(refresh2);
+        assertThat(practice.refresh(refresh3).status()).isEqualTo(200);
+    }
 
-        Http.Response reusedAgain = practice.refresh(refresh2);
-        assertThat(reusedAgain.status()).isEqualTo(400);
-        assertThat(reusedAgain.json().get("error").asString()).isEqualTo("invalid_grant");
+    /**
+     * RFC 9700, 4.14.2: a refresh token used again after a refresh replaced it was copied, by the client or by
+     * someone else; which of them holds the grant's current tokens cannot be told, so the grant ends: its refresh
+     * token and every access token it gave stop working, and the clinician authorizes the client again.
+     */
+    @Test
+    void aReplacedRefreshTokenUsedAgainEndsItsGrant() {
+        Tenants.Tenant tenant = tenants.create();
+        OAuthClient practice = new OAuthClient(port, tenant.client());
+        OAuthClient.Pkce pkce = OAuthClient.Pkce.create();
+        JsonNode first = practice.exchange(authorize(practice, pkce, tenant.clinician().email(), tenant.password(),
+                "profile read:notes"), pkce).json();
+        String refresh1 = first.get("refresh_token").asString();
+        JsonNode second = practice.refresh(refresh1).json();
+        String access2 = second.get("access_token").asString();
+        String refresh2 = second.get("refresh_token").asString();
+        assertThat(new Http(port, access2).get("/me").status()).isEqualTo(200);
+        String integration = practice.token(Map.of("grant_type", "client_credentials", "scope", "profile"))
+                .json().get("access_token").asString();
+
+        Http.Response stolen = new OAuthClient(port, tenants.create().client()).refresh(refresh1);
+        assertThat(stolen.status()).as("another client's use of it: refused").isEqualTo(400);
+        assertThat(new Http(port, access2).get("/me").status()).as("and it changes nothing").isEqualTo(200);
+
+        Http.Response reused = practice.refresh(refresh1);
+        assertThat(reused.status()).as(reused.toString()).isEqualTo(400);
+        assertThat(reused.json().get("error").asString()).isEqualTo("invalid_grant");
+        assertThat(practice.refresh(refresh2).json().get("error").asString()).as("the current refresh token")
+                .isEqualTo("invalid_grant");
+        Http.Response refused = new Http(port, access2).get("/me");
+        assertThat(refused.status()).as("the current access token").isEqualTo(401);
+        assertThat(refused.json().get("detail").asString()).contains("This access token has been revoked.");
+        assertThat(new Http(port, first.get("access_token").asString()).get("/me").status())
+                .as("the first access token").isEqualTo(401);
+        assertThat(new Http(port, integration).get("/me").status()).as("the client's other tokens").isEqualTo(200);
+    }
+
+    /** RFC 6749, 4.1.2: a code used twice is refused, and the tokens it gave stop working. */
+    @Test
+    void aCodeUsedTwiceIsRefusedAndTheTokensItGaveStopWorking() {
+        Tenants.Tenant tenant = tenants.create();
+        OAuthClient practice = new OAuthClient(port, tenant.client());
+        OAuthClient.Pkce pkce = OAuthClient.Pkce.create();
+        String code = authorize(practice, pkce, tenant.clinician().email(), tenant.password(), "profile");
+        JsonNode tokens = practice.exchange(code, pkce).json();
+        String access = tokens.get("access_token").asString();
+        assertThat(new Http(port, access).get("/me").status()).isEqualTo(200);
+
+        Http.Response again = practice.exchange(code, pkce);
+        assertThat(again.status()).as(again.toString()).isEqualTo(400);
+        assertThat(again.json().get("error").asString()).isEqualTo("invalid_grant");
+        assertThat(new Http(port, access).get("/me").status()).as("its access token").isEqualTo(401);
+        assertThat(practice.refresh(tokens.get("refresh_token").asString()).json().get("error").asString())
+                .as("its refresh token").isEqualTo("invalid_grant");
     }
 
     /**
