@@ -24,6 +24,9 @@ import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
@@ -55,6 +58,7 @@ import org.springframework.security.oauth2.server.authorization.token.JwtEncodin
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.firewall.StrictHttpFirewall;
 import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.util.matcher.AnyRequestMatcher;
@@ -144,11 +148,22 @@ class SecurityConfiguration {
 
     @Bean
     @Order(2)
-    SecurityFilterChain loginChain(HttpSecurity http, JsonMapper json) throws Exception {
+    SecurityFilterChain loginChain(HttpSecurity http, JsonMapper json, UserDetailsService clinicians,
+            PasswordEncoder passwords, JdbcClient jdbc, Clock clock) throws Exception {
+        DaoAuthenticationProvider checkPassword = new DaoAuthenticationProvider(clinicians);
+        checkPassword.setPasswordEncoder(passwords);
         http.securityMatcher("/login", "/logout", DEVICE_ACTIVATION_PAGE, ConsentPage.PATH, "/default-ui.css")
                 .authorizeHttpRequests(a -> a.requestMatchers("/login", "/default-ui.css").permitAll()
                         .anyRequest().authenticated())
-                .formLogin(form -> { })
+                .authenticationManager(new ProviderManager(new SignInAttempts(checkPassword, jdbc, clock)))
+                // The handler set after the configurer's own, so that the login page still knows /login?error.
+                .formLogin(form -> form.withObjectPostProcessor(new ObjectPostProcessor<UsernamePasswordAuthenticationFilter>() {
+                    @Override
+                    public <O extends UsernamePasswordAuthenticationFilter> O postProcess(O filter) {
+                        filter.setAuthenticationFailureHandler(SignInAttempts.failurePage());
+                        return filter;
+                    }
+                }))
                 .logout(logout -> { })
                 // A form posted without its CSRF token (a page kept open past its session, cookies refused) was
                 // answered "Forbidden." and nothing more.

@@ -47,6 +47,12 @@ final class Browser implements AutoCloseable {
         };
     }
 
+    /** Sends the header with every request from now on (as a load balancer in front of the server would). */
+    Browser header(String name, String value) {
+        web.addRequestHeader(name, value);
+        return this;
+    }
+
     /** Opens a path of the server (or a full URL on it) and follows the server's own redirects. */
     Page open(String pathOrUrl) {
         try {

@@ -287,6 +287,56 @@ abstract class OAuthFlowsContract {
         }
     }
 
+    /**
+     * Password guessing is held off: ten wrong passwords for one clinician from one address refuse that address's
+     * next sign-ins for that clinician, the right password too, with a 429 saying for how long and no password
+     * checked; another clinician signs in from there all the same, and after fifteen minutes the clinician does.
+     */
+    @Test
+    void tenWrongPasswordsHoldOffThatClinicianSignInsFromThereForFifteenMinutes() {
+        Tenants.Tenant tenant = tenants.create();
+        OAuthClient practice = new OAuthClient(port, tenant.client());
+        clock.freeze();
+        try {
+            holdsOffAndLetsGo(tenant, practice);
+        } finally {
+            clock.reset();
+        }
+    }
+
+    private void holdsOffAndLetsGo(Tenants.Tenant tenant, OAuthClient practice) {
+        try (Browser browser = new Browser(port)) {
+            for (int i = 0; i < SignInAttempts.PER_ACCOUNT; i++) {
+                Page page = browser.logIn(browser.open(practice.authorizeUrl("profile", "s1", OAuthClient.Pkce.create())),
+                        tenant.clinician().email().toUpperCase(java.util.Locale.ROOT), "not-the-password-" + i);
+                assertThat(page.getWebResponse().getStatusCode()).as("attempt " + i).isEqualTo(200);
+                assertThat(Browser.html(page).getUrl().getPath()).isEqualTo("/login");
+            }
+            clock.advance(Duration.ofMinutes(5));
+            Page held = browser.logIn(browser.open(practice.authorizeUrl("profile", "s1", OAuthClient.Pkce.create())),
+                    tenant.clinician().email(), tenant.password());
+            assertThat(held.getWebResponse().getStatusCode()).isEqualTo(429);
+            assertThat(held.getWebResponse().getResponseHeaderValue("Retry-After")).isEqualTo("600");
+            assertThat(Browser.html(held).asNormalizedText()).contains("Too many failed sign-ins",
+                    "Try again in 10 minutes");
+        }
+        try (Browser elsewhere = new Browser(port).header("X-Forwarded-For", "203.0.113.7")) {
+            Page page = elsewhere.logIn(elsewhere.open(practice.authorizeUrl("profile", "s1",
+                    OAuthClient.Pkce.create())), tenant.clinician().email(), tenant.password());
+            assertThat(Browser.html(page).getTitleText()).as("the same clinician elsewhere, behind a load balancer")
+                    .containsIgnoringCase("consent");
+        }
+        Tenants.Tenant other = tenants.create();
+        OAuthClient.Pkce pkce = OAuthClient.Pkce.create();
+        OAuthClient colleague = new OAuthClient(port, other.client());
+        assertThat(colleague.exchange(authorize(colleague, pkce, other.clinician().email(), other.password(), "profile"),
+                pkce).status()).as("another clinician from the same address").isEqualTo(200);
+
+        clock.advance(SignInAttempts.WINDOW.minusMinutes(5));
+        assertThat(practice.exchange(authorize(practice, pkce, tenant.clinician().email(), tenant.password(),
+                "profile"), pkce).status()).as("fifteen minutes after the failures").isEqualTo(200);
+    }
+
     // ---- refresh token
 
     @Test

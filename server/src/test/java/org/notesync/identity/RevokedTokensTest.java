@@ -63,7 +63,8 @@ class RevokedTokensTest {
     /** An in-memory H2 database with the table, whose connections stall and fail while {@link #stalled} is set. */
     private DataSource database() throws SQLException {
         JdbcDataSource h2 = new JdbcDataSource();
-        h2.setURL("jdbc:h2:mem:revoked-" + System.nanoTime() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1");
+        h2.setURL("jdbc:h2:mem:revoked-" + System.nanoTime()
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1"); // as the embedded default runs
         try (var c = h2.getConnection(); var s = c.createStatement()) {
             s.execute("CREATE TABLE revoked_access_tokens (token_hash varchar(64) PRIMARY KEY,"
                     + " expires_at timestamp with time zone NOT NULL)");
