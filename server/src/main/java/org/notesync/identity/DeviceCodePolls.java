@@ -30,7 +30,9 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
  * answer was lost would tell its user they refused;</li>
  * <li>a code still waiting for the clinician, polled sooner than the interval the device authorization
  * announced after its previous poll, is {@code slow_down}, which tells the software to wait 5 s longer from
- * then on; Spring has no pace. A poll that finds the code approved is never held back.</li>
+ * then on; Spring has no pace. A poll that finds the code approved is never held back;</li>
+ * <li>a code another client polled with, which Spring then invalidated, is {@code invalid_grant}; Spring goes on
+ * answering {@code authorization_pending} until it expires.</li>
  * </ul>
  * A wrapper, since a provider before Spring's could not answer: the provider manager goes on to the next one
  * after a failure, whose failure then wins. The times of the polls are kept in this node's memory, like the
@@ -71,6 +73,10 @@ final class DeviceCodePolls implements AuthenticationProvider {
                 throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
                         "This device code was already exchanged for tokens.", null));
             }
+            if (usedByAnotherClient(authorization)) {
+                throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
+                        "This device code is no longer valid: another client used it. Request a new one.", null));
+            }
             if (waiting(authorization) && tooSoon(request.getDeviceCode())) {
                 throw new OAuth2AuthenticationException(new OAuth2Error("slow_down",
                         "Polled sooner than the interval: wait 5 seconds longer between polls from now on.",
@@ -95,6 +101,17 @@ final class DeviceCodePolls implements AuthenticationProvider {
         OAuth2Authorization.Token<OAuth2DeviceCode> deviceCode = authorization.getToken(OAuth2DeviceCode.class);
         return userCode != null && !userCode.isInvalidated()
                 && deviceCode != null && !deviceCode.isInvalidated() && !deviceCode.isExpired();
+    }
+
+    /**
+     * A device code Spring invalidated while its user code still waits: another client polled with it. Spring
+     * goes on answering {@code authorization_pending} until it expires, and the activation page refuses its user
+     * code (DeviceOrganizations), so the software would wait for nothing.
+     */
+    private static boolean usedByAnotherClient(OAuth2Authorization authorization) {
+        OAuth2Authorization.Token<OAuth2UserCode> userCode = authorization.getToken(OAuth2UserCode.class);
+        OAuth2Authorization.Token<OAuth2DeviceCode> deviceCode = authorization.getToken(OAuth2DeviceCode.class);
+        return userCode != null && !userCode.isInvalidated() && deviceCode != null && deviceCode.isInvalidated();
     }
 
     /** Records this poll; true when the code's previous one was less than the shortest gap ago. */

@@ -6,6 +6,7 @@ import java.util.UUID;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2DeviceCode;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
@@ -18,7 +19,8 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
  * A clinician entering the user code of another organization's practice software is told so on the activation
  * page. Spring showed the consent page and "Device activated", and the software then got {@code invalid_grant}
  * for a clinician outside its client's organization (TokenClaims), with nothing said to the clinician. Wraps
- * Spring's verification provider, before which a failure would not be the one reported.
+ * Spring's verification provider, before which a failure would not be the one reported. A code whose device code
+ * Spring invalidated (another client polled with it) is refused there too.
  */
 final class DeviceOrganizations implements AuthenticationProvider {
 
@@ -43,6 +45,13 @@ final class DeviceOrganizations implements AuthenticationProvider {
         OAuth2DeviceVerificationAuthenticationToken verification =
                 (OAuth2DeviceVerificationAuthenticationToken) authentication;
         OAuth2Authorization authorization = authorizations.findByToken(verification.getUserCode(), USER_CODE);
+        OAuth2Authorization.Token<OAuth2DeviceCode> device = authorization == null ? null
+                : authorization.getToken(OAuth2DeviceCode.class);
+        if (device != null && device.isInvalidated()) {
+            // Another client polled with the device code, and Spring invalidated it: the software will never get
+            // tokens with it (Spring would still have shown "Device activated").
+            throw new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_GRANT);
+        }
         if (authorization != null && verification.getPrincipal() instanceof Authentication clinician
                 && clinician.isAuthenticated()) {
             Optional<UUID> software = accounts.organizationOfClient(authorization.getRegisteredClientId());

@@ -812,6 +812,31 @@ abstract class OAuthFlowsContract {
                 .isEqualTo("authorization_pending");
     }
 
+    /**
+     * Spring invalidates a device code another client polls with (as RFC 6749 has a code used by another client
+     * go): the clinician entering its user code is told it is not valid, rather than shown "Device activated" for
+     * software that will never get its tokens.
+     */
+    @Test
+    void aDeviceCodeAnotherClientPolledWithIsNotActivated() {
+        Tenants.Tenant tenant = tenants.create();
+        OAuthClient software = new OAuthClient(port, tenant.client());
+        JsonNode device = software.deviceAuthorization("profile").json();
+        String deviceCode = device.get("device_code").asString();
+        assertThat(new OAuthClient(port, tenants.create().client()).pollDevice(deviceCode).json().get("error")
+                .asString()).isEqualTo("invalid_grant");
+        try (Browser browser = new Browser(port)) {
+            Page page = browser.logIn(browser.open("/activate"), tenant.clinician().email(), tenant.password());
+            HtmlForm form = Browser.html(page).getForms().get(0);
+            form.getInputByName("user_code").setValue(device.get("user_code").asString());
+            page = browser.submit(form);
+            assertThat(page.getWebResponse().getStatusCode()).isEqualTo(400);
+            assertThat(Browser.html(page).asNormalizedText()).contains("Device not activated",
+                    "This code is not valid or has expired");
+        }
+        assertThat(software.pollDevice(deviceCode).json().get("error").asString()).isEqualTo("invalid_grant");
+    }
+
     @Test
     void aClinicianWhoDeclinesLeavesTheDeviceWithAccessDenied() {
         Tenants.Tenant tenant = tenants.create();
