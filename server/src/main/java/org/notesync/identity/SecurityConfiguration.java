@@ -314,6 +314,15 @@ class SecurityConfiguration {
     }
 
     @Bean
+    FilterRegistrationBean<NulParameters> nulParameters(AuthorizationServerSettings settings, JsonMapper json) {
+        FilterRegistrationBean<NulParameters> registration = new FilterRegistrationBean<>(new NulParameters(json));
+        registration.addUrlPatterns(settings.getAuthorizationEndpoint(), settings.getDeviceVerificationEndpoint(),
+                "/login", DEVICE_ACTIVATION_PAGE, ConsentPage.PATH);
+        registration.setOrder(-160); // before the authorization endpoint's other filters and Spring Security's chain
+        return registration;
+    }
+
+    @Bean
     FilterRegistrationBean<ClientsWithoutRedirects> clientsWithoutRedirects(RegisteredClientRepository clients,
             AuthorizationServerSettings settings, JsonMapper json) {
         FilterRegistrationBean<ClientsWithoutRedirects> registration =

@@ -65,6 +65,9 @@ class TokenRequestFilter extends OncePerRequestFilter {
             return;
         }
         if (!isJson) {
+            if (refusedNul(request.getParameterMap(), response)) {
+                return;
+            }
             String[] secret = request.getParameterValues(OAuth2ParameterNames.CLIENT_SECRET);
             if (secret != null && secret.length == 1 && secret[0].isEmpty()) {
                 chain.doFilter(new FormRequest(request, withoutEmptySecret(request.getParameterMap())), response);
@@ -110,7 +113,22 @@ class TokenRequestFilter extends OncePerRequestFilter {
                     : "The request body must be a JSON object or a form.");
             return;
         }
+        if (refusedNul(parameters, response)) {
+            return;
+        }
         chain.doFilter(new FormRequest(request, withoutEmptySecret(parameters)), response);
+    }
+
+    /**
+     * A NUL character in a parameter is refused: no client id, secret, code or token holds one, and Spring's
+     * lookups handed it to PostgreSQL, which cannot store it in text (a 500).
+     */
+    private boolean refusedNul(Map<String, String[]> parameters, HttpServletResponse response) throws IOException {
+        String name = NulParameters.withNul(parameters);
+        if (name != null) {
+            invalidRequest(response, NulParameters.description(name));
+        }
+        return name != null;
     }
 
     /**

@@ -2,6 +2,8 @@ package org.notesync.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -86,6 +88,47 @@ abstract class TokenEndpointContract {
         assertThat(unauthenticated.header("Content-Type")).isEqualTo("application/json");
         Http.Response granted = anonymous.raw("POST", "/oauth2/token", "application/x-www-form-urlencoded", form);
         assertThat(granted.json().get("scope").asString()).isEqualTo("read:notes");
+    }
+
+    /**
+     * A NUL in a parameter (%00 in a form, \u0000 in JSON) reached PostgreSQL in Spring's token lookups, which
+     * cannot store it: a 500. It is an invalid_request naming the parameter, on every endpoint of the family.
+     */
+    @Test
+    void aNulInAParameterIsAnInvalidRequestNotA500() {
+        Tenants.Tenant tenant = tenants.create();
+        Http anonymous = new Http(port, null);
+        String client = "client_id=" + tenant.client().clientId() + "&client_secret=" + tenant.client().clientSecret();
+        Map<String, String> forms = new java.util.LinkedHashMap<>();
+        forms.put("/oauth2/token", client + "&grant_type=refresh_token&refresh_token=abc%00def");
+        forms.put("/oauth2/token ", client + "&grant_type=authorization_code&code=abc%00def&redirect_uri=x");
+        forms.put("/oauth2/token  ", client + "&grant_type=" + URLEncoder.encode(OAuthClient.DEVICE_CODE,
+                StandardCharsets.UTF_8) + "&device_code=abc%00def");
+        forms.put("/oauth2/revoke", client + "&token=abc%00def");
+        forms.put("/oauth2/introspect", client + "&token=abc%00def");
+        forms.put("/oauth2/token   ", "grant_type=client_credentials&client_id=abc%00def&client_secret=x");
+        forms.forEach((path, form) -> {
+            Http.Response refused = anonymous.raw("POST", path.trim(), "application/x-www-form-urlencoded", form);
+            assertThat(refused.status()).as(path + form + ": " + refused).isEqualTo(400);
+            assertThat(refused.json().get("error").asString()).isEqualTo("invalid_request");
+            assertThat(refused.json().get("error_description").asString()).contains("NUL");
+        });
+        Http.Response json = anonymous.raw("POST", "/oauth2/revoke", "application/json", "{\"client_id\":\""
+                + tenant.client().clientId() + "\",\"client_secret\":\"" + tenant.client().clientSecret()
+                + "\",\"token\":\"abc\\u0000def\"}");
+        assertThat(json.status()).as(json.toString()).isEqualTo(400);
+        assertThat(json.json().get("error_description").asString()).contains("token", "NUL");
+        for (String query : List.of("client_id=a%00b", "client_id=" + tenant.client().clientId()
+                + "&redirect_uri=" + URLEncoder.encode(OAuthClient.REDIRECT_URI, StandardCharsets.UTF_8) + "%00")) {
+            Http.Response authorize = anonymous.get("/oauth2/authorize?response_type=code&scope=profile&state=s&"
+                    + query, "text/html");
+            assertThat(authorize.status()).as(query + ": " + authorize).isEqualTo(400);
+            assertThat(authorize.json().get("detail").asString()).contains("NUL");
+        }
+        Http.Response login = anonymous.raw("POST", "/login", "application/x-www-form-urlencoded",
+                "username=a%00b&password=x");
+        assertThat(login.status()).as(login.toString()).isEqualTo(400);
+        assertThat(login.json().get("detail").asString()).contains("username", "NUL");
     }
 
     @Test
