@@ -104,9 +104,12 @@ class SecurityConfiguration {
                                         ? new DeviceCodePolls(provider, authorizations, clock,
                                                 Duration.ofSeconds(DeviceAuthorizationResponse.POLLING_INTERVAL))
                                         : provider)))
-                                .accessTokenResponseHandler(new AccessTokenResponse()))
+                                .accessTokenResponseHandler(new AccessTokenResponse())
+                                .errorResponseHandler(SingleUseGrants.errorResponse()))
                         .tokenRevocationEndpoint(revocation -> revocation
-                                .revocationResponseHandler(revokedTokens.revocationResponse(authorizations, signed)))
+                                .authenticationProviders(providers -> providers.replaceAll(singleUse::around))
+                                .revocationResponseHandler(revokedTokens.revocationResponse(authorizations, signed))
+                                .errorResponseHandler(SingleUseGrants.errorResponse()))
                         .tokenIntrospectionEndpoint(introspection -> introspection
                                 .introspectionResponseHandler(new OrganizationIntrospection(accounts, authorizations)))
                         .deviceAuthorizationEndpoint(device -> device.verificationUri(DEVICE_ACTIVATION_PAGE)

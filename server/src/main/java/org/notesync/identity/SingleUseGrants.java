@@ -1,23 +1,34 @@
 package org.notesync.identity;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 import javax.sql.DataSource;
 
+import org.notesync.logging.LoggedErrors;
 import org.notesync.web.Databases;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.converter.HttpMessageConverter;
+import org.springframework.http.server.ServletServerHttpResponse;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
+import org.springframework.security.oauth2.core.http.converter.OAuth2ErrorHttpMessageConverter;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationCode;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
@@ -27,29 +38,42 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2DeviceCodeAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2RefreshTokenAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenRevocationAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2ErrorAuthenticationFailureHandler;
+import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * One redemption at a time per single-use credential: an authorization code, a refresh token, a device code.
+ * One redemption at a time per grant: of an authorization code, a refresh token or a device code, and a revocation.
  * Spring's grant providers read the credential's authorization, check that it is still valid, and write it back
  * invalidated with the new tokens, with nothing in between that stops a second request for the same credential
  * from reading it valid too: ten parallel refreshes with one refresh token got up to ten sets of tokens, all of
- * them working (RFC 6749, 4.1.2 and 6, want a code used once and a refresh token replaced). Around each of those
- * providers, after the client has authenticated: a lock in this JVM per credential, so that a node has at most one
- * request per credential holding a database connection; then, on PostgreSQL, a transaction that takes an advisory
- * lock on the credential before the provider reads it, so that a request on another node reads it only once the
- * first has committed, and is refused. The tokens are written in that transaction and answered after its commit.
+ * them working (RFC 6749, 4.1.2 and 6, want a code used once and a refresh token replaced); and a revocation
+ * written between a refresh's read and its write was overwritten by it, the grant working again an hour later.
+ * Around each of those providers, after the client has authenticated, on the grant the credential belongs to (its
+ * authorization, found by the credential; the credential itself when it belongs to none): a lock in this JVM, so
+ * that a node has at most one request per grant holding a database connection; then, on PostgreSQL, a transaction
+ * that takes an advisory lock on the grant before the provider reads it, so that a request on another node reads
+ * it only once the first has committed. The tokens are written in that transaction and answered after its commit.
+ * A wait longer than {@link #LOCK_WAIT} for either lock, or a database that fails, is a 503
+ * {@code temporarily_unavailable} with nothing stored or answered, never a request held without end.
  * <p>
  * A credential used again by its own client ends its grant, since one of the two users of it copied it: a code
  * (RFC 6749, 4.1.2: Spring invalidates the grant's tokens, and this lists them in {@link RevokedTokens}, which the
  * API checks) and a refresh token already replaced by a refresh (RFC 9700, 4.14.2: the replaced ones are kept,
- * hashed, in {@code spent_refresh_tokens} until they would have expired). The client signs in again.
+ * hashed, in {@code spent_refresh_tokens} until they would have expired). The client signs in again. A replaced
+ * refresh token revoked by its client (RFC 7009) ends the grant too, as its current one would.
  */
 final class SingleUseGrants {
 
     private static final Logger log = LoggerFactory.getLogger(SingleUseGrants.class);
     private static final OAuth2TokenType CODE = new OAuth2TokenType(OAuth2ParameterNames.CODE);
+    private static final OAuth2TokenType DEVICE_CODE = new OAuth2TokenType(OAuth2ParameterNames.DEVICE_CODE);
+    /** How long a request waits for another on its grant before it is answered 503. */
+    static final Duration LOCK_WAIT = Duration.ofSeconds(10);
+    static final String UNAVAILABLE = "temporarily_unavailable";
 
     /** The key space of these advisory locks (two-integer keys, apart from the other uses). */
     static final int SPACE = 0x4F_41_55_54; // "OAUT"
@@ -62,6 +86,7 @@ final class SingleUseGrants {
     private final OAuth2AuthorizationService authorizations;
     private final RevokedTokens revoked;
     private final Clock clock;
+    private Duration lockWait = LOCK_WAIT;
 
     SingleUseGrants(DataSource dataSource, JdbcClient jdbc, PlatformTransactionManager transactions,
             OAuth2AuthorizationService authorizations, RevokedTokens revoked, Clock clock) {
@@ -76,14 +101,21 @@ final class SingleUseGrants {
         }
     }
 
-    /** The provider, redeeming one credential at a time; any other provider as it is. */
+    /** Waits at most {@code wait} for a lock instead of {@link #LOCK_WAIT} (for tests). */
+    SingleUseGrants waitingAtMost(Duration wait) {
+        this.lockWait = wait;
+        return this;
+    }
+
+    /** The provider, redeeming one credential of a grant at a time; any other provider as it is. */
     AuthenticationProvider around(AuthenticationProvider provider) {
         return new AuthenticationProvider() {
             @Override
             public Authentication authenticate(Authentication authentication) {
                 String credential = credential(authentication);
                 return credential == null ? provider.authenticate(authentication)
-                        : oneAtATime(credential, () -> redeem(provider, authentication, credential));
+                        : oneAtATime(grant(authentication, credential),
+                                () -> redeem(provider, authentication, credential));
             }
 
             @Override
@@ -103,7 +135,31 @@ final class SingleUseGrants {
         if (authentication instanceof OAuth2DeviceCodeAuthenticationToken device) {
             return device.getDeviceCode();
         }
+        if (authentication instanceof OAuth2TokenRevocationAuthenticationToken revocation) {
+            return revocation.getToken();
+        }
         return null;
+    }
+
+    /**
+     * What the lock is taken on: the grant (authorization) the credential belongs to, found before the lock (its id
+     * never changes, so a refresh that replaces the credential meanwhile leaves it the same), or, for a credential
+     * of no grant, the credential itself.
+     */
+    private String grant(Authentication authentication, String credential) {
+        try {
+            OAuth2TokenType type = authentication instanceof OAuth2AuthorizationCodeAuthenticationToken ? CODE
+                    : authentication instanceof OAuth2RefreshTokenAuthenticationToken ? OAuth2TokenType.REFRESH_TOKEN
+                    : authentication instanceof OAuth2DeviceCodeAuthenticationToken ? DEVICE_CODE
+                    : null; // a revocation: any of the grant's tokens
+            OAuth2Authorization authorization = authorizations.findByToken(credential, type);
+            if (authorization != null) {
+                return "grant:" + authorization.getId();
+            }
+            return spentGrant(credential).map(id -> "grant:" + id).orElse("credential:" + credential);
+        } catch (DataAccessException e) {
+            throw unavailable(e);
+        }
     }
 
     /** The provider's redemption, and what a credential used again does to its grant. */
@@ -115,7 +171,7 @@ final class SingleUseGrants {
                 tokens = provider.authenticate(authentication);
             } catch (AuthenticationException refused) {
                 if (current == null) {
-                    refreshTokenUsedAgain(credential, authentication);
+                    endGrantOfSpent(credential, authentication, "used again");
                 }
                 throw refused;
             }
@@ -127,6 +183,14 @@ final class SingleUseGrants {
             }
             return tokens;
         }
+        if (authentication instanceof OAuth2TokenRevocationAuthenticationToken) {
+            boolean current = authorizations.findByToken(credential, null) != null;
+            Authentication revocation = provider.authenticate(authentication);
+            if (!current) {
+                endGrantOfSpent(credential, authentication, "revoked");
+            }
+            return revocation;
+        }
         try {
             return provider.authenticate(authentication);
         } catch (AuthenticationException refused) {
@@ -135,6 +199,12 @@ final class SingleUseGrants {
             }
             throw refused;
         }
+    }
+
+    private Optional<String> spentGrant(String refreshToken) {
+        return jdbc.sql("SELECT authorization_id FROM spent_refresh_tokens WHERE token_hash = ? AND expires_at > ?")
+                .params(TokenHashes.of(refreshToken), clock.instant().atOffset(ZoneOffset.UTC))
+                .query(String.class).optional();
     }
 
     private void spent(String refreshToken, String authorizationId, OAuth2RefreshToken token) {
@@ -146,13 +216,12 @@ final class SingleUseGrants {
                 .params(TokenHashes.of(refreshToken), authorizationId, until.atOffset(ZoneOffset.UTC)).update();
     }
 
-    /** A replaced refresh token, sent by the client it was issued to: its grant's tokens stop working. */
-    private void refreshTokenUsedAgain(String refreshToken, Authentication authentication) {
-        Optional<String> grant = jdbc.sql("SELECT authorization_id FROM spent_refresh_tokens "
-                        + "WHERE token_hash = ? AND expires_at > ?")
-                .params(TokenHashes.of(refreshToken), clock.instant().atOffset(ZoneOffset.UTC))
-                .query(String.class).optional();
-        OAuth2Authorization authorization = grant.map(authorizations::findById).orElse(null);
+    /**
+     * A replaced refresh token, used again or revoked by the client it was issued to: its grant's tokens stop
+     * working.
+     */
+    private void endGrantOfSpent(String refreshToken, Authentication authentication, String how) {
+        OAuth2Authorization authorization = spentGrant(refreshToken).map(authorizations::findById).orElse(null);
         if (authorization == null || !sentByItsClient(authorization, authentication)) {
             return;
         }
@@ -162,8 +231,10 @@ final class SingleUseGrants {
             authorizations.save(OAuth2Authorization.from(authorization).invalidate(refresh.getToken()).build());
         }
         revokeAccessTokens(authorization);
-        log.warn("A replaced refresh token of client {} was used again: its grant is revoked, and the client must "
-                + "be authorized again (RFC 9700, 4.14.2)", authorization.getRegisteredClientId());
+        if ("used again".equals(how)) {
+            log.warn("A replaced refresh token of client {} was used again: its grant is revoked, and the client "
+                    + "must be authorized again (RFC 9700, 4.14.2)", authorization.getRegisteredClientId());
+        }
     }
 
     /** A code redeemed before: Spring has invalidated its grant's tokens; the access tokens are refused too. */
@@ -200,15 +271,23 @@ final class SingleUseGrants {
     private record Outcome(Authentication tokens, AuthenticationException refused) {
     }
 
-    private Authentication oneAtATime(String credential, Redemption redemption) {
-        int key = key(credential);
+    private Authentication oneAtATime(String grant, Redemption redemption) {
+        int key = key(grant);
         ReentrantLock lock = local[Math.floorMod(key, local.length)];
-        lock.lock();
+        try {
+            if (!lock.tryLock(lockWait.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw unavailable(null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable(e);
+        }
         try {
             if (!postgres) {
                 return redemption.run();
             }
             Outcome outcome = transactions.execute(tx -> {
+                jdbc.sql("SET LOCAL lock_timeout = '" + lockWait.toMillis() + "ms'").update();
                 jdbc.sql("SELECT pg_advisory_xact_lock(:space, :key)").param("space", SPACE).param("key", key)
                         .query().listOfRows();
                 try {
@@ -221,9 +300,41 @@ final class SingleUseGrants {
                 throw outcome.refused();
             }
             return outcome.tokens();
+        } catch (DataAccessException | TransactionException e) {
+            // The lock not had in time, or the database failing: nothing of this request was stored or answered.
+            throw unavailable(e);
         } finally {
             lock.unlock();
         }
+    }
+
+    private static OAuth2AuthenticationException unavailable(Exception cause) {
+        if (cause != null) {
+            log.warn("A token request could not be served, answered 503: {}", LoggedErrors.summary(cause));
+        }
+        return new OAuth2AuthenticationException(new OAuth2Error(UNAVAILABLE,
+                "The request could not be served now; try again in a few seconds.", null));
+    }
+
+    /**
+     * The token and revocation endpoints' error answer: Spring's (400), except a 503 with {@code Retry-After} for
+     * {@link #UNAVAILABLE}, which the client may simply send again.
+     */
+    static AuthenticationFailureHandler errorResponse() {
+        AuthenticationFailureHandler spring = new OAuth2ErrorAuthenticationFailureHandler();
+        HttpMessageConverter<OAuth2Error> errors = new OAuth2ErrorHttpMessageConverter();
+        return (request, response, exception) -> {
+            if (!(exception instanceof OAuth2AuthenticationException oauth)
+                    || !UNAVAILABLE.equals(oauth.getError().getErrorCode())) {
+                spring.onAuthenticationFailure(request, response, exception);
+                return;
+            }
+            ServletServerHttpResponse answer = new ServletServerHttpResponse(response);
+            answer.setStatusCode(HttpStatus.SERVICE_UNAVAILABLE);
+            answer.getHeaders().set(HttpHeaders.RETRY_AFTER, "5");
+            answer.getHeaders().setCacheControl("no-store");
+            errors.write(oauth.getError(), null, answer);
+        };
     }
 
     static int key(String credential) {

@@ -44,6 +44,9 @@ abstract class OAuthFlowsContract {
     JdbcClient jdbc;
 
     @Autowired
+    javax.sql.DataSource dataSource;
+
+    @Autowired
     SettableClock clock;
 
     // ---- authorization code with PKCE
@@ -404,6 +407,58 @@ abstract class OAuthFlowsContract {
         assertThat(new Http(port, first.get("access_token").asString()).get("/me").status())
                 .as("the first access token").isEqualTo(401);
         assertThat(new Http(port, integration).get("/me").status()).as("the client's other tokens").isEqualTo(200);
+    }
+
+    /** RFC 7009 on a refresh token a refresh has replaced: the grant ends, as with its current one. */
+    @Test
+    void revokingAReplacedRefreshTokenEndsItsGrant() {
+        Tenants.Tenant tenant = tenants.create();
+        OAuthClient practice = new OAuthClient(port, tenant.client());
+        OAuthClient.Pkce pkce = OAuthClient.Pkce.create();
+        String refresh1 = practice.exchange(authorize(practice, pkce, tenant.clinician().email(), tenant.password(),
+                "profile"), pkce).json().get("refresh_token").asString();
+        JsonNode second = practice.refresh(refresh1).json();
+        assertThat(new OAuthClient(port, tenants.create().client()).revoke(refresh1).status())
+                .as("another client's revocation").isEqualTo(200);
+        assertThat(new Http(port, second.get("access_token").asString()).get("/me").status()).as("changes nothing")
+                .isEqualTo(200);
+
+        assertThat(practice.revoke(refresh1).status()).isEqualTo(200);
+        assertThat(new Http(port, second.get("access_token").asString()).get("/me").status()).isEqualTo(401);
+        assertThat(practice.refresh(second.get("refresh_token").asString()).json().get("error").asString())
+                .isEqualTo("invalid_grant");
+    }
+
+    /**
+     * A request on a grant another holds longer than the wait (a node stuck with it, its connection cut without a
+     * reset) is a 503 temporarily_unavailable with Retry-After, which the client may send again; never a request
+     * held without end. PostgreSQL only: the advisory lock is what another node holds.
+     */
+    @Test
+    void aRefreshWhileAnotherNodeHoldsItsGrantIsTemporarilyUnavailable() throws Exception {
+        if (!org.notesync.web.Databases.isPostgres(dataSource)) {
+            return;
+        }
+        Tenants.Tenant tenant = tenants.create();
+        OAuthClient practice = new OAuthClient(port, tenant.client());
+        OAuthClient.Pkce pkce = OAuthClient.Pkce.create();
+        String refresh = practice.exchange(authorize(practice, pkce, tenant.clinician().email(), tenant.password(),
+                "profile"), pkce).json().get("refresh_token").asString();
+        String grant = jdbc.sql("SELECT id FROM oauth2_authorization WHERE refresh_token_value = ?").param(refresh)
+                .query(String.class).single();
+        try (java.sql.Connection other = java.sql.DriverManager.getConnection(
+                org.notesync.support.PostgresInitializer.jdbcUrl(), System.getenv().getOrDefault(
+                        "NOTESYNC_TEST_POSTGRES_USER", "postgres"), "");
+                java.sql.PreparedStatement lock = other.prepareStatement("SELECT pg_advisory_lock(?, ?)")) {
+            lock.setInt(1, SingleUseGrants.SPACE);
+            lock.setInt(2, SingleUseGrants.key("grant:" + grant));
+            lock.executeQuery().close();
+            Http.Response held = practice.refresh(refresh);
+            assertThat(held.status()).as(held.toString()).isEqualTo(503);
+            assertThat(held.header("Retry-After")).isEqualTo("5");
+            assertThat(held.json().get("error").asString()).isEqualTo("temporarily_unavailable");
+        }
+        assertThat(practice.refresh(refresh).status()).as("sent again once the lock is gone").isEqualTo(200);
     }
 
     /** RFC 6749, 4.1.2: a code used twice is refused, and the tokens it gave stop working. */
