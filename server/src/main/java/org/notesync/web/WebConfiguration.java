@@ -16,6 +16,13 @@ import tools.jackson.databind.json.JsonMapper;
 class WebConfiguration {
 
     @Bean
+    FilterRegistrationBean<UnexpectedErrors> unexpectedErrors() {
+        FilterRegistrationBean<UnexpectedErrors> registration = new FilterRegistrationBean<>(new UnexpectedErrors());
+        registration.setOrder(-300); // around every filter of ours and Spring Security's
+        return registration;
+    }
+
+    @Bean
     FilterRegistrationBean<RequestSizeLimitFilter> requestSizeLimitFilter(NotesyncProperties properties,
             JsonMapper json) {
         FilterRegistrationBean<RequestSizeLimitFilter> registration = new FilterRegistrationBean<>(
