@@ -75,13 +75,26 @@ public final class Representations {
         return ResponseEntity.status(status).contentType(LD_JSON).body(ordered);
     }
 
+    /**
+     * The longest Link header a plain page is answered with: its response's headers may take 48 KB
+     * ({@code server.tomcat.max-http-response-header-size}), and one over that was a 500 with nothing sent.
+     */
+    static final int MAX_LINKS = 40 * 1024;
+
     public <T> ResponseEntity<Object> collection(HttpServletRequest request, ResourceType type, Page<T> page,
             Function<T, Object> idOf) {
         MediaType media = negotiate(request);
         if (media.equals(MediaType.APPLICATION_JSON)) {
             // A plain array has no view: its pages are linked as GitHub's are (RFC 8288).
-            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
-                    .header(HttpHeaders.LINK, links(view(request, page))).body(page.items());
+            String links = links(view(request, page));
+            if (links.length() > MAX_LINKS) {
+                throw new ApiException(HttpStatus.URI_TOO_LONG, "URI Too Long", "The query string is too long to "
+                        + "repeat in this page's Link header (" + links.length() / 1024 + " KB once its raw quotes, "
+                        + "brackets and the like are %-encoded, in four links; at most " + MAX_LINKS / 1024
+                        + " KB): %-encode it, shorten it, or ask for application/ld+json, whose view links the pages.");
+            }
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).header(HttpHeaders.LINK, links)
+                    .body(page.items());
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("@context", "/contexts/" + type.name());
