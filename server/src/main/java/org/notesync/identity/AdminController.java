@@ -38,6 +38,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UriComponentsBuilder;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -273,7 +274,8 @@ class AdminController {
         for (int i = 0; i < sentRedirectUris.size(); i++) {
             if (!isRedirectUri(sentRedirectUris.get(i).trim())) {
                 fields.reject("redirectUris[" + i + "]", "This value is not a valid redirect URI: an absolute http "
-                        + "or https URI without credentials, a fragment or a comma, on a port from 1 to 65535.", Violation.INVALID_FORMAT);
+                        + "or https URI without credentials, a fragment or a comma, on a port from 1 to 65535, its "
+                        + "characters ASCII and %-encoded where RFC 3986 wants them so.", Violation.INVALID_FORMAT);
             }
         }
         if (String.join(",", redirectUris).length() > 1000) {
@@ -298,12 +300,17 @@ class AdminController {
         if (value.contains(",") || value.length() > 1000) {
             return false; // stored comma-separated
         }
+        if (!value.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
+            return false; // a URI is ASCII (RFC 3986): Spring's redirect to a raw 'é' failed, a 500
+        }
         try {
+            // As Spring's authorization endpoint reads it when it redirects: every component already encoded.
+            UriComponentsBuilder.fromUriString(value).build(true);
             URI uri = new URI(value);
             return uri.isAbsolute() && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
                     && uri.getHost() != null && uri.getRawFragment() == null && uri.getRawUserInfo() == null
                     && uri.getPort() != 0 && uri.getPort() <= 65535;
-        } catch (URISyntaxException e) {
+        } catch (URISyntaxException | IllegalArgumentException e) {
             return false;
         }
     }
