@@ -1,6 +1,9 @@
 package org.notesync.identity;
 
 import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
@@ -11,6 +14,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
@@ -65,7 +69,8 @@ class TokenRequestFilter extends OncePerRequestFilter {
             return;
         }
         if (!isJson) {
-            if (refusedNul(request.getParameterMap(), response)) {
+            if (refusedNul(request.getParameterMap(), response)
+                    || refusedTwoAuthentications(request, request.getParameterMap(), response)) {
                 return;
             }
             String[] secret = request.getParameterValues(OAuth2ParameterNames.CLIENT_SECRET);
@@ -113,7 +118,7 @@ class TokenRequestFilter extends OncePerRequestFilter {
                     : "The request body must be a JSON object or a form.");
             return;
         }
-        if (refusedNul(parameters, response)) {
+        if (refusedNul(parameters, response) || refusedTwoAuthentications(request, parameters, response)) {
             return;
         }
         chain.doFilter(new FormRequest(request, withoutEmptySecret(parameters)), response);
@@ -127,8 +132,46 @@ class TokenRequestFilter extends OncePerRequestFilter {
         String name = NulParameters.withNul(parameters);
         if (name != null) {
             invalidRequest(response, NulParameters.description(name));
+            return true;
         }
-        return name != null;
+        return false;
+    }
+
+    /**
+     * A client authenticates once (RFC 6749, 2.3): with HTTP Basic and a {@code client_secret} in the body too, or
+     * a {@code client_id} in the body naming another client, Spring read Basic alone, and a wrong secret in the
+     * body, or another client's id, went unnoticed.
+     */
+    private boolean refusedTwoAuthentications(HttpServletRequest request, Map<String, String[]> parameters,
+            HttpServletResponse response) throws IOException {
+        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return false;
+        }
+        String[] secret = parameters.get(OAuth2ParameterNames.CLIENT_SECRET);
+        if (secret != null && secret.length > 0 && !(secret.length == 1 && secret[0].isEmpty())) {
+            invalidRequest(response, "The client authenticated twice, with HTTP Basic and with client_secret in the "
+                    + "body: use one of them (RFC 6749, 2.3).");
+            return true;
+        }
+        String[] id = parameters.get(OAuth2ParameterNames.CLIENT_ID);
+        String basicId = basicClientId(header);
+        if (id != null && basicId != null && !(id.length == 1 && id[0].equals(basicId))) {
+            invalidRequest(response, "The client_id in the body is not the client that authenticated with HTTP Basic.");
+            return true;
+        }
+        return false;
+    }
+
+    /** The client id of an HTTP Basic header (form-url-encoded, RFC 6749, 2.3.1), or null when it is malformed. */
+    private static String basicClientId(String header) {
+        try {
+            String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? null : URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /**

@@ -214,6 +214,40 @@ abstract class TokenEndpointContract {
         assertThat(response.body()).contains("\"error\":\"invalid_client\"");
     }
 
+    /**
+     * RFC 6749, 2.3: one authentication per request. With HTTP Basic, a client_secret in the body too (even a
+     * wrong one), or a client_id there naming another client, was ignored and the token issued to Basic's client.
+     */
+    @Test
+    void aClientThatAuthenticatesTwiceIsAnInvalidRequest() throws Exception {
+        Tenants.Tenant tenant = tenants.create();
+        Tenants.Tenant other = tenants.create();
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString((tenant.client().clientId() + ":"
+                + tenant.client().clientSecret()).getBytes(StandardCharsets.UTF_8));
+        Map<String, String> bodies = Map.of(
+                "grant_type=client_credentials&client_secret=wrong", "authenticated twice",
+                "grant_type=client_credentials&client_id=" + other.client().clientId() + "&client_secret="
+                        + other.client().clientSecret(), "authenticated twice",
+                "grant_type=client_credentials&client_id=" + other.client().clientId(), "not the client");
+        for (Map.Entry<String, String> body : bodies.entrySet()) {
+            java.net.http.HttpResponse<String> response = basicPost(basic, body.getKey());
+            assertThat(response.statusCode()).as(body.getKey() + ": " + response.body()).isEqualTo(400);
+            assertThat(response.body()).contains("invalid_request", body.getValue());
+        }
+        assertThat(basicPost(basic, "grant_type=client_credentials&client_id=" + tenant.client().clientId())
+                .statusCode()).as("its own id in the body too, as some libraries send it").isEqualTo(200);
+        assertThat(basicPost(basic, "grant_type=client_credentials").statusCode()).isEqualTo(200);
+    }
+
+    private java.net.http.HttpResponse<String> basicPost(String authorization, String form) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/oauth2/token"))
+                        .header("Authorization", authorization)
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(form)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
     /** RFC 9728: what a 401's WWW-Authenticate points to names where to get a token, and claims nothing false. */
     @Test
     void theProtectedResourceMetadataNamesThisAuthorizationServer() {
