@@ -14,6 +14,9 @@ class OperationsIT {
     @LocalServerPort
     int port;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.notesync.support.Tenants tenants;
+
     @Test
     void openApiDocumentDeclaresTheOAuthFlowsAndScopes() {
         Http.Response response = new Http(port, null).get("/v3/api-docs", "application/json");
@@ -42,6 +45,17 @@ class OperationsIT {
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("http_server_requests")
                 .contains("notesync_notes_create_batch_count").contains("notesync_notes_create_batch_max");
+    }
+
+    /** The installation's metrics name every organization's traffic: an integration's token does not read them. */
+    @Test
+    void metricsAreTheAdminsNotAnIntegrations() {
+        Http.Response integration = tenants.create().api(port, "profile", "read:notes")
+                .get("/actuator/metrics/http.server.requests", "application/json");
+        assertThat(integration.status()).as(integration.toString()).isEqualTo(403);
+        Http.Response admin = tenants.createWithAdminScope().api(port, "admin")
+                .get("/actuator/metrics/http.server.requests", "application/json");
+        assertThat(admin.status()).as(admin.toString()).isEqualTo(200);
     }
 
     @Test
