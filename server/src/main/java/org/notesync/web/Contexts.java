@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.http.HttpServletRequest;
+import org.notesync.NotesyncProperties;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -26,13 +27,23 @@ class Contexts {
 
     private static final String HYDRA = "http://www.w3.org/ns/hydra/core#";
 
+    private final String issuer;
+
+    Contexts(NotesyncProperties properties) {
+        this.issuer = properties.issuer();
+    }
+
     @GetMapping(path = "/contexts/{type}", produces = {"application/ld+json", "application/json"})
     ResponseEntity<Object> context(@PathVariable String type, HttpServletRequest request) {
         if (!Representations.TYPES.contains(type)) {
             throw ApiException.notFound("Resource type");
         }
+        // The server's public URL where it is configured (production), not the request's Host, which anyone sends:
+        // a cache in front would keep a context naming someone else's host for every reader.
+        String base = issuer != null && !issuer.isBlank() ? issuer.replaceAll("/+$", "")
+                : ServletUriComponentsBuilder.fromContextPath(request).toUriString();
         Map<String, Object> terms = new LinkedHashMap<>();
-        terms.put("@vocab", ServletUriComponentsBuilder.fromContextPath(request).path("/docs.jsonld").toUriString() + "#");
+        terms.put("@vocab", base + "/docs.jsonld#");
         terms.put("hydra", HYDRA);
         terms.put("Collection", "hydra:Collection");
         terms.put("PartialCollectionView", "hydra:PartialCollectionView");
