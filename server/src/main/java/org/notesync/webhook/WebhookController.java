@@ -388,6 +388,13 @@ class WebhookController {
         if (refused.isPresent()) {
             return url;
         }
+        if (URI.create(url).getRawFragment() != null) {
+            // Never sent in a request, so the receiver would not see what the integrator meant it to. Checked here,
+            // not where each delivery checks the URL again: a webhook registered with one before goes on working.
+            fields.reject("url", "The URL must not have a fragment (#...): it is never sent to the receiver.",
+                    URL_REFUSED);
+            return url;
+        }
         String ascii = URI.create(url).toASCIIString();
         if (ascii.length() > MAX_URL) {
             fields.reject("url", "This value is too long once its characters beyond ASCII are %-encoded. It should "

@@ -372,6 +372,12 @@ abstract class WebhooksApiContract {
         assertThat(tooLong.status()).as("longer than the column once encoded: " + tooLong).isEqualTo(422);
         assertThat(tooLong.json().at("/violations/0/propertyPath").asString()).isEqualTo("url");
 
+        for (Http.Response fragment : List.of(api.post("/webhooks", Map.of("url", "http://127.0.0.1:9/hook#part",
+                "events", List.of("new_note"))), api.patch("/webhooks/" + id, Map.of("url", "http://127.0.0.1:9/#")))) {
+            assertThat(fragment.status()).as("a fragment is never sent: " + fragment).isEqualTo(422);
+            assertThat(fragment.json().at("/violations/0/message").asString()).contains("must not have a fragment");
+        }
+
         Http.Response flag = api.patch("/webhooks/" + id, Map.of("active", "true"));
         assertThat(flag.status()).isEqualTo(422);
         assertThat(flag.json().get("violations")).as(flag.toString()).hasSize(1);
