@@ -143,7 +143,7 @@ class WebhookDeliveries {
                             .param(id).query(WebhookDeliveries::attempt).list().stream()
                             .map(a -> withheld != null ? a.withoutExcerpt(withheld)
                                     : a.responseExcerpt() != null && a.batchSize() > 1
-                                            && !readsEveryNoteOf(viewer, a.requestId())
+                                            && !readsEveryNoteOf(viewer, a.requestId(), a.batchSize())
                                             ? a.withoutExcerpt(WITHHELD_NOW_PRIVATE) : a)
                             .toList());
                 });
@@ -164,17 +164,20 @@ class WebhookDeliveries {
 
     /**
      * Whether the viewer may read now every note a batched POST carried (its answer was logged on each of their
-     * deliveries, and may repeat any of them).
+     * deliveries, and may repeat any of them). Each of the POST's {@code batchSize} deliveries must still have its
+     * attempt: one not logged (a node that no longer held it) or gone (retention takes deliveries one by one) is a
+     * note that cannot be checked, and the answer is withheld.
      */
-    private boolean readsEveryNoteOf(Viewer viewer, String requestId) {
-        return jdbc.sql("""
+    private boolean readsEveryNoteOf(Viewer viewer, String requestId, int batchSize) {
+        List<Boolean> readable = jdbc.sql("""
                         SELECT e.note_id, p.id, p.visibility_option, p.user_id FROM webhook_attempts a
                         JOIN webhook_deliveries d ON d.id = a.delivery_id JOIN webhook_events e ON e.id = d.event_id
                         LEFT JOIN notes n ON n.id = e.note_id LEFT JOIN patients p ON p.id = n.patient_id
                         WHERE a.request_id = ? AND d.organization_id = ?""")
                 .params(requestId, viewer.organizationId())
                 .query(readableBy(viewer))
-                .list().stream().allMatch(Boolean::booleanValue);
+                .list();
+        return readable.size() >= batchSize && readable.stream().allMatch(Boolean::booleanValue);
     }
 
     /**

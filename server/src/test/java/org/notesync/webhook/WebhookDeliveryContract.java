@@ -174,6 +174,20 @@ abstract class WebhookDeliveryContract {
                     VALUES (?, ?, 'msg_batch_of_two', ?, 1, 422, ?, 2, 'test')""")
                     .params(UUID.randomUUID(), delivery, OffsetDateTime.now(ZoneOffset.UTC), answer).update();
         }
+        // A batch of two of which one delivery's attempt is missing (not logged by a node that no longer held it,
+        // or taken by retention): the other note cannot be checked, so the answer is withheld even now.
+        jdbc.sql("""
+                INSERT INTO webhook_attempts (id, delivery_id, request_id, attempted_at, duration_ms, status_code,
+                                              response_excerpt, batch_size, node_id)
+                VALUES (?, ?, 'msg_logged_once', ?, 1, 422, ?, 2, 'test')""")
+                .params(UUID.randomUUID(), readableDelivery, OffsetDateTime.now(ZoneOffset.UTC), answer).update();
+        Map<String, String> before = new java.util.HashMap<>();
+        api.get("/webhook-deliveries/" + readableDelivery, "application/json").json().get("attempts")
+                .forEach(a -> before.put(a.get("requestId").asString(), a.get("responseExcerpt").asString()));
+        assertThat(before).as("both notes readable, both attempts there: shown")
+                .containsEntry("msg_batch_of_two", answer)
+                .containsEntry("msg_logged_once", WebhookDeliveries.WITHHELD_NOW_PRIVATE);
+
         jdbc.sql("UPDATE patients SET visibility_option = 'private', user_id = ? WHERE id = ?")
                 .params(t.clinician().id(), madePrivate.id()).update();
 
