@@ -52,6 +52,9 @@ class RevokedTokens implements OAuth2TokenValidator<Jwt> {
     /** Kept past a token's expiry as long as the token's check lets its clock run behind (60 s), and more. */
     static final Duration SKEW = Duration.ofMinutes(2);
     private static final Duration RETRY = Duration.ofSeconds(5);
+    /** Seconds a read of the list may take. */
+    static final int QUERY_TIMEOUT = 10;
+    private int queryTimeout = QUERY_TIMEOUT;
 
     private final JdbcClient jdbc;
     private final Clock clock;
@@ -64,6 +67,12 @@ class RevokedTokens implements OAuth2TokenValidator<Jwt> {
     RevokedTokens(JdbcClient jdbc, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
+    }
+
+    /** Gives a read of the list {@code seconds} instead of {@link #QUERY_TIMEOUT} (for tests). */
+    RevokedTokens readingAtMost(int seconds) {
+        this.queryTimeout = seconds;
+        return this;
     }
 
     @Override
@@ -163,10 +172,12 @@ class RevokedTokens implements OAuth2TokenValidator<Jwt> {
     private void read() {
         try {
             Instant now = clock.instant();
-            jdbc.sql("DELETE FROM revoked_access_tokens WHERE expires_at < ?")
+            // Bounded: a read that hung (a connection cut without a reset) would keep every later one from starting,
+            // and this node would accept the tokens revoked on others, saying nothing.
+            jdbc.sql("DELETE FROM revoked_access_tokens WHERE expires_at < ?").withQueryTimeout(queryTimeout)
                     .param(now.atOffset(ZoneOffset.UTC)).update();
             Set<String> listed = Set.copyOf(jdbc.sql("SELECT token_hash FROM revoked_access_tokens")
-                    .query(String.class).list());
+                    .withQueryTimeout(queryTimeout).query(String.class).list());
             synchronized (this) { // with list(): a token listed here meanwhile stays listed
                 Set<String> merged = new HashSet<>(listed);
                 merged.addAll(listedHere);
