@@ -145,7 +145,8 @@ class SecurityConfiguration {
                 .csrf(csrf -> csrf.ignoringRequestMatchers(authorizationServer.getEndpointsMatcher()))
                 .exceptionHandling(e -> e
                         .defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"), browser)
-                        .defaultAuthenticationEntryPointFor(new InvalidClientEntryPoint(), AnyRequestMatcher.INSTANCE));
+                        .defaultAuthenticationEntryPointFor(new InvalidClientEntryPoint(Set.of(
+                                settings.getAuthorizationEndpoint(), settings.getDeviceVerificationEndpoint()), json), AnyRequestMatcher.INSTANCE));
         return http.build();
     }
 

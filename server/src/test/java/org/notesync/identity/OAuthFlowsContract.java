@@ -283,6 +283,22 @@ abstract class OAuthFlowsContract {
         }
     }
 
+    /** A program opening the browser's endpoints is told a browser signs in there, not to authenticate a client. */
+    @Test
+    void theAuthorizationEndpointWithoutABrowserSaysItIsForOne() {
+        Tenants.Tenant tenant = tenants.create();
+        OAuthClient practice = new OAuthClient(port, tenant.client());
+        for (String path : List.of(practice.authorizeUrl("profile", "s1", OAuthClient.Pkce.create()),
+                "/oauth2/device_verification?user_code=ABCD-EFGH")) {
+            Http.Response program = new Http(port, null).get(path.replaceFirst("^http://[^/]+", ""),
+                    "application/json");
+            assertThat(program.status()).as(path + ": " + program).isEqualTo(401);
+            assertThat(program.header("Content-Type")).isEqualTo("application/problem+json");
+            assertThat(program.json().get("detail").asString()).contains("clinician's browser", "/login")
+                    .doesNotContain("Client authentication is required");
+        }
+    }
+
     @Test
     void aWrongPasswordKeepsTheClinicianOnTheLoginPage() {
         Tenants.Tenant tenant = tenants.create();
