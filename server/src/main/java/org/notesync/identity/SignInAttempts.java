@@ -26,7 +26,9 @@ import org.springframework.security.web.authentication.WebAuthenticationDetails;
  * {@link #PER_ACCOUNT} failed sign-ins for one email from one address within {@link #WINDOW}, that address's
  * sign-ins for that email are refused, the right password too, until the window has passed since enough of the
  * failures; after {@link #PER_ADDRESS} from one address for any emails, all of that address's. A clinician is not
- * locked out by someone guessing from elsewhere. Failures are counted in the database, so on every node alike,
+ * locked out by someone guessing from elsewhere, up to {@link #PER_ACCOUNT_ANYWHERE} failures for the email from
+ * all addresses together, after which every sign-in for it is held off: that bounds the guesses of someone who
+ * spreads them over many addresses (or, on a network Tomcat trusts for {@code X-Forwarded-For}, makes them up). Failures are counted in the database, so on every node alike,
  * for unknown emails as for known ones (the refusal says nothing of whether the account exists), and a refused
  * attempt checks no password (no bcrypt work for the guesser to spend). A sign-in that succeeds clears its
  * email's failures from its address. Written by hand: Spring Security has no such counter, and a rate limiter
@@ -36,6 +38,7 @@ final class SignInAttempts implements AuthenticationProvider {
 
     static final int PER_ACCOUNT = 10;
     static final int PER_ADDRESS = 100;
+    static final int PER_ACCOUNT_ANYWHERE = 100;
     static final Duration WINDOW = Duration.ofMinutes(15);
 
     private final AuthenticationProvider passwords;
@@ -75,7 +78,10 @@ final class SignInAttempts implements AuthenticationProvider {
                         .params(account, address, since, PER_ACCOUNT - 1))
                 .or(() -> heldUntil(jdbc.sql("SELECT failed_at FROM sign_in_failures WHERE address_hash = ? "
                         + "AND failed_at > ? ORDER BY failed_at DESC OFFSET ? ROWS FETCH NEXT 1 ROW ONLY")
-                        .params(address, since, PER_ADDRESS - 1)));
+                        .params(address, since, PER_ADDRESS - 1)))
+                .or(() -> heldUntil(jdbc.sql("SELECT failed_at FROM sign_in_failures WHERE account_hash = ? "
+                        + "AND failed_at > ? ORDER BY failed_at DESC OFFSET ? ROWS FETCH NEXT 1 ROW ONLY")
+                        .params(account, since, PER_ACCOUNT_ANYWHERE - 1)));
         if (held.isPresent()) {
             throw new TooManyFailures(Duration.between(now, held.get()));
         }

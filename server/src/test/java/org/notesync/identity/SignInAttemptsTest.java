@@ -106,6 +106,16 @@ class SignInAttemptsTest {
     }
 
     @Test
+    void failuresForOneEmailSpreadOverManyAddressesRefuseItEverywhere() {
+        for (int i = 0; i < SignInAttempts.PER_ACCOUNT_ANYWHERE; i++) {
+            failTimes(1, "a@example.org", "10.1." + i / 250 + "." + i % 250);
+        }
+        assertThatThrownBy(() -> signIn("a@example.org", RIGHT, "10.9.9.9"))
+                .isInstanceOf(SignInAttempts.TooManyFailures.class);
+        assertThat(signIn("b@example.org", RIGHT, "10.9.9.9").isAuthenticated()).isTrue();
+    }
+
+    @Test
     void failuresOlderThanTheWindowAreForgotten() {
         failTimes(SignInAttempts.PER_ACCOUNT - 1, "a@example.org", "10.0.0.1");
         clock.advance(SignInAttempts.WINDOW);
