@@ -7,6 +7,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.UUID;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -73,30 +74,45 @@ final class SignInAttempts implements AuthenticationProvider {
                 && web.getRemoteAddress() != null ? web.getRemoteAddress() : ""));
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS); // as the database keeps it
         OffsetDateTime since = now.minus(WINDOW).atOffset(ZoneOffset.UTC);
+        // The attempt is written first, as if it failed, and counted against the others without itself: attempts
+        // sent in parallel see each other, so no more than the limit are checked (read first, all 50 of a burst
+        // were checked). Taken back when it is refused or succeeds.
+        UUID attempt = UUID.randomUUID();
+        jdbc.sql("INSERT INTO sign_in_failures (id, account_hash, address_hash, failed_at) VALUES (?, ?, ?, ?)")
+                .params(attempt, account, address, now.atOffset(ZoneOffset.UTC)).update();
         Optional<Instant> held = heldUntil(jdbc.sql("SELECT failed_at FROM sign_in_failures WHERE account_hash = ? "
-                        + "AND address_hash = ? AND failed_at > ? ORDER BY failed_at DESC OFFSET ? ROWS FETCH NEXT 1 ROW ONLY")
-                        .params(account, address, since, PER_ACCOUNT - 1))
+                        + "AND address_hash = ? AND failed_at > ? AND id <> ? ORDER BY failed_at DESC "
+                        + "OFFSET ? ROWS FETCH NEXT 1 ROW ONLY").params(account, address, since, attempt, PER_ACCOUNT - 1))
                 .or(() -> heldUntil(jdbc.sql("SELECT failed_at FROM sign_in_failures WHERE address_hash = ? "
-                        + "AND failed_at > ? ORDER BY failed_at DESC OFFSET ? ROWS FETCH NEXT 1 ROW ONLY")
-                        .params(address, since, PER_ADDRESS - 1)))
+                        + "AND failed_at > ? AND id <> ? ORDER BY failed_at DESC OFFSET ? ROWS FETCH NEXT 1 ROW ONLY")
+                        .params(address, since, attempt, PER_ADDRESS - 1)))
                 .or(() -> heldUntil(jdbc.sql("SELECT failed_at FROM sign_in_failures WHERE account_hash = ? "
-                        + "AND failed_at > ? ORDER BY failed_at DESC OFFSET ? ROWS FETCH NEXT 1 ROW ONLY")
-                        .params(account, since, PER_ACCOUNT_ANYWHERE - 1)));
+                        + "AND failed_at > ? AND id <> ? ORDER BY failed_at DESC OFFSET ? ROWS FETCH NEXT 1 ROW ONLY")
+                        .params(account, since, attempt, PER_ACCOUNT_ANYWHERE - 1)));
         if (held.isPresent()) {
-            throw new TooManyFailures(Duration.between(now, held.get()));
+            forget(attempt);
+            throw new TooManyFailures(Duration.between(now, held.get()).isNegative() ? Duration.ZERO
+                    : Duration.between(now, held.get()));
         }
         Authentication signedIn;
         try {
             signedIn = passwords.authenticate(authentication);
         } catch (BadCredentialsException wrong) { // an unknown email too (hidden as bad credentials by Spring)
             jdbc.sql("DELETE FROM sign_in_failures WHERE failed_at < ?").param(since).update();
-            jdbc.sql("INSERT INTO sign_in_failures (account_hash, address_hash, failed_at) VALUES (?, ?, ?)")
-                    .params(account, address, now.atOffset(ZoneOffset.UTC)).update();
             throw wrong;
+        } catch (RuntimeException notChecked) {
+            forget(attempt);
+            throw notChecked;
         }
-        jdbc.sql("DELETE FROM sign_in_failures WHERE account_hash = ? AND address_hash = ?")
-                .params(account, address).update();
+        // Its email's failures from this address before it; one sent in parallel is counted when it fails.
+        jdbc.sql("DELETE FROM sign_in_failures WHERE account_hash = ? AND address_hash = ? AND failed_at <= ?")
+                .params(account, address, now.atOffset(ZoneOffset.UTC)).update();
+        forget(attempt);
         return signedIn;
+    }
+
+    private void forget(UUID attempt) {
+        jdbc.sql("DELETE FROM sign_in_failures WHERE id = ?").param(attempt).update();
     }
 
     /** When the failure that makes the count reach its limit leaves the window, if there is one. */

@@ -28,6 +28,7 @@ class SignInAttemptsTest {
 
     private final SettableClock clock = new SettableClock();
     private final AtomicInteger checked = new AtomicInteger();
+    private volatile long checkTakes;
     private SignInAttempts attempts;
 
     @BeforeEach
@@ -45,6 +46,11 @@ class SignInAttemptsTest {
             @Override
             public Authentication authenticate(Authentication authentication) {
                 checked.incrementAndGet();
+                try {
+                    Thread.sleep(checkTakes); // bcrypt's time, when a test wants attempts to overlap
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
                 if (!RIGHT.equals(authentication.getCredentials())) {
                     throw new BadCredentialsException("Bad credentials");
                 }
@@ -84,6 +90,37 @@ class SignInAttemptsTest {
                         held -> assertThat(held.retryAfter()).isEqualTo(Duration.ofSeconds(1)));
         clock.advance(Duration.ofSeconds(1));
         assertThat(signIn("a@example.org", RIGHT, "10.0.0.1").isAuthenticated()).isTrue();
+    }
+
+    /** Attempts sent at once count against each other: no more passwords are checked than the limit allows. */
+    @Test
+    void attemptsSentInParallelAreCheckedNoMoreThanTheLimit() throws Exception {
+        checkTakes = 200;
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(30);
+        try {
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(30);
+            java.util.List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                sent.add(threads.submit(() -> {
+                    start.await();
+                    try {
+                        signIn("a@example.org", "wrong", "10.0.0.1");
+                    } catch (BadCredentialsException | SignInAttempts.TooManyFailures expected) {
+                        // either
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : sent) {
+                f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(checked.get()).as("passwords checked of 30 sent at once").isLessThanOrEqualTo(
+                SignInAttempts.PER_ACCOUNT);
+        assertThatThrownBy(() -> signIn("a@example.org", RIGHT, "10.0.0.1"))
+                .isInstanceOf(SignInAttempts.TooManyFailures.class);
     }
 
     @Test
