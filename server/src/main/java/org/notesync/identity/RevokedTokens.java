@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -32,6 +32,8 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenRevocationAuthenticationToken;
 import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Refuses revoked access tokens before they expire. Access tokens are JWTs checked by their signature alone, so
@@ -55,12 +57,15 @@ class RevokedTokens implements OAuth2TokenValidator<Jwt> {
     /** Seconds a read of the list may take. */
     static final int QUERY_TIMEOUT = 10;
     private int queryTimeout = QUERY_TIMEOUT;
+    /** A read going on this long is taken to be stuck. */
+    static final Duration STUCK = Duration.ofSeconds(30);
 
     private final JdbcClient jdbc;
     private final Clock clock;
     private volatile Set<String> revoked = Set.of();
     private volatile Instant readUntil = Instant.MIN;
-    private final AtomicBoolean reading = new AtomicBoolean();
+    /** When the read under way began (ms), or 0. */
+    private final AtomicLong readingSince = new AtomicLong();
     /** Listed by this node since the last read began: kept when that read's list, begun before, lacks them. */
     private final Set<String> listedHere = new HashSet<>();
 
@@ -130,10 +135,24 @@ class RevokedTokens implements OAuth2TokenValidator<Jwt> {
     }
 
     /** Lists a token's hash (or a grant's) until {@code expiresAt}, here at once and on every node soon. */
-    synchronized void list(String key, Instant expiresAt) {
+    void list(String key, Instant expiresAt) {
         // Listed already is no error: a duplicate key would abort the transaction this may be part of.
         jdbc.sql("INSERT INTO revoked_access_tokens (token_hash, expires_at) VALUES (?, ?) ON CONFLICT DO NOTHING")
                 .params(key, expiresAt.plus(SKEW).atOffset(ZoneOffset.UTC)).update();
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            // Refused here only once the listing is committed, as on the other nodes.
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    listHere(key);
+                }
+            });
+        } else {
+            listHere(key);
+        }
+    }
+
+    private synchronized void listHere(String key) {
         Set<String> with = new HashSet<>(revoked);
         with.add(key);
         revoked = Set.copyOf(with);
@@ -157,13 +176,18 @@ class RevokedTokens implements OAuth2TokenValidator<Jwt> {
                 return revoked;
             }
         }
-        if (reading.compareAndSet(false, true)) {
+        long now = clock.millis();
+        long since = readingSince.get();
+        // One read at a time; one that has gone on past its timeout and then some is stuck where the timeout cannot
+        // reach (a connection cut without a reset: pgjdbc cancels a query over another connection, and the stuck one
+        // waits for TCP), and no longer keeps the others from reading.
+        if ((since == 0 || now - since > STUCK.toMillis()) && readingSince.compareAndSet(since, now)) {
             try {
                 if (!clock.instant().isBefore(readUntil)) {
                     read();
                 }
             } finally {
-                reading.set(false);
+                readingSince.compareAndSet(now, 0);
             }
         }
         return revoked;
@@ -172,8 +196,8 @@ class RevokedTokens implements OAuth2TokenValidator<Jwt> {
     private void read() {
         try {
             Instant now = clock.instant();
-            // Bounded: a read that hung (a connection cut without a reset) would keep every later one from starting,
-            // and this node would accept the tokens revoked on others, saying nothing.
+            // Bounded (a lock or a slow database): a read that hung would keep later ones from starting until it
+            // is taken for stuck, and this node would accept the tokens revoked on others meanwhile.
             jdbc.sql("DELETE FROM revoked_access_tokens WHERE expires_at < ?").withQueryTimeout(queryTimeout)
                     .param(now.atOffset(ZoneOffset.UTC)).update();
             Set<String> listed = Set.copyOf(jdbc.sql("SELECT token_hash FROM revoked_access_tokens")

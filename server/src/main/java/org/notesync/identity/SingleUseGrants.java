@@ -63,8 +63,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * A credential used again by its own client ends its grant, since one of the two users of it copied it: a code
  * (RFC 6749, 4.1.2: Spring invalidates the grant's tokens, and this lists them in {@link RevokedTokens}, which the
  * API checks) and a refresh token already replaced by a refresh (RFC 9700, 4.14.2: the replaced ones are kept,
- * hashed, in {@code spent_refresh_tokens} until they would have expired). The client signs in again. A replaced
- * refresh token revoked by its client (RFC 7009) ends the grant too, as its current one would.
+ * hashed, in {@code spent_refresh_tokens} until they would have expired; one used again within {@link #REUSE_GRACE}
+ * of its refresh is only refused). The client signs in again. A replaced refresh token revoked by its client
+ * (RFC 7009) ends the grant too, as its current one would. Another client bringing any of them changes nothing.
  */
 final class SingleUseGrants {
 
@@ -74,6 +75,12 @@ final class SingleUseGrants {
     /** How long a request waits for another on its grant before it is answered 503. */
     static final Duration LOCK_WAIT = Duration.ofSeconds(10);
     static final String UNAVAILABLE = "temporarily_unavailable";
+    /**
+     * A replaced refresh token used again this soon after its refresh is refused without ending the grant: two
+     * processes sharing a token store (which the SDK supports) that refresh at once, as Okta's grace period and
+     * Auth0's reuse interval allow for.
+     */
+    static final Duration REUSE_GRACE = Duration.ofMinutes(1);
 
     /** The key space of these advisory locks (two-integer keys, apart from the other uses). */
     static final int SPACE = 0x4F_41_55_54; // "OAUT"
@@ -195,7 +202,7 @@ final class SingleUseGrants {
             return provider.authenticate(authentication);
         } catch (AuthenticationException refused) {
             if (authentication instanceof OAuth2AuthorizationCodeAuthenticationToken) {
-                codeUsedAgain(credential);
+                codeUsedAgain(credential, authentication);
             }
             throw refused;
         }
@@ -211,9 +218,10 @@ final class SingleUseGrants {
         Instant now = clock.instant();
         Instant until = token.getExpiresAt() != null ? token.getExpiresAt() : now.plus(Clients.REFRESH_TOKEN_TTL);
         jdbc.sql("DELETE FROM spent_refresh_tokens WHERE expires_at < ?").param(now.atOffset(ZoneOffset.UTC)).update();
-        jdbc.sql("INSERT INTO spent_refresh_tokens (token_hash, authorization_id, expires_at) VALUES (?, ?, ?) "
-                        + "ON CONFLICT DO NOTHING")
-                .params(TokenHashes.of(refreshToken), authorizationId, until.atOffset(ZoneOffset.UTC)).update();
+        jdbc.sql("INSERT INTO spent_refresh_tokens (token_hash, authorization_id, replaced_at, expires_at) "
+                        + "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
+                .params(TokenHashes.of(refreshToken), authorizationId, now.atOffset(ZoneOffset.UTC),
+                        until.atOffset(ZoneOffset.UTC)).update();
     }
 
     /**
@@ -221,6 +229,12 @@ final class SingleUseGrants {
      * working.
      */
     private void endGrantOfSpent(String refreshToken, Authentication authentication, String how) {
+        if ("used again".equals(how) && jdbc.sql("SELECT COUNT(*) FROM spent_refresh_tokens WHERE token_hash = ? "
+                        + "AND replaced_at > ?")
+                .params(TokenHashes.of(refreshToken), clock.instant().minus(REUSE_GRACE).atOffset(ZoneOffset.UTC))
+                .query(Integer.class).single() > 0) {
+            return; // two users of one token store refreshing at once, most likely: refused, and nothing more
+        }
         OAuth2Authorization authorization = spentGrant(refreshToken).map(authorizations::findById).orElse(null);
         if (authorization == null || !sentByItsClient(authorization, authentication)) {
             return;
@@ -238,9 +252,9 @@ final class SingleUseGrants {
     }
 
     /** A code redeemed before: Spring has invalidated its grant's tokens; the access tokens are refused too. */
-    private void codeUsedAgain(String code) {
+    private void codeUsedAgain(String code, Authentication authentication) {
         OAuth2Authorization authorization = authorizations.findByToken(code, CODE);
-        if (authorization == null) {
+        if (authorization == null || !sentByItsClient(authorization, authentication)) {
             return;
         }
         OAuth2Authorization.Token<OAuth2AuthorizationCode> redeemed = authorization.getToken(OAuth2AuthorizationCode.class);
@@ -283,13 +297,14 @@ final class SingleUseGrants {
             throw unavailable(e);
         }
         try {
-            if (!postgres) {
-                return redemption.run();
-            }
+            // In one transaction on H2 too (one node: the lock above is enough), so that the new refresh token and
+            // the replaced one's record are written together: a reuse between them went unnoticed.
             Outcome outcome = transactions.execute(tx -> {
-                jdbc.sql("SET LOCAL lock_timeout = '" + lockWait.toMillis() + "ms'").update();
-                jdbc.sql("SELECT pg_advisory_xact_lock(:space, :key)").param("space", SPACE).param("key", key)
-                        .query().listOfRows();
+                if (postgres) {
+                    jdbc.sql("SET LOCAL lock_timeout = '" + lockWait.toMillis() + "ms'").update();
+                    jdbc.sql("SELECT pg_advisory_xact_lock(:space, :key)").param("space", SPACE).param("key", key)
+                            .query().listOfRows();
+                }
                 try {
                     return new Outcome(redemption.run(), null);
                 } catch (AuthenticationException refused) {

@@ -45,9 +45,15 @@ class RevokedTokensTest {
                 .as("a check meanwhile goes on with the list it has").isTrue();
         assertThat(reading).isNotDone();
 
-        clock.advance(Duration.ofSeconds(20)); // the read waited for a connection that never came
+        clock.advance(RevokedTokens.STUCK.plusSeconds(1)); // a read this long is stuck where no timeout reaches
+        CountDownLatch second = new CountDownLatch(1);
+        stalled = second;
+        CompletableFuture<Boolean> again = CompletableFuture.supplyAsync(() -> revoked.validate(listed).hasErrors());
+        assertThat(second.await(10, TimeUnit.SECONDS)).as("another check reads the list, not kept out by it").isTrue();
         answer.countDown();
+        assertThat(again.get(10, TimeUnit.SECONDS)).isTrue();
         assertThat(reading.get(10, TimeUnit.SECONDS)).as("the list kept when the read failed").isTrue();
+        tried = connections.get();
         revoked.validate(listed);
         assertThat(connections.get()).as("not read again at once: tried again 5 s after the failure").isEqualTo(tried);
         clock.advance(Duration.ofSeconds(5));
