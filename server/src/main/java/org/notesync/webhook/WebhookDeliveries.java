@@ -165,12 +165,12 @@ class WebhookDeliveries {
     /**
      * Whether the viewer may read now every note a batched POST carried (its answer was logged on each of their
      * deliveries, and may repeat any of them). Each of the POST's {@code batchSize} deliveries must still have its
-     * attempt: one not logged (a node that no longer held it) or gone (retention takes deliveries one by one) is a
+     * attempt (counted by delivery: a retry of the batch sends the same request id again): one not logged (a node that no longer held it) or gone (retention takes deliveries one by one) is a
      * note that cannot be checked, and the answer is withheld.
      */
     private boolean readsEveryNoteOf(Viewer viewer, String requestId, int batchSize) {
         List<Boolean> readable = jdbc.sql("""
-                        SELECT e.note_id, p.id, p.visibility_option, p.user_id FROM webhook_attempts a
+                        SELECT DISTINCT e.note_id, p.id, p.visibility_option, p.user_id, d.id FROM webhook_attempts a
                         JOIN webhook_deliveries d ON d.id = a.delivery_id JOIN webhook_events e ON e.id = d.event_id
                         LEFT JOIN notes n ON n.id = e.note_id LEFT JOIN patients p ON p.id = n.patient_id
                         WHERE a.request_id = ? AND d.organization_id = ?""")
