@@ -26,8 +26,9 @@ import org.springframework.util.StringUtils;
  * Desktop practice software is a public client: it has no secret to keep. Spring's authorization
  * server authenticates public clients only for the PKCE code exchange, so this lets a client
  * registered as public (method {@code none}) identify itself by {@code client_id} alone on the device
- * authorization endpoint, when polling with its device code, and when it refreshes (its refresh tokens
- * are single use and rotated, which is what OAuth 2.1 asks of public clients).
+ * authorization endpoint, when polling with its device code, when it refreshes (its refresh tokens
+ * are single use and rotated, which is what OAuth 2.1 asks of public clients), and when it revokes its own
+ * tokens (signing out: RFC 7009 has a public client revoke by its id).
  */
 final class PublicDeviceClients {
 
@@ -48,11 +49,13 @@ final class PublicDeviceClients {
     static final class Converter implements AuthenticationConverter {
         private final RequestMatcher deviceAuthorization;
         private final RequestMatcher token;
+        private final RequestMatcher revocation;
 
         Converter(AuthorizationServerSettings settings) {
             PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
             this.deviceAuthorization = paths.matcher(HttpMethod.POST, settings.getDeviceAuthorizationEndpoint());
             this.token = paths.matcher(HttpMethod.POST, settings.getTokenEndpoint());
+            this.revocation = paths.matcher(HttpMethod.POST, settings.getTokenRevocationEndpoint());
         }
 
         @Override
@@ -73,6 +76,8 @@ final class PublicDeviceClients {
                 } else {
                     return null;
                 }
+            } else if (revocation.matches(request)) {
+                grant = null; // any public client revokes its own tokens (RFC 7009, 2.1: signing out)
             } else {
                 return null;
             }
@@ -97,7 +102,7 @@ final class PublicDeviceClients {
             RegisteredClient client = clients.findByClientId((String) claim.getPrincipal());
             if (client == null
                     || !client.getClientAuthenticationMethods().contains(ClientAuthenticationMethod.NONE)
-                    || !client.getAuthorizationGrantTypes().contains(claim.grant)) {
+                    || claim.grant != null && !client.getAuthorizationGrantTypes().contains(claim.grant)) {
                 // Same answer for an unknown client and a confidential one that left out its secret.
                 throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT,
                         "Client authentication failed.", null));

@@ -44,9 +44,6 @@ abstract class OAuthFlowsContract {
     JdbcClient jdbc;
 
     @Autowired
-    javax.sql.DataSource dataSource;
-
-    @Autowired
     Accounts accounts;
 
     @Autowired
@@ -482,37 +479,6 @@ abstract class OAuthFlowsContract {
                 .isEqualTo("invalid_grant");
     }
 
-    /**
-     * A request on a grant another holds longer than the wait (a node stuck with it, its connection cut without a
-     * reset) is a 503 temporarily_unavailable with Retry-After, which the client may send again; never a request
-     * held without end. PostgreSQL only: the advisory lock is what another node holds.
-     */
-    @Test
-    void aRefreshWhileAnotherNodeHoldsItsGrantIsTemporarilyUnavailable() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(org.notesync.web.Databases.isPostgres(dataSource),
-                "PostgreSQL only: the advisory lock is what another node holds");
-        Tenants.Tenant tenant = tenants.create();
-        OAuthClient practice = new OAuthClient(port, tenant.client());
-        OAuthClient.Pkce pkce = OAuthClient.Pkce.create();
-        String refresh = practice.exchange(authorize(practice, pkce, tenant.clinician().email(), tenant.password(),
-                "profile"), pkce).json().get("refresh_token").asString();
-        String grant = jdbc.sql("SELECT id FROM oauth2_authorization WHERE refresh_token_value = ?").param(refresh)
-                .query(String.class).single();
-        try (java.sql.Connection other = java.sql.DriverManager.getConnection(
-                org.notesync.support.PostgresInitializer.jdbcUrl(), System.getenv().getOrDefault(
-                        "NOTESYNC_TEST_POSTGRES_USER", "postgres"), "");
-                java.sql.PreparedStatement lock = other.prepareStatement("SELECT pg_advisory_lock(?, ?)")) {
-            lock.setInt(1, SingleUseGrants.SPACE);
-            lock.setInt(2, SingleUseGrants.key("grant:" + grant));
-            lock.executeQuery().close();
-            Http.Response held = practice.refresh(refresh);
-            assertThat(held.status()).as(held.toString()).isEqualTo(503);
-            assertThat(held.header("Retry-After")).isEqualTo("5");
-            assertThat(held.json().get("error").asString()).isEqualTo("temporarily_unavailable");
-        }
-        assertThat(practice.refresh(refresh).status()).as("sent again once the lock is gone").isEqualTo(200);
-    }
-
     /** RFC 6749, 4.1.2: a code used twice is refused, and the tokens it gave stop working. */
     @Test
     void aCodeUsedTwiceIsRefusedAndTheTokensItGaveStopWorking() {
@@ -777,6 +743,14 @@ abstract class OAuthFlowsContract {
         assertThat(used.status()).as("a device code is good for one token").isEqualTo(400);
         // Not access_denied, which says the clinician declined: software whose first answer was lost is told the truth.
         assertThat(used.json().get("error").asString()).isEqualTo("invalid_grant");
+
+        // Signing out: the public client revokes its refresh token by its id alone (RFC 7009), and the grant ends.
+        String current = refreshed.json().get("refresh_token").asString();
+        Http.Response revoked = new Http(port, null).raw("POST", "/oauth2/revoke", "application/x-www-form-urlencoded",
+                Http.form(Map.of("token", current, "client_id", desktop.clientId())));
+        assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
+        assertThat(software.refresh(current).json().get("error").asString()).isEqualTo("invalid_grant");
+        assertThat(new Http(port, refreshed.json().get("access_token").asString()).get("/me").status()).isEqualTo(401);
     }
 
     /** RFC 8628, 3.5: software that polls faster than the interval it was given is told to slow down. */
