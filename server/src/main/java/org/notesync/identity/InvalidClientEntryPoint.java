@@ -33,6 +33,8 @@ class InvalidClientEntryPoint implements AuthenticationEntryPoint {
             throws IOException {
         if (browserPaths.contains(request.getRequestURI())) {
             // Told "client authentication is required", a developer trying the flow with curl looked for a secret.
+            // A 401 carries a challenge (RFC 9110, 11.6.1): the sign-in here is a form, named as such.
+            response.setHeader("WWW-Authenticate", "Form realm=\"notesync\", login=\"/login\"");
             Problems.write(response, json, Problems.of(HttpStatus.UNAUTHORIZED, "Unauthorized", "This endpoint is "
                     + "opened in the clinician's browser, which it sends to sign in at /login when it asks for HTML "
                     + "(Accept: text/html); no client credentials are sent here.", request.getRequestURI()));

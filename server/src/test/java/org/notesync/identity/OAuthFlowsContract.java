@@ -291,6 +291,7 @@ abstract class OAuthFlowsContract {
                     "application/json");
             assertThat(program.status()).as(path + ": " + program).isEqualTo(401);
             assertThat(program.header("Content-Type")).isEqualTo("application/problem+json");
+            assertThat(program.header("WWW-Authenticate")).startsWith("Form ");
             assertThat(program.json().get("detail").asString()).contains("clinician's browser", "/login")
                     .doesNotContain("Client authentication is required");
         }
@@ -868,10 +869,7 @@ abstract class OAuthFlowsContract {
         OAuthClient software = new OAuthClient(port, tenant.client());
         String deviceCode = software.deviceAuthorization("profile").json().get("device_code").asString();
         try (Browser browser = new Browser(port)) {
-            Page page = browser.logIn(browser.open("/activate"), tenant.clinician().email(), tenant.password());
-            HtmlForm form = Browser.html(page).getForms().get(0);
-            form.getInputByName("user_code").setValue("WXYZ-BCDF");
-            page = browser.submit(form);
+            Page page = enterUserCode(browser, tenant.clinician().email(), tenant.password(), "WXYZ-BCDF");
             assertThat(page.getWebResponse().getStatusCode()).isEqualTo(400);
             assertThat(Browser.html(page).asNormalizedText()).contains("Device not activated", "not valid");
         }
@@ -885,10 +883,8 @@ abstract class OAuthFlowsContract {
         OAuthClient software = new OAuthClient(port, tenant.client());
         JsonNode device = software.deviceAuthorization("profile").json();
         try (Browser browser = new Browser(port)) {
-            Page page = browser.logIn(browser.open("/activate"), elsewhere.clinician().email(), elsewhere.password());
-            HtmlForm form = Browser.html(page).getForms().get(0);
-            form.getInputByName("user_code").setValue(device.get("user_code").asString());
-            page = browser.submit(form);
+            Page page = enterUserCode(browser, elsewhere.clinician().email(), elsewhere.password(),
+                    device.get("user_code").asString());
             assertThat(page.getWebResponse().getStatusCode()).isEqualTo(400);
             assertThat(Browser.html(page).asNormalizedText()).contains("Device not activated",
                     "belongs to practice software of another organization");
@@ -911,10 +907,8 @@ abstract class OAuthFlowsContract {
         assertThat(new OAuthClient(port, tenants.create().client()).pollDevice(deviceCode).json().get("error")
                 .asString()).isEqualTo("invalid_grant");
         try (Browser browser = new Browser(port)) {
-            Page page = browser.logIn(browser.open("/activate"), tenant.clinician().email(), tenant.password());
-            HtmlForm form = Browser.html(page).getForms().get(0);
-            form.getInputByName("user_code").setValue(device.get("user_code").asString());
-            page = browser.submit(form);
+            Page page = enterUserCode(browser, tenant.clinician().email(), tenant.password(),
+                    device.get("user_code").asString());
             assertThat(page.getWebResponse().getStatusCode()).isEqualTo(400);
             assertThat(Browser.html(page).asNormalizedText()).contains("Device not activated",
                     "This code is not valid or has expired");
@@ -964,6 +958,14 @@ abstract class OAuthFlowsContract {
                 .token(Map.of("grant_type", "client_credentials", "scope", "admin"));
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.json().get("error").asString()).isEqualTo("invalid_scope");
+    }
+
+    /** The clinician signs in on the activation page and submits the user code; the page that answers. */
+    private static Page enterUserCode(Browser browser, String email, String password, String userCode) {
+        Page page = browser.logIn(browser.open("/activate"), email, password);
+        HtmlForm form = Browser.html(page).getForms().get(0);
+        form.getInputByName("user_code").setValue(userCode);
+        return browser.submit(form);
     }
 
     String authorize(OAuthClient practice, OAuthClient.Pkce pkce, String email, String password, String scope) {
