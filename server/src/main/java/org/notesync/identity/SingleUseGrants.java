@@ -178,7 +178,7 @@ final class SingleUseGrants {
                 tokens = provider.authenticate(authentication);
             } catch (AuthenticationException refused) {
                 if (current == null) {
-                    endGrantOfSpent(credential, authentication, "used again");
+                    endGrantOfSpent(credential, authentication, false);
                 }
                 throw refused;
             }
@@ -194,7 +194,7 @@ final class SingleUseGrants {
             boolean current = authorizations.findByToken(credential, null) != null;
             Authentication revocation = provider.authenticate(authentication);
             if (!current) {
-                endGrantOfSpent(credential, authentication, "revoked");
+                endGrantOfSpent(credential, authentication, true);
             }
             return revocation;
         }
@@ -228,8 +228,8 @@ final class SingleUseGrants {
      * A replaced refresh token, used again or revoked by the client it was issued to: its grant's tokens stop
      * working.
      */
-    private void endGrantOfSpent(String refreshToken, Authentication authentication, String how) {
-        if ("used again".equals(how) && jdbc.sql("SELECT COUNT(*) FROM spent_refresh_tokens WHERE token_hash = ? "
+    private void endGrantOfSpent(String refreshToken, Authentication authentication, boolean byRevocation) {
+        if (!byRevocation && jdbc.sql("SELECT COUNT(*) FROM spent_refresh_tokens WHERE token_hash = ? "
                         + "AND replaced_at > ?")
                 .params(TokenHashes.of(refreshToken), clock.instant().minus(REUSE_GRACE).atOffset(ZoneOffset.UTC))
                 .query(Integer.class).single() > 0) {
@@ -245,7 +245,7 @@ final class SingleUseGrants {
             authorizations.save(OAuth2Authorization.from(authorization).invalidate(refresh.getToken()).build());
         }
         revokeAccessTokens(authorization);
-        if ("used again".equals(how)) {
+        if (!byRevocation) {
             log.warn("A replaced refresh token of client {} was used again: its grant is revoked, and the client "
                     + "must be authorized again (RFC 9700, 4.14.2)", authorization.getRegisteredClientId());
         }
