@@ -15,6 +15,7 @@ final class Api {
     static final String LD_JSON = "application/ld+json";
     static final String JSON = "application/json";
     static final String MERGE_PATCH = "application/merge-patch+json";
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     /** How long an upload may take, 200 MB over a slow uplink. */
     static final Duration UPLOAD_TIMEOUT = Duration.ofMinutes(10);
 
@@ -47,6 +48,19 @@ final class Api {
 
     <T> T post(String path, Object body, Class<T> type) {
         return read(send(call("POST", base.resolve(path)).withBody(JSON, write(body))), type);
+    }
+
+    /**
+     * A create sent with an {@code Idempotency-Key}: the server creates once per key and answers a repeat with
+     * what the first created, so the SDK repeats it like a PUT (a connection lost before the answer, a 5xx).
+     */
+    <T> T create(String path, Object body, String idempotencyKey, Class<T> type) {
+        if (idempotencyKey == null || !idempotencyKey.matches("[\\x21-\\x7E&&[^\"\\\\]]{1,255}")) {
+            throw new IllegalArgumentException("An idempotency key is 1 to 255 visible ASCII characters, without "
+                    + "quotes or backslashes (a random UUID, for example)");
+        }
+        return read(send(call("POST", base.resolve(path)).withHeader(IDEMPOTENCY_KEY, idempotencyKey)
+                .withBody(JSON, write(body)).markedRetrySafe()), type);
     }
 
     /** A POST the SDK knows is harmless to repeat (the server treats it idempotently). */

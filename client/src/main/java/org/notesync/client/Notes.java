@@ -34,8 +34,24 @@ public final class Notes {
         return api.get("/notes/feed?after=" + after + "&limit=" + limit, NoteChanges.class);
     }
 
+    /**
+     * Creates a note, sent with a new random {@code Idempotency-Key}: repeated by the SDK when its answer may
+     * have been lost (a broken connection, a 5xx), it is still written once.
+     */
     public Note create(NoteInput note) {
-        return api.post("/notes", note.fields(), Note.class);
+        return create(note, UUID.randomUUID().toString());
+    }
+
+    /**
+     * Creates a note with the {@code Idempotency-Key} given: the same note created again with the same key (by
+     * a process that restarted before it saw the answer, having saved the key first) within 24 hours answers
+     * with the note the first created, and no second one is written.
+     *
+     * @param idempotencyKey 1 to 255 visible ASCII characters without quotes or backslashes, unique per note
+     * @throws ValidationException when the key was used with another request (422)
+     */
+    public Note create(NoteInput note, String idempotencyKey) {
+        return api.create("/notes", note.fields(), idempotencyKey, Note.class);
     }
 
     /** Changes the fields set in {@code changes} (JSON merge patch). */

@@ -110,6 +110,26 @@ abstract class SdkResourcesContract {
     }
 
     @Test
+    void aNoteCreatedAgainWithItsIdempotencyKeyIsTheFirstOneAndAnotherNoteMayNotReuseTheKey() {
+        Tenants.Tenant tenant = tenants.create();
+        NotesyncClient client = client(tenant);
+        Patient patient = client.patients().create(PatientInput.create().firstName("Ada").lastName("King"),
+                "pms-patient-1");
+        assertThat(client.patients().create(PatientInput.create().firstName("Ada").lastName("King"), "pms-patient-1")
+                .uuid()).isEqualTo(patient.uuid());
+        NoteInput input = NoteInput.create().patient(patient.uuid()).user(tenant.clinician().id())
+                .type("consultation_summary").content("Seen for a cough.");
+
+        Note first = client.notes().create(input, "pms-note-1");
+        assertThat(client.notes().create(input, "pms-note-1").uuid()).isEqualTo(first.uuid());
+        assertThatThrownBy(() -> client.notes().create(NoteInput.create().patient(patient.uuid())
+                        .user(tenant.clinician().id()).type("consultation_summary").content("Another."), "pms-note-1"))
+                .isInstanceOfSatisfying(ValidationException.class,
+                        e -> assertThat(e.problem().title()).isEqualTo("Idempotency-Key reused"));
+        assertThat(client.notes().list(NoteQuery.create().patient(patient.uuid())).stream()).hasSize(1);
+    }
+
+    @Test
     void aNoteIsReadChangedAndInvisibleToAnotherOrganization() {
         Tenants.Tenant tenant = tenants.create();
         NotesyncClient client = client(tenant);

@@ -66,12 +66,46 @@ class TransportTest {
     @Test
     void aPostIsNotRetriedOn5xx() {
         server.then(Reply.problem(500, "{\"title\":\"Internal Server Error\",\"status\":500}"))
-                .then(Reply.json(201, NOTE));
+                .then(Reply.json(201, "{}"));
 
-        assertThatThrownBy(() -> client(policy).notes().create(NoteInput.create().type("t").content("c")))
+        assertThatThrownBy(() -> client(policy).webhooks().create(WebhookInput.create().url("https://pms.example/in")))
                 .isInstanceOf(ServerErrorException.class);
         assertThat(server.received()).hasSize(1);
+        assertThat(server.received().get(0).header("Idempotency-Key")).isNull();
         assertThat(sleeper.waits()).isEmpty();
+    }
+
+    @Test
+    void aCreateCarriesANewIdempotencyKeyAndIsRepeatedWithItOn5xx() {
+        server.then(Reply.problem(503, "{\"title\":\"Service Unavailable\",\"status\":503}"))
+                .then(Reply.problem(500, "{\"title\":\"Internal Server Error\",\"status\":500}"))
+                .then(Reply.json(201, NOTE))
+                .then(Reply.json(201, NOTE));
+
+        NotesyncClient client = client(policy);
+        assertThat(client.notes().create(NoteInput.create().type("t").content("c")).uuid()).isEqualTo(NOTE_ID);
+        client.notes().create(NoteInput.create().type("t").content("c"));
+
+        List<String> keys = server.received().stream().map(r -> r.header("Idempotency-Key")).toList();
+        assertThat(keys).hasSize(4).doesNotContainNull();
+        assertThat(keys.subList(0, 3)).as("one create, repeated with its key").containsOnly(keys.get(0));
+        assertThat(keys.get(3)).as("another create, another key").isNotEqualTo(keys.get(0));
+        assertThat(UUID.fromString(keys.get(0))).isNotNull();
+    }
+
+    @Test
+    void aCreateSendsTheCallersIdempotencyKeyAndRefusesOneTheServerWould() {
+        server.then(Reply.json(201, "{\"uuid\":\"" + NOTE_ID + "\",\"firstName\":\"A\",\"lastName\":\"B\"}"));
+
+        client(policy).patients().create(PatientInput.create().firstName("A").lastName("B"), "pms-order-1042");
+
+        assertThat(server.received()).singleElement()
+                .satisfies(r -> assertThat(r.header("Idempotency-Key")).isEqualTo("pms-order-1042"));
+        for (String refused : new String[] {"", "a b", "k".repeat(256), "caf\u00e9", "a\"b", null}) {
+            assertThatThrownBy(() -> client(policy).notes().create(NoteInput.create().type("t"), refused))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThat(server.received()).hasSize(1);
     }
 
     @Test

@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.notesync.identity.Viewer;
 import org.notesync.web.ApiException;
 import org.notesync.web.CollectionQuery;
+import org.notesync.web.IdempotencyKeys;
 import org.notesync.web.JsonFields;
 import org.notesync.web.Representations;
 import org.notesync.web.Violation;
@@ -42,10 +43,12 @@ class NoteController {
 
     private final Notes notes;
     private final Representations representations;
+    private final IdempotencyKeys keys;
 
-    NoteController(Notes notes, Representations representations) {
+    NoteController(Notes notes, Representations representations, IdempotencyKeys keys) {
         this.notes = notes;
         this.representations = representations;
+        this.keys = keys;
     }
 
     @GetMapping(path = "/notes", produces = {LD_JSON, JSON})
@@ -65,11 +68,19 @@ class NoteController {
 
     @PostMapping(path = "/notes", consumes = {JSON, LD_JSON}, produces = {LD_JSON, JSON})
     ResponseEntity<Object> create(Viewer viewer, @RequestBody JsonNode body, HttpServletRequest request) {
+        // Sent again with the key of a create that committed: its note, as it is now, whatever this body says.
+        Optional<IdempotencyKeys.Claim> claim = keys.claim(request, viewer.organizationId(), viewer.clientId(),
+                viewer.userId(), "POST /notes", body);
+        Optional<UUID> earlier = claim.flatMap(keys::created);
+        if (earlier.isPresent()) {
+            return replayed(viewer, earlier.get(), request);
+        }
         JsonFields fields = JsonFields.of(body);
         // The patient and the clinician, read once for the checks below and for the note itself; the note is
         // then written in a transaction shared with the creates that arrive meanwhile (Notes' group commit).
         UUID author = viewer.userId() != null ? viewer.userId() : fields.wellFormedReference("user").orElse(null);
-        Note note = notes.create(viewer.organizationId(), fields.wellFormedReference("patient").orElse(null), author,
+        UUID patientId = fields.wellFormedReference("patient").orElse(null);
+        Notes.Created created = notes.create(viewer.organizationId(), patientId, author,
                 subjects -> {
                     UUID patient = fields.requiredReference("patient");
                     if (patient != null && !subjects.patientVisibleTo(viewer)) {
@@ -85,12 +96,25 @@ class NoteController {
                     UUID user = author(viewer, fields, subjects);
                     fields.validate();
                     return new NewNote(viewer.organizationId(), patient, user, audio, type, content);
-                });
+                }, claim.orElse(null));
+        return created.earlier() != null ? replayed(viewer, created.earlier(), request)
+                : created(created.note(), request, false);
+    }
+
+    /** A note created with the key this request sent again; gone from the caller's sight since, a 404. */
+    private ResponseEntity<Object> replayed(Viewer viewer, UUID earlier, HttpServletRequest request) {
+        return created(notes.find(viewer, earlier).orElseThrow(() -> ApiException.notFound("Note")), request, true);
+    }
+
+    private ResponseEntity<Object> created(Note note, HttpServletRequest request, boolean replayed) {
         ResponseEntity<Object> response = representations.item(request, NOTE, note.uuid(), note, HttpStatus.CREATED);
         return ResponseEntity.status(response.getStatusCode())
                 .headers(h -> {
                     h.putAll(response.getHeaders());
                     h.setLocation(URI.create(NOTE.iri(note.uuid())));
+                    if (replayed) {
+                        h.set(IdempotencyKeys.REPLAYED, "true");
+                    }
                 })
                 .body(response.getBody());
     }

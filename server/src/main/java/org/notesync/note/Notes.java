@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 import javax.sql.DataSource;
 
@@ -25,6 +27,7 @@ import org.notesync.patient.PatientChanges;
 import org.notesync.web.CollectionQuery;
 import org.notesync.web.Databases;
 import org.notesync.web.Dates;
+import org.notesync.web.IdempotencyKeys;
 import org.notesync.web.ListReads;
 import org.notesync.web.Page;
 import org.notesync.web.SqlWhere;
@@ -82,7 +85,8 @@ public class Notes implements DisposableBean {
     private final ListReads lists;
     private final ApplicationEventPublisher events;
     private final Clock clock;
-    private final GroupCommit<Checked, Note> creates;
+    private final GroupCommit<Checked, Created> creates;
+    private final IdempotencyKeys keys;
     /** How a create's transaction locks its patients' rows, to read who may see them as of its commit. */
     private final String patientLock;
     private final String lastFeedNumber;
@@ -92,8 +96,9 @@ public class Notes implements DisposableBean {
             PlatformTransactionManager transactions, ObjectProvider<MeterRegistry> meters,
             @Value("${notesync.notes.writers:2}") int writers,
             @Value("${notesync.notes.max-batch:64}") int maxBatch, DataSource dataSource,
-            PatientChanges patientChanges) {
+            PatientChanges patientChanges, IdempotencyKeys keys) {
         this.jdbc = jdbc;
+        this.keys = keys;
         this.patientChanges = patientChanges;
         // PostgreSQL: the lock the note's foreign key takes anyway. H2 has no shared row lock.
         boolean postgres = Databases.isPostgres(dataSource);
@@ -126,7 +131,7 @@ public class Notes implements DisposableBean {
     public Note create(NewNote note) {
         Subjects subjects = subjects(note.organizationId(), note.patientId(), note.userId());
         validate(note, subjects);
-        return insert(List.of(new Checked(note, subjects)), false).get(0);
+        return insert(List.of(new Checked(note, subjects, null)), false).get(0).note();
     }
 
     /**
@@ -134,16 +139,30 @@ public class Notes implements DisposableBean {
      * against them and build the note (or throw {@link ValidationException}), and writes it through the
      * group commit, in a transaction shared with the creates that arrive meanwhile; returns after it has
      * committed.
+     *
+     * @param claim the request's Idempotency-Key, taken in the note's transaction, or null: when a create with
+     *              the same key committed first, no note is written and the answer names that one's
      */
-    Note create(UUID organizationId, UUID patientId, UUID userId, Function<Subjects, NewNote> check) {
+    Created create(UUID organizationId, UUID patientId, UUID userId, Function<Subjects, NewNote> check,
+            IdempotencyKeys.Claim claim) {
         Subjects subjects = subjects(organizationId, patientId, userId);
         NewNote note = check.apply(subjects);
         validate(note, subjects);
-        return creates.submit(new Checked(note, subjects));
+        return creates.submit(new Checked(note, subjects, claim));
     }
 
-    /** A new note that passed {@link #validate}, with the patient and clinician it was checked against. */
-    private record Checked(NewNote note, Subjects subjects) {
+    /**
+     * What a create did: wrote {@code note}, or wrote nothing because its Idempotency-Key had already created
+     * the note {@code earlier}.
+     */
+    record Created(Note note, UUID earlier) {
+    }
+
+    /**
+     * A new note that passed {@link #validate}, with the patient and clinician it was checked against, and its
+     * Idempotency-Key (or null).
+     */
+    private record Checked(NewNote note, Subjects subjects, IdempotencyKeys.Claim claim) {
     }
 
     private void validate(NewNote note, Subjects subjects) {
@@ -176,13 +195,26 @@ public class Notes implements DisposableBean {
      * @param numbered take the notes' change-feed numbers now, holding the feed's lock to the commit (the
      *                 group commit's short transactions); otherwise the feed numbers them after it
      */
-    private List<Note> insert(List<Checked> checked, boolean numbered) {
+    private List<Created> insert(List<Checked> checked, boolean numbered) {
         OffsetDateTime now = Dates.now(clock).atOffset(ZoneOffset.UTC);
+        List<UUID> ids = checked.stream().map(c -> UUID.randomUUID()).toList();
+        // The keys first, in one order (two batches taking the same two keys wait for each other, never in a
+        // cycle), before the patients' row locks and the feed's lock: a key another transaction is taking is
+        // waited for here, holding nothing the other creates need.
+        Map<Integer, UUID> earlier = new HashMap<>();
+        IntStream.range(0, checked.size()).boxed()
+                .filter(i -> checked.get(i).claim() != null)
+                .sorted(Comparator.comparing(i -> checked.get(i).claim().keyHash()))
+                .forEach(i -> keys.record(checked.get(i).claim(), ids.get(i)).ifPresent(e -> earlier.put(i, e)));
         List<Stored> created = new ArrayList<>(checked.size());
         List<Object[]> rows = new ArrayList<>(checked.size());
-        for (Checked c : checked) {
+        for (int i = 0; i < checked.size(); i++) {
+            Checked c = checked.get(i);
+            if (earlier.containsKey(i)) {
+                continue;
+            }
             NewNote note = c.note();
-            UUID id = UUID.randomUUID();
+            UUID id = ids.get(i);
             rows.add(new Object[] {id, note.organizationId(), note.patientId(), note.userId(), note.audioId(),
                     note.type(), note.content(), now, now});
             PatientRow p = c.subjects().patient().orElseThrow();
@@ -196,16 +228,19 @@ public class Notes implements DisposableBean {
         // the webhooks that may now receive them), and waiting for it with the feed's lock held would hold up
         // every other create meanwhile. (The caller waited for a change already under way when it read the
         // patient: only one begun since then is waited for here, by this writer.)
-        Map<UUID, Access> access = access(checked.stream().map(c -> c.note().patientId()).distinct().toList());
-        for (Checked c : checked) {
-            if (!access.containsKey(c.note().patientId())) { // deleted meanwhile: the batch is retried one by one
+        List<UUID> patients = created.stream().map(s -> s.note().patient().uuid()).distinct().toList();
+        Map<UUID, Access> access = patients.isEmpty() ? Map.of() : access(patients);
+        for (UUID patient : patients) {
+            if (!access.containsKey(patient)) { // deleted meanwhile: the batch is retried one by one
                 throw ValidationException.of("patient", "This patient does not exist.", Violation.NOT_FOUND);
             }
         }
-        if (numbered) {
-            jdbc.sql(FeedSequencer.LOCK).query(Integer.class).single();
+        if (!rows.isEmpty()) {
+            if (numbered) {
+                jdbc.sql(FeedSequencer.LOCK).query(Integer.class).single();
+            }
+            batch.batchUpdate(numbered ? INSERT_NUMBERED : INSERT_UNNUMBERED, rows);
         }
-        batch.batchUpdate(numbered ? INSERT_NUMBERED : INSERT_UNNUMBERED, rows);
         for (Stored stored : created) {
             // Who may see the note as of this commit: a patient whose hands changed since it was read (a
             // change committed before the lock just taken) is judged as it is now, and one changing after
@@ -215,7 +250,12 @@ public class Notes implements DisposableBean {
             publish(NoteEvent.Action.CREATED, new Stored(stored.note(), stored.organizationId(),
                     atCommit.visibility(), atCommit.ownerId()), numbered);
         }
-        return created.stream().map(Stored::note).toList();
+        List<Created> results = new ArrayList<>(checked.size());
+        for (int i = 0, written = 0; i < checked.size(); i++) {
+            results.add(earlier.containsKey(i) ? new Created(null, earlier.get(i))
+                    : new Created(created.get(written++).note(), null));
+        }
+        return results;
     }
 
     private record Access(String visibility, UUID ownerId) {

@@ -12,6 +12,7 @@ import org.notesync.identity.Accounts;
 import org.notesync.identity.Viewer;
 import org.notesync.web.ApiException;
 import org.notesync.web.CollectionQuery;
+import org.notesync.web.IdempotencyKeys;
 import org.notesync.web.JsonFields;
 import org.notesync.web.Representations;
 import org.notesync.web.Violation;
@@ -45,8 +46,11 @@ class PatientController {
     private final Accounts accounts;
     private final Representations representations;
     private final Clock clock;
+    private final IdempotencyKeys keys;
 
-    PatientController(Patients patients, Accounts accounts, Representations representations, Clock clock) {
+    PatientController(Patients patients, Accounts accounts, Representations representations, Clock clock,
+            IdempotencyKeys keys) {
+        this.keys = keys;
         this.patients = patients;
         this.accounts = accounts;
         this.representations = representations;
@@ -70,6 +74,13 @@ class PatientController {
 
     @PostMapping(path = "/patients", consumes = {JSON, LD_JSON}, produces = {LD_JSON, JSON})
     ResponseEntity<Object> create(Viewer viewer, @RequestBody JsonNode body, HttpServletRequest request) {
+        // Sent again with the key of a create that committed: its patient, as it is now, whatever this body says.
+        Optional<IdempotencyKeys.Claim> claim = keys.claim(request, viewer.organizationId(), viewer.clientId(),
+                viewer.userId(), "POST /patients", body);
+        Optional<UUID> earlier = claim.flatMap(keys::created);
+        if (earlier.isPresent()) {
+            return replayed(viewer, earlier.get(), request);
+        }
         JsonFields fields = JsonFields.of(body);
         fields.requirePresent("firstName");
         fields.requirePresent("lastName");
@@ -77,13 +88,27 @@ class PatientController {
                 .withOwner(creationOwner(viewer, fields));
         requireOwnerIfPrivate(fields, patient);
         fields.validate();
-        Patient created = patients.create(viewer, patient);
-        ResponseEntity<Object> response = representations.item(request, PATIENT, created.uuid(), created,
+        Patients.Created created = patients.create(viewer, patient, claim.orElse(null));
+        return created.earlier() != null ? replayed(viewer, created.earlier(), request)
+                : created(created.patient(), request, false);
+    }
+
+    /** A patient created with the key this request sent again; gone from the caller's sight since, a 404. */
+    private ResponseEntity<Object> replayed(Viewer viewer, UUID earlier, HttpServletRequest request) {
+        return created(patients.find(viewer, earlier).orElseThrow(() -> ApiException.notFound("Patient")), request,
+                true);
+    }
+
+    private ResponseEntity<Object> created(Patient patient, HttpServletRequest request, boolean replayed) {
+        ResponseEntity<Object> response = representations.item(request, PATIENT, patient.uuid(), patient,
                 HttpStatus.CREATED);
         return ResponseEntity.status(response.getStatusCode())
                 .headers(h -> {
                     h.putAll(response.getHeaders());
-                    h.setLocation(URI.create(PATIENT.iri(created.uuid())));
+                    h.setLocation(URI.create(PATIENT.iri(patient.uuid())));
+                    if (replayed) {
+                        h.set(IdempotencyKeys.REPLAYED, "true");
+                    }
                 })
                 .body(response.getBody());
     }

@@ -17,6 +17,7 @@ import java.util.function.UnaryOperator;
 
 import org.notesync.identity.Viewer;
 import org.notesync.web.Dates;
+import org.notesync.web.IdempotencyKeys;
 import org.notesync.web.ListReads;
 import org.notesync.web.Page;
 import org.springframework.context.ApplicationEventPublisher;
@@ -46,19 +47,38 @@ class Patients {
     private final Clock clock;
     private final ApplicationEventPublisher events;
     private final PatientChanges changes;
+    private final IdempotencyKeys keys;
 
     Patients(JdbcClient jdbc, ListReads lists, Clock clock, ApplicationEventPublisher events,
-            PatientChanges changes) {
+            PatientChanges changes, IdempotencyKeys keys) {
         this.jdbc = jdbc;
+        this.keys = keys;
         this.lists = lists;
         this.clock = clock;
         this.events = events;
         this.changes = changes;
     }
 
+    /**
+     * What a create did: wrote {@code patient}, or wrote nothing because its Idempotency-Key had already created
+     * the patient {@code earlier}.
+     */
+    record Created(Patient patient, UUID earlier) {
+    }
+
+    /**
+     * Writes a patient.
+     *
+     * @param claim the request's Idempotency-Key, taken in the patient's transaction, or null: when a create with
+     *              the same key committed first, nothing is written and the answer names that one's patient
+     */
     @Transactional
-    Patient create(Viewer viewer, PatientFields fields) {
+    Created create(Viewer viewer, PatientFields fields, IdempotencyKeys.Claim claim) {
         UUID id = UUID.randomUUID();
+        Optional<UUID> earlier = claim == null ? Optional.empty() : keys.record(claim, id);
+        if (earlier.isPresent()) {
+            return new Created(null, earlier.get());
+        }
         OffsetDateTime now = Dates.now(clock).atOffset(ZoneOffset.UTC);
         Map<String, Object> values = columns(fields);
         values.put("id", id);
@@ -72,7 +92,7 @@ class Patients {
                         :visibilityOption, :externalId, :externalCreatedAt, :email, :phone, :anonymousCode,
                         :synchronizedAt, :now, :now)""")
                 .params(values).update();
-        return byId(viewer.organizationId(), id).orElseThrow();
+        return new Created(byId(viewer.organizationId(), id).orElseThrow(), null);
     }
 
     Optional<Patient> find(Viewer viewer, UUID id) {

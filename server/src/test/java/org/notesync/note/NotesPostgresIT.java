@@ -64,7 +64,7 @@ class NotesPostgresIT extends NotesContract {
                     throw new IllegalStateException(e);
                 }
                 return new NewNote(org, patient, t.clinician().id(), null, "memo", "written as it changed hands");
-            }));
+            }, null).note());
             await().atMost(Duration.ofSeconds(15)).until(() -> jdbc.sql("""
                     SELECT COUNT(*) FROM pg_stat_activity
                     WHERE datname = current_database() AND wait_event_type = 'Lock'""").query(Long.class).single() > 0);

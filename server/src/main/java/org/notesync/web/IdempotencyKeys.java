@@ -1,0 +1,251 @@
+package org.notesync.web;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletRequest;
+import org.notesync.logging.LoggedErrors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.StringNode;
+
+/**
+ * {@code Idempotency-Key} on creates (as Stripe's API and draft-ietf-httpapi-idempotency-key-header): a client
+ * that sends a create again with the key it sent first, because the answer to the first was lost, gets what the
+ * first created instead of a second one. The key belongs to the organization, client and clinician that sent it;
+ * the first request's body (a hash of it) goes with it, and the key sent with another body is refused (422).
+ *
+ * <p>A key is recorded in the create's own transaction ({@link #record}), so it is taken exactly when the
+ * resource exists: a create that failed, or was refused, took no key and may be sent again (corrected) with it.
+ * Two creates sending one key at once, on any node, create once: the second's insert waits for the first's
+ * transaction (the key's primary key) and then finds it. Keys are kept for
+ * {@code notesync.idempotency.retention} (24 hours), then removed by every node's expiry.
+ */
+@Component
+public class IdempotencyKeys implements SchedulingConfigurer {
+
+    public static final String HEADER = "Idempotency-Key";
+    /** On an answer that repeats what an earlier request with the same key created. */
+    public static final String REPLAYED = "Idempotent-Replayed";
+    static final int MAX_LENGTH = 255;
+    /** Rows the expiry removes per statement, so that it never holds many locks at once. */
+    static final int CHUNK = 1_000;
+
+    private static final Logger log = LoggerFactory.getLogger(IdempotencyKeys.class);
+
+    /**
+     * A create's key as it is kept: the key within the scope of whoever sent it, and the request it came with.
+     * Both are SHA-256 hashes in hex; the request's is salted with the key, so it says nothing of a body (a
+     * patient's name) to anyone who does not also know the key.
+     */
+    public record Claim(String keyHash, String requestHash) {
+    }
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+    private final Duration retention;
+    private final Counter replays;
+    private final Counter expired;
+
+    IdempotencyKeys(JdbcClient jdbc, Clock clock, MeterRegistry meters,
+            @Value("${notesync.idempotency.retention:24h}") Duration retention) {
+        if (retention.isNegative() || retention.isZero()) {
+            throw new IllegalArgumentException("notesync.idempotency.retention must be positive");
+        }
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.retention = retention;
+        this.replays = Counter.builder("notesync.idempotency.replays")
+                .description("Creates sent again with an Idempotency-Key, answered with what the key created")
+                .register(meters);
+        this.expired = Counter.builder("notesync.idempotency.expired")
+                .description("Idempotency keys removed after their retention").register(meters);
+    }
+
+    /** How long a key is kept after the create that took it. */
+    public Duration retention() {
+        return retention;
+    }
+
+    /**
+     * The request's {@code Idempotency-Key}, within the scope of its sender, with the request it came with; empty
+     * without one.
+     *
+     * @param operation what the request does ({@code POST /notes}): the key sent to another one is another request
+     * @param body      the request's JSON body; its members' order and spacing do not matter
+     * @throws ApiException 400 when the header is sent more than once, or is not 1 to 255 visible ASCII characters
+     *                      (a Structured Field string, in quotes, is read without them)
+     */
+    public Optional<Claim> claim(HttpServletRequest request, UUID organizationId, String clientId, UUID userId,
+            String operation, JsonNode body) {
+        List<String> values = Collections.list(request.getHeaders(HEADER));
+        if (values.isEmpty()) {
+            return Optional.empty();
+        }
+        String key = values.size() == 1 ? unquoted(values.get(0).strip()) : null;
+        if (key == null || !wellFormed(key)) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "Invalid Idempotency-Key", "The " + HEADER
+                    + " header should be sent once, with 1 to " + MAX_LENGTH + " visible ASCII characters (a random "
+                    + "UUID, for example).");
+        }
+        String scope = String.join("\n", organizationId.toString(), clientId, userId == null ? "" : userId.toString(),
+                key);
+        return Optional.of(new Claim(sha256(scope), sha256(scope + "\n" + operation + "\n" + canonical(body))));
+    }
+
+    /**
+     * What the claim's key created, if a create with it committed; read without a lock (a create with the key
+     * still in flight is found by {@link #record}).
+     *
+     * @throws ApiException 422 when the key came with another request
+     */
+    public Optional<UUID> created(Claim claim) {
+        return taken(claim).map(resource -> {
+            replays.increment();
+            return resource;
+        });
+    }
+
+    /**
+     * Takes the claim's key for {@code resource} in the caller's transaction, to commit with it; or, when a
+     * create with the same key committed first (waited for if still in flight, on any node), returns what that
+     * one created, which the caller answers with instead of creating its own.
+     *
+     * @throws ApiException 422 when the key came with another request
+     */
+    public Optional<UUID> record(Claim claim, UUID resource) {
+        // Twice at most: a key found taken but past its retention (not yet removed by the expiry) is removed here,
+        // and taken again.
+        for (int attempt = 0; attempt < 2; attempt++) {
+            int inserted = jdbc.sql("INSERT INTO idempotency_keys (key_hash, request_hash, resource_id, created_at) "
+                            + "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
+                    .params(claim.keyHash(), claim.requestHash(), resource, Dates.now(clock).atOffset(ZoneOffset.UTC))
+                    .update();
+            if (inserted == 1) {
+                return Optional.empty();
+            }
+            Optional<UUID> first = created(claim);
+            if (first.isPresent()) {
+                return first;
+            }
+            jdbc.sql("DELETE FROM idempotency_keys WHERE key_hash = ? AND created_at <= ?")
+                    .params(claim.keyHash(), Dates.now(clock).minus(retention).atOffset(ZoneOffset.UTC)).update();
+        }
+        throw new IllegalStateException("An idempotency key past its retention could not be taken again");
+    }
+
+    private Optional<UUID> taken(Claim claim) {
+        Optional<Map.Entry<String, UUID>> row = jdbc.sql("SELECT request_hash, resource_id FROM idempotency_keys "
+                        + "WHERE key_hash = ? AND created_at > ?")
+                .params(claim.keyHash(), Dates.now(clock).minus(retention).atOffset(ZoneOffset.UTC))
+                .query((rs, n) -> Map.entry(rs.getString(1), rs.getObject(2, UUID.class)))
+                .optional();
+        if (row.isPresent() && !row.get().getKey().equals(claim.requestHash())) {
+            throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "Idempotency-Key reused",
+                    "This " + HEADER + " was sent with another request within the last " + hours(retention)
+                            + "; send a new key with a new request.");
+        }
+        return row.map(Map.Entry::getValue);
+    }
+
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar registrar) {
+        Duration every = retention.compareTo(Duration.ofHours(2)) > 0 ? Duration.ofHours(1) : retention.dividedBy(2);
+        registrar.addFixedDelayTask(new FixedDelayTask(this::expireScheduled, every, every));
+    }
+
+    private void expireScheduled() {
+        try {
+            expire(Dates.now(clock).minus(retention));
+        } catch (RuntimeException e) {
+            log.warn("Removing old idempotency keys failed; the next run continues: {}", LoggedErrors.summary(e));
+        }
+    }
+
+    /** Removes the keys taken before {@code before}, a chunk per statement; returns how many. */
+    public int expire(Instant before) {
+        int removed = 0;
+        for (int chunk = CHUNK; chunk == CHUNK; ) {
+            chunk = jdbc.sql("DELETE FROM idempotency_keys WHERE key_hash IN (SELECT key_hash FROM idempotency_keys "
+                            + "WHERE created_at < ? FETCH FIRST " + CHUNK + " ROWS ONLY)")
+                    .param(before.atOffset(ZoneOffset.UTC)).update();
+            removed += chunk;
+        }
+        expired.increment(removed);
+        return removed;
+    }
+
+    private static String unquoted(String value) {
+        if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+            return value.substring(1, value.length() - 1);
+        }
+        return value;
+    }
+
+    private static boolean wellFormed(String key) {
+        if (key.isEmpty() || key.length() > MAX_LENGTH) {
+            return false;
+        }
+        return key.chars().allMatch(c -> c > 0x20 && c < 0x7F && c != '"' && c != '\\');
+    }
+
+    private static String hours(Duration duration) {
+        long hours = duration.toHours();
+        return hours >= 1 && duration.equals(Duration.ofHours(hours))
+                ? hours + (hours == 1 ? " hour" : " hours") : duration.toMinutes() + " minutes";
+    }
+
+    /** A JSON value written with its object members in name order, so that only what it says counts. */
+    static String canonical(JsonNode node) {
+        if (node == null || node.isMissingNode()) {
+            return "";
+        }
+        if (node.isObject()) {
+            Map<String, JsonNode> sorted = new TreeMap<>();
+            node.properties().forEach(e -> sorted.put(e.getKey(), e.getValue()));
+            StringBuilder out = new StringBuilder("{");
+            sorted.forEach((name, value) -> out.append(out.length() > 1 ? "," : "")
+                    .append(StringNode.valueOf(name).toString()).append(':').append(canonical(value)));
+            return out.append('}').toString();
+        }
+        if (node.isArray()) {
+            StringBuilder out = new StringBuilder("[");
+            for (JsonNode item : node.values()) {
+                out.append(out.length() > 1 ? "," : "").append(canonical(item));
+            }
+            return out.append(']').toString();
+        }
+        return node.toString();
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+}

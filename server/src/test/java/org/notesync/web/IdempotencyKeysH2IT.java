@@ -1,0 +1,4 @@
+package org.notesync.web;
+
+class IdempotencyKeysH2IT extends IdempotencyKeysContract {
+}
