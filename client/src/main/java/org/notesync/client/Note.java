@@ -8,7 +8,7 @@ import java.util.UUID;
  * identifies one version: a webhook retry and a poll of the same version carry the same pair.
  *
  * @param audio the uuid of the audio it was generated from, or null
- * @param user  the clinician, or null in a webhook payload (which carries only the patient)
+ * @param user  the clinician; from a webhook ({@link WebhookEvent#note()}) its uuid only, without names
  */
 public record Note(UUID uuid, String type, String content, Instant createdAt, Instant updatedAt,
         PatientSummary patient, UUID audio, UserSummary user) {

@@ -37,8 +37,15 @@ public record WebhookEvent(String id, @JsonProperty("resource_type") String reso
             @JsonProperty("organization_id") UUID organizationId) {
     }
 
-    /** The note, for {@code new_note} and {@code updated_note}. */
+    /**
+     * The note, for {@code new_note} and {@code updated_note}. The guide's payload carries the note without its
+     * clinician, and names the clinician in {@code resource_metadata.user_id}: the note's {@link Note#user()} is
+     * that clinician's uuid (without names), so a note has its author whether it came by webhook or by polling.
+     */
     public Optional<Note> note() {
-        return Optional.ofNullable(metadata).map(Metadata::note);
+        return Optional.ofNullable(metadata).map(Metadata::note).map(note -> note.user() != null
+                || resourceMetadata == null || resourceMetadata.userId() == null ? note
+                : new Note(note.uuid(), note.type(), note.content(), note.createdAt(), note.updatedAt(),
+                        note.patient(), note.audio(), new UserSummary(resourceMetadata.userId(), null, null)));
     }
 }

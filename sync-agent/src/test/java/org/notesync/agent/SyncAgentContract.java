@@ -114,6 +114,8 @@ abstract class SyncAgentContract {
         assertThat(row.patientUuid()).isEqualTo(patient.uuid());
         assertThat(row.patientExternalId()).as("mapped to the practice's own id").isEqualTo("PMS-1042");
         assertThat(row.source()).isEqualTo("webhook");
+        assertThat(row.userUuid()).as("the clinician, from the event's resource_metadata")
+                .isEqualTo(tenant.clinician().id());
         Status status = agent.status();
         assertThat(status.notesImported()).isEqualTo(1);
         assertThat(status.lastWebhookAt()).isNotNull();
@@ -353,14 +355,15 @@ abstract class SyncAgentContract {
         return "http://127.0.0.1:" + port + "/notesync/webhook";
     }
 
-    record Imported(UUID noteUuid, UUID patientUuid, String patientExternalId, String type, String content,
-            String source, int versions) {
+    record Imported(UUID noteUuid, UUID patientUuid, String patientExternalId, UUID userUuid, String type,
+            String content, String source, int versions) {
     }
 
     static Optional<Imported> row(SyncAgent agent, UUID note) {
         return query(agent, "SELECT * FROM imported_notes WHERE note_uuid = ?", note, rs -> rs.next()
                 ? Optional.of(new Imported(rs.getObject("note_uuid", UUID.class), rs.getObject("patient_uuid", UUID.class),
-                        rs.getString("patient_external_id"), rs.getString("type"), rs.getString("content"),
+                        rs.getString("patient_external_id"), rs.getObject("user_uuid", UUID.class),
+                        rs.getString("type"), rs.getString("content"),
                         rs.getString("source"), rs.getInt("versions_imported")))
                 : Optional.empty());
     }
