@@ -56,7 +56,8 @@ public final class CollectionQuery {
             return DEFAULT_ITEMS_PER_PAGE;
         }
         if (items < 0) {
-            throw ApiException.badParameter("itemsPerPage", "must be between 0 and " + MAX_ITEMS_PER_PAGE + ".");
+            throw ApiException.badParameter("itemsPerPage", "must be 0 or more (more than " + MAX_ITEMS_PER_PAGE
+                    + " is taken as " + MAX_ITEMS_PER_PAGE + ").");
         }
         return Math.min(items, MAX_ITEMS_PER_PAGE);
     }

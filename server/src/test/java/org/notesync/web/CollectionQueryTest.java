@@ -94,7 +94,8 @@ class CollectionQueryTest {
         assertThat(query("itemsPerPage", "0").itemsPerPage()).isZero();
         assertThatThrownBy(() -> query("page", "0").page()).isInstanceOf(ApiException.class);
         assertThatThrownBy(() -> query("page", "two").page()).isInstanceOf(ApiException.class);
-        assertThatThrownBy(() -> query("itemsPerPage", "-1").itemsPerPage()).isInstanceOf(ApiException.class);
+        assertThatThrownBy(() -> query("itemsPerPage", "-1").itemsPerPage()).isInstanceOf(ApiException.class)
+                .hasMessageContaining("0 or more").hasMessageContaining("more than 100 is taken as 100");
     }
 
     @Test

@@ -82,6 +82,18 @@ final class WebhookEndpoint implements HttpHandler {
      * interval late: without a trace here a wrong webhook-secret would go unseen. The reason names the
      * check that failed, never the request's content.
      */
+    /** What an operator should look at for a refusal of this kind, if notesync sent the request. */
+    static String hint(WebhookVerificationException.Reason reason) {
+        return switch (reason) {
+            case NO_MATCHING_SIGNATURE -> "if notesync sent it, check webhook-secret";
+            case TIMESTAMP_TOO_OLD, TIMESTAMP_TOO_NEW -> "if notesync sent it, check this machine's clock (NTP): "
+                    + "signatures are accepted 5 minutes either side of it";
+            case INVALID_PAYLOAD -> "its signature was valid but its body is not the webhook payload: check that "
+                    + "nothing between notesync and the agent rewrites requests, and that the agent is up to date";
+            case INVALID_TIMESTAMP, MISSING_HEADER -> "not a notesync request, or one a proxy changed";
+        };
+    }
+
     private void refused(WebhookVerificationException e) {
         if (e.reason() == WebhookVerificationException.Reason.MISSING_HEADER) {
             return; // unsigned: not notesync (a scanner, a health check), and no sign of a wrong secret
@@ -96,8 +108,8 @@ final class WebhookEndpoint implements HttpHandler {
             return; // this kind was recorded within the minute
         }
         String reason = e.reason() + ": " + e.getMessage();
-        LOG.log(Level.WARNING, "Refused a webhook request ({0}); if notesync sent it, check webhook-secret. "
-                + "Further refusals of this kind within a minute are not logged.", reason);
+        LOG.log(Level.WARNING, "Refused a webhook request ({0}); {1}. Further refusals of this kind within a minute "
+                + "are not logged.", new Object[] {reason, hint(e.reason())});
         try {
             state.webhookRefused(reason);
         } catch (RuntimeException ignored) {
