@@ -1,4 +1,4 @@
--- The Idempotency-Key of a create (POST /notes, POST /patients) that succeeded, so that the same request sent
+-- The Idempotency-Key of a create (POST /notes, POST /patients, POST /audios) that succeeded, so that the same request sent
 -- again with it (its answer was lost) answers with what it created instead of creating it twice
 -- (IdempotencyKeys). Kept by a hash of the key with the organization, client and clinician it was sent by, with a
 -- hash of the request it came with; written in the create's own transaction, so a key is taken exactly when its

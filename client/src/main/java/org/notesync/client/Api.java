@@ -55,12 +55,16 @@ final class Api {
      * what the first created, so the SDK repeats it like a PUT (a connection lost before the answer, a 5xx).
      */
     <T> T create(String path, Object body, String idempotencyKey, Class<T> type) {
+        return read(send(call("POST", base.resolve(path)).withHeader(IDEMPOTENCY_KEY, checked(idempotencyKey))
+                .withBody(JSON, write(body)).markedRetrySafe()), type);
+    }
+
+    private static String checked(String idempotencyKey) {
         if (idempotencyKey == null || !idempotencyKey.matches("[\\x21-\\x7E&&[^\"\\\\]]{1,255}")) {
             throw new IllegalArgumentException("An idempotency key is 1 to 255 visible ASCII characters, without "
                     + "quotes or backslashes (a random UUID, for example)");
         }
-        return read(send(call("POST", base.resolve(path)).withHeader(IDEMPOTENCY_KEY, idempotencyKey)
-                .withBody(JSON, write(body)).markedRetrySafe()), type);
+        return idempotencyKey;
     }
 
     /** A POST the SDK knows is harmless to repeat (the server treats it idempotently). */
@@ -73,12 +77,12 @@ final class Api {
     }
 
     /**
-     * A multipart POST, streamed (a recording is never held in memory), with {@link #UPLOAD_TIMEOUT} at least
-     * for the whole request. Not repeated after it may have reached the server: an upload is not idempotent.
+     * A multipart create, streamed (a recording is never held in memory), with {@link #UPLOAD_TIMEOUT} at least
+     * for the whole request, sent with an {@code Idempotency-Key} and so repeated like {@link #create}.
      */
-    <T> T postMultipart(String path, MultipartForm form, Class<T> type) {
-        return read(send(call("POST", base.resolve(path)).withBody(form.contentType(), form.body())
-                .withTimeoutAtLeast(UPLOAD_TIMEOUT)), type);
+    <T> T postMultipart(String path, MultipartForm form, String idempotencyKey, Class<T> type) {
+        return read(send(call("POST", base.resolve(path)).withHeader(IDEMPOTENCY_KEY, checked(idempotencyKey))
+                .withBody(form.contentType(), form.body()).withTimeoutAtLeast(UPLOAD_TIMEOUT).markedRetrySafe()), type);
     }
 
     <T> T patch(String path, Object body, Class<T> type) {

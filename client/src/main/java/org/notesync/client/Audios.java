@@ -25,17 +25,28 @@ public final class Audios {
 
     /**
      * Uploads a recording; the server's pipeline then transcribes it and writes its note (wait for
-     * {@link Audio#status()} {@code completed}, or receive the {@code new_note} webhook). Not repeated by the
-     * SDK once it may have reached the server, since a second upload would be a second audio: after a
-     * {@link TransportException} (a timeout, a lost connection) the audio may exist, so look for it
-     * ({@code list(AudioQuery.create().patient(...))}) before uploading again.
+     * {@link Audio#status()} {@code completed}, or receive the {@code new_note} webhook). Sent with a new random
+     * {@code Idempotency-Key}, so the SDK repeats it (from the file's start) when its answer may have been lost
+     * (a broken connection, a timeout, a 5xx): the server keeps one audio.
      *
      * @throws ValidationException   a field is wrong (an unknown patient or clinician, an empty file)
      * @throws ApiException          415 when the file is not audio in a supported format, 413 over the size
      *                               limit
      */
     public Audio upload(AudioUpload upload) {
-        return api.postMultipart("/audios", upload.form(), Audio.class);
+        return upload(upload, UUID.randomUUID().toString());
+    }
+
+    /**
+     * Uploads a recording with the {@code Idempotency-Key} given: the same upload sent again with the same key
+     * (by a process that restarted before it saw the answer, having saved the key first) within 24 hours
+     * answers with the audio the first created, and its recording is not stored twice.
+     *
+     * @param idempotencyKey 1 to 255 visible ASCII characters without quotes or backslashes, unique per upload
+     * @throws ValidationException when the key was used with another upload (422), or as {@link #upload(AudioUpload)}
+     */
+    public Audio upload(AudioUpload upload, String idempotencyKey) {
+        return api.postMultipart("/audios", upload.form(), idempotencyKey, Audio.class);
     }
 
     /**

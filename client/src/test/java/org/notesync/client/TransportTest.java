@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -14,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.notesync.client.Loopback.Reply;
 
 class TransportTest {
@@ -91,6 +94,21 @@ class TransportTest {
         assertThat(keys.subList(0, 3)).as("one create, repeated with its key").containsOnly(keys.get(0));
         assertThat(keys.get(3)).as("another create, another key").isNotEqualTo(keys.get(0));
         assertThat(UUID.fromString(keys.get(0))).isNotNull();
+    }
+
+    @Test
+    void anUploadIsRepeatedOn5xxWithItsKeyAndTheWholeFileAgain(@TempDir Path dir) throws IOException {
+        Path recording = dir.resolve("jane-doe.wav");
+        Files.write(recording, new byte[] {'R', 'I', 'F', 'F', 1, 2, 3, 4});
+        server.then(Reply.problem(502, "{}")).then(Reply.json(201, "{\"uuid\":\"" + NOTE_ID + "\"}"));
+
+        Audio audio = client(policy).audios().upload(AudioUpload.of(recording, UUID.randomUUID()));
+
+        assertThat(audio.uuid()).isEqualTo(NOTE_ID);
+        assertThat(server.received()).hasSize(2);
+        assertThat(server.received().get(1).header("Idempotency-Key")).isNotBlank()
+                .isEqualTo(server.received().get(0).header("Idempotency-Key"));
+        assertThat(server.received().get(1).body()).isEqualTo(server.received().get(0).body()).contains("RIFF");
     }
 
     @Test

@@ -2,6 +2,8 @@ package org.notesync.audio;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -9,9 +11,13 @@ import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,6 +33,7 @@ import org.notesync.identity.Accounts;
 import org.notesync.identity.Viewer;
 import org.notesync.web.ApiException;
 import org.notesync.web.CollectionQuery;
+import org.notesync.web.IdempotencyKeys;
 import org.notesync.web.JsonFields;
 import org.notesync.web.Representations;
 import org.notesync.web.Violation;
@@ -43,9 +50,10 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.multipart.MultipartException;
+import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.multipart.MultipartHttpServletRequest;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -68,8 +76,11 @@ class AudioController {
     private final Accounts accounts;
     private final NoteTypes noteTypes;
     private final Representations representations;
+    private final IdempotencyKeys keys;
 
-    AudioController(Audios audios, Accounts accounts, NoteTypes noteTypes, Representations representations) {
+    AudioController(Audios audios, Accounts accounts, NoteTypes noteTypes, Representations representations,
+            IdempotencyKeys keys) {
+        this.keys = keys;
         this.audios = audios;
         this.accounts = accounts;
         this.noteTypes = noteTypes;
@@ -145,7 +156,15 @@ class AudioController {
      */
     @PostMapping(path = "/audios", consumes = MediaType.MULTIPART_FORM_DATA_VALUE, produces = {LD_JSON, JSON})
     ResponseEntity<Object> upload(Viewer viewer, MultipartHttpServletRequest request) throws IOException {
-        JsonFields fields = textFields(request);
+        Form form = textFields(request);
+        // Sent again with the key of an upload that committed: its audio, as it is now, whatever this one says.
+        Optional<IdempotencyKeys.Claim> claim = keys.claim(request, viewer.organizationId(), viewer.clientId(),
+                viewer.userId(), "POST /audios", () -> described(form.body(), request));
+        Optional<UUID> earlier = claim.flatMap(keys::created);
+        if (earlier.isPresent()) {
+            return replayed(viewer, earlier.get(), request);
+        }
+        JsonFields fields = form.fields();
         UUID patient = fields.requiredReference("patient");
         if (patient != null && !audios.canWriteAbout(viewer, patient)) {
             fields.reject("patient", "This patient does not exist.", Violation.NOT_FOUND);
@@ -163,19 +182,56 @@ class AudioController {
         fields.validate();
 
         AudioFormat format = format(file);
-        Audio audio;
+        Audios.Created created;
         try (InputStream content = file.getInputStream()) {
-            audio = audios.create(new Audios.NewAudio(viewer.organizationId(), patient, user, language, noteType,
-                    transcript), format, content);
+            created = audios.create(new Audios.NewAudio(viewer.organizationId(), patient, user, language, noteType,
+                    transcript), format, content, claim.orElse(null));
         }
+        return created.earlier() != null ? replayed(viewer, created.earlier(), request)
+                : created(created.audio(), request, false);
+    }
+
+    /** An audio uploaded with the key this request sent again; gone from the caller's sight since, a 404. */
+    private ResponseEntity<Object> replayed(Viewer viewer, UUID earlier, HttpServletRequest request) {
+        return created(audios.find(viewer, earlier).orElseThrow(() -> ApiException.notFound("Audio")), request, true);
+    }
+
+    private ResponseEntity<Object> created(Audio audio, HttpServletRequest request, boolean replayed) {
         ResponseEntity<Object> response = representations.item(request, AUDIO, audio.uuid(), audio,
                 HttpStatus.CREATED);
         return ResponseEntity.status(response.getStatusCode())
                 .headers(h -> {
                     h.putAll(response.getHeaders());
                     h.setLocation(URI.create(AUDIO.iri(audio.uuid())));
+                    if (replayed) {
+                        h.set(IdempotencyKeys.REPLAYED, "true");
+                    }
                 })
                 .body(response.getBody());
+    }
+
+    /** The form's text fields, and what an Idempotency-Key's request is compared by. */
+    private record Form(ObjectNode body, JsonFields fields) {
+    }
+
+    /** An upload as an Idempotency-Key compares it: its text fields, and a SHA-256 of each file it carries. */
+    private static ObjectNode described(ObjectNode text, MultipartHttpServletRequest request) {
+        ObjectNode described = text.deepCopy();
+        ArrayNode files = described.putArray("file");
+        for (MultipartFile file : request.getMultiFileMap().getOrDefault("file", List.of())) {
+            try {
+                MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+                try (InputStream in = new DigestInputStream(file.getInputStream(), sha256)) {
+                    in.transferTo(OutputStream.nullOutputStream());
+                }
+                files.add(HexFormat.of().formatHex(sha256.digest()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+            }
+        }
+        return described;
     }
 
     /**
@@ -183,7 +239,7 @@ class AudioController {
      * parts, decoded strictly (as their part says, UTF-8 when it says nothing): a transcript with
      * bytes that are not of its charset is refused by name rather than stored with replacement characters.
      */
-    private static JsonFields textFields(MultipartHttpServletRequest request) throws IOException {
+    private static Form textFields(MultipartHttpServletRequest request) throws IOException {
         Map<String, List<String>> values = new LinkedHashMap<>();
         Map<String, Integer> parts = new LinkedHashMap<>();
         Set<String> undecodable = new LinkedHashSet<>();
@@ -231,7 +287,7 @@ class AudioController {
                 Violation.INVALID_TYPE));
         undecodable.forEach(name -> fields.reject(name, "This value is not valid text in its charset (UTF-8 "
                 + "unless its part says otherwise).", Violation.INVALID_FORMAT));
-        return fields;
+        return new Form(body, fields);
     }
 
     private static Charset charset(Part part) {

@@ -15,6 +15,7 @@ import org.notesync.identity.Viewer;
 import org.notesync.logging.LoggedErrors;
 import org.notesync.note.Note;
 import org.notesync.web.Dates;
+import org.notesync.web.IdempotencyKeys;
 import org.notesync.web.ListReads;
 import org.notesync.web.Page;
 import org.slf4j.Logger;
@@ -65,10 +66,12 @@ class Audios {
     private final ApplicationEventPublisher events;
     private final TransactionTemplate transaction;
     private final Clock clock;
+    private final IdempotencyKeys keys;
 
     Audios(JdbcClient jdbc, ListReads lists, AudioStorage storage, ApplicationEventPublisher events,
-            PlatformTransactionManager transactions, Clock clock) {
+            PlatformTransactionManager transactions, Clock clock, IdempotencyKeys keys) {
         this.jdbc = jdbc;
+        this.keys = keys;
         this.lists = lists;
         this.storage = storage;
         this.events = events;
@@ -77,16 +80,32 @@ class Audios {
     }
 
     /**
+     * What an upload did: stored {@code audio}, or nothing because its Idempotency-Key had already created the
+     * audio {@code earlier}.
+     */
+    record Created(Audio audio, UUID earlier) {
+    }
+
+    /**
      * Stores the bytes, then the row and its {@link AudioUploaded} event in one transaction. A failed
      * insert removes the file again, unless the row committed after all.
+     *
+     * @param claim the request's Idempotency-Key, taken in the audio's transaction, or null: when an upload with
+     *              the same key committed first, the bytes are removed again and the answer names its audio
      */
-    Audio create(NewAudio audio, AudioFormat format, InputStream content) throws IOException {
+    Created create(NewAudio audio, AudioFormat format, InputStream content, IdempotencyKeys.Claim claim)
+            throws IOException {
         UUID id = UUID.randomUUID();
         String key = audio.organizationId() + "/" + id + "." + format.extension();
         long size = storage.write(key, content);
+        Created created;
         try {
             // Read back before the commit: the pipeline may move the audio on as soon as it commits.
-            return transaction.execute(tx -> {
+            created = transaction.execute(tx -> {
+                Optional<UUID> earlier = claim == null ? Optional.empty() : keys.record(claim, id);
+                if (earlier.isPresent()) {
+                    return new Created(null, earlier.get());
+                }
                 OffsetDateTime now = Dates.now(clock).atOffset(ZoneOffset.UTC);
                 jdbc.sql("""
                         INSERT INTO audios (id, organization_id, patient_id, user_id, status, language_spoken,
@@ -104,12 +123,16 @@ class Audios {
                         .param("now", now)
                         .update();
                 events.publishEvent(new AudioUploaded(id, audio.organizationId()));
-                return byId(audio.organizationId(), id).orElseThrow().audio();
+                return new Created(byId(audio.organizationId(), id).orElseThrow().audio(), null);
             });
         } catch (RuntimeException e) {
             removeUnlessCommitted(id, key);
             throw e;
         }
+        if (created.earlier() != null) {
+            removeUnlessCommitted(id, key); // the first upload's recording is the one kept
+        }
+        return created;
     }
 
     /**

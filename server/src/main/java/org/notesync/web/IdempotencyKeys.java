@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,9 +33,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.StringNode;
 
 /**
- * {@code Idempotency-Key} on creates (as Stripe's API and draft-ietf-httpapi-idempotency-key-header): a client
- * that sends a create again with the key it sent first, because the answer to the first was lost, gets what the
- * first created instead of a second one. The key belongs to the organization, client and clinician that sent it;
+ * {@code Idempotency-Key} on creates ({@code POST /notes}, {@code /patients}, {@code /audios}), as Stripe's API
+ * and draft-ietf-httpapi-idempotency-key-header: a client that sends a create again with the key it sent first,
+ * because the answer to the first was lost, gets what the first created instead of a second one. The key belongs to the organization, client and clinician that sent it;
  * the first request's body (a hash of it) goes with it, and the key sent with another body is refused (422).
  *
  * <p>A key is recorded in the create's own transaction ({@link #record}), so it is taken exactly when the
@@ -100,6 +101,15 @@ public class IdempotencyKeys implements SchedulingConfigurer {
      */
     public Optional<Claim> claim(HttpServletRequest request, UUID organizationId, String clientId, UUID userId,
             String operation, JsonNode body) {
+        return claim(request, organizationId, clientId, userId, operation, () -> body);
+    }
+
+    /**
+     * As {@link #claim(HttpServletRequest, UUID, String, UUID, String, JsonNode)}, with the request described by
+     * {@code body} only when it has a key (an upload's description hashes its file).
+     */
+    public Optional<Claim> claim(HttpServletRequest request, UUID organizationId, String clientId, UUID userId,
+            String operation, Supplier<JsonNode> body) {
         List<String> values = Collections.list(request.getHeaders(HEADER));
         if (values.isEmpty()) {
             return Optional.empty();
@@ -112,7 +122,8 @@ public class IdempotencyKeys implements SchedulingConfigurer {
         }
         String scope = String.join("\n", organizationId.toString(), clientId, userId == null ? "" : userId.toString(),
                 key);
-        return Optional.of(new Claim(sha256(scope), sha256(scope + "\n" + operation + "\n" + canonical(body))));
+        String sent = operation + "\n" + canonical(body.get());
+        return Optional.of(new Claim(sha256(scope), sha256(scope + "\n" + sent)));
     }
 
     /**

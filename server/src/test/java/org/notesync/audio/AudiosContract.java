@@ -122,6 +122,44 @@ abstract class AudiosContract {
     }
 
     @Test
+    void anUploadSentAgainWithItsIdempotencyKeyIsStoredOnceAndTheSecondRecordingRemoved() throws IOException {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.clinicianApi(port);
+        UUID patient = patient(t);
+        byte[] wav = AudioSamples.wav(1.0, 16_000, 1);
+        String key = UUID.randomUUID().toString();
+
+        Http.Response first = Upload.to(api).wav(wav).field("patient", patient).header("Idempotency-Key", key).send();
+        assertThat(first.status()).as(first.toString()).isEqualTo(201);
+        long files = countFiles(storageRoot());
+        Http.Response again = Upload.to(api).field("patient", patient).wav(wav).header("Idempotency-Key", key).send();
+        assertThat(again.status()).as(again.toString()).isEqualTo(201);
+        assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(again.json().get("uuid").asString()).isEqualTo(first.json().get("uuid").asString());
+        assertThat(again.header("Location")).isEqualTo(first.header("Location"));
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM audios WHERE patient_id = ?").param(patient).query(Long.class)
+                .single()).isEqualTo(1);
+        assertThat(countFiles(storageRoot())).as("no second recording kept").isEqualTo(files);
+
+        byte[] other = AudioSamples.wav(1.2, 16_000, 1);
+        Http.Response otherFile = Upload.to(api).wav(other).field("patient", patient).header("Idempotency-Key", key)
+                .send();
+        assertThat(assertProblem(otherFile, 422).get("title").asString()).isEqualTo("Idempotency-Key reused");
+        Http.Response noKey = Upload.to(api).wav(wav).field("patient", patient).send();
+        assertThat(noKey.status()).isEqualTo(201);
+        assertThat(noKey.header("Idempotent-Replayed")).isNull();
+    }
+
+    private static long countFiles(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return 0;
+        }
+        try (java.util.stream.Stream<Path> all = Files.walk(root)) {
+            return all.filter(Files::isRegularFile).count();
+        }
+    }
+
+    @Test
     void withoutATranscriptionEngineAnAudioWithoutTranscriptFailsAndSaysWhy() {
         Tenants.Tenant t = tenants.create();
         Http api = t.clinicianApi(port);

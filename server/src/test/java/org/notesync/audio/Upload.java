@@ -18,6 +18,7 @@ public final class Upload {
     private final Http api;
     private final List<Part> parts = new ArrayList<>();
     private String query = "";
+    private final List<String[]> headers = new ArrayList<>();
 
     private Upload(Http api) {
         this.api = api;
@@ -49,6 +50,11 @@ public final class Upload {
         return this;
     }
 
+    public Upload header(String name, String value) {
+        headers.add(new String[] {name, value});
+        return this;
+    }
+
     public Upload wav(byte[] content) {
         return file(content, "consultation.wav", "audio/wav");
     }
@@ -76,8 +82,9 @@ public final class Upload {
             body.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
         }
         body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-        return api.send(api.builder("/audios" + query).header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .header("Accept", accept)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+        HttpRequest.Builder request = api.builder("/audios" + query)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary).header("Accept", accept);
+        headers.forEach(h -> request.header(h[0], h[1]));
+        return api.send(request.POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
     }
 }

@@ -314,7 +314,7 @@ abstract class IdempotencyKeysContract {
         MockHttpServletRequest request = new MockHttpServletRequest("POST", "/notes");
         request.addHeader(IdempotencyKeys.HEADER, key);
         return keys.claim(request, t.organization().id(), t.client().clientId(), null, operation,
-                Http.JSON.valueToTree(body)).orElseThrow();
+                Http.JSON.<JsonNode>valueToTree(body)).orElseThrow();
     }
 
     private static Map<String, String> note(Tenants.Tenant t, UUID patient, String content) {
