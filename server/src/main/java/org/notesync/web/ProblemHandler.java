@@ -16,6 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -132,6 +134,22 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     static final int DATABASE_RETRY_AFTER_SECONDS = 2;
+
+    /**
+     * A lock not granted in time (H2's lock timeout, PostgreSQL's {@code lock_timeout}) or a transaction chosen
+     * as a deadlock's victim: nothing was written, and the same request a moment later succeeds; a 503 with
+     * {@code Retry-After}, as for a database that cannot be reached, so that clients and the SDK retry.
+     */
+    @ExceptionHandler({PessimisticLockingFailureException.class, QueryTimeoutException.class})
+    ResponseEntity<ProblemDetail> databaseBusy(Exception e, HttpServletRequest request) {
+        log.warn("Database lock not granted in time on {} {}: {}", request.getMethod(), request.getRequestURI(),
+                e.getClass().getSimpleName());
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, Integer.toString(DATABASE_RETRY_AFTER_SECONDS));
+        return respond(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Service Unavailable",
+                "The database was too busy to answer in time. Retry in a few seconds.", request.getRequestURI()),
+                headers);
+    }
 
     /**
      * A commit or rollback that failed: 503 when it failed because the connection was lost (the rollback

@@ -9,7 +9,10 @@ import java.sql.SQLException;
 import org.notesync.logging.LoggedErrors;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -37,6 +40,21 @@ class ProblemHandlerTest {
             assertThat(response.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
             assertThat(response.getBody().getDetail()).isEqualTo("The database is unavailable. Retry in a few seconds.")
                     .doesNotContain("FATAL", "JDBC");
+        }
+    }
+
+    @Test
+    void aLockNotGrantedInTimeIsA503ToRetryNotA500() throws Exception {
+        ExceptionHandlerMethodResolver resolver = new ExceptionHandlerMethodResolver(ProblemHandler.class);
+        for (Exception e : new Exception[] {
+                new QueryTimeoutException("Timeout trying to lock table IDEMPOTENCY_KEYS", new SQLException("x", "HYT00")),
+                new CannotAcquireLockException("ERROR: canceling statement due to lock timeout"),
+                new PessimisticLockingFailureException("ERROR: deadlock detected")}) {
+            assertThat(resolver.resolveMethod(e).getName()).as(e.getClass().getSimpleName()).isEqualTo("databaseBusy");
+            ResponseEntity<ProblemDetail> response = handler.databaseBusy(e, request);
+            assertThat(response.getStatusCode().value()).isEqualTo(503);
+            assertThat(response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("2");
+            assertThat(response.getBody().getDetail()).doesNotContain("lock", "IDEMPOTENCY");
         }
     }
 
