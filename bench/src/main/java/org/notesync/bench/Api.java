@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -47,6 +48,12 @@ final class Api implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).executor(executor)
             .build();
+    /** Whether creates carry a new random {@code Idempotency-Key}, as the SDK's do. */
+    private final boolean idempotencyKeys;
+
+    Api(boolean idempotencyKeys) {
+        this.idempotencyKeys = idempotencyKeys;
+    }
 
     Response get(URI base, String path, String token) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET().header("Authorization", "Bearer " + token)
@@ -79,11 +86,14 @@ final class Api implements AutoCloseable {
 
     /** {@code POST /notes} without waiting: the open-loop generator sends on the clock. */
     CompletableFuture<HttpResponse<Void>> createNote(URI base, String token, byte[] body) {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve("/notes"))
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/notes"))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .header("Accept", "application/json").timeout(Duration.ofSeconds(30)).build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+                .header("Accept", "application/json").timeout(Duration.ofSeconds(30));
+        if (idempotencyKeys) {
+            request.header("Idempotency-Key", UUID.randomUUID().toString());
+        }
+        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding());
     }
 
     /** A GET whose body is read and dropped (throughput runs): the status code. */

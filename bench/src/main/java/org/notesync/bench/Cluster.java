@@ -17,13 +17,14 @@ final class Cluster implements AutoCloseable {
     final String scenario;
     final List<ServerNode> nodes;
     final Receiver receiver;
-    final Api api = new Api();
+    final Api api;
     final BenchDatabase database;
     List<Tenants.Tenant> tenants = List.of();
 
     private Cluster(Context context, String scenario, List<ServerNode> nodes, Receiver receiver,
             BenchDatabase database) {
         this.context = context;
+        this.api = new Api(context.options.flag("idempotency-keys"));
         this.scenario = scenario;
         this.nodes = new ArrayList<>(nodes);
         this.receiver = receiver;

@@ -26,6 +26,8 @@ final class Options {
         known("pool-size", "6", "connection pool size per server node, for the main pool and for the collections' "
                 + "(NOTESYNC_DB_POOL_SIZE, NOTESYNC_DB_LIST_POOL_SIZE); the default follows "
                 + "HikariCP's sizing rule for this 2-core machine, (cores x 2) + 1, rounded up");
+        known("idempotency-keys", "false", "creates carry a new random Idempotency-Key, as the SDK's do (each then "
+                + "takes a key row in its transaction)");
         known("jfr", "false", "record a JFR profile of every server node into the run directory");
         known("profile", "false", "async-profiler in every server node during each measured step: a CPU flame graph "
                 + "per node and step (<node>-<step>.html) in the run directory");
