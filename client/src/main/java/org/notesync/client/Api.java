@@ -22,6 +22,8 @@ final class Api {
     private final URI base;
     private final Transport transport;
     private final AccessTokens tokens;
+    /** Whether the last create answered echoed its key: the server honours keys, so a create may be repeated. */
+    private volatile boolean keysHonoured;
 
     Api(URI base, Transport transport, AccessTokens tokens) {
         this.base = base;
@@ -52,19 +54,27 @@ final class Api {
 
     /**
      * A create sent with an {@code Idempotency-Key}: the server creates once per key and answers a repeat with
-     * what the first created, so the SDK repeats it like a PUT (a connection lost before the answer, a 5xx).
+     * what the first created, so the SDK repeats it like a GET (a connection lost before the answer, a 5xx) once
+     * the server has shown that it honours keys ({@link #sendCreate}).
      */
     <T> T create(String path, Object body, String idempotencyKey, Class<T> type) {
-        return read(send(call("POST", base.resolve(path)).withHeader(IDEMPOTENCY_KEY, checked(idempotencyKey))
-                .withBody(JSON, write(body)).markedRetrySafe()), type);
+        return read(sendCreate(call("POST", base.resolve(path)).withBody(JSON, write(body)), idempotencyKey), type);
     }
 
-    private static String checked(String idempotencyKey) {
-        if (idempotencyKey == null || !idempotencyKey.matches("[\\x21-\\x7E&&[^\"\\\\]]{1,255}")) {
-            throw new IllegalArgumentException("An idempotency key is 1 to 255 visible ASCII characters, without "
-                    + "quotes or backslashes (a random UUID, for example)");
+    /**
+     * Sends a create with its key, repeatable once the server has shown that it honours keys: it echoes the key
+     * of a create it answered (a server, or a node in a rolling upgrade, older than keys would write a repeat
+     * again). Each answered create says it anew.
+     */
+    private HttpResponse<byte[]> sendCreate(Transport.Call call, String idempotencyKey) {
+        if (idempotencyKey == null || !idempotencyKey.matches("[\\x21-\\x7E&&[^\",\\\\]]{1,255}")) {
+            throw new IllegalArgumentException("An idempotency key is 1 to 255 visible ASCII characters other than "
+                    + "quotes, backslashes and commas (a random UUID, for example)");
         }
-        return idempotencyKey;
+        Transport.Call keyed = call.withHeader(IDEMPOTENCY_KEY, idempotencyKey);
+        HttpResponse<byte[]> response = send(keysHonoured ? keyed.markedRetrySafe() : keyed);
+        keysHonoured = idempotencyKey.equals(response.headers().firstValue(IDEMPOTENCY_KEY).orElse(null));
+        return response;
     }
 
     /** A POST the SDK knows is harmless to repeat (the server treats it idempotently). */
@@ -78,11 +88,11 @@ final class Api {
 
     /**
      * A multipart create, streamed (a recording is never held in memory), with {@link #UPLOAD_TIMEOUT} at least
-     * for the whole request, sent with an {@code Idempotency-Key} and so repeated like {@link #create}.
+     * for the whole request, sent with an {@code Idempotency-Key} and repeated like {@link #create}.
      */
     <T> T postMultipart(String path, MultipartForm form, String idempotencyKey, Class<T> type) {
-        return read(send(call("POST", base.resolve(path)).withHeader(IDEMPOTENCY_KEY, checked(idempotencyKey))
-                .withBody(form.contentType(), form.body()).withTimeoutAtLeast(UPLOAD_TIMEOUT).markedRetrySafe()), type);
+        return read(sendCreate(call("POST", base.resolve(path)).withBody(form.contentType(), form.body())
+                .withTimeoutAtLeast(UPLOAD_TIMEOUT), idempotencyKey), type);
     }
 
     <T> T patch(String path, Object body, Class<T> type) {

@@ -79,36 +79,59 @@ class TransportTest {
     }
 
     @Test
-    void aCreateCarriesANewIdempotencyKeyAndIsRepeatedWithItOn5xx() {
-        server.then(Reply.problem(503, "{\"title\":\"Service Unavailable\",\"status\":503}"))
+    void aCreateCarriesANewIdempotencyKeyAndIsRepeatedWithItOn5xxOnceTheServerEchoedAKey() {
+        server.then(Reply.json(201, NOTE).with("Idempotency-Key", "first"))
+                .then(Reply.problem(503, "{\"title\":\"Service Unavailable\",\"status\":503}"))
                 .then(Reply.problem(500, "{\"title\":\"Internal Server Error\",\"status\":500}"))
                 .then(Reply.json(201, NOTE))
                 .then(Reply.json(201, NOTE));
 
         NotesyncClient client = client(policy);
+        client.notes().create(NoteInput.create().type("t").content("c"), "first"); // the server honours keys
         assertThat(client.notes().create(NoteInput.create().type("t").content("c")).uuid()).isEqualTo(NOTE_ID);
         client.notes().create(NoteInput.create().type("t").content("c"));
 
         List<String> keys = server.received().stream().map(r -> r.header("Idempotency-Key")).toList();
-        assertThat(keys).hasSize(4).doesNotContainNull();
-        assertThat(keys.subList(0, 3)).as("one create, repeated with its key").containsOnly(keys.get(0));
-        assertThat(keys.get(3)).as("another create, another key").isNotEqualTo(keys.get(0));
-        assertThat(UUID.fromString(keys.get(0))).isNotNull();
+        assertThat(keys).hasSize(5).doesNotContainNull();
+        assertThat(keys.subList(1, 4)).as("one create, repeated with its key").containsOnly(keys.get(1));
+        assertThat(keys.get(4)).as("another create, another key").isNotEqualTo(keys.get(1));
+        assertThat(UUID.fromString(keys.get(1))).isNotNull();
+    }
+
+    @Test
+    void aCreateIsNotRepeatedOn5xxBeforeTheServerEchoedAKeyOrAfterOneAnsweredWithout() {
+        server.then(Reply.problem(503, "{\"title\":\"Service Unavailable\",\"status\":503}"))
+                .then(Reply.json(201, NOTE).with("Idempotency-Key", "k1"))
+                .then(Reply.json(201, NOTE)) // a node that ignores keys (an older version, a rolling upgrade)
+                .then(Reply.problem(503, "{\"title\":\"Service Unavailable\",\"status\":503}"));
+
+        NotesyncClient client = client(policy);
+        assertThatThrownBy(() -> client.notes().create(NoteInput.create().type("t"), "k0"))
+                .isInstanceOf(ServerErrorException.class);
+        client.notes().create(NoteInput.create().type("t"), "k1");
+        client.notes().create(NoteInput.create().type("t"), "k2");
+        assertThatThrownBy(() -> client.notes().create(NoteInput.create().type("t"), "k3"))
+                .isInstanceOf(ServerErrorException.class);
+        assertThat(server.received()).hasSize(4);
     }
 
     @Test
     void anUploadIsRepeatedOn5xxWithItsKeyAndTheWholeFileAgain(@TempDir Path dir) throws IOException {
         Path recording = dir.resolve("jane-doe.wav");
         Files.write(recording, new byte[] {'R', 'I', 'F', 'F', 1, 2, 3, 4});
-        server.then(Reply.problem(502, "{}")).then(Reply.json(201, "{\"uuid\":\"" + NOTE_ID + "\"}"));
+        String patient = "{\"uuid\":\"" + NOTE_ID + "\",\"firstName\":\"A\",\"lastName\":\"B\"}";
+        server.then(Reply.json(201, patient).with("Idempotency-Key", "p"))
+                .then(Reply.problem(502, "{}")).then(Reply.json(201, "{\"uuid\":\"" + NOTE_ID + "\"}"));
+        NotesyncClient client = client(policy);
+        client.patients().create(PatientInput.create().firstName("A").lastName("B"), "p");
 
-        Audio audio = client(policy).audios().upload(AudioUpload.of(recording, UUID.randomUUID()));
+        Audio audio = client.audios().upload(AudioUpload.of(recording, UUID.randomUUID()));
 
         assertThat(audio.uuid()).isEqualTo(NOTE_ID);
-        assertThat(server.received()).hasSize(2);
-        assertThat(server.received().get(1).header("Idempotency-Key")).isNotBlank()
-                .isEqualTo(server.received().get(0).header("Idempotency-Key"));
-        assertThat(server.received().get(1).body()).isEqualTo(server.received().get(0).body()).contains("RIFF");
+        assertThat(server.received()).hasSize(3);
+        assertThat(server.received().get(2).header("Idempotency-Key")).isNotBlank()
+                .isEqualTo(server.received().get(1).header("Idempotency-Key"));
+        assertThat(server.received().get(2).body()).isEqualTo(server.received().get(1).body()).contains("RIFF");
     }
 
     @Test
@@ -119,7 +142,7 @@ class TransportTest {
 
         assertThat(server.received()).singleElement()
                 .satisfies(r -> assertThat(r.header("Idempotency-Key")).isEqualTo("pms-order-1042"));
-        for (String refused : new String[] {"", "a b", "k".repeat(256), "caf\u00e9", "a\"b", null}) {
+        for (String refused : new String[] {"", "a b", "k".repeat(256), "caf\u00e9", "a\"b", "a,b", null}) {
             assertThatThrownBy(() -> client(policy).notes().create(NoteInput.create().type("t"), refused))
                     .isInstanceOf(IllegalArgumentException.class);
         }

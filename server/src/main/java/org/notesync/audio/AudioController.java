@@ -191,9 +191,10 @@ class AudioController {
                 : created(created.audio(), request, false);
     }
 
-    /** An audio uploaded with the key this request sent again; gone from the caller's sight since, a 404. */
+    /** The audio uploaded with the key this request sent again, as it is now; a 404 once deleted. */
     private ResponseEntity<Object> replayed(Viewer viewer, UUID earlier, HttpServletRequest request) {
-        return created(audios.find(viewer, earlier).orElseThrow(() -> ApiException.notFound("Audio")), request, true);
+        return created(audios.createdWithKey(viewer, earlier).orElseThrow(() -> ApiException.notFound("Audio")),
+                request, true);
     }
 
     private ResponseEntity<Object> created(Audio audio, HttpServletRequest request, boolean replayed) {
@@ -203,9 +204,7 @@ class AudioController {
                 .headers(h -> {
                     h.putAll(response.getHeaders());
                     h.setLocation(URI.create(AUDIO.iri(audio.uuid())));
-                    if (replayed) {
-                        h.set(IdempotencyKeys.REPLAYED, "true");
-                    }
+                    IdempotencyKeys.answer(h, request, replayed);
                 })
                 .body(response.getBody());
     }

@@ -160,6 +160,14 @@ class Audios {
                 .optional().orElse(false);
     }
 
+    /**
+     * An audio the caller's Idempotency-Key created, as it is now (empty once deleted), whoever may see its
+     * patient since.
+     */
+    Optional<Audio> createdWithKey(Viewer viewer, UUID id) {
+        return byId(viewer.organizationId(), id).map(Stored::audio);
+    }
+
     Optional<Audio> find(Viewer viewer, UUID id) {
         return visible(viewer, byId(viewer.organizationId(), id)).map(Stored::audio);
     }

@@ -5,8 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import org.notesync.NotesyncProperties;
 import org.slf4j.Logger;
@@ -27,9 +31,26 @@ public class SecretBox {
     private static final String SALT = "6e6f746573796e632d736563726574"; // hex of "notesync-secret"
 
     private final BytesEncryptor encryptor;
+    private final byte[] masterKey;
 
     SecretBox(NotesyncProperties properties) {
-        this.encryptor = Encryptors.stronger(masterKey(properties), SALT);
+        String key = masterKey(properties);
+        this.encryptor = Encryptors.stronger(key, SALT);
+        this.masterKey = key.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A 256-bit key for one purpose, derived from the master key (HMAC-SHA-256 of the purpose's name), so that
+     * what one purpose computes with it says nothing of the master key or of another purpose's.
+     */
+    public byte[] derive(String purpose) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(masterKey, "HmacSHA256"));
+            return mac.doFinal(("notesync/" + purpose).getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA-256 is part of every Java runtime", e);
+        }
     }
 
     public String encrypt(String plaintext) {

@@ -101,9 +101,10 @@ class NoteController {
                 : created(created.note(), request, false);
     }
 
-    /** A note created with the key this request sent again; gone from the caller's sight since, a 404. */
+    /** The note created with the key this request sent again, as it is now. */
     private ResponseEntity<Object> replayed(Viewer viewer, UUID earlier, HttpServletRequest request) {
-        return created(notes.find(viewer, earlier).orElseThrow(() -> ApiException.notFound("Note")), request, true);
+        return created(notes.createdWithKey(viewer, earlier).orElseThrow(() -> ApiException.notFound("Note")), request,
+                true);
     }
 
     private ResponseEntity<Object> created(Note note, HttpServletRequest request, boolean replayed) {
@@ -112,9 +113,7 @@ class NoteController {
                 .headers(h -> {
                     h.putAll(response.getHeaders());
                     h.setLocation(URI.create(NOTE.iri(note.uuid())));
-                    if (replayed) {
-                        h.set(IdempotencyKeys.REPLAYED, "true");
-                    }
+                    IdempotencyKeys.answer(h, request, replayed);
                 })
                 .body(response.getBody());
     }

@@ -24,6 +24,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.notesync.identity.Viewer;
 import org.notesync.patient.PatientChanges;
+import org.notesync.web.ApiException;
 import org.notesync.web.CollectionQuery;
 import org.notesync.web.Databases;
 import org.notesync.web.Dates;
@@ -148,14 +149,19 @@ public class Notes implements DisposableBean {
         Subjects subjects = subjects(organizationId, patientId, userId);
         NewNote note = check.apply(subjects);
         validate(note, subjects);
-        return creates.submit(new Checked(note, subjects, claim));
+        Created created = creates.submit(new Checked(note, subjects, claim));
+        if (created.refused() != null) {
+            throw created.refused();
+        }
+        return created;
     }
 
     /**
      * What a create did: wrote {@code note}, or wrote nothing because its Idempotency-Key had already created
-     * the note {@code earlier}.
+     * the note {@code earlier}, or had been sent with another request ({@code refused}, a 422: returned rather
+     * than thrown in the writer, so that the other creates of its batch commit as they are).
      */
-    record Created(Note note, UUID earlier) {
+    record Created(Note note, UUID earlier, ApiException refused) {
     }
 
     /**
@@ -202,15 +208,21 @@ public class Notes implements DisposableBean {
         // cycle), before the patients' row locks and the feed's lock: a key another transaction is taking is
         // waited for here, holding nothing the other creates need.
         Map<Integer, UUID> earlier = new HashMap<>();
-        IntStream.range(0, checked.size()).boxed()
-                .filter(i -> checked.get(i).claim() != null)
-                .sorted(Comparator.comparing(i -> checked.get(i).claim().keyHash()))
-                .forEach(i -> keys.record(checked.get(i).claim(), ids.get(i)).ifPresent(e -> earlier.put(i, e)));
+        Map<Integer, ApiException> refused = new HashMap<>();
+        List<Integer> keyed = IntStream.range(0, checked.size()).boxed().filter(i -> checked.get(i).claim() != null)
+                .sorted(Comparator.comparing(i -> checked.get(i).claim().keyHash())).toList();
+        for (int i : keyed) {
+            try {
+                keys.record(checked.get(i).claim(), ids.get(i)).ifPresent(e -> earlier.put(i, e));
+            } catch (ApiException reused) { // thrown after its reads: the transaction goes on
+                refused.put(i, reused);
+            }
+        }
         List<Stored> created = new ArrayList<>(checked.size());
         List<Object[]> rows = new ArrayList<>(checked.size());
         for (int i = 0; i < checked.size(); i++) {
             Checked c = checked.get(i);
-            if (earlier.containsKey(i)) {
+            if (earlier.containsKey(i) || refused.containsKey(i)) {
                 continue;
             }
             NewNote note = c.note();
@@ -252,8 +264,9 @@ public class Notes implements DisposableBean {
         }
         List<Created> results = new ArrayList<>(checked.size());
         for (int i = 0, written = 0; i < checked.size(); i++) {
-            results.add(earlier.containsKey(i) ? new Created(null, earlier.get(i))
-                    : new Created(created.get(written++).note(), null));
+            results.add(refused.containsKey(i) ? new Created(null, null, refused.get(i))
+                    : earlier.containsKey(i) ? new Created(null, earlier.get(i), null)
+                    : new Created(created.get(written++).note(), null, null));
         }
         return results;
     }
@@ -339,6 +352,14 @@ public class Notes implements DisposableBean {
 
     Optional<Note> find(Viewer viewer, UUID id) {
         return visible(viewer, byId(viewer.organizationId(), id)).map(Stored::note);
+    }
+
+    /**
+     * A note the caller's Idempotency-Key created, as it is now: shown as its create's answer showed it, even
+     * when its patient has since been made private to another clinician (the key is the caller's own).
+     */
+    Optional<Note> createdWithKey(Viewer viewer, UUID id) {
+        return byId(viewer.organizationId(), id).map(Stored::note);
     }
 
     /**

@@ -93,10 +93,10 @@ class PatientController {
                 : created(created.patient(), request, false);
     }
 
-    /** A patient created with the key this request sent again; gone from the caller's sight since, a 404. */
+    /** The patient created with the key this request sent again, as it is now; a 404 once deleted. */
     private ResponseEntity<Object> replayed(Viewer viewer, UUID earlier, HttpServletRequest request) {
-        return created(patients.find(viewer, earlier).orElseThrow(() -> ApiException.notFound("Patient")), request,
-                true);
+        return created(patients.createdWithKey(viewer, earlier).orElseThrow(() -> ApiException.notFound("Patient")),
+                request, true);
     }
 
     private ResponseEntity<Object> created(Patient patient, HttpServletRequest request, boolean replayed) {
@@ -106,9 +106,7 @@ class PatientController {
                 .headers(h -> {
                     h.putAll(response.getHeaders());
                     h.setLocation(URI.create(PATIENT.iri(patient.uuid())));
-                    if (replayed) {
-                        h.set(IdempotencyKeys.REPLAYED, "true");
-                    }
+                    IdempotencyKeys.answer(h, request, replayed);
                 })
                 .body(response.getBody());
     }

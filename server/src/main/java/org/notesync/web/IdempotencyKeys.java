@@ -1,8 +1,7 @@
 package org.notesync.web;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +15,9 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Supplier;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
@@ -23,6 +25,7 @@ import org.notesync.logging.LoggedErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
@@ -58,31 +61,53 @@ public class IdempotencyKeys implements SchedulingConfigurer {
 
     /**
      * A create's key as it is kept: the key within the scope of whoever sent it, and the request it came with.
-     * Both are SHA-256 hashes in hex; the request's is salted with the key, so it says nothing of a body (a
-     * patient's name) to anyone who does not also know the key.
+     * Both are HMAC-SHA-256 in hex under {@link Secret}, a key derived from the master key, so a copy of the
+     * table says nothing of a key or a body (a patient's name) to anyone without the master key, however
+     * guessable the key.
      */
     public record Claim(String keyHash, String requestHash) {
     }
 
+    /** The HMAC key of the hashes kept, derived from the master key ({@code NOTESYNC_SECRET_KEY}). */
+    public record Secret(byte[] key) {
+    }
+
     private final JdbcClient jdbc;
     private final Clock clock;
+    private final SecretKeySpec secret;
     private final Duration retention;
     private final Counter replays;
     private final Counter expired;
 
-    IdempotencyKeys(JdbcClient jdbc, Clock clock, MeterRegistry meters,
+    IdempotencyKeys(JdbcClient jdbc, Clock clock, MeterRegistry meters, Secret secret,
             @Value("${notesync.idempotency.retention:24h}") Duration retention) {
         if (retention.isNegative() || retention.isZero()) {
             throw new IllegalArgumentException("notesync.idempotency.retention must be positive");
         }
         this.jdbc = jdbc;
         this.clock = clock;
+        this.secret = new SecretKeySpec(secret.key(), "HmacSHA256");
         this.retention = retention;
         this.replays = Counter.builder("notesync.idempotency.replays")
                 .description("Creates sent again with an Idempotency-Key, answered with what the key created")
                 .register(meters);
         this.expired = Counter.builder("notesync.idempotency.expired")
                 .description("Idempotency keys removed after their retention").register(meters);
+    }
+
+    /**
+     * The headers of a create's answer: the key it was sent with, as Stripe's API echoes it (a client learns that
+     * this server honours keys, and so that it may repeat a create whose answer it lost), and on a repeat answered
+     * with what the key created, {@value #REPLAYED}.
+     */
+    public static void answer(HttpHeaders headers, HttpServletRequest request, boolean replayed) {
+        String key = request.getHeader(HEADER);
+        if (key != null) {
+            headers.set(HEADER, key);
+        }
+        if (replayed) {
+            headers.set(REPLAYED, "true");
+        }
     }
 
     /** How long a key is kept after the create that took it. */
@@ -117,13 +142,13 @@ public class IdempotencyKeys implements SchedulingConfigurer {
         String key = values.size() == 1 ? unquoted(values.get(0).strip()) : null;
         if (key == null || !wellFormed(key)) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "Invalid Idempotency-Key", "The " + HEADER
-                    + " header should be sent once, with 1 to " + MAX_LENGTH + " visible ASCII characters (a random "
-                    + "UUID, for example).");
+                    + " header should be sent once, with 1 to " + MAX_LENGTH + " visible ASCII characters other than "
+                    + "quotes, backslashes and commas (a random UUID, for example).");
         }
         String scope = String.join("\n", organizationId.toString(), clientId, userId == null ? "" : userId.toString(),
                 key);
         String sent = operation + "\n" + canonical(body.get());
-        return Optional.of(new Claim(sha256(scope), sha256(scope + "\n" + sent)));
+        return Optional.of(new Claim(hmac(scope), hmac(scope + "\n" + sent)));
     }
 
     /**
@@ -219,7 +244,7 @@ public class IdempotencyKeys implements SchedulingConfigurer {
         if (key.isEmpty() || key.length() > MAX_LENGTH) {
             return false;
         }
-        return key.chars().allMatch(c -> c > 0x20 && c < 0x7F && c != '"' && c != '\\');
+        return key.chars().allMatch(c -> c > 0x20 && c < 0x7F && c != '"' && c != '\\' && c != ',');
     }
 
     private static String hours(Duration duration) {
@@ -251,12 +276,13 @@ public class IdempotencyKeys implements SchedulingConfigurer {
         return node.toString();
     }
 
-    private static String sha256(String text) {
+    private String hmac(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(secret);
+            return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA-256 is part of every Java runtime", e);
         }
     }
 }

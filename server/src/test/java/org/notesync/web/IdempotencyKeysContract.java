@@ -2,6 +2,7 @@ package org.notesync.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.notesync.support.ApiAssertions.assertProblem;
 
 import java.net.http.HttpRequest;
@@ -77,9 +78,11 @@ abstract class IdempotencyKeysContract {
         Http.Response first = post(api, "/notes", key, note);
         assertThat(first.status()).as(first.toString()).isEqualTo(201);
         assertThat(first.header(IdempotencyKeys.REPLAYED)).isNull();
+        assertThat(first.header(IdempotencyKeys.HEADER)).as("echoed: this server honours keys").isEqualTo(key);
         Http.Response again = post(api, "/notes", key, note);
         assertThat(again.status()).as(again.toString()).isEqualTo(201);
         assertThat(again.header(IdempotencyKeys.REPLAYED)).isEqualTo("true");
+        assertThat(again.header(IdempotencyKeys.HEADER)).isEqualTo(key);
         assertThat(again.header("Location")).isEqualTo(first.header("Location"));
         assertThat(again.json().get("uuid").asString()).isEqualTo(first.json().get("uuid").asString());
         assertThat(again.json().get("content").asString()).isEqualTo("Seen for a cough.");
@@ -95,7 +98,9 @@ abstract class IdempotencyKeysContract {
         Http.Response otherKey = post(api, "/notes", UUID.randomUUID().toString(), note);
         assertThat(otherKey.status()).isEqualTo(201);
         assertThat(otherKey.header(IdempotencyKeys.REPLAYED)).isNull();
-        assertThat(post(api, "/notes", null, note).status()).as("no key, no check").isEqualTo(201);
+        Http.Response keyless = post(api, "/notes", null, note);
+        assertThat(keyless.status()).as("no key, no check").isEqualTo(201);
+        assertThat(keyless.header(IdempotencyKeys.HEADER)).isNull();
         assertThat(notesOf(patient)).isEqualTo(3);
     }
 
@@ -168,6 +173,7 @@ abstract class IdempotencyKeysContract {
                 api.builder("/notes").header(IdempotencyKeys.HEADER, "k".repeat(256)),
                 api.builder("/notes").header(IdempotencyKeys.HEADER, "a\"b"),
                 api.builder("/notes").header(IdempotencyKeys.HEADER, "a\\b"),
+                api.builder("/notes").header(IdempotencyKeys.HEADER, "a,b"),
                 api.builder("/notes").header(IdempotencyKeys.HEADER, "one").header(IdempotencyKeys.HEADER, "two"));
         for (HttpRequest.Builder request : malformed) {
             HttpRequest sent = request.header("Content-Type", "application/json")
@@ -181,7 +187,7 @@ abstract class IdempotencyKeysContract {
     }
 
     @Test
-    void aPatientSentAgainWithItsKeyIsCreatedOnce() {
+    void aPatientSentAgainWithItsKeyIsCreatedOnce() throws Exception {
         Tenants.Tenant t = tenants.create();
         Http api = t.api(port);
         String key = UUID.randomUUID().toString();
@@ -195,8 +201,27 @@ abstract class IdempotencyKeysContract {
         assertThat(again.header("Location")).isEqualTo(first.header("Location"));
         assertThat(jdbc.sql("SELECT COUNT(*) FROM patients WHERE organization_id = ?")
                 .param(t.organization().id()).query(Long.class).single()).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM idempotency_keys WHERE key_hash LIKE ? OR request_hash LIKE ?")
+                .params("%" + key + "%", "%" + key + "%").query(Long.class).single()).as("hashes only").isZero();
+        IdempotencyKeys.Claim claim = claim(t, key, "POST /patients", patient);
+        assertThat(keyRows(claim.keyHash())).isEqualTo(1);
+        String unkeyed = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(
+                (t.organization().id() + "\n" + t.client().clientId() + "\n\n" + key).getBytes(UTF_8)));
+        assertThat(keyRows(unkeyed)).as("an HMAC under the master key, not a plain hash").isZero();
         assertThat(assertProblem(post(api, "/patients", key, Map.of("firstName", "John", "lastName", "Doe")), 422)
                 .get("title").asString()).isEqualTo("Idempotency-Key reused");
+        // An integration creates a patient private to a clinician: it cannot list or read it, but the key's
+        // repeat answers with it, as the create did, rather than a 404 that would make the caller create it again.
+        String privateKey = UUID.randomUUID().toString();
+        Map<String, String> privately = Map.of("firstName", "Priv", "lastName", "Ate", "visibilityOption", "private",
+                "user", t.clinician().id().toString());
+        Http.Response hidden = post(api, "/patients", privateKey, privately);
+        assertThat(hidden.status()).as(hidden.toString()).isEqualTo(201);
+        assertThat(api.get("/patients/" + hidden.json().get("uuid").asString()).status()).isEqualTo(404);
+        Http.Response hiddenAgain = post(api, "/patients", privateKey, privately);
+        assertThat(hiddenAgain.status()).as(hiddenAgain.toString()).isEqualTo(201);
+        assertThat(hiddenAgain.json().get("uuid").asString()).isEqualTo(hidden.json().get("uuid").asString());
+
         // Deleted since: the key still stands for it, and the caller is told it is gone.
         assertThat(api.delete("/patients/" + first.json().get("uuid").asString()).status()).isEqualTo(204);
         assertProblem(post(api, "/patients", key, patient), 404);
@@ -226,6 +251,56 @@ abstract class IdempotencyKeysContract {
             assertThat(uuids).hasSize(1);
             assertThat(replayed).isEqualTo(7);
             assertThat(notesOf(patient)).isEqualTo(1);
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /**
+     * One key sent at once with two different bodies, among creates with keys of their own: one body is written
+     * and answered (again, for its repeats), the other refused; the creates around them are written as usual.
+     */
+    @Test
+    void sentAtOnceWithOneKeyAndTwoBodiesOneIsWrittenTheOtherRefusedAndTheOthersUntouched() throws Exception {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        UUID patient = PatientFixture.patientOf(jdbc, t.organization().id()).insert();
+        UUID bystander = PatientFixture.patientOf(jdbc, t.organization().id()).insert();
+        String key = UUID.randomUUID().toString();
+        ExecutorService threads = Executors.newFixedThreadPool(16);
+        try {
+            List<CompletableFuture<Http.Response>> contested = new ArrayList<>();
+            List<CompletableFuture<Http.Response>> others = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String body = i % 2 == 0 ? "Body A." : "Body B.";
+                contested.add(CompletableFuture.supplyAsync(() -> post(api, "/notes", key, note(t, patient, body)),
+                        threads));
+                String own = UUID.randomUUID().toString();
+                others.add(CompletableFuture.supplyAsync(() -> post(api, "/notes", own, note(t, bystander, "Other.")),
+                        threads));
+            }
+            Set<String> written = new HashSet<>();
+            Set<String> contents = new HashSet<>();
+            int refused = 0;
+            for (CompletableFuture<Http.Response> response : contested) {
+                Http.Response r = response.get(60, TimeUnit.SECONDS);
+                if (r.status() == 422) {
+                    assertThat(r.json().get("title").asString()).isEqualTo("Idempotency-Key reused");
+                    refused++;
+                    continue;
+                }
+                assertThat(r.status()).as(r.toString()).isEqualTo(201);
+                written.add(r.json().get("uuid").asString());
+                contents.add(r.json().get("content").asString());
+            }
+            assertThat(written).hasSize(1);
+            assertThat(contents).hasSize(1);
+            assertThat(refused).isEqualTo(4);
+            assertThat(notesOf(patient)).isEqualTo(1);
+            for (CompletableFuture<Http.Response> response : others) {
+                assertThat(response.get(60, TimeUnit.SECONDS).status()).isEqualTo(201);
+            }
+            assertThat(notesOf(bystander)).isEqualTo(8);
         } finally {
             threads.shutdownNow();
         }
@@ -303,6 +378,11 @@ abstract class IdempotencyKeysContract {
         }
         return jdbc.sql("SELECT COUNT(*) FROM information_schema.sessions WHERE executing_statement LIKE ?")
                 .param("INSERT INTO idempotency_keys%").query(Long.class).single() > 0;
+    }
+
+    private long keyRows(String keyHash) {
+        return jdbc.sql("SELECT COUNT(*) FROM idempotency_keys WHERE key_hash = ?").param(keyHash).query(Long.class)
+                .single();
     }
 
     private void age(IdempotencyKeys.Claim claim, Duration by) {
