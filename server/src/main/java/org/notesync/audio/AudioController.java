@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
@@ -188,25 +187,13 @@ class AudioController {
                     transcript), format, content, claim.orElse(null));
         }
         return created.earlier() != null ? replayed(viewer, created.earlier(), request)
-                : created(created.audio(), request, false);
+                : representations.created(request, AUDIO, created.audio().uuid(), created.audio(), false);
     }
 
-    /** The audio uploaded with the key this request sent again, as it is now; a 404 once deleted. */
+    /** What the key this request sent again created (Representations#replayed); a 404 once deleted. */
     private ResponseEntity<Object> replayed(Viewer viewer, UUID earlier, HttpServletRequest request) {
-        return created(audios.createdWithKey(viewer, earlier).orElseThrow(() -> ApiException.notFound("Audio")),
-                request, true);
-    }
-
-    private ResponseEntity<Object> created(Audio audio, HttpServletRequest request, boolean replayed) {
-        ResponseEntity<Object> response = representations.item(request, AUDIO, audio.uuid(), audio,
-                HttpStatus.CREATED);
-        return ResponseEntity.status(response.getStatusCode())
-                .headers(h -> {
-                    h.putAll(response.getHeaders());
-                    h.setLocation(URI.create(AUDIO.iri(audio.uuid())));
-                    IdempotencyKeys.answer(h, request, replayed);
-                })
-                .body(response.getBody());
+        return representations.replayed(request, AUDIO, earlier, audios.find(viewer, earlier),
+                () -> audios.exists(viewer, earlier));
     }
 
     /** The form's text fields, and what an Idempotency-Key's request is compared by. */

@@ -160,12 +160,9 @@ class Audios {
                 .optional().orElse(false);
     }
 
-    /**
-     * An audio the caller's Idempotency-Key created, as it is now (empty once deleted), whoever may see its
-     * patient since.
-     */
-    Optional<Audio> createdWithKey(Viewer viewer, UUID id) {
-        return byId(viewer.organizationId(), id).map(Stored::audio);
+    /** Whether the organization has the audio, whoever may read it. */
+    boolean exists(Viewer viewer, UUID id) {
+        return byId(viewer.organizationId(), id).isPresent();
     }
 
     Optional<Audio> find(Viewer viewer, UUID id) {

@@ -1,6 +1,5 @@
 package org.notesync.note;
 
-import java.net.URI;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -12,7 +11,6 @@ import org.notesync.web.IdempotencyKeys;
 import org.notesync.web.JsonFields;
 import org.notesync.web.Representations;
 import org.notesync.web.Violation;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -98,24 +96,13 @@ class NoteController {
                     return new NewNote(viewer.organizationId(), patient, user, audio, type, content);
                 }, claim.orElse(null));
         return created.earlier() != null ? replayed(viewer, created.earlier(), request)
-                : created(created.note(), request, false);
+                : representations.created(request, NOTE, created.note().uuid(), created.note(), false);
     }
 
-    /** The note created with the key this request sent again, as it is now. */
+    /** What the key this request sent again created (Representations#replayed). */
     private ResponseEntity<Object> replayed(Viewer viewer, UUID earlier, HttpServletRequest request) {
-        return created(notes.createdWithKey(viewer, earlier).orElseThrow(() -> ApiException.notFound("Note")), request,
-                true);
-    }
-
-    private ResponseEntity<Object> created(Note note, HttpServletRequest request, boolean replayed) {
-        ResponseEntity<Object> response = representations.item(request, NOTE, note.uuid(), note, HttpStatus.CREATED);
-        return ResponseEntity.status(response.getStatusCode())
-                .headers(h -> {
-                    h.putAll(response.getHeaders());
-                    h.setLocation(URI.create(NOTE.iri(note.uuid())));
-                    IdempotencyKeys.answer(h, request, replayed);
-                })
-                .body(response.getBody());
+        return representations.replayed(request, NOTE, earlier, notes.find(viewer, earlier),
+                () -> notes.exists(viewer, earlier));
     }
 
     @PatchMapping(path = ONE_NOTE, consumes = {MERGE_PATCH, JSON, LD_JSON}, produces = {LD_JSON, JSON})

@@ -354,12 +354,9 @@ public class Notes implements DisposableBean {
         return visible(viewer, byId(viewer.organizationId(), id)).map(Stored::note);
     }
 
-    /**
-     * A note the caller's Idempotency-Key created, as it is now: shown as its create's answer showed it, even
-     * when its patient has since been made private to another clinician (the key is the caller's own).
-     */
-    Optional<Note> createdWithKey(Viewer viewer, UUID id) {
-        return byId(viewer.organizationId(), id).map(Stored::note);
+    /** Whether the organization has the note, whoever may read it. */
+    boolean exists(Viewer viewer, UUID id) {
+        return byId(viewer.organizationId(), id).isPresent();
     }
 
     /**

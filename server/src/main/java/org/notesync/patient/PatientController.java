@@ -1,6 +1,5 @@
 package org.notesync.patient;
 
-import java.net.URI;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -16,7 +15,6 @@ import org.notesync.web.IdempotencyKeys;
 import org.notesync.web.JsonFields;
 import org.notesync.web.Representations;
 import org.notesync.web.Violation;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -90,25 +88,13 @@ class PatientController {
         fields.validate();
         Patients.Created created = patients.create(viewer, patient, claim.orElse(null));
         return created.earlier() != null ? replayed(viewer, created.earlier(), request)
-                : created(created.patient(), request, false);
+                : representations.created(request, PATIENT, created.patient().uuid(), created.patient(), false);
     }
 
-    /** The patient created with the key this request sent again, as it is now; a 404 once deleted. */
+    /** What the key this request sent again created (Representations#replayed); a 404 once deleted. */
     private ResponseEntity<Object> replayed(Viewer viewer, UUID earlier, HttpServletRequest request) {
-        return created(patients.createdWithKey(viewer, earlier).orElseThrow(() -> ApiException.notFound("Patient")),
-                request, true);
-    }
-
-    private ResponseEntity<Object> created(Patient patient, HttpServletRequest request, boolean replayed) {
-        ResponseEntity<Object> response = representations.item(request, PATIENT, patient.uuid(), patient,
-                HttpStatus.CREATED);
-        return ResponseEntity.status(response.getStatusCode())
-                .headers(h -> {
-                    h.putAll(response.getHeaders());
-                    h.setLocation(URI.create(PATIENT.iri(patient.uuid())));
-                    IdempotencyKeys.answer(h, request, replayed);
-                })
-                .body(response.getBody());
+        return representations.replayed(request, PATIENT, earlier, patients.find(viewer, earlier),
+                () -> patients.exists(viewer, earlier));
     }
 
     @PatchMapping(path = "/patients/{uuid}", consumes = {MERGE_PATCH, JSON, LD_JSON}, produces = {LD_JSON, JSON})

@@ -95,12 +95,9 @@ class Patients {
         return new Created(byId(viewer.organizationId(), id).orElseThrow(), null);
     }
 
-    /**
-     * A patient the caller's Idempotency-Key created, as it is now (empty once deleted): shown as its create's
-     * answer showed it, even when private to a clinician the caller is not (an integration creating it for one).
-     */
-    Optional<Patient> createdWithKey(Viewer viewer, UUID id) {
-        return byId(viewer.organizationId(), id);
+    /** Whether the organization has the patient (not deleted), whoever may read it. */
+    boolean exists(Viewer viewer, UUID id) {
+        return byId(viewer.organizationId(), id).isPresent();
     }
 
     Optional<Patient> find(Viewer viewer, UUID id) {

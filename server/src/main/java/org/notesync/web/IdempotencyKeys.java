@@ -38,8 +38,10 @@ import tools.jackson.databind.node.StringNode;
 /**
  * {@code Idempotency-Key} on creates ({@code POST /notes}, {@code /patients}, {@code /audios}), as Stripe's API
  * and draft-ietf-httpapi-idempotency-key-header: a client that sends a create again with the key it sent first,
- * because the answer to the first was lost, gets what the first created instead of a second one. The key belongs to the organization, client and clinician that sent it;
- * the first request's body (a hash of it) goes with it, and the key sent with another body is refused (422).
+ * because the answer to the first was lost, gets what the first created instead of a second one. The key
+ * belongs to the organization, client and clinician that sent it; the first request's body (an HMAC of it) goes
+ * with it, and the key sent with another body is refused (422). The header may be sent bare or as a Structured
+ * Field string (in quotes, as the draft spells it): both are the same key.
  *
  * <p>A key is recorded in the create's own transaction ({@link #record}), so it is taken exactly when the
  * resource exists: a create that failed, or was refused, took no key and may be sent again (corrected) with it.
@@ -247,10 +249,17 @@ public class IdempotencyKeys implements SchedulingConfigurer {
         return key.chars().allMatch(c -> c > 0x20 && c < 0x7F && c != '"' && c != '\\' && c != ',');
     }
 
-    private static String hours(Duration duration) {
+    /** The retention in words: whole hours, else whole minutes, else seconds. */
+    static String hours(Duration duration) {
         long hours = duration.toHours();
-        return hours >= 1 && duration.equals(Duration.ofHours(hours))
-                ? hours + (hours == 1 ? " hour" : " hours") : duration.toMinutes() + " minutes";
+        if (hours >= 1 && duration.equals(Duration.ofHours(hours))) {
+            return hours + (hours == 1 ? " hour" : " hours");
+        }
+        long minutes = duration.toMinutes();
+        if (minutes >= 1 && duration.equals(Duration.ofMinutes(minutes))) {
+            return minutes + (minutes == 1 ? " minute" : " minutes");
+        }
+        return duration.toSeconds() + " seconds";
     }
 
     /** A JSON value written with its object members in name order, so that only what it says counts. */

@@ -27,6 +27,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.TransactionSystemException;
 import org.springframework.web.ErrorResponse;
@@ -59,6 +60,16 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     ProblemHandler(@Value("${spring.servlet.multipart.max-file-size:}") String maxFileSize) {
         this.maxFileSize = maxFileSize;
+    }
+
+    /**
+     * A header value the firewall refuses (a control character), found when something read it after the filters:
+     * a 400 saying so, as {@link FirewallRejections} answers the ones found before.
+     */
+    @ExceptionHandler(RequestRejectedException.class)
+    ResponseEntity<ProblemDetail> rejected(RequestRejectedException e, HttpServletRequest request) {
+        return respond(Problems.of(HttpStatus.BAD_REQUEST, "Bad Request", FirewallRejections.detail(e.getMessage()),
+                request.getRequestURI()), null);
     }
 
     @ExceptionHandler(ApiException.class)

@@ -1,11 +1,15 @@
 package org.notesync.web;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -73,6 +77,39 @@ public final class Representations {
         ordered.set("@context", node.remove("@context"));
         ordered.setAll(node);
         return ResponseEntity.status(status).contentType(LD_JSON).body(ordered);
+    }
+
+    /**
+     * A create's answer: 201 with the resource (or what of it the caller may read), its {@code Location}, and the
+     * {@code Idempotency-Key} headers ({@link IdempotencyKeys#answer}).
+     */
+    public ResponseEntity<Object> created(HttpServletRequest request, ResourceType type, UUID id, Object resource,
+            boolean replayed) {
+        ResponseEntity<Object> response = item(request, type, id, resource, HttpStatus.CREATED);
+        return ResponseEntity.status(response.getStatusCode())
+                .headers(h -> {
+                    h.putAll(response.getHeaders());
+                    h.setLocation(URI.create(type.iri(id)));
+                    IdempotencyKeys.answer(h, request, replayed);
+                })
+                .body(response.getBody());
+    }
+
+    /**
+     * A create sent again with its Idempotency-Key, answered with what the key created: the resource as it is now
+     * when the caller may read it; only its identity when it may not (an integration's create of a patient private
+     * to a clinician, or one made private since), so that a repeat neither shows what the caller may not read
+     * nor tells it that nothing was created; a 404 once it is gone.
+     */
+    public <T> ResponseEntity<Object> replayed(HttpServletRequest request, ResourceType type, UUID id,
+            Optional<T> readable, BooleanSupplier exists) {
+        if (readable.isPresent()) {
+            return created(request, type, id, readable.get(), true);
+        }
+        if (!exists.getAsBoolean()) {
+            throw ApiException.notFound(type.name());
+        }
+        return created(request, type, id, Map.of("uuid", id), true);
     }
 
     /**

@@ -123,6 +123,30 @@ abstract class IdempotencyKeysContract {
     }
 
     @Test
+    void aNoteWhosePatientWasMadePrivateSinceIsRepeatedWithoutWhatTheCallerMayNoLongerRead() {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        UUID patient = PatientFixture.patientOf(jdbc, t.organization().id()).insert();
+        String key = UUID.randomUUID().toString();
+        Map<String, String> note = note(t, patient, SECRET_CONTENT);
+        Http.Response first = post(api, "/notes", key, note);
+        assertThat(first.status()).isEqualTo(201);
+        Http.Response hidden = api.patch("/patients/" + patient, Map.of("visibilityOption", "private",
+                "user", t.clinician().id().toString()));
+        assertThat(hidden.status()).as(hidden.toString()).isEqualTo(200);
+        assertThat(api.get("/notes/" + first.json().get("uuid").asString()).status()).isEqualTo(404);
+
+        Http.Response again = post(api, "/notes", key, note);
+        assertThat(again.status()).as(again.toString()).isEqualTo(201);
+        assertThat(again.header(IdempotencyKeys.REPLAYED)).isEqualTo("true");
+        assertThat(again.json().get("uuid").asString()).isEqualTo(first.json().get("uuid").asString());
+        assertThat(again.body()).doesNotContain(SECRET_CONTENT).doesNotContain("Hopper");
+        Http.Response byItsClinician = post(t.clinicianApi(port), "/notes", key, note);
+        assertThat(byItsClinician.header(IdempotencyKeys.REPLAYED)).as("another sender's key").isNull();
+        assertThat(notesOf(patient)).isEqualTo(2);
+    }
+
+    @Test
     void aRefusedCreateTakesNoKeySoTheCorrectedRequestMayUseIt() {
         Tenants.Tenant t = tenants.create();
         Http api = t.api(port);
@@ -210,8 +234,9 @@ abstract class IdempotencyKeysContract {
         assertThat(keyRows(unkeyed)).as("an HMAC under the master key, not a plain hash").isZero();
         assertThat(assertProblem(post(api, "/patients", key, Map.of("firstName", "John", "lastName", "Doe")), 422)
                 .get("title").asString()).isEqualTo("Idempotency-Key reused");
-        // An integration creates a patient private to a clinician: it cannot list or read it, but the key's
-        // repeat answers with it, as the create did, rather than a 404 that would make the caller create it again.
+        // An integration creates a patient private to a clinician: it cannot list or read it, and the key's repeat
+        // answers 201 with the patient's identity only, neither what it may not read nor a 404 that would make
+        // the caller create it again.
         String privateKey = UUID.randomUUID().toString();
         Map<String, String> privately = Map.of("firstName", "Priv", "lastName", "Ate", "visibilityOption", "private",
                 "user", t.clinician().id().toString());
@@ -220,7 +245,12 @@ abstract class IdempotencyKeysContract {
         assertThat(api.get("/patients/" + hidden.json().get("uuid").asString()).status()).isEqualTo(404);
         Http.Response hiddenAgain = post(api, "/patients", privateKey, privately);
         assertThat(hiddenAgain.status()).as(hiddenAgain.toString()).isEqualTo(201);
+        assertThat(hiddenAgain.header(IdempotencyKeys.REPLAYED)).isEqualTo("true");
+        assertThat(hiddenAgain.header("Location")).isEqualTo(hidden.header("Location"));
         assertThat(hiddenAgain.json().get("uuid").asString()).isEqualTo(hidden.json().get("uuid").asString());
+        assertThat(hiddenAgain.json().get("@id").asString()).isEqualTo(hidden.json().get("@id").asString());
+        assertThat(hiddenAgain.json().has("firstName")).isFalse();
+        assertThat(hiddenAgain.body()).doesNotContain("Priv");
 
         // Deleted since: the key still stands for it, and the caller is told it is gone.
         assertThat(api.delete("/patients/" + first.json().get("uuid").asString()).status()).isEqualTo(204);

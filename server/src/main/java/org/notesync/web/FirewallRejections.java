@@ -1,4 +1,4 @@
-package org.notesync.identity;
+package org.notesync.web;
 
 import java.io.IOException;
 import java.util.Locale;
@@ -6,7 +6,6 @@ import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.notesync.web.Problems;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
@@ -18,9 +17,10 @@ import tools.jackson.databind.json.JsonMapper;
  * handler sends a bare 400, which read "Bad Request." and left a client guessing; its exception messages
  * cannot be shown either, since some quote the header or parameter value they refused (a search may carry
  * a patient's name). The detail is chosen from the message's fixed opening, and the one thing it names is a
- * sequence from the firewall's own list.
+ * sequence from the firewall's own list. A header's value is checked only when something reads it, which may be
+ * after the filters (a controller copying the headers): {@link ProblemHandler} answers those the same way.
  */
-final class FirewallRejections implements RequestRejectedHandler {
+public final class FirewallRejections implements RequestRejectedHandler {
 
     /** The sequences {@link StrictHttpFirewall} refuses in a path, lower-cased, and what each one is. */
     private static final Map<String, String> SEQUENCES = Map.ofEntries(
@@ -48,7 +48,7 @@ final class FirewallRejections implements RequestRejectedHandler {
 
     private final JsonMapper json;
 
-    FirewallRejections(JsonMapper json) {
+    public FirewallRejections(JsonMapper json) {
         this.json = json;
     }
 
