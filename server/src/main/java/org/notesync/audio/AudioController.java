@@ -52,6 +52,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.multipart.MultipartHttpServletRequest;
+import org.springframework.web.util.WebUtils;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -154,7 +155,15 @@ class AudioController {
      * {@code consultation_summary}) and {@code transcript} (text the practice software already has).
      */
     @PostMapping(path = "/audios", consumes = MediaType.MULTIPART_FORM_DATA_VALUE, produces = {LD_JSON, JSON})
-    ResponseEntity<Object> upload(Viewer viewer, MultipartHttpServletRequest request) throws IOException {
+    ResponseEntity<Object> upload(Viewer viewer, HttpServletRequest servletRequest) throws IOException {
+        MultipartHttpServletRequest request = WebUtils.getNativeRequest(servletRequest,
+                MultipartHttpServletRequest.class);
+        if (request == null) {
+            // Its parts could not be read when a filter first asked for the parameters (a client that went away
+            // in the middle of its upload, a body cut short), and the dispatcher left it as it was: the problem
+            // of a body that cannot be read, rather than an error of ours.
+            throw new MultipartException("The multipart body could not be read.");
+        }
         Form form = textFields(request);
         // Sent again with the key of an upload that committed: its audio, as it is now, whatever this one says.
         Optional<IdempotencyKeys.Claim> claim = keys.claim(request, viewer.organizationId(), viewer.clientId(),

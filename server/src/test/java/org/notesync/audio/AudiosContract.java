@@ -150,6 +150,41 @@ abstract class AudiosContract {
         assertThat(noKey.header("Idempotent-Replayed")).isNull();
     }
 
+    /**
+     * An upload whose body ends before its Content-Length (a client that stopped sending and still reads): its
+     * parts cannot be read, a 400, and nothing is stored.
+     */
+    @Test
+    void anUploadCutShortIsA400AndStoresNothing() throws IOException {
+        Tenants.Tenant t = tenants.create();
+        String token = t.token(port);
+        UUID patient = patient(t);
+        byte[] wav = AudioSamples.wav(2.0, 16_000, 1);
+        String boundary = "cut-" + UUID.randomUUID();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"patient\"\r\n\r\n" + patient
+                + "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"user\"\r\n\r\n"
+                + t.clinician().id() + "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; "
+                + "filename=\"r\"\r\nContent-Type: audio/wav\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        body.writeBytes(wav);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        byte[] whole = body.toByteArray();
+        try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(30_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("POST /audios HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token
+                    + "\r\nContent-Type: multipart/form-data; boundary=" + boundary + "\r\nContent-Length: "
+                    + whole.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(whole, 0, whole.length / 2);
+            out.flush();
+            socket.shutdownOutput();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 400").contains("application/problem+json");
+        }
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM audios WHERE patient_id = ?").param(patient).query(Long.class)
+                .single()).isZero();
+    }
+
     private static long countFiles(Path root) throws IOException {
         if (!Files.exists(root)) {
             return 0;
