@@ -138,13 +138,17 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> databaseUnavailable(Exception e, HttpServletRequest request) {
         log.warn("Database unavailable on {} {}: {}", request.getMethod(), request.getRequestURI(),
                 e.getClass().getSimpleName());
-        HttpHeaders headers = new HttpHeaders();
-        headers.set(HttpHeaders.RETRY_AFTER, Integer.toString(DATABASE_RETRY_AFTER_SECONDS));
-        return respond(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Service Unavailable",
-                "The database is unavailable. Retry in a few seconds.", request.getRequestURI()), headers);
+        return retryShortly("The database is unavailable. Retry in a few seconds.", request);
     }
 
     static final int DATABASE_RETRY_AFTER_SECONDS = 2;
+
+    private ResponseEntity<ProblemDetail> retryShortly(String detail, HttpServletRequest request) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, Integer.toString(DATABASE_RETRY_AFTER_SECONDS));
+        return respond(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Service Unavailable", detail,
+                request.getRequestURI()), headers);
+    }
 
     /**
      * A lock not granted in time (H2's lock timeout, PostgreSQL's {@code lock_timeout}) or a transaction chosen
@@ -155,11 +159,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> databaseBusy(Exception e, HttpServletRequest request) {
         log.warn("Database lock not granted in time on {} {}: {}", request.getMethod(), request.getRequestURI(),
                 e.getClass().getSimpleName());
-        HttpHeaders headers = new HttpHeaders();
-        headers.set(HttpHeaders.RETRY_AFTER, Integer.toString(DATABASE_RETRY_AFTER_SECONDS));
-        return respond(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Service Unavailable",
-                "The database was too busy to answer in time. Retry in a few seconds.", request.getRequestURI()),
-                headers);
+        return retryShortly("The database was too busy to answer in time. Retry in a few seconds.", request);
     }
 
     /**
