@@ -201,6 +201,7 @@ class AudioController {
 
     /** What the key this request sent again created (Representations#replayed); a 404 once deleted. */
     private ResponseEntity<Object> replayed(Viewer viewer, UUID earlier, HttpServletRequest request) {
+        keys.countReplay();
         return representations.replayed(request, AUDIO, earlier, audios.find(viewer, earlier),
                 () -> audios.exists(viewer, earlier));
     }

@@ -101,6 +101,7 @@ class NoteController {
 
     /** What the key this request sent again created (Representations#replayed). */
     private ResponseEntity<Object> replayed(Viewer viewer, UUID earlier, HttpServletRequest request) {
+        keys.countReplay();
         return representations.replayed(request, NOTE, earlier, notes.find(viewer, earlier),
                 () -> notes.exists(viewer, earlier));
     }

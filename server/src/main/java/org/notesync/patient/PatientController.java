@@ -93,6 +93,7 @@ class PatientController {
 
     /** What the key this request sent again created (Representations#replayed); a 404 once deleted. */
     private ResponseEntity<Object> replayed(Viewer viewer, UUID earlier, HttpServletRequest request) {
+        keys.countReplay();
         return representations.replayed(request, PATIENT, earlier, patients.find(viewer, earlier),
                 () -> patients.exists(viewer, earlier));
     }

@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -75,18 +76,24 @@ public class IdempotencyKeys implements SchedulingConfigurer {
     }
 
     private final JdbcClient jdbc;
+    /**
+     * How the expiry locks the keys it removes: on PostgreSQL passing by those a create holds (one retaking an
+     * expired key, in a batch that may next wait for a key the expiry holds: a deadlock otherwise).
+     */
+    private final String lockRows;
     private final Clock clock;
     private final SecretKeySpec secret;
     private final Duration retention;
     private final Counter replays;
     private final Counter expired;
 
-    IdempotencyKeys(JdbcClient jdbc, Clock clock, MeterRegistry meters, Secret secret,
+    IdempotencyKeys(JdbcClient jdbc, DataSource dataSource, Clock clock, MeterRegistry meters, Secret secret,
             @Value("${notesync.idempotency.retention:24h}") Duration retention) {
         if (retention.isNegative() || retention.isZero()) {
             throw new IllegalArgumentException("notesync.idempotency.retention must be positive");
         }
         this.jdbc = jdbc;
+        this.lockRows = Databases.isPostgres(dataSource) ? " FOR UPDATE SKIP LOCKED" : "";
         this.clock = clock;
         this.secret = new SecretKeySpec(secret.key(), "HmacSHA256");
         this.retention = retention;
@@ -160,10 +167,26 @@ public class IdempotencyKeys implements SchedulingConfigurer {
      * @throws ApiException 422 when the key came with another request
      */
     public Optional<UUID> created(Claim claim) {
-        return taken(claim).map(resource -> {
-            replays.increment();
-            return resource;
-        });
+        Optional<Map.Entry<String, UUID>> row = jdbc.sql("SELECT request_hash, resource_id FROM idempotency_keys "
+                        + "WHERE key_hash = ? AND created_at > ?")
+                .params(claim.keyHash(), Dates.now(clock).minus(retention).atOffset(ZoneOffset.UTC))
+                .query((rs, n) -> Map.entry(rs.getString(1), rs.getObject(2, UUID.class)))
+                .optional();
+        if (row.isPresent() && !row.get().getKey().equals(claim.requestHash())) {
+            throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "Idempotency-Key reused",
+                    "This " + HEADER + " was sent with another request within the last " + hours(retention)
+                            + "; send a new key with a new request.");
+        }
+        return row.map(Map.Entry::getValue);
+    }
+
+    /**
+     * Counts a create answered with what its key created ({@code notesync_idempotency_replays_total}): once per
+     * answer, by the caller that answers, since {@link #record} may be called again for one request (a group
+     * commit's batch retried item by item).
+     */
+    public void countReplay() {
+        replays.increment();
     }
 
     /**
@@ -194,20 +217,6 @@ public class IdempotencyKeys implements SchedulingConfigurer {
         throw new IllegalStateException("An idempotency key past its retention could not be taken again");
     }
 
-    private Optional<UUID> taken(Claim claim) {
-        Optional<Map.Entry<String, UUID>> row = jdbc.sql("SELECT request_hash, resource_id FROM idempotency_keys "
-                        + "WHERE key_hash = ? AND created_at > ?")
-                .params(claim.keyHash(), Dates.now(clock).minus(retention).atOffset(ZoneOffset.UTC))
-                .query((rs, n) -> Map.entry(rs.getString(1), rs.getObject(2, UUID.class)))
-                .optional();
-        if (row.isPresent() && !row.get().getKey().equals(claim.requestHash())) {
-            throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "Idempotency-Key reused",
-                    "This " + HEADER + " was sent with another request within the last " + hours(retention)
-                            + "; send a new key with a new request.");
-        }
-        return row.map(Map.Entry::getValue);
-    }
-
     @Override
     public void configureTasks(ScheduledTaskRegistrar registrar) {
         Duration every = retention.compareTo(Duration.ofHours(2)) > 0 ? Duration.ofHours(1) : retention.dividedBy(2);
@@ -222,12 +231,15 @@ public class IdempotencyKeys implements SchedulingConfigurer {
         }
     }
 
-    /** Removes the keys taken before {@code before}, a chunk per statement; returns how many. */
+    /**
+     * Removes the keys taken before {@code before}, a chunk per statement; returns how many. On PostgreSQL a key
+     * a create is retaking is left (it is being taken again).
+     */
     public int expire(Instant before) {
         int removed = 0;
         for (int chunk = CHUNK; chunk == CHUNK; ) {
             chunk = jdbc.sql("DELETE FROM idempotency_keys WHERE key_hash IN (SELECT key_hash FROM idempotency_keys "
-                            + "WHERE created_at < ? FETCH FIRST " + CHUNK + " ROWS ONLY)")
+                            + "WHERE created_at < ? FETCH FIRST " + CHUNK + " ROWS ONLY" + lockRows + ")")
                     .param(before.atOffset(ZoneOffset.UTC)).update();
             removed += chunk;
         }

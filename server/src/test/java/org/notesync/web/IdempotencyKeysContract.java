@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.notesync.note.NewNote;
 import org.notesync.note.Notes;
@@ -73,6 +74,9 @@ abstract class IdempotencyKeysContract {
     @Autowired
     Notes notes;
 
+    @Autowired
+    MeterRegistry meters;
+
     @Test
     void aNoteSentAgainWithItsKeyIsWrittenOnceAndTheAnswerRepeated() {
         Tenants.Tenant t = tenants.create();
@@ -81,9 +85,11 @@ abstract class IdempotencyKeysContract {
         String key = UUID.randomUUID().toString();
         Map<String, String> note = note(t, patient, "Seen for a cough.");
 
+        double replays = replays();
         Http.Response first = post(api, "/notes", key, note);
         assertThat(first.status()).as(first.toString()).isEqualTo(201);
         assertThat(first.header(IdempotencyKeys.REPLAYED)).isNull();
+        assertThat(replays()).as("a first create is no replay").isEqualTo(replays);
         assertThat(first.header(IdempotencyKeys.HEADER)).as("echoed: this server honours keys").isEqualTo(key);
         Http.Response again = post(api, "/notes", key, note);
         assertThat(again.status()).as(again.toString()).isEqualTo(201);
@@ -92,6 +98,7 @@ abstract class IdempotencyKeysContract {
         assertThat(again.header("Location")).isEqualTo(first.header("Location"));
         assertThat(again.json().get("uuid").asString()).isEqualTo(first.json().get("uuid").asString());
         assertThat(again.json().get("content").asString()).isEqualTo("Seen for a cough.");
+        assertThat(replays()).as("notesync_idempotency_replays_total, once per repeat answered").isEqualTo(replays + 1);
         // The same body written otherwise (members in another order, spaces) is the same request.
         Http.Response reordered = api.send(api.builder("/notes").header(IdempotencyKeys.HEADER, "\"" + key + "\"")
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
@@ -361,12 +368,14 @@ abstract class IdempotencyKeysContract {
             first[0] = notes.create(new NewNote(org, patient, t.clinician().id(), null, "memo", "In flight.")).uuid();
             assertThat(keys.record(claim, first[0])).isEmpty();
         })) {
+            double replays = replays();
             Future<Http.Response> retry = thread.submit(() -> post(api, "/notes", key, body));
             await().atMost(Duration.ofSeconds(15)).until(() -> takingTheKey());
             assertThat(retry.isDone()).isFalse();
             inFlight.commit();
             Http.Response answered = retry.get(30, TimeUnit.SECONDS);
             assertThat(answered.status()).as(answered.toString()).isEqualTo(201);
+            assertThat(replays()).as("counted once, by the answer, not by the wait").isEqualTo(replays + 1);
             assertThat(answered.header(IdempotencyKeys.REPLAYED)).isEqualTo("true");
             assertThat(answered.json().get("uuid").asString()).isEqualTo(first[0].toString());
             assertThat(notesOf(patient)).isEqualTo(1);
@@ -416,24 +425,28 @@ abstract class IdempotencyKeysContract {
                 .param("INSERT INTO idempotency_keys%").query(Long.class).single() > 0;
     }
 
-    private long keyRows(String keyHash) {
+    private double replays() {
+        return meters.get("notesync.idempotency.replays").counter().count();
+    }
+
+    long keyRows(String keyHash) {
         return jdbc.sql("SELECT COUNT(*) FROM idempotency_keys WHERE key_hash = ?").param(keyHash).query(Long.class)
                 .single();
     }
 
-    private void age(IdempotencyKeys.Claim claim, Duration by) {
+    void age(IdempotencyKeys.Claim claim, Duration by) {
         assertThat(jdbc.sql("UPDATE idempotency_keys SET created_at = ? WHERE key_hash = ?")
                 .params(OffsetDateTime.now(ZoneOffset.UTC).minus(by), claim.keyHash()).update()).isEqualTo(1);
     }
 
-    private IdempotencyKeys.Claim claim(Tenants.Tenant t, String key, String operation, Map<String, String> body) {
+    IdempotencyKeys.Claim claim(Tenants.Tenant t, String key, String operation, Map<String, String> body) {
         MockHttpServletRequest request = new MockHttpServletRequest("POST", "/notes");
         request.addHeader(IdempotencyKeys.HEADER, key);
         return keys.claim(request, t.organization().id(), t.client().clientId(), null, operation,
                 Http.JSON.<JsonNode>valueToTree(body)).orElseThrow();
     }
 
-    private static Map<String, String> note(Tenants.Tenant t, UUID patient, String content) {
+    static Map<String, String> note(Tenants.Tenant t, UUID patient, String content) {
         return Map.of("patient", patient.toString(), "user", t.clinician().id().toString(), "type", "memo",
                 "content", content);
     }
