@@ -8,6 +8,7 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,6 +21,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -145,7 +150,7 @@ final class Transport {
                     throw new TransportException(call.describe() + ": the request body cannot be read ("
                             + e.getClass().getSimpleName() + ")", call.body().readsFiles() ? null : e);
                 }
-                response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                response = send(request);
             } catch (IOException e) {
                 // A connection that was never made carried nothing: safe to repeat whatever the method.
                 boolean neverSent = e instanceof ConnectException || e instanceof HttpConnectTimeoutException
@@ -223,6 +228,39 @@ final class Transport {
             } catch (DateTimeParseException notADate) {
                 return Optional.empty();
             }
+        }
+    }
+
+    /**
+     * Sends a request and reads its answer within the request's timeout. {@link HttpRequest#timeout} bounds only
+     * the wait for the answer's headers: a body that stops arriving (a connection dropped by a NAT or a proxy
+     * after the headers) would hold the calling thread for good, so the whole exchange is bounded here, and
+     * cancelled when it runs over.
+     */
+    private HttpResponse<byte[]> send(HttpRequest request) throws IOException, InterruptedException {
+        Duration limit = request.timeout().orElse(requestTimeout);
+        CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(request,
+                HttpResponse.BodyHandlers.ofByteArray());
+        try {
+            return pending.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            throw new HttpTimeoutException("no whole answer within " + limit.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            pending.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IOException(cause);
         }
     }
 

@@ -176,6 +176,56 @@ class TransportTest {
         assertThat(sleeper.waits()).hasSize(2);
     }
 
+    /**
+     * An answer whose body stops halfway (a connection dropped after the headers) ends in a TransportException
+     * once the request timeout has passed, after the GET's retries; {@code HttpRequest.timeout} alone covers
+     * only the headers, and the call waited for good.
+     */
+    @Test
+    void anAnswerWhoseBodyStopsArrivingEndsInATransportException() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> accepted = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        java.net.Socket connection = socket.accept();
+                        accepted.add(connection);
+                        connection.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                + "Content-Length: " + (NOTE.length() * 2) + "\r\n\r\n" + NOTE)
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        connection.getOutputStream().flush(); // and then nothing more
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            NotesyncClient client = NotesyncClient.builder("http://127.0.0.1:" + socket.getLocalPort())
+                    .accessTokens(AccessTokens.of("t")).retryPolicy(policy).clock(clock).sleeper(sleeper)
+                    .random(new Random(5)).requestTimeout(Duration.ofMillis(500)).build();
+
+            java.util.concurrent.CompletableFuture<Throwable> call = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            client.notes().get(NOTE_ID);
+                            return null;
+                        } catch (RuntimeException e) {
+                            return e;
+                        }
+                    });
+            // A bound for a hang only (three attempts of 0.5 s each): not a measure of speed.
+            assertThat(call.get(60, java.util.concurrent.TimeUnit.SECONDS))
+                    .isInstanceOf(TransportException.class)
+                    .hasMessageContaining("GET /notes/")
+                    .hasMessageContaining("3 attempt(s)");
+            assertThat(accepted).hasSize(3);
+            for (java.net.Socket connection : accepted) {
+                connection.close();
+            }
+        }
+    }
+
     @Test
     void a429IsWaitedOutForAsLongAsRetryAfterSays() {
         server.then(Reply.problem(429, "{\"title\":\"Too Many Requests\",\"status\":429}").with("Retry-After", "7"))
