@@ -42,6 +42,8 @@ public final class NoteInbox implements AutoCloseable {
     private static final int MAX_BODY = 5 * 1024 * 1024;
     private static final int MAX_PENDING_RETRIES = 10_000;
     private static final int STRIPES = 64;
+    /** Without a polling feed, how often the notes the handler failed on are retried. */
+    static final Duration DEFAULT_RETRY = Duration.ofSeconds(30);
 
     /** What to answer a webhook request with. */
     public record Receipt(int status, String message) {
@@ -76,7 +78,7 @@ public final class NoteInbox implements AutoCloseable {
     private String givenUpCheckpoint;
     private final int maxPendingRetries;
     private final Object pollLock = new Object();
-    private ScheduledExecutorService poller;
+    private volatile ScheduledExecutorService poller;
 
     private NoteInbox(Builder b) {
         this.handler = b.handler;
@@ -85,7 +87,7 @@ public final class NoteInbox implements AutoCloseable {
         this.ownsWorkers = b.workers == null;
         this.workers = b.workers != null ? b.workers : Executors.newSingleThreadExecutor(daemon("notesync-inbox"));
         this.feed = b.feed;
-        this.pollEvery = b.pollEvery;
+        this.pollEvery = b.pollEvery != null ? b.pollEvery : DEFAULT_RETRY;
         this.notes = b.notes;
         this.fetchFullNotes = b.fetchFullNotes;
         this.onFailure = b.onFailure;
@@ -162,6 +164,15 @@ public final class NoteInbox implements AutoCloseable {
         workers.execute(() -> process(note));
     }
 
+    /** Whether this version was imported; when the store cannot tell, not (the worker asks it again). */
+    private boolean alreadyProcessed(Note note) {
+        try {
+            return NoteVersion.of(note).isCoveredBy(processed.lastProcessed(note.uuid()).orElse(null));
+        } catch (RuntimeException storeFailing) {
+            return false;
+        }
+    }
+
     /**
      * Imports a note now, on this thread, unless this version (or a newer one) was already imported.
      *
@@ -170,17 +181,25 @@ public final class NoteInbox implements AutoCloseable {
     public boolean process(Note note) {
         Object stripe = stripes[Math.floorMod(note.uuid().hashCode(), STRIPES)];
         synchronized (stripe) {
-            NoteVersion last = processed.lastProcessed(note.uuid()).orElse(null);
-            if (NoteVersion.of(note).isCoveredBy(last)) {
-                forgetRetry(note);
-                return false;
-            }
+            // Everything inside: a failure anywhere (the handler, the deduplication store, the API) keeps the note
+            // for a retry and holds the checkpoint before it, rather than leaving it behind with the batch.
             try {
+                NoteVersion last = processed.lastProcessed(note.uuid()).orElse(null);
+                if (NoteVersion.of(note).isCoveredBy(last)) {
+                    forgetRetry(note);
+                    return false;
+                }
                 Note current = note;
                 if (notes != null && (fetchFullNotes || sameSecond(note, last))) {
                     // The API shows updatedAt to the second: within one second, only the API knows which
                     // version is the newest (a late retry of an older event must not overwrite a newer one).
-                    current = notes.get(note.uuid());
+                    try {
+                        current = notes.get(note.uuid());
+                    } catch (NotFoundException gone) {
+                        // Deleted, or no longer visible to this client, since the event was sent: nothing to import.
+                        forgetRetry(note);
+                        return false;
+                    }
                     if (NoteVersion.of(current).isCoveredBy(last)) {
                         forgetRetry(note);
                         return false;
@@ -190,15 +209,29 @@ public final class NoteInbox implements AutoCloseable {
                 processed.markProcessed(note.uuid(), NoteVersion.of(current));
                 forgetRetry(note);
                 return true;
-            } catch (NotFoundException gone) {
-                // Deleted, or no longer visible to this client, since the event was sent: nothing to import.
-                forgetRetry(note);
-                return false;
             } catch (Exception e) {
                 rememberRetry(note);
-                onFailure.accept(note, e);
+                failed(note, e);
                 return false;
             }
+        }
+    }
+
+    /** Tells the failure listener; one that throws is logged, and the note stays for a retry all the same. */
+    private void failed(Note note, Exception e) {
+        try {
+            if (onFailure != null) {
+                onFailure.accept(note, e);
+            } else {
+                // Only the uuid and the exception type: the message of an import failure may quote the note.
+                LOG.log(Level.WARNING, "Importing note {0} failed ({1}); {2}", note.uuid(), e.getClass().getName(),
+                        poller != null ? "it will be retried every " + (pollEvery.toSeconds() > 0
+                                ? pollEvery.toSeconds() + " s" : pollEvery.toMillis() + " ms")
+                                : "it will be retried once the inbox is started (start())");
+            }
+        } catch (RuntimeException listener) {
+            LOG.log(Level.WARNING, "The failure listener threw {0} for note {1}", listener.getClass().getName(),
+                    note.uuid());
         }
     }
 
@@ -271,13 +304,22 @@ public final class NoteInbox implements AutoCloseable {
         }
     }
 
-    /** Starts polling (at once, then every interval). Webhooks are accepted whether or not this is called. */
+    /**
+     * Starts polling (at once, then every interval) and retrying the notes the handler failed on (with the polls,
+     * or every {@link Builder#retryEvery} without a feed). Webhooks are accepted whether or not this is called, but
+     * a note that fails is retried only once it is.
+     */
     public synchronized NoteInbox start() {
-        if (poller == null && (feed != null || pollEvery != null)) {
+        if (poller == null) {
             poller = Executors.newSingleThreadScheduledExecutor(daemon("notesync-poller"));
             poller.scheduleWithFixedDelay(this::pollQuietly, 0, pollEvery.toMillis(), TimeUnit.MILLISECONDS);
         }
         return this;
+    }
+
+    /** Whether polls or retries are scheduled; for tests. */
+    boolean retrying() {
+        return poller != null;
     }
 
     /** Notes waiting to be retried after the handler failed on them. */
@@ -312,10 +354,6 @@ public final class NoteInbox implements AutoCloseable {
             // A scheduled task that throws is never run again: keep polling whatever happens.
             onPollFailure.accept(e);
         }
-    }
-
-    private boolean alreadyProcessed(Note note) {
-        return NoteVersion.of(note).isCoveredBy(processed.lastProcessed(note.uuid()).orElse(null));
     }
 
     private void rememberRetry(Note note) {
@@ -370,8 +408,8 @@ public final class NoteInbox implements AutoCloseable {
         private boolean fetchFullNotes;
         private int maxPendingRetries = MAX_PENDING_RETRIES;
         // Only the uuid and the exception type: the message of an import failure may quote the note.
-        private BiConsumer<Note, Exception> onFailure = (note, e) -> LOG.log(Level.WARNING,
-                "Importing note {0} failed ({1}); it will be retried", note.uuid(), e.getClass().getName());
+        /** Null: logged by the inbox, which knows when the note will be retried. */
+        private BiConsumer<Note, Exception> onFailure;
         private Consumer<Exception> onPollFailure = e -> LOG.log(Level.WARNING,
                 "Polling notesync failed: {0}", e.getClass().getName() + (e instanceof NotesyncException
                         ? ": " + e.getMessage() : ""));
@@ -422,9 +460,12 @@ public final class NoteInbox implements AutoCloseable {
             return this;
         }
 
-        /** Without polling, how often failed notes are retried. */
+        /** Without polling, how often failed notes are retried (every 30 s by default, once started). */
         public Builder retryEvery(Duration every) {
-            this.pollEvery = Objects.requireNonNull(every, "every");
+            if (every.isNegative() || every.isZero()) {
+                throw new IllegalArgumentException("retry after a positive interval");
+            }
+            this.pollEvery = every;
             return this;
         }
 

@@ -221,6 +221,115 @@ class NoteInboxTest {
     }
 
     /**
+     * The deduplication store kept in the practice's database may fail too: the notes of the batch it failed on
+     * are kept for a retry, the checkpoint held before them, and the poll goes on (they were left behind with the
+     * batch, and the checkpoint passed them).
+     */
+    @Test
+    void aDeduplicationStoreFailingDuringAPollLosesNothing() {
+        UUID second = UUID.randomUUID();
+        UUID later = UUID.randomUUID();
+        NoteFeed feed = scripted(new ArrayDeque<>(List.of(List.of(note(noteId, v1), note(second, v1)),
+                List.of(note(later, v1)))));
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        ProcessedNotes memory = ProcessedNotes.inMemory(100);
+        ProcessedNotes database = new ProcessedNotes() {
+            @Override
+            public java.util.Optional<NoteVersion> lastProcessed(UUID note) {
+                if (down.get() && !note.equals(later)) {
+                    throw new IllegalStateException("the practice database is unreachable");
+                }
+                return memory.lastProcessed(note);
+            }
+
+            @Override
+            public void markProcessed(UUID note, NoteVersion version) {
+                memory.markProcessed(note, version);
+            }
+        };
+        NoteInbox inbox = NoteInbox.builder(imported::add).processedNotes(database).executor(workers)
+                .polling(feed, java.time.Duration.ofSeconds(45)).build();
+
+        inbox.pollNow();
+        assertThat(imported).extracting(Note::uuid).containsExactly(later);
+        assertThat(inbox.pendingRetries()).isEqualTo(2);
+        assertThat(inbox.checkpoint()).as("before the batch the store failed on").contains("feed:0");
+
+        down.set(false);
+        inbox.pollNow();
+        assertThat(imported).extracting(Note::uuid).containsExactlyInAnyOrder(later, noteId, second);
+        assertThat(inbox.pendingRetries()).isZero();
+        assertThat(inbox.checkpoint()).contains("feed:2");
+    }
+
+    /** A failure listener that throws does not take the poll or the note's retry with it. */
+    @Test
+    void aFailureListenerThatThrowsLosesNothing() {
+        UUID later = UUID.randomUUID();
+        NoteFeed feed = scripted(new ArrayDeque<>(List.of(List.of(note(noteId, v1), note(later, v1)))));
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        NoteInbox inbox = NoteInbox.builder(note -> {
+            if (note.uuid().equals(noteId) && down.get()) {
+                throw new IllegalStateException("the practice database is down");
+            }
+            imported.add(note);
+        }).executor(workers).polling(feed, java.time.Duration.ofSeconds(45)).onFailure((note, e) -> {
+            throw new IllegalStateException("the listener's own bug");
+        }).build();
+
+        inbox.pollNow();
+        assertThat(imported).extracting(Note::uuid).containsExactly(later);
+        assertThat(inbox.pendingRetries()).isEqualTo(1);
+        down.set(false);
+        inbox.pollNow();
+        assertThat(imported).extracting(Note::uuid).containsExactly(later, noteId);
+    }
+
+    /**
+     * A 404 from the handler (a patient it looks up that was deleted since) is a failure like any other, retried;
+     * only a note the API no longer shows is dropped (it was dropped silently, neither imported nor retried).
+     */
+    @Test
+    void aNotFoundFromTheHandlerIsRetriedNotTakenForADeletedNote() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        NoteInbox inbox = NoteInbox.builder(note -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new NotFoundException(new Problem(null, "Not Found", 404, "No such patient.", null, null));
+            }
+            imported.add(note);
+        }).webhookSecret(secret).executor(workers).build();
+
+        deliver(inbox, payload("new_note", noteId, v1));
+        drain();
+        assertThat(inbox.pendingRetries()).isEqualTo(1);
+        inbox.pollNow();
+        assertThat(imported).extracting(Note::uuid).containsExactly(noteId);
+    }
+
+    /** Without a polling feed, a started inbox still retries the notes the handler failed on (every 30 s). */
+    @Test
+    void aWebhookOnlyInboxRetriesOnceStarted() throws Exception {
+        try (NoteInbox inbox = NoteInbox.builder(imported::add).webhookSecret(secret).executor(workers).build()) {
+            assertThat(inbox.retrying()).isFalse();
+            inbox.start();
+            assertThat(inbox.retrying()).as("retries scheduled without a feed or retryEvery").isTrue();
+        }
+        AtomicInteger calls = new AtomicInteger();
+        try (NoteInbox inbox = NoteInbox.builder(note -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new IllegalStateException("the practice database is down");
+            }
+            imported.add(note);
+        }).webhookSecret(secret).executor(workers).retryEvery(java.time.Duration.ofMillis(50)).build().start()) {
+            deliver(inbox, payload("new_note", noteId, v1));
+            for (int i = 0; i < 200 && imported.isEmpty(); i++) {
+                Thread.sleep(50);
+            }
+            assertThat(imported).extracting(Note::uuid).containsExactly(noteId);
+        }
+    }
+
+    /**
      * Past the retry limit the oldest failing note is given up: the checkpoint must not pass it, yet what is
      * kept for it cannot grow with every failing note of a long outage.
      */
