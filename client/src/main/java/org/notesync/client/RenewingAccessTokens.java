@@ -23,6 +23,12 @@ final class RenewingAccessTokens implements AccessTokens {
     private final TokenStore store;
     private final ReentrantLock renewal = new ReentrantLock();
     private volatile Token current;
+    /**
+     * A token the grant gave that the store has not taken yet (its save threw): saved before anything else, and
+     * its access token used only then. Its refresh token is the only one left (the old one is spent), and a
+     * restart, or another process sharing the store, refreshing with the old one again ends the grant.
+     */
+    private volatile Token unsaved;
 
     RenewingAccessTokens(Grant grant, Clock clock, Duration renewBefore, TokenStore store) {
         this.grant = grant;
@@ -34,11 +40,15 @@ final class RenewingAccessTokens implements AccessTokens {
     @Override
     public String accessToken() {
         Token token = current;
-        if (token != null && token.validFor(renewBefore, clock)) {
+        if (token != null && unsaved == null && token.validFor(renewBefore, clock)) {
             return token.accessToken();
         }
         renewal.lock();
         try {
+            if (unsaved != null) {
+                store.save(unsaved);
+                unsaved = null;
+            }
             token = current;
             if (token != null && token.validFor(renewBefore, clock)) {
                 return token.accessToken();
@@ -70,7 +80,9 @@ final class RenewingAccessTokens implements AccessTokens {
             }
             current = next;
             if (store != null) {
+                unsaved = next;
                 store.save(next);
+                unsaved = null;
             }
             return next.accessToken();
         } finally {

@@ -90,6 +90,43 @@ class RenewingAccessTokensTest {
         assertThat(store.load()).get().extracting(Token::refreshToken).isEqualTo("refresh-2");
     }
 
+    /**
+     * A rotated refresh token the store failed to save is saved again before its access token is used: the old
+     * one is spent, and a restart refreshing with it would end the grant. (It was kept in memory only, and used.)
+     */
+    @Test
+    void aTokenTheStoreFailedToSaveIsSavedBeforeItIsUsed() {
+        Token initial = new Token("access-0", "Bearer", clock.instant().plusSeconds(30), "refresh-0", Set.of());
+        TokenStore memory = TokenStore.inMemory(initial);
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        TokenStore store = new TokenStore() {
+            @Override
+            public java.util.Optional<Token> load() {
+                return memory.load();
+            }
+
+            @Override
+            public void save(Token token) {
+                if (down.get()) {
+                    throw new IllegalStateException("the token database is unreachable");
+                }
+                memory.save(token);
+            }
+        };
+        List<String> refreshedWith = new ArrayList<>();
+        RenewingAccessTokens tokens = new RenewingAccessTokens(current -> {
+            refreshedWith.add(current.refreshToken());
+            return issue(current);
+        }, clock, Duration.ofSeconds(60), store);
+
+        assertThatThrownBy(tokens::accessToken).hasMessageContaining("unreachable");
+        assertThatThrownBy(tokens::accessToken).as("not used while unsaved").hasMessageContaining("unreachable");
+        down.set(false);
+        assertThat(tokens.accessToken()).isEqualTo("access-1");
+        assertThat(memory.load()).get().extracting(Token::refreshToken).isEqualTo("refresh-1");
+        assertThat(refreshedWith).as("refreshed once: the spent token never again").containsExactly("refresh-0");
+    }
+
     @Test
     void aRotationByAnotherProcessSharingTheStoreIsPickedUp() {
         Token initial = new Token("access-0", "Bearer", clock.instant().plusSeconds(3600), "refresh-0", Set.of());
