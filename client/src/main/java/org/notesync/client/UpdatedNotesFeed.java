@@ -20,8 +20,6 @@ final class UpdatedNotesFeed implements NoteFeed {
     static final Duration DEFAULT_LOOKBACK = Duration.ofSeconds(10);
     private static final String PREFIX = "updatedAt:";
     private static final int PAGE_SIZE = Query.MAX_ITEMS_PER_PAGE;
-    /** Pages read per call at most when a window is full of already-returned notes. */
-    private static final int MAX_PAGES = 50;
 
     private final Notes notes;
     private final Duration lookback;
@@ -37,7 +35,8 @@ final class UpdatedNotesFeed implements NoteFeed {
     @Override
     public List<Note> next() {
         Instant from = cursor.minus(lookback);
-        for (int page = 1; page <= MAX_PAGES; page++) {
+        int page = 1;
+        while (true) {
             Page<Note> result = notes.list(NoteQuery.create().updatedAfter(from).orderByUpdatedAt(Order.ASC)
                     .itemsPerPage(PAGE_SIZE).page(page)).firstPage();
             List<Note> fresh = new ArrayList<>();
@@ -61,8 +60,18 @@ final class UpdatedNotesFeed implements NoteFeed {
             if (result.items().size() < PAGE_SIZE || result.next() == null) {
                 return List.of();
             }
+            // A full page of notes already returned: read on from its last one (updatedAt[after] includes it),
+            // or, where a page's notes all share one instant, by the page's number. Every read passes a page of
+            // the window: however many notes it holds, the call ends at a new one or at the end (a bound on the
+            // pages read stopped short of the new ones once the window held that many, and every call again).
+            Instant last = result.items().get(result.items().size() - 1).updatedAt();
+            if (last.isAfter(from)) {
+                from = last;
+                page = 1;
+            } else {
+                page++;
+            }
         }
-        return List.of();
     }
 
     @Override
