@@ -17,6 +17,8 @@ final class ChangeFeed implements NoteFeed {
 
     private final Notes notes;
     private long cursor;
+    /** The cursor the last batch was read after: the feed's start when it went back. */
+    private long batchStart;
 
     ChangeFeed(Notes notes, long after) {
         if (after < 0) {
@@ -24,6 +26,7 @@ final class ChangeFeed implements NoteFeed {
         }
         this.notes = notes;
         this.cursor = after;
+        this.batchStart = after;
     }
 
     @Override
@@ -36,6 +39,7 @@ final class ChangeFeed implements NoteFeed {
             cursor = page.cursor();
             page = notes.changes(cursor, PAGE_SIZE); // the page the caller asked for, from where the feed goes on
         }
+        batchStart = cursor;
         cursor = page.cursor();
         return page.changes().stream().map(NoteChanges.Change::note).toList();
     }
@@ -43,6 +47,15 @@ final class ChangeFeed implements NoteFeed {
     @Override
     public String checkpoint() {
         return PREFIX + cursor;
+    }
+
+    /**
+     * The checkpoint before the batch {@link #next()} last returned: resuming from it reads that batch again. Not
+     * always the checkpoint before the call: when the feed went back (a restored server), the batch came from
+     * the feed's new start, and the old cursor is past notes it will number again.
+     */
+    String batchCheckpoint() {
+        return PREFIX + batchStart;
     }
 
     static long parse(String checkpoint) {

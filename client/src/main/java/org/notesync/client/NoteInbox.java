@@ -250,6 +250,9 @@ public final class NoteInbox implements AutoCloseable {
                         if (batch.isEmpty()) {
                             break;
                         }
+                        if (feed instanceof ChangeFeed changes) {
+                            before = changes.batchCheckpoint(); // the feed's start, if it went back
+                        }
                         for (Note note : batch) {
                             process(note);
                             holdCheckpointIfFailing(note, before);

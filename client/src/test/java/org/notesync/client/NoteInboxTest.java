@@ -262,6 +262,41 @@ class NoteInboxTest {
         assertThat(inbox.checkpoint()).contains("feed:2");
     }
 
+    /**
+     * After the server's feed went back (its database restored), a note that fails holds the checkpoint at the
+     * feed's new start, not at the old cursor, which is past the numbers the restored feed hands out again: a
+     * restart from it would skip the note once the feed had numbered that far.
+     */
+    @Test
+    void aNoteFailingAfterTheFeedWentBackHoldsTheCheckpointAtTheFeedsStart() throws Exception {
+        try (Loopback server = new Loopback()) {
+            UUID failing = UUID.randomUUID();
+            server.then(Loopback.Reply.json(200, "{\"changes\":[],\"cursor\":0,\"hasMore\":false}"))
+                    .then(Loopback.Reply.json(200, "{\"changes\":[" + change(1, failing) + "," + change(2, noteId)
+                            + "],\"cursor\":2,\"hasMore\":false}"))
+                    .then(Loopback.Reply.json(200, "{\"changes\":[],\"cursor\":2,\"hasMore\":false}"));
+            NotesyncClient client = NotesyncClient.builder(server.base()).accessTokens(AccessTokens.of("t")).build();
+            NoteInbox inbox = NoteInbox.builder(note -> {
+                if (note.uuid().equals(failing)) {
+                    throw new IllegalStateException("the practice database is down");
+                }
+                imported.add(note);
+            }).executor(workers).polling(NoteFeed.resume(client, "feed:5000"), java.time.Duration.ofSeconds(45))
+                    .build();
+
+            inbox.pollNow();
+            assertThat(imported).extracting(Note::uuid).containsExactly(noteId);
+            assertThat(inbox.checkpoint()).as("the restored feed's start").contains("feed:0");
+        }
+    }
+
+    private static String change(long sequence, UUID note) {
+        String at = Dates.format(Instant.parse("2026-02-24T10:30:00Z"));
+        return "{\"sequence\":" + sequence + ",\"action\":\"new_note\",\"note\":{\"uuid\":\"" + note
+                + "\",\"type\":\"memo\",\"content\":\"x\",\"createdAt\":\"" + at + "\",\"updatedAt\":\"" + at
+                + "\"}}";
+    }
+
     /** A failure listener that throws does not take the poll or the note's retry with it. */
     @Test
     void aFailureListenerThatThrowsLosesNothing() {
