@@ -266,6 +266,13 @@ abstract class TokenEndpointContract {
         assertThat(metadata.json().get("scopes_supported").valueStream().map(JsonNode::asString).toList())
                 .contains("read:notes", "write:webhooks");
         assertThat(metadata.json().get("bearer_methods_supported").get(0).asString()).isEqualTo("header");
+        // The metadata of a resource under a path (RFC 9728, 3.1) names the same authorization server (it named
+        // the path, where no authorization server is).
+        Http.Response ofNotes = anonymous.get("/.well-known/oauth-protected-resource/notes");
+        assertThat(ofNotes.status()).as(ofNotes.toString()).isEqualTo(200);
+        assertThat(ofNotes.json().get("resource").asString()).endsWith("/notes");
+        assertThat(ofNotes.json().get("authorization_servers").valueStream().map(JsonNode::asString).toList())
+                .containsExactly(issuer);
     }
 
     @Test
