@@ -98,7 +98,7 @@ public final class CollectionQuery {
         for (String value : strings(name)) {
             try {
                 // As in a body: a bare uuid, or the IRI of one of the filter's collection.
-                ids.add(collection == null ? UUID.fromString(value.substring(value.lastIndexOf('/') + 1))
+                ids.add(collection == null ? Uuids.parse(value.substring(value.lastIndexOf('/') + 1))
                         : JsonFields.referenced(collection, value));
             } catch (IllegalArgumentException e) {
                 throw ApiException.badParameter(name, collection == null ? "is not a valid UUID."

@@ -167,11 +167,7 @@ public final class JsonFields {
                 throw new IllegalArgumentException("not an IRI of " + collection);
             }
         }
-        String uuid = uuidOrIri.substring(slash + 1);
-        if (uuid.length() != 36) {
-            throw new IllegalArgumentException("not a uuid"); // UUID.fromString takes shortened groups too
-        }
-        return UUID.fromString(uuid);
+        return Uuids.parse(uuidOrIri.substring(slash + 1));
     }
 
     /** A reference that must be present and not null. */

@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -323,6 +324,13 @@ class MalformedRequestsIT {
         Raw notUuid = send("GET /notes/feeds", null, null, token);
         assertThat(notUuid.status()).as(notUuid.toString()).isEqualTo(400);
         assertThat(notUuid.body()).contains("must be a valid UUID");
+        // Shortened groups: java.util.UUID reads 1-1-1-1-1 as 00000001-0001-0001-0001-000000000001 (it was a 404,
+        // and a note with that uuid would have answered to it).
+        for (String path : List.of("/notes/1-1-1-1-1", "/webhooks/1-1-1-1-1", "/notes?patient=1-1-1-1-1",
+                "/notes?patient=/patients/1-1-1-1-1")) {
+            Raw shortened = send("GET " + path, null, null, token);
+            assertThat(shortened.status()).as(path + ": " + shortened).isEqualTo(400);
+        }
     }
 
     @Test
