@@ -94,6 +94,8 @@ class SecurityConfiguration {
         browser.setIgnoredMediaTypes(Set.of(MediaType.ALL));
         http.securityMatcher(authorizationServer.getEndpointsMatcher())
                 .with(authorizationServer, as -> as
+                        .authorizationServerMetadataEndpoint(metadata -> metadata
+                                .authorizationServerMetadataCustomizer(new ServerMetadata()))
                         .clientAuthentication(c -> c
                                 .authenticationConverter(new PublicDeviceClients.Converter(settings))
                                 .authenticationProvider(new PublicDeviceClients.Provider(clients))

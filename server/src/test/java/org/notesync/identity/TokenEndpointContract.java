@@ -321,6 +321,10 @@ abstract class TokenEndpointContract {
         assertThat(token.status()).as("POST still reaches the endpoint: " + token).isEqualTo(200);
     }
 
+    private static List<String> strings(JsonNode array) {
+        return array.valueStream().map(JsonNode::asString).toList();
+    }
+
     @Test
     void discoveryAndJwksArePublished() {
         Http anonymous = new Http(port, null);
@@ -329,6 +333,19 @@ abstract class TokenEndpointContract {
         assertThat(metadata.json().get("token_endpoint").asString()).endsWith("/oauth2/token");
         assertThat(metadata.json().get("device_authorization_endpoint").asString())
                 .endsWith("/oauth2/device_authorization");
+        // What a client of this server can use, not all Spring could (token exchange, JWT and TLS client
+        // authentication were listed, and no client can be registered for them).
+        assertThat(strings(metadata.json().get("grant_types_supported"))).containsExactlyInAnyOrder(
+                "authorization_code", "client_credentials", "refresh_token",
+                "urn:ietf:params:oauth:grant-type:device_code");
+        assertThat(strings(metadata.json().get("token_endpoint_auth_methods_supported")))
+                .containsExactlyInAnyOrder("client_secret_basic", "client_secret_post", "none");
+        for (String endpoint : List.of("revocation", "introspection")) {
+            assertThat(strings(metadata.json().get(endpoint + "_endpoint_auth_methods_supported"))).as(endpoint)
+                    .containsExactlyInAnyOrder("client_secret_basic", "client_secret_post");
+        }
+        assertThat(metadata.json().has("tls_client_certificate_bound_access_tokens")).isFalse();
+        assertThat(strings(metadata.json().get("scopes_supported"))).contains("read:notes", "admin");
         Http.Response jwks = anonymous.get(metadata.json().get("jwks_uri").asString()
                 .replaceFirst("^https?://[^/]+", ""));
         assertThat(jwks.status()).isEqualTo(200);
