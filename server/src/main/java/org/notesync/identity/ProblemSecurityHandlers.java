@@ -11,10 +11,12 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
 import org.springframework.security.oauth2.server.resource.web.access.BearerTokenAccessDeniedHandler;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -60,6 +62,35 @@ class ProblemSecurityHandlers implements AuthenticationEntryPoint, AccessDeniedH
             if (t.getMessage() != null && t.getMessage().contains(RevokedTokens.REVOKED)) {
                 return RevokedTokens.REVOKED;
             }
+        }
+        return "The access token is invalid or has expired.";
+    }
+
+    /**
+     * The DPoP scheme's failures (RFC 9449) as problem documents too: Spring's handler (kept, for its
+     * {@code WWW-Authenticate: DPoP} header and status) sends no body.
+     */
+    AuthenticationFailureHandler dpop(AuthenticationFailureHandler spring) {
+        return (request, response, e) -> {
+            spring.onAuthenticationFailure(request, response, e);
+            write(request, response, HttpStatus.UNAUTHORIZED, dpopUnauthorized(e));
+        };
+    }
+
+    /** What is wrong with a DPoP request, in words that name it (never the token or the proof). */
+    static String dpopUnauthorized(AuthenticationException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains(ActiveClients.REVOKED)) {
+                return ActiveClients.REVOKED;
+            }
+            if (t.getMessage() != null && t.getMessage().contains(RevokedTokens.REVOKED)) {
+                return RevokedTokens.REVOKED;
+            }
+        }
+        String error = e instanceof OAuth2AuthenticationException oauth ? oauth.getError().getErrorCode() : null;
+        if ("invalid_dpop_proof".equals(error) || "invalid_request".equals(error)) {
+            return "The DPoP proof is missing or invalid: send, with Authorization: DPoP <token>, a DPoP header "
+                    + "with a new proof for this request's method and URL, signed by the token's key (RFC 9449).";
         }
         return "The access token is invalid or has expired.";
     }

@@ -57,7 +57,9 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+import org.springframework.security.web.DefaultSecurityFilterChain;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AuthenticationFilter;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.firewall.StrictHttpFirewall;
@@ -207,7 +209,13 @@ class SecurityConfiguration {
                         .authenticationEntryPoint(problems)
                         .accessDeniedHandler(problems))
                 .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems));
-        return http.build();
+        DefaultSecurityFilterChain chain = http.build();
+        // The DPoP scheme's filter (Spring's own configurer, not open to configuration in this version): its
+        // failures get a problem document as the Bearer scheme's do.
+        chain.getFilters().stream().filter(filter -> filter.getClass() == AuthenticationFilter.class)
+                .map(AuthenticationFilter.class::cast)
+                .forEach(dpop -> dpop.setFailureHandler(problems.dpop(dpop.getFailureHandler())));
+        return chain;
     }
 
     static String scope(String scope) {

@@ -353,6 +353,28 @@ abstract class TokenEndpointContract {
         assertThat(jwks.json().get("keys").get(0).has("d")).as("private part never published").isFalse();
     }
 
+    /**
+     * The DPoP scheme (RFC 9449, which the metadata advertises) is refused with a problem document as Bearer is,
+     * keeping its WWW-Authenticate: DPoP header (the body was empty).
+     */
+    @Test
+    void aDpopRequestWithoutAValidProofIsA401Problem() {
+        Tenants.Tenant tenant = tenants.create();
+        String token = tenant.token(port);
+        Http anonymous = new Http(port, null);
+        for (String proof : new String[] {null, "not-a-proof"}) {
+            java.net.http.HttpRequest.Builder request = anonymous.builder("/me").header("Authorization", "DPoP " + token);
+            if (proof != null) {
+                request.header("DPoP", proof);
+            }
+            Http.Response refused = anonymous.send(request.GET());
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(401);
+            assertThat(refused.header("WWW-Authenticate")).startsWith("DPoP");
+            assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+            assertThat(refused.json().get("detail").asString()).contains("DPoP proof").doesNotContain(token);
+        }
+    }
+
     @Test
     void missingTokenIs401ProblemAndMissingScopeIs403Problem() {
         Http.Response anonymous = new Http(port, null).get("/me");
