@@ -35,6 +35,8 @@ final class ScopeRules {
             rule(GET, Scopes.PROFILE, "/me"),
             rule(GET, Scopes.ORGANIZATION, "/users", "/users/**"),
             rule(null, Scopes.ADMIN, "/admin/**"),
+            // The installation's own metrics (every organization's traffic): the admin's, not an integration's.
+            rule(null, Scopes.ADMIN, "/actuator/metrics", "/actuator/metrics/**"),
             rule(GET, Scopes.READ_PATIENTS, "/patients", "/patients/**"),
             rule(POST, Scopes.WRITE_PATIENTS, "/patients", "/patients/**"),
             rule(PATCH, Scopes.WRITE_PATIENTS, "/patients/**"),

@@ -192,8 +192,6 @@ class SecurityConfiguration {
                     a.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info",
                             "/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml",
                             "/swagger-ui.html", "/swagger-ui/**", "/contexts/*", "/error").permitAll();
-                    // The installation's own metrics (every organization's traffic): the admin's, not an integration's.
-                    a.requestMatchers("/actuator/metrics", "/actuator/metrics/**").hasAuthority(scope(Scopes.ADMIN));
                     ScopeRules.RULES.forEach(rule -> a.requestMatchers(rule.matcher())
                             .hasAnyAuthority(rule.scopes().stream().map(SecurityConfiguration::scope)
                                     .toArray(String[]::new)));

@@ -53,6 +53,9 @@ class OperationsIT {
         Http.Response integration = tenants.create().api(port, "profile", "read:notes")
                 .get("/actuator/metrics/http.server.requests", "application/json");
         assertThat(integration.status()).as(integration.toString()).isEqualTo(403);
+        assertThat(integration.json().get("detail").asString()).as("names the scope, as the API's 403s do")
+                .contains("admin");
+        assertThat(integration.header("WWW-Authenticate")).contains("scope=\"admin\"");
         Http.Response admin = tenants.createWithAdminScope().api(port, "admin")
                 .get("/actuator/metrics/http.server.requests", "application/json");
         assertThat(admin.status()).as(admin.toString()).isEqualTo(200);
