@@ -57,6 +57,15 @@ class WebConfiguration {
     }
 
     @Bean
+    FilterRegistrationBean<HealthComponentNotFound> healthComponentNotFound() {
+        FilterRegistrationBean<HealthComponentNotFound> registration = new FilterRegistrationBean<>(
+                new HealthComponentNotFound());
+        registration.addUrlPatterns("/actuator/health/*");
+        registration.setOrder(-196);
+        return registration;
+    }
+
+    @Bean
     FilterRegistrationBean<JsonCharsetIgnored> jsonCharsetIgnored() {
         FilterRegistrationBean<JsonCharsetIgnored> registration = new FilterRegistrationBean<>(new JsonCharsetIgnored());
         registration.setOrder(-197);

@@ -68,4 +68,18 @@ class OperationsIT {
         assertThat(response.status()).isEqualTo(401);
         assertThat(response.header("Content-Type")).startsWith("application/problem+json");
     }
+
+    /** A health component there is not is a 404 problem document, as any unknown path (it had no body). */
+    @Test
+    void anUnknownHealthComponentIsA404Problem() {
+        Http anonymous = new Http(port, null);
+        for (String path : new String[] {"/actuator/health/db", "/actuator/health/liveness/x"}) {
+            Http.Response response = anonymous.get(path, "application/json");
+            assertThat(response.status()).as(path + ": " + response).isEqualTo(404);
+            assertThat(response.header("Content-Type")).as(path).startsWith("application/problem+json");
+            assertThat(response.json().get("status").asInt()).isEqualTo(404);
+        }
+        Http.Response liveness = anonymous.get("/actuator/health/liveness", "application/json");
+        assertThat(liveness.status()).as("a component there is: " + liveness).isEqualTo(200);
+    }
 }
