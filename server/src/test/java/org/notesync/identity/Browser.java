@@ -8,6 +8,7 @@ import java.net.MalformedURLException;
 import java.net.URL;
 
 import org.htmlunit.BrowserVersion;
+import org.htmlunit.HttpMethod;
 import org.htmlunit.Page;
 import org.htmlunit.WebClient;
 import org.htmlunit.WebRequest;
@@ -57,6 +58,17 @@ final class Browser implements AutoCloseable {
     Page open(String pathOrUrl) {
         try {
             return follow(web.getPage(pathOrUrl.startsWith("http") ? pathOrUrl : origin + pathOrUrl));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Posts an empty form to a path of the server, as a page's form would, and follows the server's redirects. */
+    Page post(String path) {
+        try {
+            WebRequest request = new WebRequest(new URL(origin + path), HttpMethod.POST);
+            request.setAdditionalHeader("Content-Type", "application/x-www-form-urlencoded");
+            return follow(web.getPage(request));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -725,6 +725,18 @@ abstract class OAuthFlowsContract {
             assertThat(Browser.html(page).asNormalizedText()).contains("Device activated");
         }
 
+        // The verification endpoint without a code (Spring's leaves it to the application: a 404 "no resource at
+        // this path"): a browser is sent to the page that asks for one, a form without one is told it is missing.
+        try (Browser browser = new Browser(port)) {
+            browser.logIn(browser.open("/activate"), tenant.clinician().email(), tenant.password());
+            Page withoutCode = browser.open("/oauth2/device_verification");
+            assertThat(withoutCode.getUrl().getPath()).isEqualTo("/activate");
+            assertThat(Browser.html(withoutCode).getForms().get(0).getInputsByName("user_code")).hasSize(1);
+            Page posted = browser.post("/oauth2/device_verification");
+            assertThat(posted.getWebResponse().getStatusCode()).isEqualTo(400);
+            assertThat(posted.getWebResponse().getContentAsString()).contains("user_code");
+        }
+
         Http.Response granted = software.pollDevice(device.get("device_code").asString());
         assertThat(granted.status()).as(granted.toString()).isEqualTo(200);
         JsonNode claims = OAuthClient.claims(granted.json().get("access_token").asString());
