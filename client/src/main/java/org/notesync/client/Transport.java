@@ -187,7 +187,10 @@ final class Transport {
             if (status >= 500 && call.repeatable() && attempt < policy.maxAttempts()) {
                 Duration wait = backoff.delay(attempt);
                 Optional<Duration> asked = status == 503 ? retryAfter(response.headers()) : Optional.empty();
-                if (asked.isPresent() && asked.get().compareTo(wait) > 0 && asked.get().compareTo(policy.maxBackoff()) <= 0) {
+                if (asked.isPresent() && asked.get().compareTo(policy.maxBackoff()) > 0) {
+                    return response; // asked to wait longer than this policy waits: not sooner than asked
+                }
+                if (asked.isPresent() && asked.get().compareTo(wait) > 0) {
                     wait = asked.get();
                 }
                 pause(wait, call);

@@ -226,6 +226,24 @@ class TransportTest {
         }
     }
 
+    /**
+     * A 503 whose Retry-After asks for a shorter wait than the backoff's cap is waited out; one asking for longer
+     * is not retried sooner than asked (it was, after the backoff's own delay), and its answer comes back.
+     */
+    @Test
+    void a503IsRetriedNoSoonerThanItsRetryAfterAsks() {
+        server.then(Reply.problem(503, "{}").with("Retry-After", "3")).then(Reply.json(200, NOTE));
+        client(policy).notes().get(NOTE_ID);
+        assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(3));
+
+        server.then(Reply.problem(503, "{\"title\":\"Service Unavailable\",\"status\":503}").with("Retry-After", "600"))
+                .then(Reply.json(200, NOTE));
+        assertThatThrownBy(() -> client(policy).notes().get(NOTE_ID))
+                .isInstanceOfSatisfying(ServerErrorException.class, e -> assertThat(e.status()).isEqualTo(503));
+        assertThat(server.received()).hasSize(3);
+        assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(3));
+    }
+
     @Test
     void a429IsWaitedOutForAsLongAsRetryAfterSays() {
         server.then(Reply.problem(429, "{\"title\":\"Too Many Requests\",\"status\":429}").with("Retry-After", "7"))
