@@ -123,7 +123,7 @@ class AdminController {
         fields.validate();
         Accounts.Organization org = accounts.createOrganization(name.trim(), streetAddress, city, postalCode,
                 country == null ? null : country.toUpperCase(Locale.ROOT));
-        return representations.item(request, ORGANIZATION, org.id(), OrganizationView.of(org), HttpStatus.CREATED);
+        return representations.created(request, ORGANIZATION, org.id(), OrganizationView.of(org));
     }
 
     @GetMapping
@@ -175,7 +175,7 @@ class AdminController {
         } catch (DuplicateKeyException raced) {
             throw duplicateEmail();
         }
-        return representations.item(request, users(org.id()), user.id(), UserView.of(user), HttpStatus.CREATED);
+        return representations.created(request, users(org.id()), user.id(), UserView.of(user));
     }
 
     @GetMapping("/{uuid}/users")
@@ -203,7 +203,7 @@ class AdminController {
         CreatedClientView view = new CreatedClientView(created.clientId(), created.clientSecret(), stored.name(),
                 stored.grantTypes(), stored.scopes(), stored.redirectUris(), stored.publicClient(), org.id(),
                 Dates.format(stored.createdAt()));
-        return representations.item(request, clients(org.id()), created.clientId(), view, HttpStatus.CREATED);
+        return representations.created(request, clients(org.id()), created.clientId(), view);
     }
 
     @GetMapping("/{uuid}/clients")

@@ -17,13 +17,16 @@ import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.oas.models.parameters.RequestBody;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
+import org.notesync.web.IdempotencyKeys;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.core.io.ClassPathResource;
 
@@ -47,6 +50,7 @@ final class OperationDescriptions implements OpenApiCustomizer {
     private static final String PROBLEM_JSON = "application/problem+json";
     private static final String SCHEMAS = "#/components/schemas/";
 
+    private static final String IDEMPOTENCY_KEY = "#/components/parameters/idempotencyKey";
     private static final Set<String> RESPONSE_KEYS = Set.of("status", "item", "collection");
 
     OperationDescriptions() {
@@ -154,11 +158,27 @@ final class OperationDescriptions implements OpenApiCustomizer {
             content.addMediaType(media, new MediaType().schema(schema(schema)));
         }
         responses.remove("200");
-        responses.addApiResponse(status, new ApiResponse().description(switch (status) {
+        ApiResponse answer = new ApiResponse().description(switch (status) {
             case "201" -> "Created";
             case "202" -> "Accepted";
             default -> "OK";
-        }).content(content));
+        }).content(content);
+        if (status.equals("201")) {
+            answer.addHeaderObject("Location", new Header().description("The created resource's IRI")
+                    .schema(new StringSchema().format("uri-reference")));
+            boolean keyed = operation.getParameters() != null && operation.getParameters().stream()
+                    .anyMatch(p -> IDEMPOTENCY_KEY.equals(p.get$ref()));
+            if (keyed) {
+                answer.addHeaderObject(IdempotencyKeys.HEADER, new Header()
+                        .description("The Idempotency-Key the request was sent with, echoed: this server honours keys")
+                        .schema(new StringSchema()));
+                answer.addHeaderObject(IdempotencyKeys.REPLAYED, new Header()
+                        .description("true on an answer that repeats what an earlier request with the same key "
+                                + "created (nothing was created by this one)")
+                        .schema(new StringSchema()._enum(List.of("true"))));
+            }
+        }
+        responses.addApiResponse(status, answer);
     }
 
     /**

@@ -79,17 +79,27 @@ public final class Representations {
         return ResponseEntity.status(status).contentType(LD_JSON).body(ordered);
     }
 
+    /** A create's answer without Idempotency-Key: 201 with the resource and its {@code Location} (its IRI). */
+    public ResponseEntity<Object> created(HttpServletRequest request, ResourceType type, Object id, Object resource) {
+        ResponseEntity<Object> response = item(request, type, id, resource, HttpStatus.CREATED);
+        return ResponseEntity.status(response.getStatusCode())
+                .headers(h -> {
+                    h.putAll(response.getHeaders());
+                    h.setLocation(URI.create(type.iri(id)));
+                })
+                .body(response.getBody());
+    }
+
     /**
      * A create's answer: 201 with the resource (or what of it the caller may read), its {@code Location}, and the
      * {@code Idempotency-Key} headers ({@link IdempotencyKeys#answer}).
      */
     public ResponseEntity<Object> created(HttpServletRequest request, ResourceType type, UUID id, Object resource,
             boolean replayed) {
-        ResponseEntity<Object> response = item(request, type, id, resource, HttpStatus.CREATED);
+        ResponseEntity<Object> response = created(request, type, id, resource);
         return ResponseEntity.status(response.getStatusCode())
                 .headers(h -> {
                     h.putAll(response.getHeaders());
-                    h.setLocation(URI.create(type.iri(id)));
                     IdempotencyKeys.answer(h, request, replayed);
                 })
                 .body(response.getBody());

@@ -51,6 +51,7 @@ abstract class AdminApiContract {
         JsonNode org = created.json();
         String uuid = org.get("uuid").asString();
         assertThat(org.get("@id").asString()).isEqualTo("/admin/organizations/" + uuid);
+        assertThat(created.header("Location")).as("a 201's Location, its @id").isEqualTo("/admin/organizations/" + uuid);
         assertThat(org.get("@type").asString()).isEqualTo("Organization");
         assertThat(org.get("name").asString()).isEqualTo("Cabinet Dupont");
         assertThat(org.get("country").asString()).isEqualTo("FR");

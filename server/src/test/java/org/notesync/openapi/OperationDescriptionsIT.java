@@ -323,6 +323,43 @@ class OperationDescriptionsIT {
         return body;
     }
 
+    /**
+     * Every 201 declares its Location, and the creates that take an Idempotency-Key the two headers they answer
+     * with (the parameter's description named them, the responses did not); and a real create sends them.
+     */
+    @Test
+    void theCreatesDeclareTheHeadersTheyAnswerWith() {
+        List<String> keyed = new ArrayList<>();
+        operations().forEach((operation, node) -> {
+            JsonNode created = node.path("responses").path("201");
+            if (created.isMissingNode()) {
+                return;
+            }
+            assertThat(created.path("headers").has("Location")).as(operation).isTrue();
+            boolean takesKey = false;
+            for (JsonNode parameter : node.path("parameters")) {
+                takesKey |= "Idempotency-Key".equals(resolve(parameter).path("name").asString());
+            }
+            if (takesKey) {
+                keyed.add(operation);
+                assertThat(created.path("headers").propertyNames()).as(operation)
+                        .contains("Idempotency-Key", "Idempotent-Replayed");
+            }
+        });
+        assertThat(keyed).containsExactlyInAnyOrder("POST /notes", "POST /patients", "POST /audios");
+
+        String key = java.util.UUID.randomUUID().toString();
+        for (int i = 0; i < 2; i++) {
+            Http.Response created = api.send(api.builder("/patients").header("Idempotency-Key", key)
+                    .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers
+                            .ofString("{\"firstName\":\"Ada\",\"lastName\":\"King\"}")));
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+            assertThat(created.header("Location")).startsWith("/patients/");
+            assertThat(created.header("Idempotency-Key")).isEqualTo(key);
+            assertThat(created.header("Idempotent-Replayed")).isEqualTo(i == 0 ? null : "true");
+        }
+    }
+
     /** Multipart fields are all text, so each gets a value its endpoint refuses rather than a wrong type. */
     @Test
     void everyAudioUploadFieldIsReadAndTheRequiredOnesAreRequired() {
