@@ -165,6 +165,7 @@ class SecurityConfiguration {
                 .authorizeHttpRequests(a -> a.requestMatchers("/login", "/default-ui.css").permitAll()
                         .anyRequest().authenticated())
                 .authenticationManager(new ProviderManager(new SignInAttempts(checkPassword, jdbc, clock)))
+                .addFilterBefore(new LoginFormBody(json), UsernamePasswordAuthenticationFilter.class)
                 // The handler set after the configurer's own, so that the login page still knows /login?error.
                 .formLogin(form -> form.withObjectPostProcessor(new ObjectPostProcessor<UsernamePasswordAuthenticationFilter>() {
                     @Override

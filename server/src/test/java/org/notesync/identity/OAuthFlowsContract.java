@@ -624,6 +624,27 @@ abstract class OAuthFlowsContract {
                 .contains("state=s1");
     }
 
+    /** A password in the sign-in URL (kept by proxies and access logs) is refused, not used to sign in. */
+    @Test
+    void theSignInFormsCredentialsAreReadFromItsBodyNotTheUrl() {
+        Tenants.Tenant tenant = tenants.create();
+        try (Browser browser = new Browser(port)) {
+            HtmlPage login = Browser.html(browser.open("/login"));
+            HtmlForm form = login.getForms().get(0);
+            form.setActionAttribute("/login?username=" + java.net.URLEncoder.encode(tenant.clinician().email(),
+                    java.nio.charset.StandardCharsets.UTF_8) + "&password=" + java.net.URLEncoder.encode(
+                    tenant.password(), java.nio.charset.StandardCharsets.UTF_8));
+            Page answered = browser.submit(form);
+            assertThat(answered.getWebResponse().getStatusCode()).isEqualTo(400);
+            assertThat(answered.getWebResponse().getContentAsString()).contains("request body")
+                    .doesNotContain(tenant.password());
+            // The same form, filled in as a browser does, signs in.
+            HtmlPage again = Browser.html(browser.open("/login"));
+            Page signedIn = browser.logIn(again, tenant.clinician().email(), tenant.password());
+            assertThat(signedIn.getUrl().getPath()).isNotEqualTo("/login");
+        }
+    }
+
     @Test
     void aFormPostedWithoutItsCsrfTokenIsToldSo() {
         for (String path : List.of("/login", "/activate")) {
