@@ -8,6 +8,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One OpenAI-compatible API endpoint ({@code {base}/v1/...}) and what its answers mean for a retry: a
@@ -64,8 +68,27 @@ final class OpenAiEndpoint {
             request.header("Authorization", "Bearer " + apiKey);
         }
         HttpResponse<String> response;
+        // The whole exchange within the timeout: the request's own timeout bounds only the wait for the answer's
+        // headers, and an answer whose body stopped arriving held the step, its worker and its renewed lease for
+        // good (the audio never retried, never failed).
+        CompletableFuture<HttpResponse<String>> pending = client.sendAsync(request.build(),
+                HttpResponse.BodyHandlers.ofString());
         try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            try {
+                response = pending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                throw new HttpTimeoutException("no whole answer within " + human(timeout));
+            } catch (InterruptedException e) {
+                pending.cancel(true);
+                throw e;
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                throw new IOException(e.getCause());
+            } finally {
+                pending.cancel(true); // a no-op once it completed
+            }
         } catch (HttpTimeoutException e) {
             throw EngineException.retryable("the " + role + " did not answer within " + human(timeout), e);
         } catch (ConnectException e) {

@@ -3,6 +3,7 @@ package org.notesync.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 
@@ -122,6 +123,46 @@ class ChatCompletionsNoteGeneratorTest {
                     assertThat(e.retryable()).isTrue();
                     assertThat(e.reason()).isEqualTo("the note generation server did not answer within 250 ms");
                 });
+    }
+
+    /**
+     * A server that sends its headers and then stops (a dropped connection, a stalled proxy) times out like one
+     * that never answers: the request's own timeout covered the headers only, and the step waited for good.
+     */
+    @Test
+    void anAnswerWhoseBodyStopsArrivingTimesOut() throws Exception {
+        try (java.net.ServerSocket stalling = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                try (java.net.Socket connection = stalling.accept()) {
+                    connection.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: 1000\r\n\r\n{\"id\":").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    connection.getOutputStream().flush();
+                    Thread.sleep(60_000); // and nothing more
+                } catch (IOException | InterruptedException e) {
+                    // the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            NoteGenerator impatient = new ChatCompletionsNoteGenerator(settings("http://127.0.0.1:"
+                    + stalling.getLocalPort(), "k", true, Duration.ofMillis(500)));
+            java.util.concurrent.CompletableFuture<Throwable> call = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            impatient.generate(new NoteGenerator.NoteRequest(soap, "t", null));
+                            return null;
+                        } catch (Exception e) {
+                            return e;
+                        }
+                    });
+            // A bound for a hang only, not a measure of speed.
+            assertThat(call.get(30, java.util.concurrent.TimeUnit.SECONDS))
+                    .isInstanceOfSatisfying(EngineException.class, e -> {
+                        assertThat(e.retryable()).isTrue();
+                        assertThat(e.reason()).isEqualTo("the note generation server did not answer within 500 ms");
+                    });
+            acceptor.interrupt();
+        }
     }
 
     @Test
