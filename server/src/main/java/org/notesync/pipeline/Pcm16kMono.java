@@ -22,6 +22,20 @@ import javax.sound.sampled.UnsupportedAudioFileException;
 final class Pcm16kMono {
 
     static final int RATE = 16_000;
+    /** The longest recording decoded: 2 hours are 115 million samples, 460 MB of heap. */
+    static final Duration MAX_DURATION = Duration.ofHours(2);
+    private static final long MAX_SAMPLES = MAX_DURATION.toSeconds() * RATE;
+    /** The sample rates and channels read: a header's 1 Hz upsampled to 16 kHz is 16,000 samples a byte. */
+    static final float MIN_INPUT_RATE = 4_000;
+    static final float MAX_INPUT_RATE = 192_000;
+    static final int MAX_CHANNELS = 8;
+
+    /** A file the JDK reads that is not decoded: its reason says why, without anything of its content. */
+    static final class Refused extends UnsupportedAudioFileException {
+        Refused(String reason) {
+            super(reason);
+        }
+    }
 
     private Pcm16kMono() {
     }
@@ -30,6 +44,17 @@ final class Pcm16kMono {
         try (AudioInputStream source = AudioSystem.getAudioInputStream(new BufferedInputStream(in))) {
             javax.sound.sampled.AudioFormat format = source.getFormat();
             int channels = format.getChannels();
+            float rate = format.getSampleRate();
+            if (!(rate >= MIN_INPUT_RATE && rate <= MAX_INPUT_RATE)) {
+                throw new Refused("its sample rate (" + Math.round(rate) + " Hz) is outside 4 to 192 kHz");
+            }
+            if (channels < 1 || channels > MAX_CHANNELS) {
+                throw new Refused("it has " + channels + " channels; at most " + MAX_CHANNELS + " are read");
+            }
+            long frames = source.getFrameLength();
+            if (frames > 0 && frames / rate > MAX_DURATION.toSeconds()) {
+                throw new Refused("it is longer than " + MAX_DURATION.toHours() + " hours");
+            }
             javax.sound.sampled.AudioFormat pcm16 = new javax.sound.sampled.AudioFormat(
                     javax.sound.sampled.AudioFormat.Encoding.PCM_SIGNED, format.getSampleRate(), 16, channels,
                     channels * 2, format.getSampleRate(), false);
@@ -59,7 +84,7 @@ final class Pcm16kMono {
     }
 
     /** Streams through the input once: a long recording is never held twice in memory. */
-    private static float[] resample(AudioInputStream pcm, int channels, float inputRate) throws IOException {
+    private static float[] resample(AudioInputStream pcm, int channels, float inputRate) throws IOException, Refused {
         double step = inputRate / RATE; // input samples per output sample
         Samples out = new Samples();
         byte[] buffer = new byte[channels * 2 * 4096];
@@ -117,9 +142,12 @@ final class Pcm16kMono {
         private float[] values = new float[RATE * 60];
         private int size;
 
-        void add(float value) {
+        void add(float value) throws Refused {
             if (size == values.length) {
-                values = Arrays.copyOf(values, values.length * 2);
+                if (size >= MAX_SAMPLES) { // a header that said less, or nothing
+                    throw new Refused("it is longer than " + MAX_DURATION.toHours() + " hours");
+                }
+                values = Arrays.copyOf(values, (int) Math.min(MAX_SAMPLES, values.length * 2L));
             }
             values[size++] = value;
         }

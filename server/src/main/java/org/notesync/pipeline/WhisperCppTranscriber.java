@@ -79,6 +79,9 @@ final class WhisperCppTranscriber implements Transcriber {
         float[] samples;
         try (InputStream in = audio.content().open()) {
             samples = Pcm16kMono.decode(in);
+        } catch (Pcm16kMono.Refused e) {
+            throw EngineException.permanent("the in-process whisper.cpp engine does not read this WAV file: "
+                    + e.getMessage());
         } catch (UnsupportedAudioFileException e) {
             throw EngineException.permanent("the in-process whisper.cpp engine cannot decode this WAV file "
                     + "(only PCM, µ-law and A-law WAV are read)");

@@ -39,6 +39,23 @@ class Pcm16kMonoTest {
                 .isInstanceOf(UnsupportedAudioFileException.class);
     }
 
+    /**
+     * A WAV the JDK reads but whose header would make the decoded samples unbounded is refused before decoding,
+     * with a reason: a 1 Hz header upsampled to 16 kHz is 16,000 samples a byte (a 20 KB file took the heap).
+     */
+    @Test
+    void aWavWhoseHeaderWouldMakeTooManySamplesIsRefused() {
+        assertThatThrownBy(() -> Pcm16kMono.decode(new ByteArrayInputStream(AudioSamples.wav(10_000, 1, 1))))
+                .isInstanceOf(Pcm16kMono.Refused.class).hasMessageContaining("sample rate (1 Hz)");
+        assertThatThrownBy(() -> Pcm16kMono.decode(new ByteArrayInputStream(AudioSamples.wav(0.01, 8_000, 9))))
+                .isInstanceOf(Pcm16kMono.Refused.class).hasMessageContaining("9 channels");
+        // A header saying 2 hours and 10 minutes at 4 kHz over a few bytes of samples.
+        byte[] wav = AudioSamples.wav(0.01, 4_000, 1);
+        java.nio.ByteBuffer.wrap(wav, 40, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(4_000 * 2 * 7_800);
+        assertThatThrownBy(() -> Pcm16kMono.decode(new ByteArrayInputStream(wav)))
+                .isInstanceOf(Pcm16kMono.Refused.class).hasMessageContaining("longer than 2 hours");
+    }
+
     @Test
     void readsAWavFilesDurationFromItsHeader() {
         assertThat(Pcm16kMono.wavDuration(new ByteArrayInputStream(AudioSamples.wav(2.5, 22_050, 2))))
