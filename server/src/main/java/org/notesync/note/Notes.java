@@ -56,7 +56,7 @@ public class Notes implements DisposableBean {
     /** A free type name such as {@code consultation_summary}. */
     static final Pattern TYPE = Pattern.compile("^[a-z][a-z0-9_]{0,63}$");
     static final int MAX_TYPE = 64;
-    static final int MAX_CONTENT = 100_000;
+    public static final int MAX_CONTENT = 100_000;
 
     // Notes read their patient's names and visibility and their clinician's names straight from those
     // tables: the visibility has to be part of the query for counts and pages to be right.

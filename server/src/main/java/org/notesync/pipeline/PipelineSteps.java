@@ -111,7 +111,7 @@ final class PipelineSteps {
                 return new StepOutcome.Fail("the transcription engine heard no speech in this audio");
             }
             Duration duration = transcript.duration() != null ? transcript.duration() : wavDuration(audio);
-            return new StepOutcome.Transcribed(transcript.text(), duration, transcriber.name());
+            return new StepOutcome.Transcribed(withoutNul(transcript.text()), duration, transcriber.name());
         } catch (EngineException e) {
             return e.retryable() ? new StepOutcome.Retry(e.reason()) : new StepOutcome.Fail(e.reason());
         }
@@ -124,11 +124,41 @@ final class PipelineSteps {
         }
         audios.begin(audio.id(), AudioStatus.GENERATING);
         try {
-            return new StepOutcome.Generated(engines.generator().generate(new NoteGenerator.NoteRequest(
-                    template.get(), audio.transcription(), audio.languageSpoken())));
+            return new StepOutcome.Generated(fitted(engines.generator().generate(new NoteGenerator.NoteRequest(
+                    template.get(), audio.transcription(), audio.languageSpoken()))));
         } catch (EngineException e) {
             return e.retryable() ? new StepOutcome.Retry(e.reason()) : new StepOutcome.Fail(e.reason());
         }
+    }
+
+    /** Said at the end of a generated note cut to fit: what was left out is in the audio's transcription. */
+    static final String CUT = "\n\n[The generated note was longer than a note holds (" + Notes.MAX_CONTENT
+            + " characters) and was cut here; the whole transcription is on its audio.]";
+
+    /**
+     * A generated note as it is saved: without NUL characters, and within a note's length, cut at a line where
+     * one is near, with {@link #CUT} after it. An engine's long transcript (an upload's may have the note's own
+     * length) made a note that was refused, and its audio failed, however often retried.
+     */
+    static String fitted(String generated) {
+        String content = withoutNul(generated);
+        if (content.length() <= Notes.MAX_CONTENT) {
+            return content;
+        }
+        int room = Notes.MAX_CONTENT - CUT.length();
+        int cut = content.lastIndexOf('\n', room);
+        if (cut < room - 2_000) {
+            cut = Character.isHighSurrogate(content.charAt(room - 1)) ? room - 1 : room;
+        }
+        return content.substring(0, cut).stripTrailing() + CUT;
+    }
+
+    /**
+     * An engine's text without NUL characters, which carry nothing in speech or a note and which PostgreSQL
+     * refuses in text: the step failed outside validation, and was retried at each lease until it gave up.
+     */
+    static String withoutNul(String text) {
+        return text.indexOf('\0') < 0 ? text : text.replace("\0", "");
     }
 
     private void record(PipelineJobs.Job job, String owner, PendingAudio audio, StepOutcome outcome) {

@@ -146,7 +146,13 @@ final class PipelineWorker {
         ScheduledFuture<?> renewal = null;
         if (s != null) {
             long every = Math.max(1, settings.lease().toMillis() / 3);
-            renewal = s.scheduleAtFixedRate(() -> renew(job), every, every, TimeUnit.MILLISECONDS);
+            try {
+                renewal = s.scheduleAtFixedRate(() -> renew(job), every, every, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // The node is stopping: the step is given back now rather than held to the end of its lease.
+                jobs.release(settings.nodeId(), job.id(), Dates.now(clock));
+                return;
+            }
         }
         try {
             steps.run(job, settings.nodeId());

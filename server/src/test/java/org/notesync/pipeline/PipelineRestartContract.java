@@ -181,6 +181,49 @@ abstract class PipelineRestartContract {
         assertThat(notesOf(audio)).hasSize(1);
     }
 
+    /**
+     * An uploaded transcript of the longest length taken makes an offline note longer than a note holds: the note
+     * is cut to fit, saying so, and the audio completes (it failed, however often retried).
+     */
+    @Test
+    void aTranscriptLongerThanANoteHoldsMakesANoteCutToFitAndSaysSo() {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.clinicianApi(port);
+        StringBuilder text = new StringBuilder();
+        while (text.length() < 99_990) {
+            text.append("Cough. ");
+        }
+        UUID audio = upload(api, t, text.toString());
+        applicationWorker.start();
+        JsonNode done = AudioStates.awaitFinal(api, audio);
+        assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("completed");
+        String content = api.get("/notes/" + done.get("note").asString().replaceFirst(".*/", "")).json()
+                .get("content").asString();
+        assertThat(content.length()).isLessThanOrEqualTo(100_000);
+        assertThat(content).endsWith(PipelineSteps.CUT);
+    }
+
+    /**
+     * A NUL in an engine's transcript (PostgreSQL refuses it in text) is left out, not a step that fails outside
+     * validation and is retried at each lease until it gives up with another reason.
+     */
+    @Test
+    void aNulInAnEnginesTranscriptIsLeftOut() throws Exception {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.clinicianApi(port);
+        UUID audio = upload(api, t, null);
+        PipelineWorker nul = worker("nul-node", new NamedTranscriber("nul",
+                input -> new Transcriber.Transcript("I have had a cough\u0000 for a week.", null)));
+        nul.start();
+        try {
+            JsonNode done = AudioStates.awaitFinal(api, audio);
+            assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("completed");
+            assertThat(done.get("transcription").asString()).isEqualTo("I have had a cough for a week.");
+        } finally {
+            nul.stop(Duration.ofSeconds(5));
+        }
+    }
+
     @Test
     void anAudioDeletedWhileItIsTranscribedLeavesNoNoteAndTheWorkerGoesOn() throws Exception {
         Tenants.Tenant t = tenants.create();
