@@ -3,12 +3,14 @@ package org.notesync.audio;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.function.BiConsumer;
@@ -39,10 +41,25 @@ final class DirectoryAudioStorage implements AudioStorage {
         Path temporary = Files.createTempFile(target.getParent(), PARTIAL_PREFIX, PARTIAL_SUFFIX);
         try {
             long written = Files.copy(content, temporary, StandardCopyOption.REPLACE_EXISTING);
+            // On disk before the upload's row commits (in PostgreSQL, durably): a host that crashed after the 201
+            // left a row without its file, or with an empty one (a rename of a file not yet written back).
+            try (FileChannel file = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+                file.force(true);
+            }
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            forceDirectory(target.getParent());
             return written;
         } finally {
             Files.deleteIfExists(temporary);
+        }
+    }
+
+    /** The directory's entries on disk (the rename); where a directory cannot be opened (Windows), skipped. */
+    private static void forceDirectory(Path directory) {
+        try (FileChannel entries = FileChannel.open(directory, StandardOpenOption.READ)) {
+            entries.force(true);
+        } catch (IOException | UnsupportedOperationException notHere) {
+            // the file itself is on disk; only its name could be lost with the host
         }
     }
 
