@@ -193,6 +193,9 @@ class SecurityConfiguration {
                     a.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info",
                             "/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml",
                             "/swagger-ui.html", "/swagger-ui/**", "/contexts/*", "/error").permitAll();
+                    // Discovery documents are public: one this server does not publish (an OpenID Connect client
+                    // probing /.well-known/openid-configuration) is a 404, not a request for a token.
+                    a.requestMatchers("/.well-known/**").permitAll();
                     ScopeRules.RULES.forEach(rule -> a.requestMatchers(rule.matcher())
                             .hasAnyAuthority(rule.scopes().stream().map(SecurityConfiguration::scope)
                                     .toArray(String[]::new)));

@@ -346,6 +346,10 @@ abstract class TokenEndpointContract {
         }
         assertThat(metadata.json().has("tls_client_certificate_bound_access_tokens")).isFalse();
         assertThat(strings(metadata.json().get("scopes_supported"))).contains("read:notes", "admin");
+        // A discovery document this server does not publish is not there, rather than behind a token.
+        Http.Response openid = anonymous.get("/.well-known/openid-configuration");
+        assertThat(openid.status()).as(openid.toString()).isEqualTo(404);
+        assertThat(openid.header("Content-Type")).startsWith("application/problem+json");
         Http.Response jwks = anonymous.get(metadata.json().get("jwks_uri").asString()
                 .replaceFirst("^https?://[^/]+", ""));
         assertThat(jwks.status()).isEqualTo(200);
