@@ -332,6 +332,22 @@ class SecurityConfiguration {
         return registration;
     }
 
+    /**
+     * The authorization server's JSON documents in UTF-8, as RFC 8259 has JSON: Spring writes the key set and the
+     * metadata through a writer, and Tomcat labelled them ISO-8859-1, its default for one.
+     */
+    @Bean
+    FilterRegistrationBean<jakarta.servlet.Filter> utf8Discovery(AuthorizationServerSettings settings) {
+        FilterRegistrationBean<jakarta.servlet.Filter> registration = new FilterRegistrationBean<>(
+                (request, response, chain) -> {
+                    response.setCharacterEncoding(java.nio.charset.StandardCharsets.UTF_8.name());
+                    chain.doFilter(request, response);
+                });
+        registration.addUrlPatterns(settings.getJwkSetEndpoint(), "/.well-known/*");
+        registration.setOrder(-170);
+        return registration;
+    }
+
     @Bean
     FilterRegistrationBean<NulParameters> nulParameters(AuthorizationServerSettings settings, JsonMapper json) {
         FilterRegistrationBean<NulParameters> registration = new FilterRegistrationBean<>(new NulParameters(json));

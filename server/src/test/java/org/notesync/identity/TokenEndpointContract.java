@@ -353,6 +353,8 @@ abstract class TokenEndpointContract {
         Http.Response jwks = anonymous.get(metadata.json().get("jwks_uri").asString()
                 .replaceFirst("^https?://[^/]+", ""));
         assertThat(jwks.status()).isEqualTo(200);
+        assertThat(jwks.header("Content-Type")).as("JSON is UTF-8 (RFC 8259)").doesNotContainIgnoringCase("ISO-8859-1");
+        assertThat(metadata.header("Content-Type")).doesNotContainIgnoringCase("ISO-8859-1");
         assertThat(jwks.json().get("keys").get(0).get("kty").asString()).isEqualTo("RSA");
         assertThat(jwks.json().get("keys").get(0).has("d")).as("private part never published").isFalse();
     }
