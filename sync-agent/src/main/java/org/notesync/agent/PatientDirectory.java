@@ -15,12 +15,15 @@ import org.notesync.client.Patients;
 /**
  * Maps a note's patient to the practice system's own id: the {@code externalId} the practice system set
  * when it created the patient in notesync. A webhook carries only the patient's uuid and name, so the
- * agent asks the API once per patient (scope {@code read:patients}) and remembers the answer.
+ * agent asks the API about a patient (scope {@code read:patients}) and remembers the answer for a while.
  */
 final class PatientDirectory {
 
-    /** A patient without an externalId yet is asked about again after this, to pick up one set later. */
-    static final Duration RECHECK_MISSING = Duration.ofMinutes(5);
+    /**
+     * How long an answer is remembered: an externalId set or changed later is picked up by the notes imported
+     * after this (a known one was remembered for as long as the agent ran, and a changed one never seen).
+     */
+    static final Duration RECHECK = Duration.ofMinutes(5);
 
     private record Entry(Optional<String> externalId, Instant at) {
     }
@@ -34,14 +37,17 @@ final class PatientDirectory {
         this.clock = clock;
     }
 
-    /** The externalId, empty when the patient has none or is no longer visible; throws when the API fails. */
+    /**
+     * The externalId, empty when the patient has none, or is no longer visible and was never seen with one;
+     * throws when the API fails. A patient deleted (or made private) since keeps the id last seen.
+     */
     Optional<String> externalId(UUID patient) {
         if (patient == null) {
             return Optional.empty();
         }
         Instant now = clock.instant();
         Entry cached = known.get(patient);
-        if (cached != null && (cached.externalId().isPresent() || cached.at().plus(RECHECK_MISSING).isAfter(now))) {
+        if (cached != null && cached.at().plus(RECHECK).isAfter(now)) {
             return cached.externalId();
         }
         Optional<String> found;
@@ -49,7 +55,7 @@ final class PatientDirectory {
             Patient p = patients.get(patient);
             found = Optional.ofNullable(p.externalId());
         } catch (NotFoundException gone) {
-            found = Optional.empty();
+            found = cached != null ? cached.externalId() : Optional.empty();
         }
         if (known.size() > 100_000) {
             known.clear();   // bounded; the next notes ask again
