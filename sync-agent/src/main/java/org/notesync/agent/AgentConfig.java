@@ -7,9 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+
+import org.notesync.client.WebhookVerifier;
 
 /**
  * The agent's settings: a properties file ({@code server-url=...}) and environment variables
@@ -39,16 +42,57 @@ record AgentConfig(String serverUrl, String clientId, String clientSecret, Strin
         if (!webhookPath.startsWith("/")) {
             throw new ConfigException("webhook-path must start with /");
         }
+        if (webhookSecret != null) {
+            // Checked now, not at the first request: notesync's secrets are whsec_ and base64, and one copied
+            // short or from elsewhere would only show as every webhook refused with 401.
+            if (!webhookSecret.startsWith("whsec_")) {
+                throw new ConfigException("webhook-secret must be the whsec_... secret notesync gave when the "
+                        + "webhook was created (or rotated)");
+            }
+            try {
+                WebhookVerifier.of(webhookSecret);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("webhook-secret: " + e.getMessage());
+            }
+        }
     }
+
+    /** The settings' keys, in a file or (upper case, dashes as underscores) after {@link #ENV_PREFIX}. */
+    static final List<String> KEYS = List.of("server-url", "client-id", "client-secret", "webhook-secret", "host",
+            "port", "webhook-path", "jdbc-url", "jdbc-user", "jdbc-password", "poll-interval");
 
     /** Reads {@code file} (if it exists) and then the environment. */
     static AgentConfig load(Path file, Map<String, String> env) {
+        return load(file, false, env);
+    }
+
+    /**
+     * Reads {@code file} and then the environment; a file that was {@code named} (not the default one) must
+     * exist. A key neither knows is refused with its name: a typo ({@code pol-interval}) was ignored, and a
+     * missing file too, and the agent ran on its defaults (a database in the working directory).
+     */
+    static AgentConfig load(Path file, boolean named, Map<String, String> env) {
         Properties properties = new Properties();
         if (file != null && Files.exists(file)) {
             try (Reader reader = Files.newBufferedReader(file)) {
                 properties.load(reader);
             } catch (IOException e) {
                 throw new ConfigException("Cannot read " + file + ": " + e.getMessage());
+            }
+        } else if (file != null && named) {
+            throw new ConfigException("The configuration file " + file.toAbsolutePath() + " does not exist");
+        }
+        for (String key : properties.stringPropertyNames()) {
+            if (!KEYS.contains(key)) {
+                throw new ConfigException("Unknown setting " + key + " in " + file + " (the settings are "
+                        + String.join(", ", KEYS) + ")");
+            }
+        }
+        for (String variable : env.keySet()) {
+            if (variable.startsWith(ENV_PREFIX) && !variable.equals(ENV_PREFIX + "CONFIG") && KEYS.stream()
+                    .noneMatch(k -> variable.equals(ENV_PREFIX + k.toUpperCase(Locale.ROOT).replace('-', '_')))) {
+                throw new ConfigException("Unknown setting " + variable + " in the environment (the settings are "
+                        + ENV_PREFIX + "<KEY>, KEY one of " + String.join(", ", KEYS) + ", upper case, - as _)");
             }
         }
         Settings s = new Settings(properties, env);
@@ -82,11 +126,16 @@ record AgentConfig(String serverUrl, String clientId, String clientSecret, Strin
                 jdbcUser, jdbcPassword, pollInterval);
     }
 
+    /** The JDBC URL without a password it may carry, for messages. */
+    String safeJdbcUrl() {
+        return jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
     @Override
     public String toString() {
         // Never the secrets: the configuration is printed at start-up.
         return "AgentConfig[server-url=" + serverUrl + ", client-id=" + clientId + ", webhooks="
-                + (webhookSecret != null ? host + ":" + port + webhookPath : "off") + ", jdbc-url=" + jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***")
+                + (webhookSecret != null ? host + ":" + port + webhookPath : "off") + ", jdbc-url=" + safeJdbcUrl()
                 + ", poll-interval=" + pollInterval.toSeconds() + "s]";
     }
 

@@ -28,11 +28,12 @@ public final class Main {
 
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) throws InterruptedException {
         String command = null;
-        Path configFile = env.containsKey("NOTESYNC_AGENT_CONFIG") ? Path.of(env.get("NOTESYNC_AGENT_CONFIG"))
-                : Path.of("sync-agent.properties");
+        boolean named = env.containsKey("NOTESYNC_AGENT_CONFIG");
+        Path configFile = named ? Path.of(env.get("NOTESYNC_AGENT_CONFIG")) : Path.of("sync-agent.properties");
         for (String arg : args) {
             if (arg.startsWith("--config=")) {
                 configFile = Path.of(arg.substring("--config=".length()));
+                named = true;
             } else if (command == null) {
                 command = arg;
             } else {
@@ -48,7 +49,7 @@ public final class Main {
         }
         AgentConfig config;
         try {
-            config = AgentConfig.load(configFile, env);
+            config = AgentConfig.load(configFile, named, env);
         } catch (AgentConfig.ConfigException e) {
             err.println("Configuration error: " + e.getMessage());
             return 2;
@@ -60,7 +61,7 @@ public final class Main {
                             .writeValueAsString(new SyncState(database, Clock.systemUTC()).read()));
                     return 0;
                 } catch (RuntimeException e) {
-                    err.println("Cannot read the agent's database " + config.jdbcUrl() + ": " + e.getMessage());
+                    err.println("Cannot read the agent's database " + config.safeJdbcUrl() + ": " + e.getMessage());
                     return 1;
                 }
             case "run":
@@ -75,6 +76,11 @@ public final class Main {
                     err.println("Configuration error: " + e.getMessage() + " ("
                             + (e.getCause() == null ? "" : e.getCause().getMessage()) + "); set port or host.");
                     return 2;
+                } catch (RuntimeException e) {
+                    // Its database unreachable, most often: one line, as for status, not a stack trace.
+                    err.println("Cannot start the agent: " + rootMessage(e) + " (its database: "
+                            + config.safeJdbcUrl() + ")");
+                    return 1;
                 }
                 CountDownLatch stopped = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -86,6 +92,14 @@ public final class Main {
             default:
                 return usage(err, "Unknown command " + command);
         }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
     }
 
     private static int usage(PrintStream to, String problem) {

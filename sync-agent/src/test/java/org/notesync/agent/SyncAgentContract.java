@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -137,9 +138,10 @@ abstract class SyncAgentContract {
 
         // The status command reads the same database, the agent running or not.
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Path empty = Files.createFile(dir.resolve("empty.properties"));
         int code = Main.run(new String[] {"status"}, Map.of("NOTESYNC_AGENT_JDBC_URL", jdbcUrl,
                 "NOTESYNC_AGENT_JDBC_USER", AgentDatabaseUser.user(jdbcUrl),
-                "NOTESYNC_AGENT_CONFIG", dir.resolve("none.properties").toString()),
+                "NOTESYNC_AGENT_CONFIG", empty.toString()),
                 new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
         assertThat(code).isZero();
         JsonNode printed = SyncAgent.JSON.readTree(out.toString(StandardCharsets.UTF_8));
