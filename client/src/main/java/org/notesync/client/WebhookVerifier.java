@@ -87,11 +87,28 @@ public final class WebhookVerifier {
                 throw new WebhookVerificationException(WebhookVerificationException.Reason.INVALID_PAYLOAD,
                         "The webhook body is empty");
             }
+            if (!Json.MAPPER.readTree(body).path("events").isArray()) {
+                throw new WebhookVerificationException(WebhookVerificationException.Reason.INVALID_PAYLOAD,
+                        "The webhook body has no events");
+            }
+            for (WebhookEvent event : payload.events()) {
+                if ((event.action() == WebhookEvent.Action.NEW_NOTE || event.action() == WebhookEvent.Action.UPDATED_NOTE)
+                        && event.note().filter(WebhookVerifier::complete).isEmpty()) {
+                    // Taken, it could never be imported: refused now, so that the sender sees it, rather than
+                    // a request acknowledged and failing in the receiver for good.
+                    throw new WebhookVerificationException(WebhookVerificationException.Reason.INVALID_PAYLOAD,
+                            "A note event of the webhook body lacks its note's uuid, type, content or updatedAt");
+                }
+            }
             return payload;
         } catch (JacksonException e) {
             throw new WebhookVerificationException(WebhookVerificationException.Reason.INVALID_PAYLOAD,
                     "The webhook body is not a notesync payload");
         }
+    }
+
+    private static boolean complete(Note note) {
+        return note.uuid() != null && note.type() != null && note.content() != null && note.updatedAt() != null;
     }
 
     /** Only the checks, for a body you read yourself. */

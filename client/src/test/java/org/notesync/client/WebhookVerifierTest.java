@@ -169,6 +169,24 @@ class WebhookVerifierTest {
         assertThat(e.getMessage()).doesNotContain("Lovelace");
     }
 
+    /**
+     * A signed body without events, or with a note event whose note lacks what an import needs, is refused: it
+     * was acknowledged and then failed in the receiver for good.
+     */
+    @Test
+    void aSignedBodyThatCouldNeverBeImportedIsRejected() throws Exception {
+        for (String body : List.of("{}", """
+                {"events":[{"id":"n","resource_type":"note","action":"new_note","metadata":{"note":{\
+                "uuid":"6f1c1b1e-8a4e-4f57-9c53-1d2a0f9b7e11","type":null,"content":"x",\
+                "createdAt":"2026-02-24T10:30:00+00:00","updatedAt":"2026-02-24T10:30:00+00:00"}}}]}""", """
+                {"events":[{"id":"n","resource_type":"note","action":"updated_note","metadata":{}}]}""")) {
+            String signature = sign(secret, messageId, sentAt.getEpochSecond(), body);
+            WebhookVerificationException e = catchRejection(() -> verifier(secret)
+                    .verify(headers(messageId, sentAt.getEpochSecond(), signature), bytes(body)));
+            assertThat(e.reason()).as(body).isEqualTo(Reason.INVALID_PAYLOAD);
+        }
+    }
+
     @Test
     void unknownActionsAndExtraFieldsDoNotBreakTheParse() throws Exception {
         String body = """
