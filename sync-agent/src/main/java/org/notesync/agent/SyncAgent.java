@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import org.notesync.client.NotesyncClient;
 import org.notesync.client.WebhookVerifier;
@@ -68,10 +69,10 @@ final class SyncAgent implements AutoCloseable {
         }
         server.setExecutor(http);
         if (config.webhookSecret() != null) {
-            server.createContext(config.webhookPath(), new WebhookEndpoint(WebhookVerifier.of(config.webhookSecret()),
-                    inbox, state, this::wakeWorker));
+            server.createContext(config.webhookPath(), exactly(config.webhookPath(), new WebhookEndpoint(
+                    WebhookVerifier.of(config.webhookSecret()), inbox, state, this::wakeWorker)));
         }
-        server.createContext("/status", this::status);
+        server.createContext("/status", exactly("/status", this::status));
         server.start();
         // Requests stored before a crash or a stop are imported first.
         worker.scheduleWithFixedDelay(this::drainQuietly, 0, INBOX_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
@@ -121,6 +122,19 @@ final class SyncAgent implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "The feed poller failed: {0}", e.getClass().getSimpleName());
         }
+    }
+
+    /** The JDK's server matches a context by prefix ({@code /statusx}): only the path itself is answered. */
+    private static HttpHandler exactly(String path, HttpHandler handler) {
+        return exchange -> {
+            if (path.equals(exchange.getRequestURI().getPath())) {
+                handler.handle(exchange);
+            } else {
+                try (exchange) {
+                    exchange.sendResponseHeaders(404, -1);
+                }
+            }
+        };
     }
 
     private void status(HttpExchange exchange) throws IOException {

@@ -130,6 +130,11 @@ abstract class SyncAgentContract {
         HttpResponse<String> overHttp = http.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + agent.port() + "/status")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(overHttp.statusCode()).isEqualTo(200);
+        for (String other : List.of("/status/x", "/statusx", "/notesync/webhookXYZ")) {
+            HttpResponse<String> prefixed = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + agent.port() + other)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(prefixed.statusCode()).as("only the path itself: " + other).isEqualTo(404);
+        }
         JsonNode json = SyncAgent.JSON.readTree(overHttp.body());
         assertThat(json.get("notesImported").asLong()).isEqualTo(1);
         assertThat(json.get("updatesApplied").asLong()).isEqualTo(1);
