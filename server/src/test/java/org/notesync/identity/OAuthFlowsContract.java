@@ -616,6 +616,19 @@ abstract class OAuthFlowsContract {
         assertThat(noRedirect.status()).as(noRedirect.toString()).isEqualTo(400);
         assertThat(noRedirect.json().get("detail").asString()).contains("no redirect URI", "unauthorized_client");
 
+        // A client registered before redirect URIs had to be ASCII (56f31de), with a raw é in one: Spring's
+        // redirect to it failed, a 500. It is told its registration is at fault instead.
+        String raw = "http://127.0.0.1:8081/cb?x=\u00e9";
+        Clients.Created legacy = clients.create(tenant.organization().id(), new Clients.Registration("Legacy",
+                List.of("authorization_code", "refresh_token"), List.of("profile", "read:notes"), List.of(raw), false));
+        for (String scope : List.of("read:notes", "no:such-scope")) {
+            Http.Response legacyAuthorize = browser.get("/oauth2/authorize?" + Http.form(Map.of("response_type",
+                    "code", "client_id", legacy.clientId(), "redirect_uri", raw, "scope", scope, "state", "s1")),
+                    "text/html");
+            assertThat(legacyAuthorize.status()).as(scope + ": " + legacyAuthorize).isEqualTo(400);
+            assertThat(legacyAuthorize.json().get("detail").asString()).as(scope).contains("redirect URI");
+        }
+
         Http.Response back = browser.get("/oauth2/authorize?" + Http.form(Map.of("response_type", "code",
                 "client_id", tenant.client().clientId(), "redirect_uri", OAuthClient.REDIRECT_URI,
                 "scope", "no:such-scope", "state", "s1")), "text/html");
