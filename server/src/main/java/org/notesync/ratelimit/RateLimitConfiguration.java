@@ -6,6 +6,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
 
 @Configuration(proxyBeanMethods = false)
@@ -16,8 +17,18 @@ class RateLimitConfiguration {
     static final int ORDER = 0;
 
     @Bean
-    TokenBuckets tokenBuckets(RateLimitProperties properties, Clock clock) {
-        return new TokenBuckets(properties, clock);
+    SharedBuckets sharedBuckets(JdbcClient jdbc) {
+        return new SharedBuckets(jdbc);
+    }
+
+    @Bean
+    TokenBuckets tokenBuckets(RateLimitProperties properties, Clock clock, SharedBuckets shared) {
+        return new TokenBuckets(properties, clock, shared);
+    }
+
+    @Bean
+    BucketSync bucketSync(TokenBuckets buckets, SharedBuckets shared, RateLimitProperties properties, Clock clock) {
+        return new BucketSync(buckets, shared, properties, clock);
     }
 
     @Bean

@@ -12,17 +12,22 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param capacity     requests a client may make in a burst (the bucket's size)
  * @param refill       requests added back every {@code refillPeriod}, up to the capacity
  * @param refillPeriod how often the bucket is refilled
+ * @param syncInterval how often a node adds the requests it counted to the buckets every node shares
  */
 @ConfigurationProperties("notesync.rate-limit")
 public record RateLimitProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("5000") long capacity,
         @DefaultValue("500") long refill,
-        @DefaultValue("15m") Duration refillPeriod) {
+        @DefaultValue("15m") Duration refillPeriod,
+        @DefaultValue("1s") Duration syncInterval) {
 
     public RateLimitProperties {
         if (capacity < 1 || refill < 1 || refillPeriod.isZero() || refillPeriod.isNegative()) {
             throw new IllegalArgumentException("notesync.rate-limit: capacity, refill and refill-period must be positive");
+        }
+        if (syncInterval.isZero() || syncInterval.isNegative()) {
+            throw new IllegalArgumentException("notesync.rate-limit.sync-interval must be positive");
         }
     }
 }

@@ -3,17 +3,24 @@ package org.notesync.ratelimit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One token bucket per client, in this node's memory. Each request takes a token; every refill period
- * (counted from the bucket's creation) puts {@code refill} tokens back, up to the capacity.
+ * One token bucket per client. Each request takes a token; every refill period (counted from the bucket's
+ * creation) puts {@code refill} tokens back, up to the capacity.
  *
- * <p>In memory per node: with N nodes behind a load balancer a client gets up to N times the limit.
- * That is acceptable while the limit protects each node; a shared limit needs a shared store
- * (PostgreSQL or Redis) behind this same interface.
+ * <p>Requests are counted in this node's memory, so that none waits for the database. With {@link SharedBuckets}
+ * (the server's), {@link #sync()} adds what this node took since it last did to the bucket every node shares, and
+ * takes back what the others took; a bucket new to this node starts from the shared one. Between two syncs (a
+ * second, {@code notesync.rate-limit.sync-interval}) a client may get what is left of its budget from every node
+ * at once; beyond that, N nodes give it its budget once, not N times.
  */
 final class TokenBuckets {
 
@@ -21,32 +28,159 @@ final class TokenBuckets {
     record Decision(boolean allowed, long limit, long remaining, Instant reset, Duration retryAfter) {
     }
 
+    /** A bucket's tokens and the start of its current refill period, as every node computes it. */
+    record State(long tokens, Instant periodStart) {
+
+        /** The bucket at {@code now}: a refill for every whole period since its start, up to the capacity. */
+        State refilled(Instant now, RateLimitProperties limits) {
+            long periodNanos = limits.refillPeriod().toNanos();
+            long elapsed = Duration.between(periodStart, now).toNanos();
+            if (elapsed < periodNanos) {
+                return this;
+            }
+            long periods = elapsed / periodNanos;
+            return new State(Math.min(limits.capacity(), tokens + Math.min(periods, limits.capacity()) * limits.refill()),
+                    periodStart.plusNanos(periods * periodNanos));
+        }
+
+        /** The bucket after {@code taken} more requests, never below empty. */
+        State minus(long taken) {
+            return new State(Math.max(0, tokens - taken), periodStart);
+        }
+    }
+
     private static final int SWEEP_EVERY = 10_000;
+
+    /**
+     * A bucket taken from within this long, with nothing to add, is read back at each sync anyway: the client may be
+     * sending to the other nodes now, and its next request here should see what they took.
+     */
+    static final Duration RECENT = Duration.ofMinutes(1);
 
     private final RateLimitProperties limits;
     private final Clock clock;
+    private final SharedBuckets shared;
     private final ConcurrentMap<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final AtomicLong calls = new AtomicLong();
 
+    /** Buckets in this node's memory only. */
     TokenBuckets(RateLimitProperties limits, Clock clock) {
+        this(limits, clock, null);
+    }
+
+    TokenBuckets(RateLimitProperties limits, Clock clock, SharedBuckets shared) {
         this.limits = limits;
         this.clock = clock;
+        this.shared = shared;
     }
 
     Decision take(String client) {
-        Instant now = clock.instant();
+        Instant now = now();
         if (calls.incrementAndGet() % SWEEP_EVERY == 0) {
             sweep(now);
         }
-        Bucket bucket = buckets.computeIfAbsent(client, c -> new Bucket(limits.capacity(), now));
+        Bucket bucket = buckets.get(client);
+        if (bucket == null) {
+            // Read outside the map's lock: the shared bucket is a database read.
+            Bucket fresh = new Bucket(start(client, now));
+            Bucket raced = buckets.putIfAbsent(client, fresh);
+            bucket = raced != null ? raced : fresh;
+        }
         synchronized (bucket) {
-            bucket.refill(now, limits);
-            Instant reset = bucket.periodStart.plus(limits.refillPeriod());
-            if (bucket.tokens > 0) {
-                bucket.tokens--;
-                return new Decision(true, limits.capacity(), bucket.tokens, reset, Duration.ZERO);
+            bucket.state = bucket.state.refilled(now, limits);
+            Instant reset = bucket.state.periodStart().plus(limits.refillPeriod());
+            if (bucket.state.tokens() > 0) {
+                bucket.state = bucket.state.minus(1);
+                if (shared != null) {
+                    bucket.unsynced++;
+                }
+                bucket.lastTaken = now;
+                return new Decision(true, limits.capacity(), bucket.state.tokens(), reset, Duration.ZERO);
             }
             return new Decision(false, limits.capacity(), 0, reset, Duration.between(now, reset));
+        }
+    }
+
+    /**
+     * A bucket new to this node: the shared one as it is, or a full one when there is none, or when the database
+     * cannot say (a request is not refused for it; the next sync adds what was taken meanwhile).
+     */
+    private State start(String client, Instant now) {
+        if (shared != null) {
+            try {
+                Optional<State> known = shared.read(client);
+                if (known.isPresent()) {
+                    return known.get().refilled(now, limits);
+                }
+            } catch (RuntimeException e) {
+                shared.failed(e);
+            }
+        }
+        return new State(limits.capacity(), now);
+    }
+
+    /**
+     * Adds what this node took from each bucket since its last sync to the shared bucket, and takes its state back
+     * (with what the other nodes took). A bucket the database could not take keeps its count for the next sync.
+     * One sync at a time: a bucket new to the database is written as this node has it, with every request taken
+     * here, and a second sync would take the ones it holds again.
+     */
+    synchronized void sync() {
+        if (shared == null) {
+            return;
+        }
+        Instant now = now();
+        boolean wrote = false;
+        List<String> recent = new ArrayList<>();
+        for (Map.Entry<String, Bucket> entry : buckets.entrySet()) {
+            Bucket bucket = entry.getValue();
+            long taken;
+            State local;
+            synchronized (bucket) {
+                if (bucket.unsynced == 0) {
+                    if (bucket.lastTaken != null && bucket.lastTaken.plus(RECENT).isAfter(now)) {
+                        recent.add(entry.getKey());
+                    }
+                    continue;
+                }
+                taken = bucket.unsynced;
+                bucket.unsynced = 0;
+                local = bucket.state.refilled(now, limits);
+            }
+            State merged;
+            try {
+                merged = shared.add(entry.getKey(), taken, local, now, limits);
+            } catch (RuntimeException e) {
+                synchronized (bucket) {
+                    bucket.unsynced += taken;
+                }
+                shared.failed(e);
+                return;
+            }
+            synchronized (bucket) {
+                // Requests taken here while the database answered are in bucket.unsynced, for the next sync.
+                bucket.state = merged.minus(bucket.unsynced);
+            }
+            wrote = true;
+        }
+        if (!recent.isEmpty()) {
+            try {
+                shared.readAll(recent).forEach((client, state) -> {
+                    Bucket bucket = buckets.get(client);
+                    if (bucket != null) {
+                        synchronized (bucket) {
+                            bucket.state = state.refilled(now, limits).minus(bucket.unsynced);
+                        }
+                    }
+                });
+            } catch (RuntimeException e) {
+                shared.failed(e);
+                return;
+            }
+            wrote = true;
+        }
+        if (wrote) {
+            shared.succeeded();
         }
     }
 
@@ -54,35 +188,37 @@ final class TokenBuckets {
         return buckets.size();
     }
 
-    /** A bucket untouched long enough to be full again is the same as a new one: drop it to bound memory. */
+    /**
+     * A bucket untouched long enough to be full again is the same as a new one: drop it to bound memory (unless
+     * what was taken from it is still to be added to the shared one).
+     */
     void sweep(Instant now) {
-        long periodsToFill = (limits.capacity() + limits.refill() - 1) / limits.refill();
-        Duration idle = limits.refillPeriod().multipliedBy(periodsToFill + 1);
+        Duration idle = idle(limits);
         buckets.entrySet().removeIf(e -> {
             synchronized (e.getValue()) {
-                return e.getValue().periodStart.plus(idle).isBefore(now);
+                return e.getValue().unsynced == 0 && e.getValue().state.periodStart().plus(idle).isBefore(now);
             }
         });
     }
 
+    /** How long a bucket must be left alone to be full again, whatever it held: a period more than needed. */
+    static Duration idle(RateLimitProperties limits) {
+        long periodsToFill = (limits.capacity() + limits.refill() - 1) / limits.refill();
+        return limits.refillPeriod().multipliedBy(periodsToFill + 1);
+    }
+
+    /** To the microsecond, as the database keeps a bucket's period start. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
     private static final class Bucket {
-        long tokens;
-        Instant periodStart;
+        State state;
+        long unsynced;
+        Instant lastTaken;
 
-        Bucket(long tokens, Instant created) {
-            this.tokens = tokens;
-            this.periodStart = created;
-        }
-
-        void refill(Instant now, RateLimitProperties limits) {
-            long periodNanos = limits.refillPeriod().toNanos();
-            long elapsed = Duration.between(periodStart, now).toNanos();
-            if (elapsed < periodNanos) {
-                return;
-            }
-            long periods = elapsed / periodNanos;
-            tokens = Math.min(limits.capacity(), tokens + Math.min(periods, limits.capacity()) * limits.refill());
-            periodStart = periodStart.plusNanos(periods * periodNanos);
+        Bucket(State state) {
+            this.state = state;
         }
     }
 }

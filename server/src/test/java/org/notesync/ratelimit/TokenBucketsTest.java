@@ -31,12 +31,16 @@ class TokenBucketsTest {
         }
     }
 
+    static RateLimitProperties limits(long capacity, long refill, Duration period) {
+        return new RateLimitProperties(true, capacity, refill, period, Duration.ofSeconds(1));
+    }
+
     final SettableClock clock = new SettableClock();
     final Instant start = clock.now;
 
     @Test
     void theDocumentedDefaultsLetFiveThousandThroughThenRefillFiveHundredEveryFifteenMinutes() {
-        TokenBuckets buckets = new TokenBuckets(new RateLimitProperties(true, 5000, 500, Duration.ofMinutes(15)), clock);
+        TokenBuckets buckets = new TokenBuckets(limits(5000, 500, Duration.ofMinutes(15)), clock);
 
         TokenBuckets.Decision first = buckets.take("client");
         assertThat(first.allowed()).isTrue();
@@ -61,7 +65,7 @@ class TokenBucketsTest {
 
     @Test
     void refillsNeverOverflowTheCapacityAndClientsHaveTheirOwnBuckets() {
-        TokenBuckets buckets = new TokenBuckets(new RateLimitProperties(true, 3, 2, Duration.ofSeconds(10)), clock);
+        TokenBuckets buckets = new TokenBuckets(limits(3, 2, Duration.ofSeconds(10)), clock);
         buckets.take("a");
         buckets.take("a");
         buckets.take("a");
@@ -76,7 +80,7 @@ class TokenBucketsTest {
 
     @Test
     void idleFullBucketsAreForgottenToBoundMemory() {
-        TokenBuckets buckets = new TokenBuckets(new RateLimitProperties(true, 10, 5, Duration.ofSeconds(10)), clock);
+        TokenBuckets buckets = new TokenBuckets(limits(10, 5, Duration.ofSeconds(10)), clock);
         buckets.take("idle");
         clock.now = start.plusSeconds(15);
         buckets.take("busy");

@@ -1,0 +1,4 @@
+package org.notesync.ratelimit;
+
+class SharedRateLimitH2IT extends SharedRateLimitContract {
+}
