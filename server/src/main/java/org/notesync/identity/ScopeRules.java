@@ -2,6 +2,7 @@ package org.notesync.identity;
 
 import static org.springframework.http.HttpMethod.DELETE;
 import static org.springframework.http.HttpMethod.GET;
+import static org.springframework.http.HttpMethod.HEAD;
 import static org.springframework.http.HttpMethod.PATCH;
 import static org.springframework.http.HttpMethod.POST;
 import static org.springframework.http.HttpMethod.PUT;
@@ -9,6 +10,7 @@ import static org.springframework.http.HttpMethod.PUT;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpMethod;
@@ -67,11 +69,16 @@ final class ScopeRules {
         return rule(method, List.of(scope), patterns);
     }
 
-    /** {@code method} null: every method. */
+    /**
+     * {@code method} null: every method. A GET's rule holds for HEAD too: Spring MVC answers a HEAD with the GET's
+     * handler, whose headers (a page's Link, a Content-Length, 200 or 404) tell what its body would have.
+     */
     private static Rule rule(HttpMethod method, List<String> scopes, String... patterns) {
         PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
         List<RequestMatcher> matchers = Arrays.stream(patterns)
-                .map(p -> (RequestMatcher) (method == null ? paths.matcher(p) : paths.matcher(method, p))).toList();
+                .<RequestMatcher>flatMap(p -> method == null ? Stream.of(paths.matcher(p))
+                        : (method == GET ? Stream.of(GET, HEAD) : Stream.of(method)).map(m -> paths.matcher(m, p)))
+                .toList();
         return new Rule(new OrRequestMatcher(matchers), scopes);
     }
 }

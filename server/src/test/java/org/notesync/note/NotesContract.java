@@ -7,6 +7,7 @@ import static org.notesync.support.ApiAssertions.assertProblem;
 import static org.notesync.support.ApiAssertions.assertViolation;
 import static org.notesync.support.ApiAssertions.url;
 
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -706,6 +707,23 @@ abstract class NotesContract {
         assertThat(response.header("WWW-Authenticate")).endsWith("scope=\"" + scope + "\"");
         assertThat(t.api(port).get("/notes").json().get("totalItems").asInt()).isEqualTo(1);
         assertThat(t.api(port).get("/notes/" + note).json().get("content").asString()).isEqualTo("unchanged");
+    }
+
+    /** A HEAD is answered by the GET's handler, whose headers (a page's Link, 200 or 404) tell what it found. */
+    @Test
+    void aHeadNeedsTheScopeOfItsGet() {
+        Tenants.Tenant t = tenants.create();
+        UUID patient = patient(t, "A", "B");
+        String note = NoteFixture.noteAbout(jdbc, t.organization().id(), patient).by(t.clinician().id())
+                .content("unchanged").insert().toString();
+        Http profileOnly = t.api(port, Scopes.PROFILE);
+        for (String path : List.of("/notes?patient=" + patient, "/notes/" + note, "/notes/feed")) {
+            Http.Response response = profileOnly.send(profileOnly.builder(path).header("Accept", "application/json")
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+            assertThat(response.status()).as(path).isEqualTo(403);
+            assertThat(response.header("Link")).as(path).isNull();
+            assertThat(response.header("WWW-Authenticate")).as(path).endsWith("scope=\"" + Scopes.READ_NOTES + "\"");
+        }
     }
 
     static Stream<Arguments> endpoints() {
