@@ -29,6 +29,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.Part;
 import org.notesync.identity.Accounts;
+import org.notesync.identity.Scopes;
 import org.notesync.identity.Viewer;
 import org.notesync.web.ApiException;
 import org.notesync.web.CollectionQuery;
@@ -195,14 +196,19 @@ class AudioController {
             created = audios.create(new Audios.NewAudio(viewer.organizationId(), patient, user, language, noteType,
                     transcript), format, content, claim.orElse(null));
         }
-        return created.earlier() != null ? replayed(viewer, created.earlier(), request)
-                : representations.created(request, AUDIO, created.audio().uuid(), created.audio(), false);
+        if (created.earlier() != null) {
+            return replayed(viewer, created.earlier(), request);
+        }
+        UUID id = created.audio().uuid();
+        return representations.created(request, AUDIO, id,
+                Representations.shown(viewer.hasScope(Scopes.READ_AUDIOS), id, created.audio()), false);
     }
 
     /** What the key this request sent again created (Representations#replayed); a 404 once deleted. */
     private ResponseEntity<Object> replayed(Viewer viewer, UUID earlier, HttpServletRequest request) {
         keys.countReplay();
-        return representations.replayed(request, AUDIO, earlier, audios.find(viewer, earlier),
+        return representations.replayed(request, AUDIO, earlier,
+                viewer.hasScope(Scopes.READ_AUDIOS) ? audios.find(viewer, earlier) : Optional.empty(),
                 () -> audios.exists(viewer, earlier));
     }
 

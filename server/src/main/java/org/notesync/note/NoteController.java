@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.servlet.http.HttpServletRequest;
+import org.notesync.identity.Scopes;
 import org.notesync.identity.Viewer;
 import org.notesync.web.ApiException;
 import org.notesync.web.CollectionQuery;
@@ -95,14 +96,19 @@ class NoteController {
                     fields.validate();
                     return new NewNote(viewer.organizationId(), patient, user, audio, type, content);
                 }, claim.orElse(null));
-        return created.earlier() != null ? replayed(viewer, created.earlier(), request)
-                : representations.created(request, NOTE, created.note().uuid(), created.note(), false);
+        if (created.earlier() != null) {
+            return replayed(viewer, created.earlier(), request);
+        }
+        UUID id = created.note().uuid();
+        return representations.created(request, NOTE, id,
+                Representations.shown(viewer.hasScope(Scopes.READ_NOTES), id, created.note()), false);
     }
 
     /** What the key this request sent again created (Representations#replayed). */
     private ResponseEntity<Object> replayed(Viewer viewer, UUID earlier, HttpServletRequest request) {
         keys.countReplay();
-        return representations.replayed(request, NOTE, earlier, notes.find(viewer, earlier),
+        return representations.replayed(request, NOTE, earlier,
+                viewer.hasScope(Scopes.READ_NOTES) ? notes.find(viewer, earlier) : Optional.empty(),
                 () -> notes.exists(viewer, earlier));
     }
 
@@ -129,7 +135,8 @@ class NoteController {
         }
         fields.validate();
         Note note = notes.update(viewer, uuid, type, content).orElseThrow(() -> ApiException.notFound("Note"));
-        return representations.item(request, NOTE, note.uuid(), note);
+        return representations.item(request, NOTE, note.uuid(),
+                Representations.shown(viewer.hasScope(Scopes.READ_NOTES), note.uuid(), note));
     }
 
     /**

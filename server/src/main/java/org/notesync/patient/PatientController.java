@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import jakarta.servlet.http.HttpServletRequest;
 import org.notesync.identity.Accounts;
+import org.notesync.identity.Scopes;
 import org.notesync.identity.Viewer;
 import org.notesync.web.ApiException;
 import org.notesync.web.CollectionQuery;
@@ -87,14 +88,19 @@ class PatientController {
         requireOwnerIfPrivate(fields, patient);
         fields.validate();
         Patients.Created created = patients.create(viewer, patient, claim.orElse(null));
-        return created.earlier() != null ? replayed(viewer, created.earlier(), request)
-                : representations.created(request, PATIENT, created.patient().uuid(), created.patient(), false);
+        if (created.earlier() != null) {
+            return replayed(viewer, created.earlier(), request);
+        }
+        UUID id = created.patient().uuid();
+        return representations.created(request, PATIENT, id,
+                Representations.shown(viewer.hasScope(Scopes.READ_PATIENTS), id, created.patient()), false);
     }
 
     /** What the key this request sent again created (Representations#replayed); a 404 once deleted. */
     private ResponseEntity<Object> replayed(Viewer viewer, UUID earlier, HttpServletRequest request) {
         keys.countReplay();
-        return representations.replayed(request, PATIENT, earlier, patients.find(viewer, earlier),
+        return representations.replayed(request, PATIENT, earlier,
+                viewer.hasScope(Scopes.READ_PATIENTS) ? patients.find(viewer, earlier) : Optional.empty(),
                 () -> patients.exists(viewer, earlier));
     }
 
@@ -117,7 +123,8 @@ class PatientController {
             fields.validate();
             return changed;
         }).orElseThrow(() -> ApiException.notFound("Patient"));
-        return representations.item(request, PATIENT, patient.uuid(), patient);
+        return representations.item(request, PATIENT, patient.uuid(),
+                Representations.shown(viewer.hasScope(Scopes.READ_PATIENTS), patient.uuid(), patient));
     }
 
     @DeleteMapping("/patients/{uuid}")

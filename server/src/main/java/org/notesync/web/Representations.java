@@ -79,6 +79,16 @@ public final class Representations {
         return ResponseEntity.status(status).contentType(LD_JSON).body(ordered);
     }
 
+    /**
+     * What the answer to a write shows: the resource to a caller whose token may read it, only its identity to one
+     * that may write but not read ({@code write:notes} without {@code read:notes}): the resource as it is now
+     * carries what others wrote (a note's content, its patient's names), and a write answered with it would read
+     * what the token was not granted to.
+     */
+    public static Object shown(boolean mayRead, UUID id, Object resource) {
+        return mayRead ? resource : Map.of("uuid", id);
+    }
+
     /** A create's answer without Idempotency-Key: 201 with the resource and its {@code Location} (its IRI). */
     public ResponseEntity<Object> created(HttpServletRequest request, ResourceType type, Object id, Object resource) {
         ResponseEntity<Object> response = item(request, type, id, resource, HttpStatus.CREATED);

@@ -26,6 +26,7 @@ import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.notesync.identity.Scopes;
 import org.notesync.note.NewNote;
 import org.notesync.note.Notes;
 import org.notesync.patient.PatientFixture;
@@ -444,6 +445,52 @@ abstract class IdempotencyKeysContract {
         request.addHeader(IdempotencyKeys.HEADER, key);
         return keys.claim(request, t.organization().id(), t.client().clientId(), null, operation,
                 Http.JSON.<JsonNode>valueToTree(body)).orElseThrow();
+    }
+
+    /**
+     * A token that may write notes and patients but not read them learns nothing from the answers to its writes:
+     * a create, its repeat and a PATCH (even an empty one) show the resource's identity only, not what others wrote.
+     */
+    @Test
+    void aTokenThatMayWriteButNotReadIsAnsweredWithIdentitiesOnly() {
+        Tenants.Tenant t = tenants.create();
+        UUID patient = PatientFixture.patientOf(jdbc, t.organization().id()).insert();
+        Http writeOnly = t.api(port, Scopes.WRITE_NOTES, Scopes.WRITE_PATIENTS);
+        String key = UUID.randomUUID().toString();
+        Map<String, String> note = note(t, patient, "Seen for a cough.");
+
+        Http.Response created = post(writeOnly, "/notes", key, note);
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String id = created.json().get("uuid").asString();
+        assertThat(created.header("Location")).endsWith("/notes/" + id);
+        assertThat(created.json().has("content")).as(created.toString()).isFalse();
+        assertThat(created.json().has("patient")).isFalse();
+        assertThat(t.api(port).patch("/notes/" + id, Map.of("content", "Written by its clinician.")).status())
+                .isEqualTo(200);
+
+        Http.Response again = post(writeOnly, "/notes", key, note);
+        assertThat(again.status()).isEqualTo(201);
+        assertThat(again.header(IdempotencyKeys.REPLAYED)).isEqualTo("true");
+        assertThat(again.json().get("uuid").asString()).isEqualTo(id);
+        assertThat(again.json().has("content")).as(again.toString()).isFalse();
+
+        Http.Response patched = writeOnly.patch("/notes/" + id, Map.of());
+        assertThat(patched.status()).isEqualTo(200);
+        assertThat(patched.json().get("uuid").asString()).isEqualTo(id);
+        assertThat(patched.json().has("content")).as(patched.toString()).isFalse();
+        assertThat(writeOnly.get("/notes/" + id).status()).isEqualTo(403);
+
+        Http.Response patient1 = writeOnly.patch("/patients/" + patient, Map.of());
+        assertThat(patient1.status()).isEqualTo(200);
+        assertThat(patient1.json().get("uuid").asString()).isEqualTo(patient.toString());
+        assertThat(patient1.json().has("lastName")).as(patient1.toString()).isFalse();
+        Http.Response newPatient = post(writeOnly, "/patients", null, Map.of("firstName", "Ann", "lastName", "Lee"));
+        assertThat(newPatient.status()).as(newPatient.toString()).isEqualTo(201);
+        assertThat(newPatient.json().has("lastName")).isFalse();
+
+        Http.Response readable = t.api(port).patch("/notes/" + id, Map.of());
+        assertThat(readable.json().get("content").asString()).as("a token that may read is shown the note")
+                .isEqualTo("Written by its clinician.");
     }
 
     static Map<String, String> note(Tenants.Tenant t, UUID patient, String content) {
