@@ -5,10 +5,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import org.notesync.identity.Viewer;
 import org.notesync.web.ApiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -46,18 +49,35 @@ class NoteFeedController {
         this.clock = clock;
     }
 
-    @GetMapping(path = "/notes/feed", produces = {"application/json", "application/ld+json"})
-    FeedPage feed(Viewer viewer, @RequestParam(required = false) List<String> after,
+    /**
+     * Plain JSON whatever the client accepts: a page of the feed is no Hydra collection, and written as
+     * {@code application/ld+json} without a context it said nothing a JSON-LD reader could expand. A client that
+     * asks for JSON-LD only, as API Platform's clients do, is still answered (RFC 9110, 12.5.1).
+     */
+    @GetMapping(path = "/notes/feed", produces = "application/json")
+    ResponseEntity<FeedPage> feed(Viewer viewer, @RequestParam(required = false) List<String> after,
             @RequestParam(required = false) List<String> limit) {
+        return page(viewer, after, limit);
+    }
+
+    /** The same for a client that accepts JSON-LD only; left out of the OpenAPI document, which says JSON. */
+    @Hidden
+    @GetMapping(path = "/notes/feed", produces = "application/ld+json")
+    ResponseEntity<FeedPage> feedAskedAsJsonLd(Viewer viewer, @RequestParam(required = false) List<String> after,
+            @RequestParam(required = false) List<String> limit) {
+        return page(viewer, after, limit);
+    }
+
+    private ResponseEntity<FeedPage> page(Viewer viewer, List<String> after, List<String> limit) {
         long from = number("after", once("after", after), 0, Long.MAX_VALUE, 0);
         int size = (int) number("limit", once("limit", limit), 1, MAX_LIMIT, DEFAULT_LIMIT);
         List<Notes.Change> changes = notes.changes(viewer, from, size + 1);
         boolean more = changes.size() > size;
         List<Notes.Change> page = more ? changes.subList(0, size) : changes;
         long cursor = page.isEmpty() ? caughtUp(from) : page.get(page.size() - 1).sequence();
-        return new FeedPage(page.stream().map(c -> new Entry(c.sequence(),
-                c.note().updatedAt().isAfter(c.note().createdAt()) ? "updated_note" : "new_note", c.note())).toList(),
-                cursor, more);
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(new FeedPage(page.stream()
+                .map(c -> new Entry(c.sequence(), c.note().updatedAt().isAfter(c.note().createdAt()) ? "updated_note"
+                        : "new_note", c.note())).toList(), cursor, more));
     }
 
     /**

@@ -100,6 +100,19 @@ abstract class NoteFeedContract {
         assertThat(edited.at("/changes/0/note/content").asString()).isEqualTo("First, amended.");
     }
 
+    /** A page of the feed is plain JSON, also to a client that asks for JSON-LD only (it has no context to give). */
+    @Test
+    void theFeedIsPlainJsonWhateverTheClientAccepts() {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        for (String accept : List.of("application/ld+json", "application/json", "*/*")) {
+            Http.Response page = api.get("/notes/feed", accept);
+            assertThat(page.status()).as(accept).isEqualTo(200);
+            assertThat(page.header("Content-Type")).as(accept).startsWith("application/json");
+            assertThat(page.json().has("changes")).isTrue();
+        }
+    }
+
     /**
      * A reader whose cursor is beyond every number the feed handed out (the server's database restored from
      * an older backup) is sent back to the feed's start, not left waiting for the numbers to pass its cursor
