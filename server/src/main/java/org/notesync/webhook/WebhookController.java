@@ -168,15 +168,13 @@ class WebhookController {
             // Nothing changes (the same values, or only properties that cannot be set): updatedAt stays.
             return representations.item(request, WEBHOOK, id, WebhookView.of(current, null));
         }
-        boolean reactivated = active && !current.active();
-        Webhooks.Webhook updated = new Webhooks.Webhook(current.id(), current.organizationId(), current.ownerUserId(),
-                url, events, active, reactivated ? null : current.disabledReason(),
-                reactivated ? null : current.failingSince(), current.previousSecretUntil(), current.createdAt(),
-                Dates.now(clock));
-        if (!webhooks.update(updated)) {
+        // Only what changes is written: the webhook may have changed since it was read (on another node too).
+        if (!webhooks.update(viewer.organizationId(), id, url.equals(current.url()) ? null : url,
+                events.equals(current.events()) ? null : events, active == current.active() ? null : active,
+                Dates.now(clock))) {
             throw ApiException.notFound("Webhook"); // deleted meanwhile
         }
-        return representations.item(request, WEBHOOK, id, WebhookView.of(updated, null));
+        return representations.item(request, WEBHOOK, id, WebhookView.of(webhook(viewer, id), null));
     }
 
     @DeleteMapping("/webhooks/{id}")

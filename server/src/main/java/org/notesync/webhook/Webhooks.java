@@ -4,7 +4,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -130,18 +132,31 @@ class Webhooks {
     }
 
     /**
-     * Saves url, events and active; re-activating clears the reason it was disabled and its failing streak.
-     * False when it was deleted meanwhile.
+     * Saves what a PATCH changes, each property only if given (null leaves it as it is), so that a change
+     * committed since the PATCH read the webhook (another PATCH, the engine disabling it or starting its failing
+     * streak) is kept. Re-activating clears the reason it was disabled and its failing streak. False when it was
+     * deleted meanwhile.
      */
-    boolean update(Webhook webhook) {
-        return jdbc.sql("""
-                UPDATE webhooks SET url = ?, events = ?, active = ?, disabled_reason = ?, failing_since = ?,
-                                    updated_at = ?
-                WHERE id = ? AND organization_id = ? AND deleted_at IS NULL""")
-                .params(webhook.url(), String.join(" ", webhook.events()), webhook.active(), webhook.disabledReason(),
-                        webhook.failingSince() == null ? null : utc(webhook.failingSince()), utc(webhook.updatedAt()),
-                        webhook.id(), webhook.organizationId())
-                .update() > 0;
+    boolean update(UUID organizationId, UUID id, String url, List<String> events, Boolean active, Instant now) {
+        List<String> assignments = new ArrayList<>(List.of("updated_at = :now"));
+        Map<String, Object> values = new HashMap<>(Map.of("now", utc(now), "id", id, "org", organizationId));
+        if (url != null) {
+            assignments.add("url = :url");
+            values.put("url", url);
+        }
+        if (events != null) {
+            assignments.add("events = :events");
+            values.put("events", String.join(" ", events));
+        }
+        if (Boolean.TRUE.equals(active)) {
+            assignments.add("active = TRUE, disabled_reason = NULL,"
+                    + " failing_since = CASE WHEN active THEN failing_since ELSE NULL END");
+        } else if (Boolean.FALSE.equals(active)) {
+            assignments.add("active = FALSE");
+        }
+        return jdbc.sql("UPDATE webhooks SET " + String.join(", ", assignments)
+                        + " WHERE id = :id AND organization_id = :org AND deleted_at IS NULL")
+                .params(values).update() > 0;
     }
 
     /**

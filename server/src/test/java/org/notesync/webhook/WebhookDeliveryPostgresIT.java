@@ -21,6 +21,7 @@ import org.notesync.identity.Viewer;
 import org.notesync.patient.PatientUpdates;
 import org.notesync.support.HeldTransaction;
 import org.notesync.support.Http;
+import org.notesync.support.LockWaits;
 import org.notesync.support.OnPostgres;
 import org.notesync.support.Tenants;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -41,6 +42,9 @@ class WebhookDeliveryPostgresIT extends WebhookDeliveryContract {
 
     @Autowired
     org.springframework.context.ApplicationContext context;
+
+    @Autowired
+    javax.sql.DataSource dataSource;
 
     /**
      * A note written while its patient changes hands is judged on the patient as the change left it: the create
@@ -89,6 +93,36 @@ class WebhookDeliveryPostgresIT extends WebhookDeliveryContract {
         assertThat(jdbc.sql("SELECT COUNT(*) FROM webhook_deliveries WHERE webhook_id IN (?, ?)")
                 .params(UUID.fromString(owners.get("uuid").asString()), UUID.fromString(colleagues.get("uuid")
                         .asString())).query(Long.class).single()).isZero();
+    }
+
+    /**
+     * A PATCH writes only what it changes. It read the webhook, then wrote back every property as it read them, so
+     * that a change committed in between, on any node, was undone: here the engine disabling the webhook after a
+     * 410 Gone while a PATCH of its URL waited for the row, which then turned it active again with no reason shown.
+     * PostgreSQL: the PATCH's update waits for the row the engine's transaction holds.
+     */
+    @Test
+    void aPatchOfTheUrlKeepsTheWebhookDisabledByTheEngineMeanwhile() throws Exception {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.api(port);
+        UUID id = UUID.fromString(webhook(api, "http://127.0.0.1:9/hook", "new_note").get("uuid").asString());
+        ExecutorService threads = Executors.newSingleThreadExecutor();
+        try (HeldTransaction disabling = HeldTransaction.begin(transactions, () -> jdbc.sql("""
+                UPDATE webhooks SET active = FALSE, disabled_reason = 'The endpoint answered 410 Gone.'
+                WHERE id = ? AND active = TRUE""").param(id).update())) {
+            Future<Http.Response> patch = threads.submit(() -> api.patch("/webhooks/" + id,
+                    Map.of("url", "http://127.0.0.1:9/other")));
+            await().atMost(WAIT).until(() -> LockWaits.waiting(jdbc, dataSource, "UPDATE webhooks"));
+            disabling.commit();
+            Http.Response patched = patch.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
+        } finally {
+            threads.shutdownNow();
+        }
+        JsonNode webhook = api.get("/webhooks/" + id, "application/json").json();
+        assertThat(webhook.get("url").asString()).isEqualTo("http://127.0.0.1:9/other");
+        assertThat(webhook.get("active").asBoolean()).as("still disabled").isFalse();
+        assertThat(webhook.get("disabledReason").asString()).isEqualTo("The endpoint answered 410 Gone.");
     }
 
     /**
