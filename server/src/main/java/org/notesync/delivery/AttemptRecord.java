@@ -34,8 +34,14 @@ public record AttemptRecord(String owner, UUID webhookId, String requestId, Inst
         record Failing() implements Health {
         }
 
-        /** Disable it ({@code active = false}) and say why on the webhook. */
-        record Disable(String reason) implements Health {
+        /**
+         * Disable it ({@code active = false}) and say why on the webhook.
+         *
+         * @param failingSince the failing streak it was judged on, which must still run when this is written (a
+         *                     success, or a re-activation, may have ended it while the request was in flight);
+         *                     null to disable it whatever its streak (410 Gone)
+         */
+        record Disable(String reason, Instant failingSince) implements Health {
         }
     }
 }

@@ -440,7 +440,7 @@ public final class DeliveryEngine {
                     status, kind, excerpt, ids,
                     List.of(new AttemptRecord.Transition(ids, AttemptRecord.State.FAILED, null)),
                     new AttemptRecord.Health.Disable("The endpoint answered 410 Gone at "
-                            + attemptedAt.truncatedTo(ChronoUnit.SECONDS) + "."));
+                            + attemptedAt.truncatedTo(ChronoUnit.SECONDS) + ".", null));
         }
         Duration retryAfter = kind == ErrorKind.RATE_LIMITED ? ((SendResult.Answered) result).retryAfter() : null;
         Map<Instant, List<UUID>> retries = new LinkedHashMap<>();
@@ -460,7 +460,8 @@ public final class DeliveryEngine {
         if (endpoint.failingSince() != null
                 && !endpoint.failingSince().plus(settings.disableAfter()).isAfter(attemptedAt)) {
             health = new AttemptRecord.Health.Disable("Every delivery has failed since "
-                    + endpoint.failingSince().truncatedTo(ChronoUnit.SECONDS) + " (" + kind.wireName() + ").");
+                    + endpoint.failingSince().truncatedTo(ChronoUnit.SECONDS) + " (" + kind.wireName() + ").",
+                    endpoint.failingSince());
         }
         return new AttemptRecord(settings.nodeId(), endpoint.webhookId(), requestId, attemptedAt, durationMillis,
                 status, kind, excerpt, ids, transitions, health);

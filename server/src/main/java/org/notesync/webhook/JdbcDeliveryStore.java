@@ -192,10 +192,20 @@ public class JdbcDeliveryStore implements DeliveryStore {
                     webhook);
         } else if (health instanceof AttemptRecord.Health.Failing) {
             plain.update("UPDATE webhooks SET failing_since = ? WHERE id = ? AND failing_since IS NULL", at, webhook);
-        } else if (health instanceof AttemptRecord.Health.Disable disable) {
+        } else if (health instanceof AttemptRecord.Health.Disable disable && disable.failingSince() == null) {
             plain.update("""
                     UPDATE webhooks SET active = FALSE, disabled_reason = ?, updated_at = ?
                     WHERE id = ? AND active = TRUE""", disable.reason(), at, webhook);
+        } else if (health instanceof AttemptRecord.Health.Disable disable) {
+            // Only while the streak it was judged on runs: a success on another node, or a re-activation, may
+            // have ended it since the claim read it, and then this failure only starts a new one.
+            int disabled = plain.update("""
+                    UPDATE webhooks SET active = FALSE, disabled_reason = ?, updated_at = ?
+                    WHERE id = ? AND active = TRUE AND failing_since = ?""", disable.reason(), at, webhook,
+                    utc(disable.failingSince()));
+            if (disabled == 0) {
+                health(webhook, new AttemptRecord.Health.Failing(), at);
+            }
         }
     }
 

@@ -164,6 +164,49 @@ abstract class DeliveryEngineContract {
                 .query(Integer.class).single()).isEqualTo(1);
     }
 
+    /**
+     * A failure disables a webhook for failing too long only if the failing streak it was judged on still runs when
+     * it is recorded: a success recorded by another node while the request was in flight ended it (so did a
+     * re-activation), and the receiver had not been failing for days any more.
+     */
+    @Test
+    void aFailureDisablesNoWebhookWhoseFailingStreakEndedWhileItWasInFlight() throws Exception {
+        Tenants.Tenant t = tenants.create();
+        String url = "http://127.0.0.1:9/streak-" + UUID.randomUUID();
+        var created = t.api(port).post("/webhooks", Map.of("url", url, "events", List.of("new_note")));
+        assertThat(created.status()).isEqualTo(201);
+        UUID webhook = UUID.fromString(created.json().get("uuid").asString());
+        jdbc.sql("UPDATE webhooks SET failing_since = ? WHERE id = ?")
+                .params(JdbcDeliveryStore.utc(Instant.now().minus(Duration.ofDays(6))), webhook).update();
+        notes.note(t, notes.patient(t), "sent as the receiver comes back");
+        CountDownLatch sending = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        WebhookSender sender = (to, headers, body) -> {
+            if (to.equals(url)) {
+                sending.countDown();
+                try {
+                    answer.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return new SendResult.Answered(500, null, null);
+        };
+        DeliveryEngine engine = engine(DeliveryEngine.Settings.defaults("streak-" + UUID.randomUUID())
+                .withPollInterval(Duration.ofMillis(50)), sender, Clock.systemUTC(), store());
+        engine.start();
+        assertThat(sending.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        // What another node's success records (JdbcDeliveryStore, Health.Recovered).
+        jdbc.sql("UPDATE webhooks SET failing_since = NULL WHERE id = ?").param(webhook).update();
+        answer.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.sql("""
+                SELECT COUNT(*) FROM webhook_deliveries WHERE webhook_id = ? AND attempts > 0""")
+                .param(webhook).query(Long.class).single() == 1);
+        assertThat(jdbc.sql("SELECT active, disabled_reason, failing_since FROM webhooks WHERE id = ?").param(webhook)
+                .query((rs, n) -> rs.getBoolean(1) + " " + rs.getString(2) + " " + (rs.getObject(3) != null))
+                .single()).as("active, no reason, a new streak from this failure").isEqualTo("true null true");
+    }
+
     private UUID webhook(Tenants.Tenant t) {
         var created = t.api(port).post("/webhooks", Map.of("url", receiver.url(), "events", List.of("new_note")));
         assertThat(created.status()).isEqualTo(201);
