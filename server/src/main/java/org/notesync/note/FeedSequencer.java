@@ -1,5 +1,6 @@
 package org.notesync.note;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -44,12 +45,27 @@ final class FeedSequencer implements AutoCloseable {
     private final JdbcTemplate batch;
     private final TransactionTemplate transaction;
     private final ScheduledExecutorService executor;
+    private final String lock;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicBoolean scanScheduled = new AtomicBoolean();
     private final Queue<UUID> committed = new ConcurrentLinkedQueue<>();
 
     /** Taken before any number, held to the commit: numbers commit in the order they were taken. */
     static final String LOCK = "SELECT id FROM feed_sequencer WHERE id = 1 FOR UPDATE";
+
+    /**
+     * How long a transaction holding {@link #LOCK} may sit idle before PostgreSQL ends its session, and so frees the
+     * lock: the creates of every node wait for it, and the session of a node that stopped mid-transaction (paused,
+     * frozen, cut off) otherwise lived until TCP gave up on it, hours later. Such a transaction is a few
+     * milliseconds of statements.
+     */
+    static final Duration IDLE_LIMIT = Duration.ofSeconds(10);
+
+    /** {@link #LOCK} as a database takes it: on PostgreSQL with {@link #IDLE_LIMIT} set for its transaction too. */
+    static String lock(boolean postgres) {
+        return postgres ? "SELECT f.id FROM feed_sequencer f, set_config('idle_in_transaction_session_timeout', '"
+                + IDLE_LIMIT.toMillis() + "', true) s WHERE f.id = 1 FOR UPDATE OF f" : LOCK;
+    }
 
     /** The next number, under {@link #LOCK} only. */
     static final String NEXT = "nextval('note_feed_seq')";
@@ -81,8 +97,10 @@ final class FeedSequencer implements AutoCloseable {
     /** The most ids one statement numbers. */
     static final int BATCH = 500;
 
-    FeedSequencer(JdbcClient jdbc, JdbcTemplate batch, TransactionTemplate transaction, long fallbackMillis) {
+    FeedSequencer(JdbcClient jdbc, JdbcTemplate batch, TransactionTemplate transaction, long fallbackMillis,
+            boolean postgres) {
         this.jdbc = jdbc;
+        this.lock = lock(postgres);
         this.batch = batch;
         this.transaction = transaction;
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -163,7 +181,7 @@ final class FeedSequencer implements AutoCloseable {
 
     private int numberUnderLock(IntSupplier numbering) {
         Integer numbered = transaction.execute(tx -> {
-            jdbc.sql(LOCK).query(Integer.class).single();
+            jdbc.sql(lock).query(Integer.class).single();
             return numbering.getAsInt();
         });
         return numbered == null ? 0 : numbered;

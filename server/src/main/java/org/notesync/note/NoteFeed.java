@@ -2,7 +2,10 @@ package org.notesync.note;
 
 import java.time.Duration;
 
+import javax.sql.DataSource;
+
 import org.notesync.patient.PatientAccessChanged;
+import org.notesync.web.Databases;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -22,8 +25,9 @@ class NoteFeed implements DisposableBean {
     private final FeedSequencer sequencer;
 
     NoteFeed(JdbcClient jdbc, JdbcTemplate batch, TransactionTemplate transaction,
-            @Value("${notesync.feed.sequencer-interval:1s}") Duration interval) {
-        this.sequencer = new FeedSequencer(jdbc, batch, transaction, interval.toMillis());
+            @Value("${notesync.feed.sequencer-interval:1s}") Duration interval, DataSource dataSource) {
+        this.sequencer = new FeedSequencer(jdbc, batch, transaction, interval.toMillis(),
+                Databases.isPostgres(dataSource));
     }
 
     /** Once the change commits (at once outside a transaction). */

@@ -91,6 +91,8 @@ public class Notes implements DisposableBean {
     /** How a create's transaction locks its patients' rows, to read who may see them as of its commit. */
     private final String patientLock;
     private final String lastFeedNumber;
+    /** The feed's lock as this database takes it ({@link FeedSequencer#lock}). */
+    private final String feedLock;
     private final PatientChanges patientChanges;
 
     Notes(JdbcClient jdbc, JdbcTemplate batch, ListReads lists, ApplicationEventPublisher events, Clock clock,
@@ -105,6 +107,7 @@ public class Notes implements DisposableBean {
         boolean postgres = Databases.isPostgres(dataSource);
         this.patientLock = postgres ? "FOR KEY SHARE" : "";
         this.lastFeedNumber = FeedSequencer.lastTaken(postgres);
+        this.feedLock = FeedSequencer.lock(postgres);
         this.batch = batch;
         this.lists = lists;
         this.events = events;
@@ -249,7 +252,7 @@ public class Notes implements DisposableBean {
         }
         if (!rows.isEmpty()) {
             if (numbered) {
-                jdbc.sql(FeedSequencer.LOCK).query(Integer.class).single();
+                jdbc.sql(feedLock).query(Integer.class).single();
             }
             batch.batchUpdate(numbered ? INSERT_NUMBERED : INSERT_UNNUMBERED, rows);
         }

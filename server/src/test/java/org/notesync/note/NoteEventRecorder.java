@@ -3,6 +3,8 @@ package org.notesync.note;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -19,6 +21,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 class NoteEventRecorder {
 
     static final String REFUSE = "test-listener-refuses:";
+    /** A note whose content starts with this stalls its transaction in the listener: see {@link #stall}. */
+    static final String STALL = "test-listener-stalls:";
 
     /** An event as a listener inside the transaction saw it. */
     record Seen(NoteEvent event, boolean inTransaction, boolean noteRowVisible) {
@@ -27,6 +31,8 @@ class NoteEventRecorder {
     private final JdbcClient jdbc;
     private final List<Seen> published = new CopyOnWriteArrayList<>();
     private final List<NoteEvent> committed = new CopyOnWriteArrayList<>();
+    private volatile CountDownLatch stalled = new CountDownLatch(0);
+    private volatile CountDownLatch resume = new CountDownLatch(0);
 
     NoteEventRecorder(JdbcClient jdbc) {
         this.jdbc = jdbc;
@@ -40,6 +46,23 @@ class NoteEventRecorder {
         if (event.note().content().startsWith(REFUSE)) {
             throw new IllegalStateException("the test listener refuses this note");
         }
+        if (event.note().content().startsWith(STALL)) {
+            stalled.countDown();
+            try {
+                resume.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Makes the transaction of a note whose content starts with {@link #STALL} stop in this listener, as a node that
+     * froze midway would, counting {@code stalled} down, until {@code resume} is (30 s at most).
+     */
+    void stall(CountDownLatch stalled, CountDownLatch resume) {
+        this.stalled = stalled;
+        this.resume = resume;
     }
 
     @TransactionalEventListener

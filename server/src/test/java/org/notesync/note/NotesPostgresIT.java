@@ -1,6 +1,7 @@
 package org.notesync.note;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -78,5 +79,40 @@ class NotesPostgresIT extends NotesContract {
             release.countDown();
             threads.shutdownNow();
         }
+    }
+
+    /**
+     * A node that stops in a create's transaction, the feed's lock held (a pause, a frozen VM, a cut network), holds
+     * up the creates of every node until PostgreSQL ends its session: once it has been idle for
+     * {@link FeedSequencer#IDLE_LIMIT}, rather than when TCP gives up on it, hours later. Its own create fails.
+     */
+    @Test
+    void aWriterStoppedWithTheFeedsLockHoldsUpOtherCreatesOnlyForALimitedTime() throws Exception {
+        Tenants.Tenant t = tenants.create();
+        UUID org = t.organization().id();
+        UUID first = PatientFixture.patientOf(jdbc, org).insert();
+        UUID second = PatientFixture.patientOf(jdbc, org).insert();
+        CountDownLatch stalled = new CountDownLatch(1);
+        CountDownLatch resume = new CountDownLatch(1);
+        events.stall(stalled, resume);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<Notes.Created> stopped = threads.submit(() -> notes.create(org, first, t.clinician().id(),
+                    subjects -> new NewNote(org, first, t.clinician().id(), null, "memo",
+                            NoteEventRecorder.STALL + " written by a node that stops"), null));
+            assertThat(stalled.await(15, TimeUnit.SECONDS)).isTrue();
+            Future<Notes.Created> meanwhile = threads.submit(() -> notes.create(org, second, t.clinician().id(),
+                    subjects -> new NewNote(org, second, t.clinician().id(), null, "memo", "written meanwhile"), null));
+            assertThat(meanwhile.get(FeedSequencer.IDLE_LIMIT.toSeconds() + 10, TimeUnit.SECONDS).note()).isNotNull();
+            resume.countDown();
+            assertThat(catchThrowable(() -> stopped.get(15, TimeUnit.SECONDS))).as("its session was ended")
+                    .isInstanceOf(java.util.concurrent.ExecutionException.class);
+        } finally {
+            resume.countDown();
+            events.stall(new CountDownLatch(0), new CountDownLatch(0));
+            threads.shutdownNow();
+        }
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM notes WHERE patient_id = ?").param(first).query(Long.class)
+                .single()).isZero();
     }
 }
