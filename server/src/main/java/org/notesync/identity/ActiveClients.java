@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.oauth2.core.OAuth2Error;
@@ -30,6 +31,11 @@ class ActiveClients implements OAuth2TokenValidator<Jwt> {
     private final JdbcClient jdbc;
     private final Clock clock;
     private final Map<String, Instant> activeUntil = new ConcurrentHashMap<>();
+    /**
+     * Counts {@link #forget}s: a check that read a client as existing just before its deletion committed must not
+     * trust it for {@link #RECHECK} after the deletion forgot it (the revoking node would accept its tokens).
+     */
+    private final AtomicLong forgotten = new AtomicLong();
 
     ActiveClients(JdbcClient jdbc, Clock clock) {
         this.jdbc = jdbc;
@@ -47,6 +53,7 @@ class ActiveClients implements OAuth2TokenValidator<Jwt> {
         if (until != null && now.isBefore(until)) {
             return OAuth2TokenValidatorResult.success();
         }
+        long forgets = forgotten.get();
         boolean exists = jdbc.sql("SELECT COUNT(*) FROM oauth2_registered_client WHERE client_id = ?")
                 .param(clientId).query(Long.class).single() > 0;
         if (!exists) {
@@ -54,11 +61,16 @@ class ActiveClients implements OAuth2TokenValidator<Jwt> {
             return failure(REVOKED);
         }
         activeUntil.put(clientId, now.plus(RECHECK));
+        if (forgotten.get() != forgets) {
+            // A client deleted meanwhile may be this one, read before its deletion committed: ask again next time.
+            activeUntil.remove(clientId);
+        }
         return OAuth2TokenValidatorResult.success();
     }
 
     /** Called once a client is deleted, so that this node refuses its tokens from now on. */
     void forget(String clientId) {
+        forgotten.incrementAndGet();
         activeUntil.remove(clientId);
     }
 
