@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
@@ -107,21 +106,7 @@ class WebhookConfiguration {
     /** The failure queue's depth, counted at most every 10 s however often it is scraped. */
     @Bean
     Gauge webhookFailureQueueGauge(MeterRegistry meters, JdbcDeliveryStore store) {
-        AtomicLong value = new AtomicLong();
-        AtomicLong countedAt = new AtomicLong(Long.MIN_VALUE);
-        return Gauge.builder("notesync.webhook.failure.queue", () -> {
-            long now = System.nanoTime();
-            long last = countedAt.get();
-            if (last == Long.MIN_VALUE || now - last > Duration.ofSeconds(10).toNanos()) {
-                countedAt.set(now);
-                try {
-                    value.set(store.failureQueueDepth());
-                } catch (RuntimeException e) {
-                    // keep the last known depth while the database is unreachable
-                }
-            }
-            return value.get();
-        }).description("Failed webhook deliveries waiting for a replay").register(meters);
+        return FailureQueueGauge.register(meters, store::failureQueueDepth, Duration.ofSeconds(10));
     }
 
     private static String defaultNodeId() {
