@@ -25,7 +25,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.notesync.logging.LoggedErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -88,15 +87,12 @@ public class IdempotencyKeys implements SchedulingConfigurer {
     private final Counter expired;
 
     IdempotencyKeys(JdbcClient jdbc, DataSource dataSource, Clock clock, MeterRegistry meters, Secret secret,
-            @Value("${notesync.idempotency.retention:24h}") Duration retention) {
-        if (retention.isNegative() || retention.isZero()) {
-            throw new IllegalArgumentException("notesync.idempotency.retention must be positive");
-        }
+            IdempotencyProperties properties) {
         this.jdbc = jdbc;
         this.lockRows = Databases.isPostgres(dataSource) ? " FOR UPDATE SKIP LOCKED" : "";
         this.clock = clock;
         this.secret = new SecretKeySpec(secret.key(), "HmacSHA256");
-        this.retention = retention;
+        this.retention = properties.retention();
         this.replays = Counter.builder("notesync.idempotency.replays")
                 .description("Creates sent again with an Idempotency-Key, answered with what the key created")
                 .register(meters);
