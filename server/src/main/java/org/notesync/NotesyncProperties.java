@@ -14,7 +14,9 @@ import org.springframework.util.unit.DataSize;
  * @param dataDir      where the embedded database, the generated dev key and uploaded files live
  * @param issuer       the public base URL of this server, used as the token issuer; derived from the
  *                     request when empty
- * @param maxBodySize  largest JSON request body accepted
+ * @param maxBodySize  largest JSON request body accepted ({@code NOTESYNC_MAXBODYSIZE}); at least
+ *                     {@value #MIN_BODY_KB} KB, since a missing unit ({@code 2} for {@code 2MB}) means bytes and
+ *                     would refuse every body
  * @param dev          what dev mode creates on its first start
  */
 @ConfigurationProperties("notesync")
@@ -25,6 +27,15 @@ public record NotesyncProperties(
         String issuer,
         @DefaultValue("1MB") DataSize maxBodySize,
         @DefaultValue Dev dev) {
+
+    static final int MIN_BODY_KB = 64;
+
+    public NotesyncProperties {
+        if (maxBodySize.toKilobytes() < MIN_BODY_KB) {
+            throw new IllegalArgumentException("notesync.max-body-size (NOTESYNC_MAXBODYSIZE, " + maxBodySize
+                    + ") must be at least " + MIN_BODY_KB + "KB, such as 1MB");
+        }
+    }
 
     public enum Mode { DEV, PRODUCTION }
 
