@@ -13,7 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -37,8 +37,12 @@ public class ListReads implements DisposableBean {
     private final JdbcClient jdbc;
     private final HikariDataSource pool;
 
-    ListReads(DataSource dataSource, ObjectProvider<MeterRegistry> meters,
-            @Value("${notesync.db.list-pool-size}") int poolSize) {
+    @Autowired
+    ListReads(DataSource dataSource, ObjectProvider<MeterRegistry> meters, ListPoolProperties properties) {
+        this(dataSource, meters, properties.listPoolSize());
+    }
+
+    ListReads(DataSource dataSource, ObjectProvider<MeterRegistry> meters, int poolSize) {
         if (poolSize > 0 && dataSource instanceof HikariDataSource main && Databases.isPostgres(dataSource)) {
             HikariConfig config = new HikariConfig();
             main.copyStateTo(config);
