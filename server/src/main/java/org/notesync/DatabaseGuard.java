@@ -28,7 +28,7 @@ class DatabaseGuard implements InitializingBean {
         try (Connection connection = dataSource.getConnection()) {
             String product = connection.getMetaData().getDatabaseProductName();
             if (!"PostgreSQL".equalsIgnoreCase(product)) {
-                throw new IllegalStateException("Production mode needs PostgreSQL, but the database is " + product
+                throw new StartupMistake("Production mode needs PostgreSQL, but the database is " + product
                         + ". Set NOTESYNC_DB_URL (jdbc:postgresql://host:5432/db), NOTESYNC_DB_USER and "
                         + "NOTESYNC_DB_PASSWORD.");
             }

@@ -13,6 +13,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import org.notesync.NotesyncProperties;
+import org.notesync.StartupMistake;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.crypto.encrypt.BytesEncryptor;
@@ -66,7 +67,7 @@ public class SecretBox {
             return properties.secretKey();
         }
         if (properties.production()) {
-            throw new IllegalStateException("NOTESYNC_SECRET_KEY must be set in production mode: it encrypts the "
+            throw new StartupMistake("NOTESYNC_SECRET_KEY must be set in production mode: it encrypts the "
                     + "stored signing keys and webhook secrets. Generate one with: openssl rand -base64 32");
         }
         Path file = Path.of(properties.dataDir(), "secret.key");
@@ -87,7 +88,8 @@ public class SecretBox {
             log.info("Dev mode: generated a master key in {}", file);
             return encoded;
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot read or create the dev master key " + file, e);
+            throw new StartupMistake("Cannot read or create the dev master key " + file + " (" + e + "): check "
+                    + "NOTESYNC_DATA_DIR, or set NOTESYNC_SECRET_KEY.", e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.notesync.identity;
 
-
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
@@ -14,6 +15,7 @@ import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import org.notesync.NotesyncProperties;
+import org.notesync.StartupMistake;
 import org.notesync.web.FirewallRejections;
 import org.notesync.web.Problems;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -308,14 +310,33 @@ class SecurityConfiguration {
     AuthorizationServerSettings authorizationServerSettings(NotesyncProperties properties) {
         AuthorizationServerSettings.Builder settings = AuthorizationServerSettings.builder();
         if (properties.issuer() != null && !properties.issuer().isBlank()) {
-            settings.issuer(properties.issuer());
+            settings.issuer(issuer(properties.issuer()));
         } else if (properties.production()) {
             // Derived from each request's Host header, the issuer and the endpoints the discovery document
             // advertises would be whatever a caller claims: a client following them could be sent elsewhere.
-            throw new IllegalStateException("NOTESYNC_ISSUER must be set in production mode: the public base URL "
+            throw new StartupMistake("NOTESYNC_ISSUER must be set in production mode: the public base URL "
                     + "of the server (https://notes.example.com), which issues and checks its tokens.");
         }
         return settings.build();
+    }
+
+    /**
+     * An absolute http(s) URL without query or fragment, as RFC 8414 has an issuer; Spring's own check failed
+     * deep in building its filter chain, a stack trace of 90 lines.
+     */
+    static String issuer(String issuer) {
+        URI uri;
+        try {
+            uri = new URI(issuer);
+        } catch (URISyntaxException e) {
+            uri = null;
+        }
+        if (uri == null || !("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()))
+                || uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new StartupMistake("NOTESYNC_ISSUER (" + issuer + ") must be the public base URL of the server, "
+                    + "with its scheme and without a query or fragment, such as https://notes.example.com");
+        }
+        return issuer;
     }
 
     @Bean
