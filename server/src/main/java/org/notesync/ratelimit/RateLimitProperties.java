@@ -23,11 +23,18 @@ public record RateLimitProperties(
         @DefaultValue("1s") Duration syncInterval) {
 
     public RateLimitProperties {
-        if (capacity < 1 || refill < 1 || refillPeriod.isZero() || refillPeriod.isNegative()) {
-            throw new IllegalArgumentException("notesync.rate-limit: capacity, refill and refill-period must be positive");
+        if (capacity < 1 || refill < 1) {
+            throw new IllegalArgumentException("notesync.rate-limit: capacity and refill must be positive");
         }
-        if (syncInterval.isZero() || syncInterval.isNegative()) {
-            throw new IllegalArgumentException("notesync.rate-limit.sync-interval must be positive");
+        // A duration without its unit is milliseconds: 15 for 15m would refill every 15 ms, and 1 for 1s would write
+        // the shared buckets a thousand times a second.
+        if (refillPeriod.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("notesync.rate-limit.refill-period (" + refillPeriod
+                    + ") must be at least 1s, such as 15m");
+        }
+        if (syncInterval.compareTo(Duration.ofMillis(100)) < 0 || syncInterval.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new IllegalArgumentException("notesync.rate-limit.sync-interval (" + syncInterval
+                    + ") must be between 100ms and 1m, such as 1s");
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.notesync.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -76,6 +77,14 @@ class TokenBucketsTest {
         TokenBuckets.Decision later = buckets.take("a");
         assertThat(later.remaining()).as("full again, not overfull").isEqualTo(2);
         assertThat(later.reset()).isAfter(clock.now).isBeforeOrEqualTo(clock.now.plusSeconds(10));
+    }
+
+    @Test
+    void aDurationWithoutItsUnitIsRefused() {
+        assertThatThrownBy(() -> limits(10, 5, Duration.ofMillis(15)))
+                .hasMessageContaining("notesync.rate-limit.refill-period");
+        assertThatThrownBy(() -> new RateLimitProperties(true, 10, 5, Duration.ofMinutes(15), Duration.ofMillis(1)))
+                .hasMessageContaining("notesync.rate-limit.sync-interval");
     }
 
     @Test
