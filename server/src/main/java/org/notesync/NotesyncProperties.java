@@ -8,7 +8,9 @@ import org.springframework.util.unit.DataSize;
  * Settings every feature shares.
  *
  * @param mode         {@code dev} (the embedded default: demo data, loopback webhooks allowed) or
- *                     {@code production} (PostgreSQL only, nothing created on start, https webhooks only)
+ *                     {@code production} (PostgreSQL only, nothing created on start, https webhooks only); null
+ *                     when not set ({@code NOTESYNC_MODE} empty or absent), which is dev mode on H2 and refused on
+ *                     PostgreSQL ({@code DatabaseGuard})
  * @param secretKey    master key that encrypts stored secrets (signing keys, webhook secrets); required in
  *                     production, generated into the data directory in dev mode
  * @param dataDir      where the embedded database, the generated dev key and uploaded files live
@@ -21,7 +23,7 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("notesync")
 public record NotesyncProperties(
-        @DefaultValue("dev") Mode mode,
+        Mode mode,
         String secretKey,
         @DefaultValue("./data") String dataDir,
         String issuer,
@@ -41,6 +43,11 @@ public record NotesyncProperties(
 
     public boolean production() {
         return mode == Mode.PRODUCTION;
+    }
+
+    /** Whether the operator chose the mode, rather than left it to the default (dev mode, on H2 only). */
+    public boolean modeChosen() {
+        return mode != null;
     }
 
     /**

@@ -80,6 +80,8 @@ final class ServerNode implements AutoCloseable {
         env.put("NOTESYNC_ISSUER", "http://notesync-bench.local");
         env.put("PORT", Integer.toString(port));
         env.remove("SPRING_PROFILES_ACTIVE");
+        // Dev mode, asked for (PostgreSQL refuses the default): the receiver listens on loopback http.
+        env.put("NOTESYNC_MODE", "dev");
         ServerNode node = new ServerNode(name, port, builder.start(), log);
         Runtime.getRuntime().addShutdownHook(new Thread(node.process::destroyForcibly));
         node.awaitReady(patience);

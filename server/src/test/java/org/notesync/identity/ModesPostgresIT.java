@@ -22,6 +22,30 @@ class ModesPostgresIT {
     @TempDir
     Path dir;
 
+    /**
+     * A production database started without the prod profile would get dev mode's demo clients, whose secrets are in
+     * the README (demo-admin has the admin scope): PostgreSQL takes dev mode only when asked for.
+     */
+    @Test
+    void noModeOnPostgresIsRefusedAndDevModeMustBeAskedFor() {
+        try (Apps.Database database = Apps.postgresSchema(dir)) {
+            Map<String, String> settings = new LinkedHashMap<>(database.settings());
+            settings.put("notesync.mode", "");
+            assertThatThrownBy(() -> Apps.start(settings).close())
+                    .rootCause().hasMessageContaining("without a mode").hasMessageContaining("SPRING_PROFILES_ACTIVE=prod")
+                    .hasMessageContaining("NOTESYNC_MODE=dev");
+            BootstrapAdminContract.Run command = BootstrapAdminContract.command(settings, "--organization=Operator");
+            assertThat(command.status()).isNotZero();
+            assertThat(command.out()).doesNotContain("client_secret");
+
+            settings.put("notesync.mode", "dev");
+            try (ConfigurableApplicationContext server = Apps.start(settings)) {
+                assertThat(server.getBean(JdbcClient.class).sql("SELECT COUNT(*) FROM oauth2_registered_client "
+                        + "WHERE client_id = 'demo-admin'").query(Long.class).single()).as("asked for").isEqualTo(1);
+            }
+        }
+    }
+
     @Test
     void productionModeNeedsTheSecretKey() {
         try (Apps.Database database = Apps.postgresSchema(dir)) {

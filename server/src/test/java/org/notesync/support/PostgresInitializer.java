@@ -30,6 +30,8 @@ public class PostgresInitializer implements ApplicationContextInitializer<Config
                 "spring.datasource.username", user(),
                 "spring.datasource.password", "",
                 "spring.flyway.schemas", SCHEMA,
+                // A test database, for trying things out: the dev mode PostgreSQL takes only when asked for.
+                "notesync.mode", "dev",
                 "spring.datasource.hikari.connection-init-sql", "SET TIME ZONE 'America/Sao_Paulo'")));
     }
 
