@@ -7,7 +7,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,9 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Requests are counted in this node's memory, so that none waits for the database. With {@link SharedBuckets}
  * (the server's), {@link #sync()} adds what this node took since it last did to the bucket every node shares, and
- * takes back what the others took; a bucket new to this node starts from the shared one. Between two syncs (a
+ * takes back what the others took; a bucket new to this node starts full until that sync. Between two syncs (a
  * second, {@code notesync.rate-limit.sync-interval}) a client may get what is left of its budget from every node
- * at once; beyond that, N nodes give it its budget once, not N times.
+ * at once, and a full one from a node it is new to; beyond that, N nodes give it its budget once, not N times.
  */
 final class TokenBuckets {
 
@@ -79,13 +78,9 @@ final class TokenBuckets {
         if (calls.incrementAndGet() % SWEEP_EVERY == 0) {
             sweep(now);
         }
-        Bucket bucket = buckets.get(client);
-        if (bucket == null) {
-            // Read outside the map's lock: the shared bucket is a database read.
-            Bucket fresh = new Bucket(start(client, now));
-            Bucket raced = buckets.putIfAbsent(client, fresh);
-            bucket = raced != null ? raced : fresh;
-        }
+        // A bucket new to this node starts full; its first sync takes what it counted from the shared one and
+        // reads that back. Reading the shared bucket here held the request for as long as the database took.
+        Bucket bucket = buckets.computeIfAbsent(client, c -> new Bucket(new State(limits.capacity(), now)));
         synchronized (bucket) {
             bucket.state = bucket.state.refilled(now, limits);
             Instant reset = bucket.state.periodStart().plus(limits.refillPeriod());
@@ -99,24 +94,6 @@ final class TokenBuckets {
             }
             return new Decision(false, limits.capacity(), 0, reset, Duration.between(now, reset));
         }
-    }
-
-    /**
-     * A bucket new to this node: the shared one as it is, or a full one when there is none, or when the database
-     * cannot say (a request is not refused for it; the next sync adds what was taken meanwhile).
-     */
-    private State start(String client, Instant now) {
-        if (shared != null) {
-            try {
-                Optional<State> known = shared.read(client);
-                if (known.isPresent()) {
-                    return known.get().refilled(now, limits);
-                }
-            } catch (RuntimeException e) {
-                shared.failed(e);
-            }
-        }
-        return new State(limits.capacity(), now);
     }
 
     /**
