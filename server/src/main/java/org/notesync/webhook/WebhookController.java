@@ -5,8 +5,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -166,7 +168,7 @@ class WebhookController {
         }
         if (url.equals(current.url()) && events.equals(current.events()) && active == current.active()) {
             // Nothing changes (the same values, or only properties that cannot be set): updatedAt stays.
-            return representations.item(request, WEBHOOK, id, WebhookView.of(current, null));
+            return representations.item(request, WEBHOOK, id, shown(viewer, WebhookView.of(current, null)));
         }
         // Only what changes is written: the webhook may have changed since it was read (on another node too).
         if (!webhooks.update(viewer.organizationId(), id, url.equals(current.url()) ? null : url,
@@ -174,7 +176,7 @@ class WebhookController {
                 Dates.now(clock))) {
             throw ApiException.notFound("Webhook"); // deleted meanwhile
         }
-        return representations.item(request, WEBHOOK, id, WebhookView.of(webhook(viewer, id), null));
+        return representations.item(request, WEBHOOK, id, shown(viewer, WebhookView.of(webhook(viewer, id), null)));
     }
 
     @DeleteMapping("/webhooks/{id}")
@@ -193,7 +195,7 @@ class WebhookController {
         String secret = Signatures.newSecret();
         webhooks.rotate(viewer.organizationId(), id, secrets.encrypt(secret),
                 Dates.now(clock).plus(properties.secretRotationOverlap()));
-        return representations.item(request, WEBHOOK, id, WebhookView.of(webhook(viewer, id), secret));
+        return representations.item(request, WEBHOOK, id, shown(viewer, WebhookView.of(webhook(viewer, id), secret)));
     }
 
     /** Sends a {@code ping} event to this webhook only, whatever it subscribes to. */
@@ -322,6 +324,23 @@ class WebhookController {
                 HttpStatus.ACCEPTED);
         return ResponseEntity.accepted().location(URI.create(DELIVERY.iri(delivery.uuid())))
                 .contentType(item.getHeaders().getContentType()).body(item.getBody());
+    }
+
+    /**
+     * What the answer to a change shows: the webhook to a token that may read webhooks, its uuid (and a new secret)
+     * to one that may change them but not read them ({@code write:webhooks} alone), as for notes
+     * ({@link Representations#shown}): the webhook as it is carries what others set, its URL among them.
+     */
+    private static Object shown(Viewer viewer, WebhookView view) {
+        if (viewer.hasScope(Scopes.READ_WEBHOOKS) || viewer.hasScope(Scopes.READ_NOTES)) {
+            return view;
+        }
+        Map<String, Object> identity = new LinkedHashMap<>();
+        identity.put("uuid", view.uuid());
+        if (view.secret() != null) {
+            identity.put("secret", view.secret());
+        }
+        return identity;
     }
 
     /** A disabled webhook is sent nothing, so what would be sent to it is refused rather than failed later. */

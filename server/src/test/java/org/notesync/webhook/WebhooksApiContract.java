@@ -215,6 +215,34 @@ abstract class WebhooksApiContract {
         assertThat(new Http(port, null).get("/webhooks").status()).isEqualTo(401);
     }
 
+    /**
+     * A token that may change webhooks but not read them (write:webhooks alone) learns nothing from the answers to
+     * its changes: a PATCH, even an empty one, shows the webhook's uuid only, and a new secret its uuid and the secret.
+     */
+    @Test
+    void aTokenThatMayChangeWebhooksButNotReadThemIsAnsweredWithTheirUuidOnly() {
+        Tenants.Tenant t = tenants.create();
+        Http writer = t.api(port, "write:webhooks");
+        String id = t.api(port).post("/webhooks", Map.of("url", LOCAL_URL + "/?token=kept-by-the-integration",
+                "events", List.of("new_note"))).json().get("uuid").asString();
+
+        Http.Response patched = writer.patch("/webhooks/" + id, Map.of());
+        assertThat(patched.status()).isEqualTo(200);
+        assertThat(patched.json().get("uuid").asString()).isEqualTo(id);
+        assertThat(patched.json().has("url")).as(patched.toString()).isFalse();
+        Http.Response paused = writer.patch("/webhooks/" + id, Map.of("active", false));
+        assertThat(paused.status()).isEqualTo(200);
+        assertThat(paused.json().has("url")).as(paused.toString()).isFalse();
+        Http.Response rotated = writer.post("/webhooks/" + id + "/rotate-secret", Map.of());
+        assertThat(rotated.status()).isEqualTo(200);
+        assertThat(rotated.json().get("uuid").asString()).isEqualTo(id);
+        assertThat(rotated.json().get("secret").asString()).startsWith("whsec_");
+        assertThat(rotated.json().has("url")).as(rotated.toString()).isFalse();
+
+        assertThat(t.api(port, "write:webhooks", "read:webhooks").patch("/webhooks/" + id, Map.of()).json()
+                .get("url").asString()).as("a token that may read is shown the webhook").contains("kept-by");
+    }
+
     @Test
     void theGuidesOneScopeReadNotesRegistersAWebhookButChangesNone() {
         Tenants.Tenant t = tenants.create();
