@@ -60,6 +60,22 @@ public record WebhookProperties(
         @DefaultValue("1h") Duration retentionInterval) {
 
     public WebhookProperties {
+        // A duration written without its unit is milliseconds: disable-after=5 for 5d would disable a webhook at its
+        // first failure, request-timeout=5 time every request out. Each is refused below a floor no one means.
+        atLeast("request-timeout", requestTimeout, Duration.ofSeconds(1), "5s");
+        retrySchedule.forEach(wait -> atLeast("retry-schedule", wait, Duration.ofSeconds(1), "5s,10s,20s"));
+        atLeast("poll-interval", pollInterval, Duration.ofMillis(100), "1s");
+        atLeast("disable-after", disableAfter, Duration.ofHours(1), "5d");
+        atLeast("purge-interval", purgeInterval, Duration.ofSeconds(1), "10s");
+        atLeast("recovery-interval", recoveryInterval, Duration.ofSeconds(1), "10s");
+        atLeast("retention-interval", retentionInterval, Duration.ofMinutes(1), "1h");
+        if (!secretRotationOverlap.isZero()) {
+            atLeast("secret-rotation-overlap", secretRotationOverlap, Duration.ofMinutes(1), "24h, or 0");
+        }
+        if (retryAfterMin.isNegative() || retryAfterMax.compareTo(retryAfterMin) < 0) {
+            throw new IllegalArgumentException("notesync.webhooks.retry-after-max (" + retryAfterMax + ") must be at "
+                    + "least notesync.webhooks.retry-after-min (" + retryAfterMin + "), which must not be negative.");
+        }
         if (lease.compareTo(requestTimeout.plusSeconds(5)) < 0) {
             throw new IllegalArgumentException("notesync.webhooks.lease (" + lease + ") must exceed "
                     + "notesync.webhooks.request-timeout (" + requestTimeout + ") by at least 5 s, or a slow "
@@ -69,6 +85,15 @@ public record WebhookProperties(
             // A slip such as 90m for 90d would remove the failure queue an operator meant to recover.
             throw new IllegalArgumentException("notesync.webhooks.retention (" + retention + ") must be 0 (keep "
                     + "the delivery history forever) or at least 1d.");
+        }
+    }
+
+    private static void atLeast(String name, Duration value, Duration floor, String example) {
+        if (value == null || value.compareTo(floor) < 0) {
+            throw new IllegalArgumentException("notesync.webhooks." + name + " (" + value + ") must be at least "
+                    + (floor.toMillis() < 1000 ? floor.toMillis() + "ms" : floor.toString().substring(2).toLowerCase())
+                    + ", such as " + example
+                    + " (a value without a unit is milliseconds).");
         }
     }
 }

@@ -14,7 +14,10 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 
-/** {@code notesync.webhooks.retention}: its default, what it refuses, and that zero schedules no removal. */
+/**
+ * {@code notesync.webhooks.retention}: its default, what it refuses, and that zero schedules no removal; and the other
+ * durations' floors.
+ */
 class RetentionSettingsTest {
 
     @Test
@@ -32,6 +35,20 @@ class RetentionSettingsTest {
                     .hasMessageContaining("at least 1d");
         }
         assertThat(bind(Map.of("notesync.webhooks.retention", "1d")).retention()).isEqualTo(Duration.ofDays(1));
+    }
+
+    /** A duration without its unit is milliseconds: each setting is refused below a floor no one means. */
+    @Test
+    void aDurationWithoutItsUnitIsRefusedByName() {
+        Map<String, String> slips = Map.of("disable-after", "5", "request-timeout", "5", "retry-schedule", "5,10,20",
+                "poll-interval", "1", "purge-interval", "10", "recovery-interval", "10", "retention-interval", "1",
+                "secret-rotation-overlap", "24");
+        slips.forEach((name, value) -> assertThatThrownBy(() -> bind(Map.of("notesync.webhooks." + name, value)))
+                .as(name).rootCause().hasMessageContaining("notesync.webhooks." + name)
+                .hasMessageContaining("without a unit is milliseconds"));
+        assertThat(bind(Map.of("notesync.webhooks.secret-rotation-overlap", "0")).secretRotationOverlap()).isZero();
+        assertThat(bind(Map.of("notesync.webhooks.poll-interval", "100ms")).pollInterval())
+                .isEqualTo(Duration.ofMillis(100));
     }
 
     @Test
