@@ -32,6 +32,31 @@ record PipelineProperties(
         @DefaultValue Whisper whisper,
         @DefaultValue Generation generation) {
 
+    PipelineProperties {
+        // A duration written without its unit is milliseconds: lease=5 for 5m would hand every running step to
+        // another worker (a second paid transcription), a timeout of 10 would fail every engine call.
+        atLeast("poll-interval", pollInterval, Duration.ofMillis(100), "2s");
+        atLeast("lease", lease, Duration.ofSeconds(10), "5m");
+        atLeast("retry-backoff", retryBackoff, Duration.ofMillis(100), "30s");
+        atLeast("max-backoff", maxBackoff, retryBackoff, "30m");
+        if (transcription != null) {
+            atLeast("transcription.connect-timeout", transcription.connectTimeout(), Duration.ofSeconds(1), "10s");
+            atLeast("transcription.timeout", transcription.timeout(), Duration.ofSeconds(1), "10m");
+        }
+        if (generation != null) {
+            atLeast("generation.connect-timeout", generation.connectTimeout(), Duration.ofSeconds(1), "10s");
+            atLeast("generation.timeout", generation.timeout(), Duration.ofSeconds(1), "3m");
+        }
+    }
+
+    private static void atLeast(String name, Duration value, Duration floor, String example) {
+        if (value == null || value.compareTo(floor) < 0) {
+            throw new IllegalArgumentException("notesync.pipeline." + name + " (" + value + ") must be at least "
+                    + (floor.toMillis() < 1000 ? floor.toMillis() + "ms" : floor.toString().substring(2).toLowerCase())
+                    + ", such as " + example + " (a value without a unit is milliseconds).");
+        }
+    }
+
     /**
      * Speech to text.
      *
