@@ -84,8 +84,8 @@ final class PipelineSteps {
         StepOutcome outcome;
         try {
             outcome = switch (job.step()) {
-                case TRANSCRIBE -> transcribe(audio);
-                case GENERATE -> generate(audio);
+                case TRANSCRIBE -> transcribe(job, owner, audio);
+                case GENERATE -> generate(job, owner, audio);
             };
         } catch (InterruptedException e) {
             jobs.release(owner, job.id(), Dates.now(clock));
@@ -95,7 +95,8 @@ final class PipelineSteps {
         record(job, owner, audio, outcome);
     }
 
-    private StepOutcome transcribe(PendingAudio audio) throws InterruptedException {
+    private StepOutcome transcribe(PipelineJobs.Job job, String owner, PendingAudio audio)
+            throws InterruptedException {
         if (audio.transcription() != null) {
             return new StepOutcome.Transcribed(audio.transcription(), wavDuration(audio), "upload");
         }
@@ -103,7 +104,9 @@ final class PipelineSteps {
         if (transcriber == null) {
             return new StepOutcome.Fail(NO_TRANSCRIBER);
         }
-        audios.begin(audio.id(), AudioStatus.TRANSCRIBING);
+        if (!begin(job, owner, audio, AudioStatus.TRANSCRIBING)) {
+            return new StepOutcome.Skip();
+        }
         try {
             Transcriber.Transcript transcript = transcriber.transcribe(new Transcriber.AudioInput(audio.format(),
                     audio.size(), audio.languageSpoken(), () -> audios.open(audio)));
@@ -117,18 +120,36 @@ final class PipelineSteps {
         }
     }
 
-    private StepOutcome generate(PendingAudio audio) throws InterruptedException {
+    private StepOutcome generate(PipelineJobs.Job job, String owner, PendingAudio audio)
+            throws InterruptedException {
         Optional<NoteTemplate> template = templates.get(audio.noteType());
         if (template.isEmpty()) {
             return new StepOutcome.Fail("no prompt template for note type " + audio.noteType());
         }
-        audios.begin(audio.id(), AudioStatus.GENERATING);
+        if (!begin(job, owner, audio, AudioStatus.GENERATING)) {
+            return new StepOutcome.Skip();
+        }
         try {
             return new StepOutcome.Generated(fitted(engines.generator().generate(new NoteGenerator.NoteRequest(
                     template.get(), audio.transcription(), audio.languageSpoken()))));
         } catch (EngineException e) {
             return e.retryable() ? new StepOutcome.Retry(e.reason()) : new StepOutcome.Fail(e.reason());
         }
+    }
+
+    /**
+     * Shows the step under way on its audio, fenced on the lease as the outcome is: a worker that lost the job to
+     * another (its lease ran out while it stalled) set the audio back, generating to transcribing, say. False when
+     * the job is no longer this worker's: the step is not run, and {@link #record} drops its outcome.
+     */
+    private boolean begin(PipelineJobs.Job job, String owner, PendingAudio audio, AudioStatus status) {
+        return Boolean.TRUE.equals(transaction.execute(tx -> {
+            if (!jobs.hold(owner, job.id())) {
+                return false;
+            }
+            audios.begin(audio.id(), status);
+            return true;
+        }));
     }
 
     /** Said at the end of a generated note cut to fit: what was left out is in the audio's transcription. */

@@ -24,6 +24,7 @@ import org.notesync.audio.AudioStates;
 import org.notesync.audio.Upload;
 import org.notesync.note.Notes;
 import org.notesync.patient.PatientFixture;
+import org.notesync.support.HeldTransaction;
 import org.notesync.support.Http;
 import org.notesync.support.LockWaits;
 import org.notesync.support.ServerTest;
@@ -127,6 +128,35 @@ abstract class PipelineRestartContract {
         assertThat(notesOf(audio)).hasSize(1);
         assertThat(jdbc.sql("SELECT COUNT(*) FROM pipeline_jobs WHERE audio_id = ?").param(audio)
                 .query(Long.class).single()).isEqualTo(2);
+    }
+
+    @Test
+    void aWorkerThatLostItsLeaseAsItsStepBeganDoesNotSetTheAudiosStatusBack() throws Exception {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.clinicianApi(port);
+        UUID audio = upload(api, t, null);
+        PipelineJobs.Job stalled = claim(audio, "stalled-node", new SettableClock().freeze());
+        PipelineSteps stalledSteps = steps(new NamedTranscriber("works",
+                input -> new Transcriber.Transcript(TRANSCRIPT, Duration.ofSeconds(42))), applicationClock);
+
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        // Another worker took the step over (the lease ran out) and has gone on to generating the note; the stalled
+        // worker read the audio before that committed, and begins its step after.
+        try (HeldTransaction survivor = HeldTransaction.begin(new TransactionTemplate(transactions), () -> {
+            jdbc.sql("UPDATE pipeline_jobs SET locked_by = 'survivor' WHERE id = ?").param(stalled.id()).update();
+            jdbc.sql("UPDATE audios SET status = 'generating', transcription = ? WHERE id = ?")
+                    .params(TRANSCRIPT, audio).update();
+        })) {
+            Future<?> run = thread.submit(() -> stalledSteps.run(stalled, "stalled-node"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> LockWaits.waiting(jdbc, dataSource, "UPDATE audios")
+                    || LockWaits.waiting(jdbc, dataSource, "SELECT id FROM pipeline_jobs"));
+            survivor.commit();
+            run.get(30, TimeUnit.SECONDS);
+        } finally {
+            thread.shutdownNow();
+        }
+
+        assertThat(status(api, audio)).isEqualTo("generating");
     }
 
     @Test
@@ -344,12 +374,15 @@ abstract class PipelineRestartContract {
     }
 
     private PipelineWorker worker(String node, Transcriber transcriber) {
-        PipelineSteps custom = new PipelineSteps(jobs, audios, notes, templates,
+        return new PipelineWorker(jobs, steps(transcriber, applicationClock), applicationClock,
+                new PipelineWorker.Settings(node, 8, Duration.ofMillis(100), Duration.ofMinutes(5)));
+    }
+
+    private PipelineSteps steps(Transcriber transcriber, java.time.Clock clock) {
+        return new PipelineSteps(jobs, audios, notes, templates,
                 new PipelineSteps.Engines(transcriber, new ExtractiveNoteGenerator()),
                 new PipelineSteps.Retries(3, Duration.ofSeconds(1), Duration.ofSeconds(1)),
-                new TransactionTemplate(transactions), applicationClock);
-        return new PipelineWorker(jobs, custom, applicationClock,
-                new PipelineWorker.Settings(node, 8, Duration.ofMillis(100), Duration.ofMinutes(5)));
+                new TransactionTemplate(transactions), clock);
     }
 
     private UUID upload(Http api, Tenants.Tenant t, String transcript) {
