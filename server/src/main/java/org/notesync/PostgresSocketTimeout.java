@@ -47,8 +47,10 @@ class PostgresSocketTimeout implements BeanPostProcessor, FlywayConfigurationCus
     }
 
     PostgresSocketTimeout(Duration timeout) {
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException(SETTING + " must not be negative: " + timeout);
+        // A value without its unit is milliseconds: 5 for 5m would fail every statement taking a second.
+        if (timeout.isNegative() || !timeout.isZero() && timeout.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException(SETTING + " (NOTESYNC_DB_SOCKET_TIMEOUT, " + timeout + ") must be 0 "
+                    + "(no limit) or at least 1s, such as 5m (a value without a unit is milliseconds).");
         }
         this.timeout = timeout;
     }

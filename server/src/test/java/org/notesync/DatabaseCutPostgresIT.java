@@ -86,6 +86,7 @@ class DatabaseCutPostgresIT {
         settings.put("notesync.db.socket-timeout", SOCKET_TIMEOUT.toSeconds() + "s");
         settings.put("notesync.data-dir", dir.toAbsolutePath().toString());
         settings.put("notesync.secret-key", "database-cut-test-key");
+        settings.put("notesync.mode", "dev");
         // One writer: once it hangs, every create does.
         settings.put("notesync.notes.writers", "1");
         settings.put("notesync.webhooks.poll-interval", "200ms");

@@ -1,6 +1,7 @@
 package org.notesync;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.time.Duration;
@@ -28,6 +29,14 @@ class PostgresSocketTimeoutTest {
         new PostgresSocketTimeout(Duration.ofMillis(1500)).postProcessBeforeInitialization(pool, "dataSource");
 
         assertThat(pool.getDataSourceProperties()).containsEntry("socketTimeout", "2");
+    }
+
+    @Test
+    void aValueWithoutItsUnitIsRefusedByName() {
+        assertThatThrownBy(() -> new PostgresSocketTimeout(Duration.ofMillis(5)))
+                .hasMessageContaining("NOTESYNC_DB_SOCKET_TIMEOUT").hasMessageContaining("without a unit");
+        assertThatThrownBy(() -> new PostgresSocketTimeout(Duration.ofMinutes(-1)))
+                .hasMessageContaining("NOTESYNC_DB_SOCKET_TIMEOUT");
     }
 
     @Test
