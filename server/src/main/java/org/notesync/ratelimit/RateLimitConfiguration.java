@@ -2,11 +2,12 @@ package org.notesync.ratelimit;
 
 import java.time.Clock;
 
+import javax.sql.DataSource;
+
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
 
 @Configuration(proxyBeanMethods = false)
@@ -17,8 +18,8 @@ class RateLimitConfiguration {
     static final int ORDER = 0;
 
     @Bean
-    SharedBuckets sharedBuckets(JdbcClient jdbc) {
-        return new SharedBuckets(jdbc);
+    SharedBuckets sharedBuckets(DataSource dataSource) {
+        return new SharedBuckets(dataSource);
     }
 
     @Bean

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -109,10 +110,9 @@ final class TokenBuckets {
         Instant now = now();
         boolean wrote = false;
         List<String> recent = new ArrayList<>();
+        List<SharedBuckets.Pending> pending = new ArrayList<>();
         for (Map.Entry<String, Bucket> entry : buckets.entrySet()) {
             Bucket bucket = entry.getValue();
-            long taken;
-            State local;
             synchronized (bucket) {
                 if (bucket.unsynced == 0) {
                     if (bucket.lastTaken != null && bucket.lastTaken.plus(RECENT).isAfter(now)) {
@@ -120,23 +120,39 @@ final class TokenBuckets {
                     }
                     continue;
                 }
-                taken = bucket.unsynced;
+                pending.add(new SharedBuckets.Pending(entry.getKey(), bucket.unsynced, bucket.state.refilled(now,
+                        limits)));
                 bucket.unsynced = 0;
-                local = bucket.state.refilled(now, limits);
             }
-            State merged;
+        }
+        if (!pending.isEmpty()) {
+            Map<String, State> merged = new HashMap<>();
+            RuntimeException failure = null;
             try {
-                merged = shared.add(entry.getKey(), taken, local, now, limits);
+                shared.addAll(pending, now, limits, merged);
             } catch (RuntimeException e) {
-                synchronized (bucket) {
-                    bucket.unsynced += taken;
-                }
-                shared.failed(e);
-                return;
+                failure = e;
             }
-            synchronized (bucket) {
-                // Requests taken here while the database answered are in bucket.unsynced, for the next sync.
-                bucket.state = merged.minus(bucket.unsynced);
+            for (SharedBuckets.Pending p : pending) {
+                Bucket bucket = buckets.get(p.client());
+                if (bucket == null) {
+                    continue;
+                }
+                State state = merged.get(p.client());
+                synchronized (bucket) {
+                    if (state != null) {
+                        // Requests taken here while the database answered are in bucket.unsynced, for the next sync.
+                        bucket.state = state.minus(bucket.unsynced);
+                    } else {
+                        // Not known to be written (a batch that failed part way may have written it: then its
+                        // requests count twice, against the client, never fewer than it took).
+                        bucket.unsynced += p.taken();
+                    }
+                }
+            }
+            if (failure != null) {
+                shared.failed(failure);
+                return;
             }
             wrote = true;
         }

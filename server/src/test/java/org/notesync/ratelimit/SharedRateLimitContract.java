@@ -7,7 +7,9 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -43,7 +45,7 @@ abstract class SharedRateLimitContract {
     final SettableClock clock = new SettableClock();
 
     TokenBuckets node(RateLimitProperties limits) {
-        return new TokenBuckets(limits, clock, new SharedBuckets(jdbc));
+        return new TokenBuckets(limits, clock, new SharedBuckets(dataSource));
     }
 
     static RateLimitProperties limits(long capacity) {
@@ -99,13 +101,13 @@ abstract class SharedRateLimitContract {
         second.sync();
         first.sync();
 
-        assertThat(new SharedBuckets(jdbc).read(client).orElseThrow().tokens()).isEqualTo(40);
+        assertThat(new SharedBuckets(dataSource).read(client).orElseThrow().tokens()).isEqualTo(40);
         assertThat(first.take(client).remaining()).as("read back, though it had nothing to add").isEqualTo(39);
         assertThat(second.take(client).remaining()).as("the first node's take is not seen before a sync")
                 .isEqualTo(39);
         first.sync();
         second.sync();
-        assertThat(new SharedBuckets(jdbc).read(client).orElseThrow().tokens()).isEqualTo(38);
+        assertThat(new SharedBuckets(dataSource).read(client).orElseThrow().tokens()).isEqualTo(38);
     }
 
     @Test
@@ -134,7 +136,34 @@ abstract class SharedRateLimitContract {
         }
         nodes.forEach(TokenBuckets::sync);
 
-        assertThat(new SharedBuckets(jdbc).read(client).orElseThrow().tokens()).isEqualTo(1_000_000 - 8 * 500);
+        assertThat(new SharedBuckets(dataSource).read(client).orElseThrow().tokens()).isEqualTo(1_000_000 - 8 * 500);
+    }
+
+    /** A sync writes its buckets in batches of SharedBuckets.CHUNK: more clients than one batch, each counted once. */
+    @Test
+    void aSyncOfMoreClientsThanABatchCountsEachOnce() {
+        TokenBuckets first = node(limits(10));
+        TokenBuckets second = node(limits(10));
+        List<String> clients = new ArrayList<>();
+        for (int i = 0; i < SharedBuckets.CHUNK + 50; i++) {
+            clients.add(client());
+        }
+        clients.forEach(first::take);
+        first.sync();
+        clients.forEach(c -> {
+            second.take(c);
+            first.take(c);
+        });
+        second.sync();
+        first.sync();
+
+        Map<String, TokenBuckets.State> shared = new HashMap<>();
+        SharedBuckets buckets = new SharedBuckets(dataSource);
+        for (int from = 0; from < clients.size(); from += 500) {
+            shared.putAll(buckets.readAll(clients.subList(from, Math.min(clients.size(), from + 500))));
+        }
+        assertThat(shared).hasSize(clients.size());
+        assertThat(shared.values()).allSatisfy(state -> assertThat(state.tokens()).isEqualTo(7));
     }
 
     @Test
@@ -159,7 +188,7 @@ abstract class SharedRateLimitContract {
         first.sync();
         second.sync();
         first.sync();
-        assertThat(new SharedBuckets(jdbc).read(client).orElseThrow().tokens()).as("5 refilled, 4 taken").isEqualTo(1);
+        assertThat(new SharedBuckets(dataSource).read(client).orElseThrow().tokens()).as("5 refilled, 4 taken").isEqualTo(1);
     }
 
     @Test
@@ -174,7 +203,7 @@ abstract class SharedRateLimitContract {
                 return super.getConnection();
             }
         };
-        TokenBuckets node = new TokenBuckets(limits(10), clock, new SharedBuckets(JdbcClient.create(flaky)));
+        TokenBuckets node = new TokenBuckets(limits(10), clock, new SharedBuckets(flaky));
         String client = client();
         node.take(client);
         node.sync();
@@ -186,14 +215,14 @@ abstract class SharedRateLimitContract {
         away.set(false);
         node.sync();
 
-        assertThat(new SharedBuckets(jdbc).read(client).orElseThrow().tokens()).isEqualTo(6);
+        assertThat(new SharedBuckets(dataSource).read(client).orElseThrow().tokens()).isEqualTo(6);
 
         String unknown = client();
         away.set(true);
         assertThat(node.take(unknown).allowed()).as("nor for a client new to this node").isTrue();
         away.set(false);
         node.sync();
-        assertThat(new SharedBuckets(jdbc).read(unknown).orElseThrow().tokens()).isEqualTo(9);
+        assertThat(new SharedBuckets(dataSource).read(unknown).orElseThrow().tokens()).isEqualTo(9);
     }
 
     /**
@@ -214,7 +243,7 @@ abstract class SharedRateLimitContract {
                 return super.getConnection();
             }
         };
-        TokenBuckets node = new TokenBuckets(limits(10), clock, new SharedBuckets(JdbcClient.create(hanging)));
+        TokenBuckets node = new TokenBuckets(limits(10), clock, new SharedBuckets(hanging));
         try {
             TokenBuckets.Decision first = CompletableFuture.supplyAsync(() -> node.take(client()))
                     .get(5, TimeUnit.SECONDS);
@@ -230,7 +259,7 @@ abstract class SharedRateLimitContract {
         String idle = client();
         node.take(idle);
         node.sync();
-        SharedBuckets shared = new SharedBuckets(jdbc);
+        SharedBuckets shared = new SharedBuckets(dataSource);
 
         shared.forget(clock.now);
         assertThat(shared.read(idle)).as("its period started at the forget's limit, not before").isPresent();
