@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -25,14 +26,19 @@ public class PostgresInitializer implements ApplicationContextInitializer<Config
         }
         createSchema(url);
         String withSchema = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA;
-        context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("it-postgres", Map.of(
+        Map<String, Object> settings = new HashMap<>(Map.of(
                 "spring.datasource.url", withSchema,
                 "spring.datasource.username", user(),
                 "spring.datasource.password", "",
                 "spring.flyway.schemas", SCHEMA,
-                // A test database, for trying things out: the dev mode PostgreSQL takes only when asked for.
-                "notesync.mode", "dev",
-                "spring.datasource.hikari.connection-init-sql", "SET TIME ZONE 'America/Sao_Paulo'")));
+                "spring.datasource.hikari.connection-init-sql", "SET TIME ZONE 'America/Sao_Paulo'"));
+        String mode = context.getEnvironment().getProperty("notesync.mode");
+        if (mode == null || mode.isBlank()) {
+            // A test database, for trying things out: dev mode, which PostgreSQL takes only when asked for (a test
+            // class that sets production mode keeps it).
+            settings.put("notesync.mode", "dev");
+        }
+        context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("it-postgres", settings));
     }
 
     static String user() {
