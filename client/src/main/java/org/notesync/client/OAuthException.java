@@ -12,13 +12,14 @@ public class OAuthException extends NotesyncException {
     private final String description;
 
     public OAuthException(int status, String error, String description) {
-        super("OAuth 2 error " + error + (description == null ? "" : ": " + description) + " (HTTP " + status + ")",
-                null);
+        super("OAuth 2 error " + error + (description == null ? "" : ": " + description)
+                + (status == 0 ? "" : " (HTTP " + status + ")"), null);
         this.status = status;
         this.error = error;
         this.description = description;
     }
 
+    /** The token endpoint's HTTP status, or 0 when the SDK refused before asking (an empty {@link TokenStore}). */
     public int status() {
         return status;
     }
