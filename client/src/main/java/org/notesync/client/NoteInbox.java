@@ -3,6 +3,7 @@ package org.notesync.client;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -130,7 +131,10 @@ public final class NoteInbox implements AutoCloseable {
         return new Receipt(200, "OK");
     }
 
-    /** An {@code HttpHandler} for the JDK's built-in server ({@code com.sun.net.httpserver}). */
+    /**
+     * An {@code HttpHandler} for the JDK's built-in server ({@code com.sun.net.httpserver}). A refused request is
+     * answered with its reason in plain text, which the server's delivery log shows ({@code responseExcerpt}).
+     */
     public HttpHandler webhookHandler() {
         return exchange -> {
             try (exchange) {
@@ -146,7 +150,17 @@ public final class NoteInbox implements AutoCloseable {
                     respond(exchange, 413);
                     return;
                 }
-                respond(exchange, receive(exchange.getRequestHeaders()::getFirst, body).status());
+                Receipt receipt = receive(exchange.getRequestHeaders()::getFirst, body);
+                if (receipt.accepted()) {
+                    respond(exchange, receipt.status());
+                    return;
+                }
+                // The reason (a fixed sentence, no content) shows in the sender's delivery log, where a wrong
+                // secret would otherwise be a bare 401.
+                byte[] reason = receipt.message().getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+                exchange.sendResponseHeaders(receipt.status(), reason.length);
+                exchange.getResponseBody().write(reason);
             }
         };
     }

@@ -431,6 +431,31 @@ class NoteInboxTest {
         }
     }
 
+    @Test
+    void theHttpHandlerSaysWhyItRefusedARequestSoTheSendersDeliveryLogShowsIt() throws Exception {
+        NoteInbox inbox = NoteInbox.builder(imported::add).webhookSecret(secret).executor(workers).build();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/notesync/webhook", inbox.webhookHandler());
+        server.start();
+        try {
+            URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/notesync/webhook");
+            String body = payload("new_note", noteId, v1);
+            long now = Instant.now().getEpochSecond();
+            String wrong = new Webhook(WebhookVerifierTest.newSecret()).sign("msg_http", now, body);
+
+            HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri)
+                    .header("webhook-id", "msg_http").header("webhook-timestamp", Long.toString(now))
+                    .header("webhook-signature", wrong).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(refused.headers().firstValue("Content-Type")).hasValue("text/plain; charset=utf-8");
+            assertThat(refused.body()).isEqualTo("No webhook signature matches the secret");
+        } finally {
+            server.stop(0);
+        }
+    }
+
     private NoteInbox.Receipt deliver(NoteInbox inbox, String body) throws Exception {
         String id = "msg_" + UUID.randomUUID();
         long now = Instant.now().getEpochSecond();
