@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -45,6 +48,7 @@ public final class NoteInbox implements AutoCloseable {
     private static final int STRIPES = 64;
     /** Without a polling feed, how often the notes the handler failed on are retried. */
     static final Duration DEFAULT_RETRY = Duration.ofSeconds(30);
+    private static final Duration REFUSAL_LOG_EVERY = Duration.ofMinutes(1);
 
     /** What to answer a webhook request with. */
     public record Receipt(int status, String message) {
@@ -80,6 +84,9 @@ public final class NoteInbox implements AutoCloseable {
     private final int maxPendingRetries;
     private final Object pollLock = new Object();
     private volatile ScheduledExecutorService poller;
+    private final Clock clock;
+    /** When each kind of refusal of a signed request was last logged: a wrong secret warns once a minute. */
+    private final Map<WebhookVerificationException.Reason, Instant> refusalsLogged = new ConcurrentHashMap<>();
 
     private NoteInbox(Builder b) {
         this.handler = b.handler;
@@ -94,6 +101,7 @@ public final class NoteInbox implements AutoCloseable {
         this.onFailure = b.onFailure;
         this.onPollFailure = b.onPollFailure;
         this.maxPendingRetries = b.maxPendingRetries;
+        this.clock = b.clock;
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new Object();
         }
@@ -115,6 +123,7 @@ public final class NoteInbox implements AutoCloseable {
         try {
             payload = verifier.verify(header, body);
         } catch (WebhookVerificationException e) {
+            logRefusal(e);
             return new Receipt(e.status(), e.getMessage());
         }
         for (WebhookEvent event : payload.events()) {
@@ -129,6 +138,26 @@ public final class NoteInbox implements AutoCloseable {
             }
         }
         return new Receipt(200, "OK");
+    }
+
+    /**
+     * A signed request refused (a wrong secret, a clock off by more than the tolerance) is otherwise silent:
+     * the polling fallback still imports its notes, only late. Unsigned requests (scanners) are not logged.
+     */
+    private void logRefusal(WebhookVerificationException e) {
+        if (e.reason() != WebhookVerificationException.Reason.NO_MATCHING_SIGNATURE
+                && e.reason() != WebhookVerificationException.Reason.TIMESTAMP_TOO_OLD
+                && e.reason() != WebhookVerificationException.Reason.TIMESTAMP_TOO_NEW) {
+            return;
+        }
+        Instant now = clock.instant();
+        Instant last = refusalsLogged.get(e.reason());
+        boolean due = last == null ? refusalsLogged.putIfAbsent(e.reason(), now) == null
+                : !now.isBefore(last.plus(REFUSAL_LOG_EVERY)) && refusalsLogged.replace(e.reason(), last, now);
+        if (due) {
+            LOG.log(Level.WARNING, "Refused a signed webhook request ({0}: {1}); check the webhook secret and "
+                    + "this machine''s clock", e.reason(), e.getMessage());
+        }
     }
 
     /**
@@ -424,6 +453,7 @@ public final class NoteInbox implements AutoCloseable {
         private Notes notes;
         private boolean fetchFullNotes;
         private int maxPendingRetries = MAX_PENDING_RETRIES;
+        private Clock clock = Clock.systemUTC();
         // Only the uuid and the exception type: the message of an import failure may quote the note.
         /** Null: logged by the inbox, which knows when the note will be retried. */
         private BiConsumer<Note, Exception> onFailure;
@@ -438,6 +468,12 @@ public final class NoteInbox implements AutoCloseable {
         /** How many failing notes are retried in memory at most (10,000); for tests. */
         Builder maxPendingRetries(int max) {
             this.maxPendingRetries = max;
+            return this;
+        }
+
+        /** The clock that spaces the warnings about refused signed requests; for tests. */
+        Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 

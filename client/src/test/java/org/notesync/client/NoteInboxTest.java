@@ -456,6 +456,46 @@ class NoteInboxTest {
         }
     }
 
+    @Test
+    void aSignedRequestRefusedIsLoggedAsAWarningAtMostOnceAMinute() throws Exception {
+        SettableClock clock = SettableClock.now();
+        NoteInbox inbox = NoteInbox.builder(imported::add).webhookSecret(secret).executor(workers).clock(clock).build();
+        String body = payload("new_note", noteId, v1);
+        long now = Instant.now().getEpochSecond();
+        String wrong = new Webhook(WebhookVerifierTest.newSecret()).sign("msg_1", now, body);
+        List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(NoteInbox.class.getName());
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel() == java.util.logging.Level.WARNING) {
+                    warnings.add(new java.util.logging.SimpleFormatter().formatMessage(record));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(capture);
+        try {
+            inbox.receive(header("msg_1", now, wrong), body.getBytes());
+            inbox.receive(header("msg_1", now, wrong), body.getBytes());
+            inbox.receive(name -> null, body.getBytes());   // unsigned: a scanner, not a wrong secret
+            clock.advance(java.time.Duration.ofSeconds(61));
+            inbox.receive(header("msg_1", now, wrong), body.getBytes());
+        } finally {
+            logger.removeHandler(capture);
+        }
+
+        assertThat(warnings).hasSize(2).allSatisfy(w -> assertThat(w)
+                .contains("NO_MATCHING_SIGNATURE").contains("No webhook signature matches the secret"));
+    }
+
     private NoteInbox.Receipt deliver(NoteInbox inbox, String body) throws Exception {
         String id = "msg_" + UUID.randomUUID();
         long now = Instant.now().getEpochSecond();
