@@ -2,6 +2,7 @@ package org.notesync.pipeline;
 
 import java.time.Duration;
 
+import org.notesync.DurationSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -50,11 +51,7 @@ record PipelineProperties(
     }
 
     private static void atLeast(String name, Duration value, Duration floor, String example) {
-        if (value == null || value.compareTo(floor) < 0) {
-            throw new IllegalArgumentException("notesync.pipeline." + name + " (" + value + ") must be at least "
-                    + (floor.toMillis() < 1000 ? floor.toMillis() + "ms" : floor.toString().substring(2).toLowerCase())
-                    + ", such as " + example + " (a value without a unit is milliseconds).");
-        }
+        DurationSettings.atLeast("notesync.pipeline." + name, value, floor, example);
     }
 
     /**

@@ -3,6 +3,7 @@ package org.notesync.webhook;
 import java.time.Duration;
 import java.util.List;
 
+import org.notesync.DurationSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -89,11 +90,6 @@ public record WebhookProperties(
     }
 
     private static void atLeast(String name, Duration value, Duration floor, String example) {
-        if (value == null || value.compareTo(floor) < 0) {
-            throw new IllegalArgumentException("notesync.webhooks." + name + " (" + value + ") must be at least "
-                    + (floor.toMillis() < 1000 ? floor.toMillis() + "ms" : floor.toString().substring(2).toLowerCase())
-                    + ", such as " + example
-                    + " (a value without a unit is milliseconds).");
-        }
+        DurationSettings.atLeast("notesync.webhooks." + name, value, floor, example);
     }
 }
