@@ -213,14 +213,14 @@ class WebhookController {
         resource.put("organization_id", viewer.organizationId().toString());
         UUID deliveryId = transactions.execute(tx -> outbox.enqueue(viewer.organizationId(), eventId,
                 WebhookEvents.PING, json.writeValueAsString(event), List.of(id)));
-        return accepted(request, delivery(viewer, deliveryId));
+        return accepted(viewer, request, delivery(viewer, deliveryId));
     }
 
     @PostMapping("/webhooks/{id}/recover")
     ResponseEntity<Object> recover(Viewer viewer, @PathVariable UUID id, @RequestBody(required = false) JsonNode body,
             HttpServletRequest request) {
         Webhooks.Webhook webhook = requireActive(changeable(viewer, id), "recover its deliveries");
-        return startRecovery(webhook, Recoveries.Kind.FAILED, body, request);
+        return startRecovery(viewer, webhook, Recoveries.Kind.FAILED, body, request);
     }
 
     /**
@@ -231,11 +231,11 @@ class WebhookController {
     ResponseEntity<Object> replayMissing(Viewer viewer, @PathVariable UUID id,
             @RequestBody(required = false) JsonNode body, HttpServletRequest request) {
         Webhooks.Webhook webhook = requireActive(changeable(viewer, id), "send it what it missed");
-        return startRecovery(webhook, Recoveries.Kind.MISSING, body, request);
+        return startRecovery(viewer, webhook, Recoveries.Kind.MISSING, body, request);
     }
 
-    private ResponseEntity<Object> startRecovery(Webhooks.Webhook webhook, Recoveries.Kind kind, JsonNode body,
-            HttpServletRequest request) {
+    private ResponseEntity<Object> startRecovery(Viewer viewer, Webhooks.Webhook webhook, Recoveries.Kind kind,
+            JsonNode body, HttpServletRequest request) {
         JsonFields fields = JsonFields.of(body);
         Optional<Instant> since = fields.instant("since");
         Optional<Instant> until = fields.instant("until");
@@ -265,8 +265,8 @@ class WebhookController {
         fields.validate();
         Recoveries.Recovery recovery = recoveries.start(webhook, kind, since.get(), end);
         ResourceType type = recoveryType(webhook.id());
-        ResponseEntity<Object> item = representations.item(request, type, recovery.uuid(), recovery,
-                HttpStatus.ACCEPTED);
+        ResponseEntity<Object> item = representations.item(request, type, recovery.uuid(),
+                Representations.shown(mayRead(viewer), recovery.uuid(), recovery), HttpStatus.ACCEPTED);
         return ResponseEntity.accepted().location(URI.create(type.iri(recovery.uuid())))
                 .contentType(item.getHeaders().getContentType()).body(item.getBody());
     }
@@ -316,14 +316,24 @@ class WebhookController {
             throw ApiException.conflict("This delivery is already queued.");
         }
         wakeup.now();
-        return accepted(request, delivery(viewer, id));
+        return accepted(viewer, request, delivery(viewer, id));
     }
 
-    private ResponseEntity<Object> accepted(HttpServletRequest request, WebhookDeliveries.Delivery delivery) {
-        ResponseEntity<Object> item = representations.item(request, DELIVERY, delivery.uuid(), delivery,
-                HttpStatus.ACCEPTED);
+    /**
+     * A delivery queued by a test or a retry: shown to a token that may read deliveries, its uuid only to one that
+     * may only change webhooks (its status and error kind say how the receiver answered).
+     */
+    private ResponseEntity<Object> accepted(Viewer viewer, HttpServletRequest request,
+            WebhookDeliveries.Delivery delivery) {
+        ResponseEntity<Object> item = representations.item(request, DELIVERY, delivery.uuid(),
+                Representations.shown(mayRead(viewer), delivery.uuid(), delivery), HttpStatus.ACCEPTED);
         return ResponseEntity.accepted().location(URI.create(DELIVERY.iri(delivery.uuid())))
                 .contentType(item.getHeaders().getContentType()).body(item.getBody());
+    }
+
+    /** What a GET of webhooks, their deliveries and recoveries needs (ScopeRules). */
+    private static boolean mayRead(Viewer viewer) {
+        return viewer.hasScope(Scopes.READ_WEBHOOKS) || viewer.hasScope(Scopes.READ_NOTES);
     }
 
     /**
@@ -332,7 +342,7 @@ class WebhookController {
      * ({@link Representations#shown}): the webhook as it is carries what others set, its URL among them.
      */
     private static Object shown(Viewer viewer, WebhookView view) {
-        if (viewer.hasScope(Scopes.READ_WEBHOOKS) || viewer.hasScope(Scopes.READ_NOTES)) {
+        if (mayRead(viewer)) {
             return view;
         }
         Map<String, Object> identity = new LinkedHashMap<>();

@@ -241,6 +241,31 @@ abstract class WebhooksApiContract {
 
         assertThat(t.api(port, "write:webhooks", "read:webhooks").patch("/webhooks/" + id, Map.of()).json()
                 .get("url").asString()).as("a token that may read is shown the webhook").contains("kept-by");
+
+        // A test, a retry and a recovery queue deliveries: their status and error kind say how the receiver answered.
+        try (Receiver receiver = new Receiver()) {
+            Http api = t.api(port);
+            String hook = api.post("/webhooks", Map.of("url", receiver.url(), "events", List.of("new_note")))
+                    .json().get("uuid").asString();
+            Http.Response ping = writer.post("/webhooks/" + hook + "/test", Map.of());
+            assertThat(ping.status()).as(ping.toString()).isEqualTo(202);
+            String delivery = ping.json().get("uuid").asString();
+            assertThat(ping.header("Location")).endsWith(delivery);
+            assertThat(ping.json().has("status")).as(ping.toString()).isFalse();
+            assertThat(ping.json().has("webhook")).as(ping.toString()).isFalse();
+            await().atMost(Duration.ofSeconds(15)).until(() -> api.get("/webhook-deliveries/" + delivery,
+                    "application/json").json().get("status").asString().equals("succeeded"));
+            Http.Response retried = writer.post("/webhook-deliveries/" + delivery + "/retry", Map.of());
+            assertThat(retried.status()).as(retried.toString()).isEqualTo(202);
+            assertThat(retried.json().get("uuid").asString()).isEqualTo(delivery);
+            assertThat(retried.json().has("status")).as(retried.toString()).isFalse();
+            Http.Response recovery = writer.post("/webhooks/" + hook + "/recover", Map.of("since", "2026-01-01"));
+            assertThat(recovery.status()).as(recovery.toString()).isEqualTo(202);
+            assertThat(recovery.header("Location")).endsWith(recovery.json().get("uuid").asString());
+            assertThat(recovery.json().has("status")).as(recovery.toString()).isFalse();
+            assertThat(t.api(port, "write:webhooks", "read:webhooks").post("/webhooks/" + hook + "/test", Map.of())
+                    .json().get("status").asString()).as("a token that may read is shown the delivery").isNotBlank();
+        }
     }
 
     @Test
