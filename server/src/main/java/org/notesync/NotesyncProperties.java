@@ -13,6 +13,9 @@ import org.springframework.util.unit.DataSize;
  *                     PostgreSQL ({@code DatabaseGuard})
  * @param secretKey    master key that encrypts stored secrets (signing keys, webhook secrets); required in
  *                     production, generated into the data directory in dev mode
+ * @param previousSecretKey the master key before {@code secretKey} replaced it
+ *                     ({@code NOTESYNC_PREVIOUS_SECRET_KEY}): what it encrypted is still read, and encrypted again
+ *                     under {@code secretKey} at start (docs/operations.md, "Changing the master key")
  * @param dataDir      where the embedded database, the generated dev key and uploaded files live
  * @param issuer       the public base URL of this server, used as the token issuer; derived from the
  *                     request when empty
@@ -25,6 +28,7 @@ import org.springframework.util.unit.DataSize;
 public record NotesyncProperties(
         Mode mode,
         String secretKey,
+        String previousSecretKey,
         @DefaultValue("./data") String dataDir,
         String issuer,
         @DefaultValue("1MB") DataSize maxBodySize,

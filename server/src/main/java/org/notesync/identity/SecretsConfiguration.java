@@ -10,6 +10,7 @@ class SecretsConfiguration {
 
     @Bean
     IdempotencyKeys.Secret idempotencyKeysSecret(SecretBox secrets) {
-        return new IdempotencyKeys.Secret(secrets.derive("idempotency-keys"));
+        return new IdempotencyKeys.Secret(secrets.derive("idempotency-keys"),
+                secrets.derivePrevious("idempotency-keys"));
     }
 }

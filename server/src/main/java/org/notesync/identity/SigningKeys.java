@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import com.nimbusds.jose.jwk.JWKSet;
@@ -30,6 +31,7 @@ final class SigningKeys {
     }
 
     static JWKSet load(JdbcClient jdbc, SecretBox secrets, Clock clock) {
+        reseal(jdbc, secrets);
         List<RSAKey> keys = read(jdbc, secrets);
         if (keys.isEmpty()) {
             try {
@@ -40,6 +42,17 @@ final class SigningKeys {
             keys = read(jdbc, secrets);
         }
         return new JWKSet(keys.get(0));
+    }
+
+    /** Encrypts again under the master key what its predecessor encrypted (while the master key is changed). */
+    private static void reseal(JdbcClient jdbc, SecretBox secrets) {
+        if (!secrets.changingKeys()) {
+            return;
+        }
+        jdbc.sql("SELECT kid, private_key FROM signing_keys").query((rs, n) -> Map.entry(rs.getString(1),
+                rs.getString(2))).list().forEach(key -> secrets.resealed(key.getValue()).ifPresent(resealed -> jdbc
+                .sql("UPDATE signing_keys SET private_key = ? WHERE kid = ? AND private_key = ?")
+                .params(resealed, key.getKey(), key.getValue()).update()));
     }
 
     private static List<RSAKey> read(JdbcClient jdbc, SecretBox secrets) {

@@ -67,11 +67,21 @@ public class IdempotencyKeys implements SchedulingConfigurer {
      * table says nothing of a key or a body (a patient's name) to anyone without the master key, however
      * guessable the key.
      */
-    public record Claim(String keyHash, String requestHash) {
+    public record Claim(String keyHash, String requestHash, Optional<Hashes> previous) {
     }
 
-    /** The HMAC key of the hashes kept, derived from the master key ({@code NOTESYNC_SECRET_KEY}). */
-    public record Secret(byte[] key) {
+    /**
+     * The key's and the request's hashes under the previous master key's HMAC key: while the master key is
+     * changed, a create sent again with a key taken before the change is still answered with what it created.
+     */
+    public record Hashes(String keyHash, String requestHash) {
+    }
+
+    /**
+     * The HMAC key of the hashes kept, derived from the master key ({@code NOTESYNC_SECRET_KEY}), and from the
+     * previous one while the master key is changed ({@code NOTESYNC_PREVIOUS_SECRET_KEY}).
+     */
+    public record Secret(byte[] key, Optional<byte[]> previousKey) {
     }
 
     private final JdbcClient jdbc;
@@ -82,6 +92,7 @@ public class IdempotencyKeys implements SchedulingConfigurer {
     private final String lockRows;
     private final Clock clock;
     private final SecretKeySpec secret;
+    private final Optional<SecretKeySpec> previousSecret;
     private final Duration retention;
     private final Counter replays;
     private final Counter expired;
@@ -92,6 +103,7 @@ public class IdempotencyKeys implements SchedulingConfigurer {
         this.lockRows = Databases.isPostgres(dataSource) ? " FOR UPDATE SKIP LOCKED" : "";
         this.clock = clock;
         this.secret = new SecretKeySpec(secret.key(), "HmacSHA256");
+        this.previousSecret = secret.previousKey().map(key -> new SecretKeySpec(key, "HmacSHA256"));
         this.retention = properties.retention();
         this.replays = Counter.builder("notesync.idempotency.replays")
                 .description("Creates sent again with an Idempotency-Key, answered with what the key created")
@@ -153,7 +165,8 @@ public class IdempotencyKeys implements SchedulingConfigurer {
         String scope = String.join("\n", organizationId.toString(), clientId, userId == null ? "" : userId.toString(),
                 key);
         String sent = operation + "\n" + canonical(body.get());
-        return Optional.of(new Claim(hmac(scope), hmac(scope + "\n" + sent)));
+        return Optional.of(new Claim(hmac(secret, scope), hmac(secret, scope + "\n" + sent),
+                previousSecret.map(before -> new Hashes(hmac(before, scope), hmac(before, scope + "\n" + sent)))));
     }
 
     /**
@@ -163,17 +176,24 @@ public class IdempotencyKeys implements SchedulingConfigurer {
      * @throws ApiException 422 when the key came with another request
      */
     public Optional<UUID> created(Claim claim) {
-        Optional<Map.Entry<String, UUID>> row = jdbc.sql("SELECT request_hash, resource_id FROM idempotency_keys "
-                        + "WHERE key_hash = ? AND created_at > ?")
-                .params(claim.keyHash(), Dates.now(clock).minus(retention).atOffset(ZoneOffset.UTC))
-                .query((rs, n) -> Map.entry(rs.getString(1), rs.getObject(2, UUID.class)))
-                .optional();
-        if (row.isPresent() && !row.get().getKey().equals(claim.requestHash())) {
+        // While the master key is changed, a key taken before the change is kept under its previous hash.
+        String previousKey = claim.previous().map(Hashes::keyHash).orElse(claim.keyHash());
+        record Taken(String keyHash, String requestHash, UUID resource) {
+        }
+        Optional<Taken> taken = jdbc.sql("SELECT key_hash, request_hash, resource_id FROM idempotency_keys "
+                        + "WHERE key_hash IN (?, ?) AND created_at > ? ORDER BY created_at")
+                .params(claim.keyHash(), previousKey, Dates.now(clock).minus(retention).atOffset(ZoneOffset.UTC))
+                .query((rs, n) -> new Taken(rs.getString(1), rs.getString(2), rs.getObject(3, UUID.class)))
+                .list().stream().findFirst();
+        boolean sameRequest = taken.map(t -> t.keyHash().equals(claim.keyHash())
+                ? t.requestHash().equals(claim.requestHash())
+                : claim.previous().map(Hashes::requestHash).filter(t.requestHash()::equals).isPresent()).orElse(true);
+        if (!sameRequest) {
             throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "Idempotency-Key reused",
                     "This " + HEADER + " was sent with another request within the last " + hours(retention)
                             + "; send a new key with a new request.");
         }
-        return row.map(Map.Entry::getValue);
+        return taken.map(Taken::resource);
     }
 
     /**
@@ -193,6 +213,14 @@ public class IdempotencyKeys implements SchedulingConfigurer {
      * @throws ApiException 422 when the key came with another request
      */
     public Optional<UUID> record(Claim claim, UUID resource) {
+        if (claim.previous().isPresent()) {
+            // The key may have been taken before the master key changed, under its previous hash, which the
+            // insert below does not conflict with.
+            Optional<UUID> before = created(claim);
+            if (before.isPresent()) {
+                return before;
+            }
+        }
         // Twice at most: a key found taken but past its retention (not yet removed by the expiry) is removed here,
         // and taken again.
         for (int attempt = 0; attempt < 2; attempt++) {
@@ -293,10 +321,10 @@ public class IdempotencyKeys implements SchedulingConfigurer {
         return node.toString();
     }
 
-    private String hmac(String text) {
+    private static String hmac(SecretKeySpec key, String text) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(secret);
+            mac.init(key);
             return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA-256 is part of every Java runtime", e);

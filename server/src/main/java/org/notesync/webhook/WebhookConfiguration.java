@@ -17,7 +17,10 @@ import org.notesync.delivery.DeliveryEngine;
 import org.notesync.delivery.HttpWebhookSender;
 import org.notesync.delivery.RetryPolicy;
 import org.notesync.identity.SecretBox;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
@@ -31,6 +34,8 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
 class WebhookConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookConfiguration.class);
 
     /** Dev mode lets a newcomer point a webhook at their own machine. */
     static final List<String> DEV_ALLOWED_NETWORKS = List.of("127.0.0.0/8", "::1/128");
@@ -99,6 +104,20 @@ class WebhookConfiguration {
             @Override
             public boolean isRunning() {
                 return engine.isRunning();
+            }
+        };
+    }
+
+    /**
+     * After a change of master key (NOTESYNC_PREVIOUS_SECRET_KEY set), the webhooks' secrets encrypted under the
+     * previous one are encrypted again under the new one; until then they are read with either.
+     */
+    @Bean
+    ApplicationRunner webhookSecretsResealed(Webhooks webhooks, SecretBox secrets) {
+        return arguments -> {
+            if (secrets.changingKeys()) {
+                log.info("Master key changed: {} webhook secrets encrypted again under NOTESYNC_SECRET_KEY",
+                        webhooks.reseal(secrets));
             }
         };
     }

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
+import org.notesync.identity.SecretBox;
 import org.notesync.identity.Viewer;
 import org.notesync.web.CollectionQuery;
 import org.notesync.web.Dates;
@@ -178,6 +179,30 @@ class Webhooks {
                 WHERE id = ? AND organization_id = ? AND deleted_at IS NULL""")
                 .params(utc(previousUntil), encryptedSecret, utc(Dates.now(clock)), id, organizationId)
                 .update();
+    }
+
+    /**
+     * Encrypts again under the master key the secrets its predecessor encrypted (a change of master key), each
+     * only if it is still what was read; returns how many.
+     */
+    int reseal(SecretBox secrets) {
+        record Stored(UUID id, String secret, String previous) {
+        }
+        int resealed = 0;
+        for (Stored webhook : jdbc.sql("SELECT id, secret, previous_secret FROM webhooks")
+                .query((rs, n) -> new Stored(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3))).list()) {
+            Optional<String> secret = secrets.resealed(webhook.secret());
+            if (secret.isPresent()) {
+                resealed += jdbc.sql("UPDATE webhooks SET secret = ? WHERE id = ? AND secret = ?")
+                        .params(secret.get(), webhook.id(), webhook.secret()).update();
+            }
+            Optional<String> previous = Optional.ofNullable(webhook.previous()).flatMap(secrets::resealed);
+            if (previous.isPresent()) {
+                resealed += jdbc.sql("UPDATE webhooks SET previous_secret = ? WHERE id = ? AND previous_secret = ?")
+                        .params(previous.get(), webhook.id(), webhook.previous()).update();
+            }
+        }
+        return resealed;
     }
 
     private static Webhook webhook(ResultSet rs, int row) throws SQLException {

@@ -48,8 +48,35 @@ class SecretBoxTest {
         assertThat(dir.resolve("secret.key")).doesNotExist();
     }
 
+    @Test
+    void withThePreviousKeyWhatItEncryptedIsReadAndEncryptedAgainUnderTheNewOne() {
+        String old = new SecretBox(properties(NotesyncProperties.Mode.PRODUCTION, "key-one")).encrypt("secret");
+        SecretBox changing = new SecretBox(properties(NotesyncProperties.Mode.PRODUCTION, "key-two", "key-one"));
+        assertThat(changing.changingKeys()).isTrue();
+        assertThat(changing.decrypt(old)).isEqualTo("secret");
+        String resealed = changing.resealed(old).orElseThrow();
+        assertThat(new SecretBox(properties(NotesyncProperties.Mode.PRODUCTION, "key-two")).decrypt(resealed))
+                .isEqualTo("secret");
+        assertThat(changing.resealed(resealed)).as("already under the new key").isEmpty();
+        assertThat(changing.derivePrevious("p")).contains(new SecretBox(properties(NotesyncProperties.Mode.PRODUCTION,
+                "key-one")).derive("p"));
+
+        String third = new SecretBox(properties(NotesyncProperties.Mode.PRODUCTION, "key-three")).encrypt("secret");
+        assertThatThrownBy(() -> changing.decrypt(third)).isInstanceOf(SecretBox.UnreadableSecret.class)
+                .hasMessageContaining("NOTESYNC_SECRET_KEY nor NOTESYNC_PREVIOUS_SECRET_KEY");
+        assertThatThrownBy(() -> changing.resealed(third)).isInstanceOf(SecretBox.UnreadableSecret.class);
+        SecretBox steady = new SecretBox(properties(NotesyncProperties.Mode.PRODUCTION, "key-two"));
+        assertThat(steady.changingKeys()).isFalse();
+        assertThat(steady.resealed(third)).as("nothing to do without a previous key").isEmpty();
+        assertThat(steady.derivePrevious("p")).isEmpty();
+    }
+
     private NotesyncProperties properties(NotesyncProperties.Mode mode, String key) {
-        return new NotesyncProperties(mode, key, dir.toString(), null, DataSize.ofMegabytes(1),
+        return properties(mode, key, null);
+    }
+
+    private NotesyncProperties properties(NotesyncProperties.Mode mode, String key, String previous) {
+        return new NotesyncProperties(mode, key, previous, dir.toString(), null, DataSize.ofMegabytes(1),
                 new NotesyncProperties.Dev("c", "s", "a", "as", "u@example.test", "p"));
     }
 }

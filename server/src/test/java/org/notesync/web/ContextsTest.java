@@ -29,7 +29,7 @@ class ContextsTest {
     }
 
     private static NotesyncProperties properties(String issuer) {
-        return new NotesyncProperties(NotesyncProperties.Mode.DEV, null, "./data", issuer, DataSize.ofMegabytes(1),
+        return new NotesyncProperties(NotesyncProperties.Mode.DEV, null, null, "./data", issuer, DataSize.ofMegabytes(1),
                 null);
     }
 }
