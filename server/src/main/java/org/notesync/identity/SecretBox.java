@@ -33,6 +33,8 @@ public class SecretBox {
 
     private static final Logger log = LoggerFactory.getLogger(SecretBox.class);
     private static final String SALT = "6e6f746573796e632d736563726574"; // hex of "notesync-secret"
+    /** What production mode takes as a master key at least: {@code openssl rand -base64 32} writes 44. */
+    static final int MIN_KEY_LENGTH = 32;
 
     private final BytesEncryptor encryptor;
     private final byte[] masterKey;
@@ -139,6 +141,15 @@ public class SecretBox {
 
     private static String masterKey(NotesyncProperties properties) {
         if (properties.secretKey() != null && !properties.secretKey().isBlank()) {
+            if (properties.production() && properties.secretKey().length() < MIN_KEY_LENGTH) {
+                // The key is a password stretched by PBKDF2: a short one can be guessed offline from a copy of the
+                // database's encrypted secrets.
+                throw new StartupMistake("NOTESYNC_SECRET_KEY is " + properties.secretKey().length()
+                        + " characters; production mode needs at least " + MIN_KEY_LENGTH + ". Generate one with: "
+                        + "openssl rand -base64 32. A database whose secrets a shorter key encrypted keeps them: set "
+                        + "the new key as NOTESYNC_SECRET_KEY and the short one as NOTESYNC_PREVIOUS_SECRET_KEY "
+                        + "(docs/operations.md, \"Changing the master key\").");
+            }
             return properties.secretKey();
         }
         if (properties.production()) {

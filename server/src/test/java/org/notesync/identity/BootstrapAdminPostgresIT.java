@@ -16,7 +16,7 @@ class BootstrapAdminPostgresIT extends BootstrapAdminContract {
 
     @Override
     Map<String, String> mode() {
-        return Map.of("notesync.mode", "production", "notesync.secret-key", "bootstrap-test-key",
+        return Map.of("notesync.mode", "production", "notesync.secret-key", "bootstrap-test-master-key-0123456789",
                 "notesync.issuer", "http://127.0.0.1");
     }
 }

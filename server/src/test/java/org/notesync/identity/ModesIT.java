@@ -33,7 +33,7 @@ class ModesIT {
                 "spring.datasource.url", "jdbc:h2:mem:prod-" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE",
                 "notesync.data-dir", dir.toString(),
                 "notesync.mode", "production",
-                "notesync.secret-key", "a-production-key",
+                "notesync.secret-key", "a-production-master-key-0123456789",
                 "notesync.issuer", "http://127.0.0.1");
         assertThatThrownBy(() -> Apps.start(settings).close())
                 .rootCause().hasMessageContaining("Production mode needs PostgreSQL")

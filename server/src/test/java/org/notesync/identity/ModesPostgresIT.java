@@ -63,7 +63,7 @@ class ModesPostgresIT {
         try (Apps.Database database = Apps.postgresSchema(dir)) {
             Map<String, String> settings = new LinkedHashMap<>(database.settings());
             settings.put("notesync.mode", "production");
-            settings.put("notesync.secret-key", "a-production-key");
+            settings.put("notesync.secret-key", "a-production-master-key-0123456789");
             settings.put("notesync.issuer", "");
             assertThatThrownBy(() -> Apps.start(settings).close())
                     .rootCause().hasMessageContaining("NOTESYNC_ISSUER must be set");
@@ -75,7 +75,7 @@ class ModesPostgresIT {
         try (Apps.Database database = Apps.postgresSchema(dir)) {
             Map<String, String> settings = new LinkedHashMap<>(database.settings());
             settings.put("notesync.mode", "production");
-            settings.put("notesync.secret-key", "a-production-key");
+            settings.put("notesync.secret-key", "a-production-master-key-0123456789");
             settings.put("notesync.issuer", "http://127.0.0.1");
             try (ConfigurableApplicationContext server = Apps.start(settings)) {
                 JdbcClient jdbc = server.getBean(JdbcClient.class);

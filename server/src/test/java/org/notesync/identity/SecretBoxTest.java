@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.notesync.NotesyncProperties;
+import org.notesync.StartupMistake;
 import org.springframework.util.unit.DataSize;
 
 class SecretBoxTest {
@@ -27,6 +28,20 @@ class SecretBoxTest {
     }
 
     @Test
+    void productionModeRefusesAShortMasterKey() {
+        assertThatThrownBy(() -> new SecretBox(properties(NotesyncProperties.Mode.PRODUCTION, "x".repeat(31))))
+                .isInstanceOf(StartupMistake.class)
+                .hasMessageContaining("NOTESYNC_SECRET_KEY is 31 characters; production mode needs at least 32")
+                .hasMessageContaining("NOTESYNC_PREVIOUS_SECRET_KEY");
+        assertThat(new SecretBox(properties(NotesyncProperties.Mode.PRODUCTION, "x".repeat(32))).encrypt("s"))
+                .isNotBlank();
+        assertThat(new SecretBox(properties(NotesyncProperties.Mode.PRODUCTION, "x".repeat(32), "short"))
+                .changingKeys()).as("the key being replaced may be short").isTrue();
+        assertThat(new SecretBox(properties(NotesyncProperties.Mode.DEV, "short")).encrypt("s"))
+                .as("dev mode takes any key").isNotBlank();
+    }
+
+    @Test
     void devModeMakesAKeyInTheDataDirectoryAndFindsItAgain() {
         SecretBox first = new SecretBox(properties(NotesyncProperties.Mode.DEV, null));
         String sealed = first.encrypt("a signing key");
@@ -39,33 +54,33 @@ class SecretBoxTest {
 
     @Test
     void aConfiguredKeyIsUsedAndAnotherKeyCannotDecrypt() {
-        SecretBox box = new SecretBox(properties(NotesyncProperties.Mode.PRODUCTION, "key-one"));
+        SecretBox box = new SecretBox(properties(NotesyncProperties.Mode.PRODUCTION, "key-one-0123456789abcdef0123456789"));
         String sealed = box.encrypt("secret");
-        assertThat(new SecretBox(properties(NotesyncProperties.Mode.PRODUCTION, "key-one")).decrypt(sealed))
+        assertThat(new SecretBox(properties(NotesyncProperties.Mode.PRODUCTION, "key-one-0123456789abcdef0123456789")).decrypt(sealed))
                 .isEqualTo("secret");
-        assertThatThrownBy(() -> new SecretBox(properties(NotesyncProperties.Mode.PRODUCTION, "key-two")).decrypt(sealed))
+        assertThatThrownBy(() -> new SecretBox(properties(NotesyncProperties.Mode.PRODUCTION, "key-two-0123456789abcdef0123456789")).decrypt(sealed))
                 .isInstanceOf(RuntimeException.class);
         assertThat(dir.resolve("secret.key")).doesNotExist();
     }
 
     @Test
     void withThePreviousKeyWhatItEncryptedIsReadAndEncryptedAgainUnderTheNewOne() {
-        String old = new SecretBox(properties(NotesyncProperties.Mode.PRODUCTION, "key-one")).encrypt("secret");
-        SecretBox changing = new SecretBox(properties(NotesyncProperties.Mode.PRODUCTION, "key-two", "key-one"));
+        String old = new SecretBox(properties(NotesyncProperties.Mode.PRODUCTION, "key-one-0123456789abcdef0123456789")).encrypt("secret");
+        SecretBox changing = new SecretBox(properties(NotesyncProperties.Mode.PRODUCTION, "key-two-0123456789abcdef0123456789", "key-one-0123456789abcdef0123456789"));
         assertThat(changing.changingKeys()).isTrue();
         assertThat(changing.decrypt(old)).isEqualTo("secret");
         String resealed = changing.resealed(old).orElseThrow();
-        assertThat(new SecretBox(properties(NotesyncProperties.Mode.PRODUCTION, "key-two")).decrypt(resealed))
+        assertThat(new SecretBox(properties(NotesyncProperties.Mode.PRODUCTION, "key-two-0123456789abcdef0123456789")).decrypt(resealed))
                 .isEqualTo("secret");
         assertThat(changing.resealed(resealed)).as("already under the new key").isEmpty();
         assertThat(changing.derivePrevious("p")).contains(new SecretBox(properties(NotesyncProperties.Mode.PRODUCTION,
-                "key-one")).derive("p"));
+                "key-one-0123456789abcdef0123456789")).derive("p"));
 
-        String third = new SecretBox(properties(NotesyncProperties.Mode.PRODUCTION, "key-three")).encrypt("secret");
+        String third = new SecretBox(properties(NotesyncProperties.Mode.PRODUCTION, "key-three-0123456789abcdef01234567")).encrypt("secret");
         assertThatThrownBy(() -> changing.decrypt(third)).isInstanceOf(SecretBox.UnreadableSecret.class)
                 .hasMessageContaining("NOTESYNC_SECRET_KEY nor NOTESYNC_PREVIOUS_SECRET_KEY");
         assertThatThrownBy(() -> changing.resealed(third)).isInstanceOf(SecretBox.UnreadableSecret.class);
-        SecretBox steady = new SecretBox(properties(NotesyncProperties.Mode.PRODUCTION, "key-two"));
+        SecretBox steady = new SecretBox(properties(NotesyncProperties.Mode.PRODUCTION, "key-two-0123456789abcdef0123456789"));
         assertThat(steady.changingKeys()).isFalse();
         assertThat(steady.resealed(third)).as("nothing to do without a previous key").isEmpty();
         assertThat(steady.derivePrevious("p")).isEmpty();

@@ -31,7 +31,7 @@ class StartupMistakesIT {
         settings.put("notesync.issuer", "https://notes.example.com");
         assertRefusedInAFewLines(output, settings, "NOTESYNC_SECRET_KEY must be set in production mode");
 
-        settings.put("notesync.secret-key", "a-production-key");
+        settings.put("notesync.secret-key", "a-production-master-key-0123456789");
         settings.remove("notesync.issuer");
         assertRefusedInAFewLines(output, settings, "NOTESYNC_ISSUER must be set in production mode");
 

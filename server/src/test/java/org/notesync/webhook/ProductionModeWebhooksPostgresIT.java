@@ -25,7 +25,7 @@ import org.springframework.test.annotation.DirtiesContext;
         "server.address=127.0.0.1",
         "notesync.mode=production",
         "notesync.data-dir=target/it-data-production",
-        "notesync.secret-key=integration-test-master-key",
+        "notesync.secret-key=integration-test-master-key-0123456789",
         "notesync.issuer=http://127.0.0.1"
 })
 class ProductionModeWebhooksPostgresIT {
