@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.Arrays;
 
-import javax.sound.sampled.AudioFileFormat;
 import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
 import javax.sound.sampled.UnsupportedAudioFileException;
@@ -68,16 +67,27 @@ final class Pcm16kMono {
         }
     }
 
-    /** The length of a WAV file from its header, or null when the JDK cannot read it. */
+    /**
+     * The length of a WAV file: its header's, or what its samples hold when there are fewer of them (a file cut
+     * short, a header claiming more than was sent); null when the JDK cannot read it or it holds no sample.
+     * Reads through the samples without keeping them.
+     */
     static Duration wavDuration(InputStream in) {
-        try {
-            AudioFileFormat file = AudioSystem.getAudioFileFormat(new BufferedInputStream(in));
-            long frames = file.getFrameLength();
-            float rate = file.getFormat().getFrameRate();
-            if (frames <= 0 || rate <= 0) {
+        try (AudioInputStream audio = AudioSystem.getAudioInputStream(new BufferedInputStream(in))) {
+            int frameSize = audio.getFormat().getFrameSize();
+            float rate = audio.getFormat().getFrameRate();
+            if (frameSize <= 0 || rate <= 0) {
                 return null;
             }
-            return Duration.ofMillis(Math.round(frames * 1000.0 / rate));
+            // The stream ends at the header's frame count or at the last byte, whichever comes first.
+            long bytes = 0;
+            byte[] buffer = new byte[64 * 1024];
+            int n;
+            while ((n = audio.read(buffer, 0, buffer.length - buffer.length % frameSize)) > 0) {
+                bytes += n;
+            }
+            long frames = bytes / frameSize;
+            return frames <= 0 ? null : Duration.ofMillis(Math.round(frames * 1000.0 / rate));
         } catch (IOException | UnsupportedAudioFileException e) {
             return null;
         }

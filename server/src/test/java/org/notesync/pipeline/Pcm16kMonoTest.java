@@ -63,6 +63,23 @@ class Pcm16kMonoTest {
         assertThat(Pcm16kMono.wavDuration(new ByteArrayInputStream(AudioSamples.mp3()))).isNull();
     }
 
+    /**
+     * A header says how long the recording is, the bytes how long it is: a WAV cut short (an upload of the first
+     * part of a file, a recorder that never finished its header) showed the header's length as the audio's
+     * {@code duration}, and a 32 KB file whose header claimed 4 GB of samples showed 37 hours.
+     */
+    @Test
+    void aWavsDurationIsWhatItsSamplesHoldWhenTheHeaderClaimsMore() {
+        byte[] wav = AudioSamples.wav(1.0, 16_000, 1); // 44 bytes of header, then 32,000 of samples
+        byte[] cut = java.util.Arrays.copyOf(wav, 44 + 8_000);
+        assertThat(Pcm16kMono.wavDuration(new ByteArrayInputStream(cut))).isEqualTo(Duration.ofMillis(250));
+        byte[] headerOnly = java.util.Arrays.copyOf(wav, 44);
+        assertThat(Pcm16kMono.wavDuration(new ByteArrayInputStream(headerOnly))).isNull();
+        byte[] huge = wav.clone();
+        java.nio.ByteBuffer.wrap(huge, 40, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0xFFFF_FF00);
+        assertThat(Pcm16kMono.wavDuration(new ByteArrayInputStream(huge))).isEqualTo(Duration.ofSeconds(1));
+    }
+
     private static float peak(float[] samples) {
         float peak = 0;
         for (float s : samples) {
