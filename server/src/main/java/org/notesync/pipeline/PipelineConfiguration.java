@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.notesync.audio.AudioProgress;
 import org.notesync.note.Notes;
 import org.notesync.web.Databases;
@@ -106,13 +107,13 @@ class PipelineConfiguration {
     @Bean
     PipelineSteps pipelineSteps(PipelineJobs jobs, AudioProgress audios, Notes notes, NoteTemplates templates,
             PipelineSteps.Engines engines, PipelineProperties p, PlatformTransactionManager transactions,
-            Clock clock) {
+            Clock clock, MeterRegistry meters) {
         if (p.maxAttempts() < 1) {
             throw new IllegalStateException("notesync.pipeline.max-attempts must be 1 or more");
         }
         return new PipelineSteps(jobs, audios, notes, templates, engines,
                 new PipelineSteps.Retries(p.maxAttempts(), p.retryBackoff(), p.maxBackoff()),
-                new TransactionTemplate(transactions), clock);
+                new TransactionTemplate(transactions), clock, meters);
     }
 
     @Bean

@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.notesync.audio.AudioFormat;
 import org.notesync.audio.AudioProgress;
 import org.notesync.audio.AudioStatus;
@@ -51,9 +53,10 @@ final class PipelineSteps {
     private final Retries retries;
     private final TransactionTemplate transaction;
     private final Clock clock;
+    private final MeterRegistry meters;
 
     PipelineSteps(PipelineJobs jobs, AudioProgress audios, Notes notes, NoteTemplates templates, Engines engines,
-            Retries retries, TransactionTemplate transaction, Clock clock) {
+            Retries retries, TransactionTemplate transaction, Clock clock, MeterRegistry meters) {
         this.jobs = jobs;
         this.audios = audios;
         this.notes = notes;
@@ -62,6 +65,22 @@ final class PipelineSteps {
         this.retries = retries;
         this.transaction = transaction;
         this.clock = clock;
+        this.meters = meters;
+        for (PipelineJobs.Step step : PipelineJobs.Step.values()) {
+            for (String outcome : new String[] {"done", "retried", "failed", "skipped"}) {
+                counter(step, outcome); // shown at 0 from the start, so that a rate or an alert has a series
+            }
+        }
+    }
+
+    /**
+     * {@code notesync_pipeline_steps_total{step,outcome}}: the outcomes committed, so that an operator sees audios
+     * failing (an engine refusing the key, a server down for good) without reading every audio.
+     */
+    private Counter counter(PipelineJobs.Step step, String outcome) {
+        return Counter.builder("notesync.pipeline.steps")
+                .description("Pipeline steps by the outcome committed (done, retried, failed, skipped)")
+                .tag("step", step.wireName()).tag("outcome", outcome).register(meters);
     }
 
     /**
@@ -184,14 +203,17 @@ final class PipelineSteps {
 
     private void record(PipelineJobs.Job job, String owner, PendingAudio audio, StepOutcome outcome) {
         try {
-            transaction.executeWithoutResult(tx -> {
+            String committed = transaction.execute(tx -> {
                 if (!jobs.hold(owner, job.id())) {
                     log.info("Pipeline job {} ({}) is no longer this worker's (another took it over, or its audio "
                             + "was deleted); its outcome here is dropped", job.id(), job.step().wireName());
-                    return;
+                    return null;
                 }
-                write(job, audio, outcome);
+                return write(job, audio, outcome);
             });
+            if (committed != null) {
+                counter(job.step(), committed).increment();
+            }
         } catch (ValidationException e) {
             // The note was refused (its patient was deleted meanwhile, say): that transaction rolled back.
             String why = e.violations().stream().map(v -> v.propertyPath() + ": " + v.message())
@@ -200,30 +222,38 @@ final class PipelineSteps {
         }
     }
 
-    private void write(PipelineJobs.Job job, PendingAudio audio, StepOutcome outcome) {
+    /** Writes the outcome; returns it as {@code notesync_pipeline_steps_total} counts it. */
+    private String write(PipelineJobs.Job job, PendingAudio audio, StepOutcome outcome) {
         Instant now = Dates.now(clock);
         if (outcome instanceof StepOutcome.Skip) {
             jobs.done(job.id(), now);
+            return "skipped";
         } else if (outcome instanceof StepOutcome.Transcribed t) {
             audios.transcribed(audio.id(), t.text(), t.duration(), t.source());
             jobs.done(job.id(), now);
             jobs.enqueue(audio.id(), PipelineJobs.Step.GENERATE, now);
+            return "done";
         } else if (outcome instanceof StepOutcome.Generated g) {
             Note note = notes.create(new NewNote(audio.organizationId(), audio.patientId(), audio.userId(),
                     audio.id(), audio.noteType(), g.content()));
             audios.completed(audio.id(), note.uuid());
             jobs.done(job.id(), now);
             log.info("Audio {} completed: note {}", audio.id(), note.uuid());
+            return "done";
         } else if (outcome instanceof StepOutcome.Retry r && job.attempts() < retries.maxAttempts()) {
             Duration wait = retries.after(job.attempts());
             jobs.retry(job.id(), now.plus(wait), r.reason(), now);
             log.warn("Audio {}: {} attempt {} failed ({}); next try in {}", audio.id(), job.step().wireName(),
                     job.attempts(), r.reason(), wait);
+            return "retried";
         } else if (outcome instanceof StepOutcome.Retry r) {
             fail(job, audio, r.reason() + " (gave up after " + job.attempts() + " attempts)", now);
+            return "failed";
         } else if (outcome instanceof StepOutcome.Fail f) {
             fail(job, audio, f.reason(), now);
+            return "failed";
         }
+        throw new IllegalStateException("an outcome of another kind: " + outcome.getClass().getSimpleName());
     }
 
     private void fail(PipelineJobs.Job job, PendingAudio audio, String reason, Instant now) {

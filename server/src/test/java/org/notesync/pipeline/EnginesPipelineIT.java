@@ -134,8 +134,17 @@ class EnginesPipelineIT {
         WHISPER.answers(FakeServer.Answer.status(503));
         Tenants.Tenant t = tenants.create();
         Http api = t.clinicianApi(port);
+        double retriedBefore = steps("transcribe", "retried");
+        double failedBefore = steps("transcribe", "failed");
 
         JsonNode audio = AudioStates.awaitFinal(api, upload(api, t, Upload.to(api).wav(AudioSamples.wav())));
+
+        // What an operator alerts on, without reading every audio: the retries, then the failure.
+        // (Counted once the outcome committed: a moment after the audio shows it.)
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(steps("transcribe", "retried") - retriedBefore).isEqualTo(2);
+            assertThat(steps("transcribe", "failed") - failedBefore).isEqualTo(1);
+        });
 
         assertThat(audio.get("status").asString()).isEqualTo("failed");
         assertThat(audio.get("failureReason").asString())
@@ -160,6 +169,15 @@ class EnginesPipelineIT {
         assertThat(audio.get("transcriptSource").asString()).isEqualTo("upload");
         assertThat(WHISPER.requests()).isEmpty(); // the transcript came with the upload
         assertThat(LLM.requests()).hasSize(2);
+    }
+
+    /** {@code notesync_pipeline_steps_total{step,outcome}} as {@code /actuator/prometheus} shows it. */
+    private double steps(String step, String outcome) {
+        String metrics = new Http(port, null).get("/actuator/prometheus", "text/plain").body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^notesync_pipeline_steps_total\\{outcome=\""
+                + outcome + "\",step=\"" + step + "\"} (\\S+)$").matcher(metrics);
+        assertThat(m.find()).as("notesync_pipeline_steps_total{outcome=%s,step=%s}", outcome, step).isTrue();
+        return Double.parseDouble(m.group(1));
     }
 
     @Test

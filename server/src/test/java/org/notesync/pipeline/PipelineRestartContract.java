@@ -382,7 +382,8 @@ abstract class PipelineRestartContract {
         return new PipelineSteps(jobs, audios, notes, templates,
                 new PipelineSteps.Engines(transcriber, new ExtractiveNoteGenerator()),
                 new PipelineSteps.Retries(3, Duration.ofSeconds(1), Duration.ofSeconds(1)),
-                new TransactionTemplate(transactions), clock);
+                new TransactionTemplate(transactions), clock,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     }
 
     private UUID upload(Http api, Tenants.Tenant t, String transcript) {
