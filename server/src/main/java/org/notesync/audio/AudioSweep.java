@@ -95,12 +95,17 @@ class AudioSweep implements SchedulingConfigurer {
         this.interval = properties.sweepInterval();
         this.lockRows = dataSource != null && Databases.isPostgres(dataSource) ? " FOR UPDATE SKIP LOCKED"
                 : " FOR UPDATE";
-        this.expiredRemoved = Counter.builder("notesync.audio.files.swept").tag("kind", "expired")
-                .description("Recordings removed at the end of their retention period").register(meters);
-        this.orphansRemoved = Counter.builder("notesync.audio.files.swept").tag("kind", "orphan")
-                .description("Recordings removed because no audio refers to them").register(meters);
-        this.incompleteRemoved = Counter.builder("notesync.audio.files.swept").tag("kind", "incomplete")
-                .description("Partial files of uploads that never completed, removed").register(meters);
+        this.expiredRemoved = swept("expired", meters);
+        this.orphansRemoved = swept("orphan", meters);
+        this.incompleteRemoved = swept("incomplete", meters);
+    }
+
+    /** One description for every kind: Prometheus shows one HELP line per metric, whichever kind registered first. */
+    private static Counter swept(String kind, MeterRegistry meters) {
+        return Counter.builder("notesync.audio.files.swept").tag("kind", kind)
+                .description("Recording files the sweep removed, by kind: expired (the end of their retention), "
+                        + "orphan (no audio refers to them), incomplete (an upload that never completed)")
+                .register(meters);
     }
 
     @Override
