@@ -124,9 +124,9 @@ public final class CollectionQuery {
 
     /** Boolean filter such as {@code exists[archivedAt]=true}; null when absent. */
     public Boolean bool(String name) {
-        String value = parameters.getFirst(name);
-        if (value == null) {
-            return null;
+        String value = once(name);
+        if (value == null || value.isEmpty()) {
+            return null; // as every filter: an empty value filters nothing
         }
         return switch (value) {
             case "true", "1" -> true;
@@ -199,6 +199,9 @@ public final class CollectionQuery {
                 throw ApiException.badParameter(entry.getKey(), "cannot order by \"" + field + "\"; allowed: "
                         + String.join(", ", allowed) + ".");
             }
+            if (entry.getValue().size() > 1) {
+                throw ApiException.badParameter(entry.getKey(), "is given more than once; give asc or desc once.");
+            }
             String direction = entry.getValue().isEmpty() ? "" : entry.getValue().get(0).toLowerCase();
             if (direction.isEmpty()) {
                 continue; // an empty value orders by nothing, as an empty filter filters nothing
@@ -212,7 +215,7 @@ public final class CollectionQuery {
     }
 
     private Integer integer(String name) {
-        String value = parameters.getFirst(name);
+        String value = once(name);
         if (value == null || value.isEmpty()) {
             return null;
         }
@@ -222,6 +225,21 @@ public final class CollectionQuery {
             throw ApiException.badParameter(name, value.matches("\\+?\\d+")
                     ? "is too large: at most " + Integer.MAX_VALUE + "." : "must be an integer.");
         }
+    }
+
+    /**
+     * The one value of a parameter that takes one: given twice ({@code page=1&page=2}), which one the client
+     * meant is a guess (API Platform takes the last, Spring the first), so the page would be wrong without a sign.
+     */
+    private String once(String name) {
+        List<String> values = parameters.get(name);
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw ApiException.badParameter(name, "is given more than once; give one value.");
+        }
+        return values.get(0);
     }
 
     private static Instant instant(String parameter, String value) {

@@ -847,6 +847,10 @@ abstract class NotesContract {
                 Arguments.of("order[content]=asc", "order[content]"),
                 Arguments.of("order[createdAt]=up", "order[createdAt]"),
                 Arguments.of("page=0", "page"),
+                // Found by fuzzing the API: a parameter that takes one value, given twice, was read as its first.
+                Arguments.of("page=1&page=2", "page"),
+                Arguments.of("itemsPerPage=5&itemsPerPage=50", "itemsPerPage"),
+                Arguments.of("order[createdAt]=asc&order[createdAt]=desc", "order[createdAt]"),
                 Arguments.of("page=x", "page"),
                 Arguments.of("itemsPerPage=-5", "itemsPerPage"),
                 Arguments.of("itemsPerPage=lots", "itemsPerPage"),
