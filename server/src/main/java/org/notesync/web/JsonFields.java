@@ -111,7 +111,9 @@ public final class JsonFields {
 
     /** A string from a closed set of values. */
     public Optional<String> choice(String name, Collection<String> allowed) {
-        Optional<String> value = string(name, 200);
+        // No length of its own: a long value is not a valid choice, and "too long, 200 at most" named a limit
+        // the field does not have (the body's size bounds it).
+        Optional<String> value = string(name, Integer.MAX_VALUE);
         if (value.isPresent() && !allowed.contains(value.get())) {
             violations.add(new Violation(name, "The value you selected is not a valid choice. Allowed: "
                     + String.join(", ", allowed) + ".", Violation.INVALID_CHOICE));

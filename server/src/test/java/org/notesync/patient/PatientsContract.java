@@ -281,6 +281,12 @@ abstract class PatientsContract {
 
         Http.Response refused = api.patch("/patients/" + uuid, Map.of("gender", "x", "firstName", SECRET_NAME));
         assertViolation(refused, "gender");
+        // Found by fuzzing the API: a long value was "too long, 200 characters at most", a limit the field has not.
+        for (String choice : List.of("gender", "visibilityOption")) {
+            JsonNode tooLong = assertViolation(api.patch("/patients/" + uuid, Map.of(choice, "x".repeat(201))), choice);
+            assertThat(tooLong.at("/violations/0/message").asString()).as(choice)
+                    .startsWith("The value you selected is not a valid choice. Allowed:");
+        }
         assertThat(refused.body()).doesNotContain(SECRET_NAME);
         assertThat(api.get("/patients/" + uuid).json().get("firstName").asString())
                 .as("a refused PATCH changes nothing").isEqualTo("Marie");
