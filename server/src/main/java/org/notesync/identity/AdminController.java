@@ -239,7 +239,7 @@ class AdminController {
         List<String> scopes = distinct(sentScopes);
         List<String> redirectUris = distinct(sentRedirectUris);
 
-        if (grantTypes.isEmpty()) {
+        if (grantTypes.isEmpty() && !fields.rejected("grantTypes")) {
             fields.reject("grantTypes", "This value should not be blank. Allowed: "
                     + String.join(", ", Clients.GRANT_TYPES) + ".", Violation.NOT_BLANK);
         } else if (!Clients.GRANT_TYPES.containsAll(grantTypes)) {
@@ -256,7 +256,7 @@ class AdminController {
             }
         }
 
-        if (scopes.isEmpty()) {
+        if (scopes.isEmpty() && !fields.rejected("scopes")) {
             fields.reject("scopes", "This value should not be blank. Allowed: " + String.join(", ", Scopes.ALL) + ".",
                     Violation.NOT_BLANK);
         } else if (!Scopes.ALL.containsAll(scopes)) {

@@ -3,6 +3,8 @@ package org.notesync.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -289,6 +291,19 @@ abstract class AdminApiContract {
         assertThat(paths(badRedirect)).as("a raw é is no URI character; Spring's redirect to it was a 500")
                 .containsExactly("redirectUris[2]", "redirectUris[3]", "redirectUris[4]", "redirectUris[5]",
                         "redirectUris[6]", "redirectUris[7]", "redirectUris[8]");
+
+        // Found by fuzzing the API: a list refused for its type, its size or an item's type also got "should not
+        // be blank", as if nothing had been sent.
+        for (Object refusedList : List.of(7, Collections.nCopies(101, "client_credentials"), Arrays.asList((Object) null))) {
+            Http.Response refused = admin.post(path, Map.of("name", "x", "grantTypes", refusedList,
+                    "scopes", refusedList));
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(422);
+            assertThat(message(refused)).as(refused.toString()).doesNotContain("blank");
+            assertThat(paths(refused)).hasSize(2);
+        }
+        Http.Response emptyLists = admin.post(path, Map.of("name", "x", "grantTypes", List.of(), "scopes", List.of()));
+        assertThat(paths(emptyLists)).containsExactly("grantTypes", "scopes");
+        assertThat(message(emptyLists)).contains("should not be blank");
 
         Http.Response publicWithSecretGrant = admin.post(path, Map.of("name", "x", "public", true,
                 "grantTypes", List.of("client_credentials"), "scopes", List.of("profile")));
