@@ -79,6 +79,11 @@ public final class Dates {
     private static final Pattern PLUS_AS_SPACE = Pattern.compile("(\\d{2}:\\d{2}(?::\\d{2}(?:\\.\\d+)?)?) (\\d{2}(?::?\\d{2})?)$");
 
     private static Instant parseAnyInstant(String text) {
+        // trim() drops every character up to the space, a NUL or a line break among them: "2026-02-17\u0000" was read
+        // as 2026-02-17 where a NUL anywhere else is refused.
+        if (text.chars().anyMatch(c -> c < ' ' || c == '\u007f')) {
+            throw new IllegalArgumentException("a control character");
+        }
         String value = PLUS_AS_SPACE.matcher(text.trim()).replaceFirst("$1+$2");
         try {
             if (value.length() == 10) {

@@ -855,6 +855,8 @@ abstract class NotesContract {
                 Arguments.of("itemsPerPage=-5", "itemsPerPage"),
                 Arguments.of("itemsPerPage=lots", "itemsPerPage"),
                 Arguments.of("type=memo%00", "type"),
+                Arguments.of("createdAt[after]=2026-02-17%00", "createdAt[after]"),
+                Arguments.of("updatedAt[lte]=%0A2026-02-17", "updatedAt[lte]"),
                 Arguments.of("createdAt[gte]=%2B300000-01-01T00:00:00Z", "createdAt[gte]"),
                 Arguments.of("updatedAt[between]=2026-01-01..%2B999999999-12-31T00:00:00Z", "updatedAt[between]"));
     }

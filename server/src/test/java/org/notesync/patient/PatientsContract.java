@@ -561,6 +561,9 @@ abstract class PatientsContract {
                 Arguments.of("lastName missing", "POST", "/patients", json, "{\"firstName\": \"" + s + "\"}", 422, "lastName"),
                 Arguments.of("both names missing", "POST", "/patients", json, "{}", 422, "firstName"),
                 Arguments.of("a NUL character", "POST", "/patients", json, "{\"firstName\": \"" + s + "\\u0000\", \"lastName\": null}", 422, "firstName"),
+                // Found by fuzzing the API: trimming the value dropped a trailing NUL or line break, so these were stored.
+                Arguments.of("externalCreatedAt ending in a NUL", "POST", "/patients", json, "{\"firstName\": \"" + s + "\", \"lastName\": null, \"externalCreatedAt\": \"2026-02-17\\u0000\"}", 422, "externalCreatedAt"),
+                Arguments.of("synchronizedAt ending in a line break", "POST", "/patients", json, "{\"firstName\": \"" + s + "\", \"lastName\": null, \"synchronizedAt\": \"2026-02-17T10:30:00Z\\n\"}", 422, "synchronizedAt"),
                 Arguments.of("externalCreatedAt out of range", "POST", "/patients", json, "{\"firstName\": \"" + s + "\", \"lastName\": null, \"externalCreatedAt\": \"+300000-01-01T00:00:00Z\"}", 422, "externalCreatedAt"),
                 Arguments.of("dateOfBirth out of range", "POST", "/patients", json, "{\"firstName\": \"" + s + "\", \"lastName\": null, \"dateOfBirth\": \"+99999999-01-01\"}", 422, "dateOfBirth"),
                 Arguments.of("PATCH synchronizedAt out of range", "PATCH", "/patients/{id}", merge, "{\"synchronizedAt\": \"-9999-01-01T00:00:00Z\"}", 422, "synchronizedAt"),
