@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.swagger.v3.oas.annotations.Hidden;
+import jakarta.servlet.http.HttpServletRequest;
 import org.notesync.identity.Viewer;
 import org.notesync.web.ApiException;
 import org.slf4j.Logger;
@@ -13,7 +14,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -55,22 +55,23 @@ class NoteFeedController {
      * asks for JSON-LD only, as API Platform's clients do, is still answered (RFC 9110, 12.5.1).
      */
     @GetMapping(path = "/notes/feed", produces = "application/json")
-    ResponseEntity<FeedPage> feed(Viewer viewer, @RequestParam(required = false) List<String> after,
-            @RequestParam(required = false) List<String> limit) {
-        return page(viewer, after, limit);
+    ResponseEntity<FeedPage> feed(Viewer viewer, HttpServletRequest request) {
+        return page(viewer, request);
     }
 
     /** The same for a client that accepts JSON-LD only; left out of the OpenAPI document, which says JSON. */
     @Hidden
     @GetMapping(path = "/notes/feed", produces = "application/ld+json")
-    ResponseEntity<FeedPage> feedAskedAsJsonLd(Viewer viewer, @RequestParam(required = false) List<String> after,
-            @RequestParam(required = false) List<String> limit) {
-        return page(viewer, after, limit);
+    ResponseEntity<FeedPage> feedAskedAsJsonLd(Viewer viewer, HttpServletRequest request) {
+        return page(viewer, request);
     }
 
-    private ResponseEntity<FeedPage> page(Viewer viewer, List<String> after, List<String> limit) {
-        long from = number("after", once("after", after), 0, Long.MAX_VALUE, 0);
-        int size = (int) number("limit", once("limit", limit), 1, MAX_LIMIT, DEFAULT_LIMIT);
+    // The values as sent (the parameters are described in operations.yaml): a @RequestParam list or array of one value
+    // is split at its commas and each part trimmed, so after=5%00 was read as 5 and after=%01 as no cursor.
+    private ResponseEntity<FeedPage> page(Viewer viewer, HttpServletRequest request) {
+        long from = number("after", once("after", request.getParameterValues("after")), 0, Long.MAX_VALUE, 0);
+        int size = (int) number("limit", once("limit", request.getParameterValues("limit")), 1, MAX_LIMIT,
+                DEFAULT_LIMIT);
         List<Notes.Change> changes = notes.changes(viewer, from, size + 1);
         boolean more = changes.size() > size;
         List<Notes.Change> page = more ? changes.subList(0, size) : changes;
@@ -109,14 +110,14 @@ class NoteFeedController {
     }
 
     /** The parameter's one value: given twice ({@code after=5&after=6}), which one the client meant is a guess. */
-    private static String once(String name, List<String> values) {
-        if (values == null || values.isEmpty()) {
+    private static String once(String name, String[] values) {
+        if (values == null || values.length == 0) {
             return null;
         }
-        if (values.size() > 1) {
+        if (values.length > 1) {
             throw ApiException.badParameter(name, "is given more than once; give one integer.");
         }
-        return values.get(0);
+        return values[0].strip().isEmpty() ? "" : values[0].replaceAll("^ +| +$", "");
     }
 
     private static long number(String name, String value, long min, long max, long fallback) {

@@ -384,6 +384,14 @@ abstract class NoteFeedContract {
                 .asString()).contains("must be between 0 and 9223372036854775807");
         assertThat(assertProblem(t.api(port).get("/notes/feed?after=5&after=6"), 400).get("detail").asString())
                 .contains("\"after\": is given more than once");
+        // Found by fuzzing the API: Spring split and trimmed the value, so a NUL or a control character at either end
+        // was dropped (after=%01 read as no cursor, 5%00 as 5) and 1,2 was "given more than once".
+        for (String bad : List.of("after=5%00", "after=%00", "after=%01%1B", "limit=%0010", "after=1,2")) {
+            assertThat(assertProblem(t.api(port).get("/notes/feed?" + bad), 400).get("detail").asString()).as(bad)
+                    .contains("must be an integer");
+        }
+        assertThat(t.api(port).get("/notes/feed?after=%20&limit=+5+").status()).as("spaces are still trimmed")
+                .isEqualTo(200);
         assertProblem(t.api(port).get("/notes/feed?limit=0"), 400);
         assertProblem(t.api(port).get("/notes/feed?limit=501"), 400);
         assertProblem(t.api(port, "read:patients").get("/notes/feed"), 403);
