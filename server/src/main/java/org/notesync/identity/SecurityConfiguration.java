@@ -54,6 +54,7 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2DeviceAuthorizationConsentAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2DeviceCodeAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2DeviceVerificationAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2RefreshTokenAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.JdbcRegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
@@ -110,6 +111,8 @@ class SecurityConfiguration {
                                 provider -> singleUse.around(provider instanceof OAuth2DeviceCodeAuthenticationProvider
                                         ? new DeviceCodePolls(provider, authorizations, clock,
                                                 Duration.ofSeconds(DeviceAuthorizationResponse.POLLING_INTERVAL))
+                                        : provider instanceof OAuth2RefreshTokenAuthenticationProvider
+                                                ? new BoundRefreshTokens(provider, authorizations)
                                         : provider)))
                                 .accessTokenResponseHandler(new AccessTokenResponse())
                                 .errorResponseHandler(SingleUseGrants.errorResponse()))

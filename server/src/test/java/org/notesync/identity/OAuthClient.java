@@ -15,6 +15,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import org.htmlunit.Page;
 import org.notesync.support.Http;
 import tools.jackson.databind.JsonNode;
@@ -85,11 +95,19 @@ final class OAuthClient {
 
     /** POST /oauth2/token with a form body; a confidential client authenticates with HTTP Basic. */
     Http.Response token(Map<String, String> fields) {
+        return token(fields, null);
+    }
+
+    /** POST /oauth2/token, with a {@code DPoP} proof header (RFC 9449) when one is given. */
+    Http.Response token(Map<String, String> fields, String dpopProof) {
         Map<String, String> form = new LinkedHashMap<>(fields);
         Http http = new Http(port, null);
         HttpRequest.Builder request = http.builder("/oauth2/token")
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json");
+        if (dpopProof != null) {
+            request.header("DPoP", dpopProof);
+        }
         if (client.clientSecret() == null) {
             form.put("client_id", client.clientId());
         } else {
@@ -144,6 +162,29 @@ final class OAuthClient {
                     (enc(client.clientId()) + ":" + enc(client.clientSecret())).getBytes(StandardCharsets.UTF_8)));
         }
         return http.send(request.POST(HttpRequest.BodyPublishers.ofString(Http.form(form))));
+    }
+
+    /** A DPoP proof (RFC 9449, 4.2) signed with {@code key}, for a request with that method to that URL. */
+    static String dpopProof(ECKey key, String method, String url) {
+        try {
+            SignedJWT proof = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256)
+                    .type(new JOSEObjectType("dpop+jwt")).jwk(key.toPublicJWK()).build(),
+                    new JWTClaimsSet.Builder().jwtID(UUID.randomUUID().toString()).claim("htm", method)
+                            .claim("htu", url).issueTime(new java.util.Date()).build());
+            proof.sign(new ECDSASigner(key));
+            return proof.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A new P-256 key for DPoP. */
+    static ECKey dpopKey() {
+        try {
+            return new ECKeyGenerator(Curve.P_256).generate();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The query parameters of a redirect's Location. */

@@ -800,6 +800,53 @@ abstract class OAuthFlowsContract {
         assertThat(new Http(port, refreshed.json().get("access_token").asString()).get("/me").status()).isEqualTo(401);
     }
 
+    /**
+     * RFC 9449, 5: desktop software (a public client) that binds its tokens to a DPoP key has its refresh token
+     * bound to that key too. A refresh without a proof was answered with a plain bearer token, so a copied refresh
+     * token worked without the key, and the grant was no longer bound.
+     */
+    @Test
+    void aPublicClientsDpopBoundRefreshTokenNeedsAProofWithItsKey() {
+        Tenants.Tenant tenant = tenants.create();
+        Clients.Created desktop = clients.create(tenant.organization().id(), new Clients.Registration("Desktop",
+                List.of(OAuthClient.DEVICE_CODE, "refresh_token"), List.of("profile"), List.of(), true));
+        OAuthClient software = new OAuthClient(port, desktop);
+        JsonNode device = software.deviceAuthorization("profile").json();
+        try (Browser browser = new Browser(port)) {
+            Page page = browser.logIn(browser.open(device.get("verification_uri_complete").asString()),
+                    tenant.clinician().email(), tenant.password());
+            page = browser.approve(browser.submit(Browser.html(page).getForms().get(0)));
+            assertThat(Browser.html(page).asNormalizedText()).contains("Device activated");
+        }
+        String tokenUrl = "http://127.0.0.1:" + port + "/oauth2/token";
+        com.nimbusds.jose.jwk.ECKey key = OAuthClient.dpopKey();
+        Http.Response granted = software.token(Map.of("grant_type", OAuthClient.DEVICE_CODE,
+                "device_code", device.get("device_code").asString()), OAuthClient.dpopProof(key, "POST", tokenUrl));
+        assertThat(granted.status()).as(granted.toString()).isEqualTo(200);
+        assertThat(granted.json().get("token_type").asString()).isEqualTo("DPoP");
+        String refresh = granted.json().get("refresh_token").asString();
+
+        Http.Response withoutProof = software.refresh(refresh);
+        assertThat(withoutProof.status()).as(withoutProof.toString()).isEqualTo(400);
+        assertThat(withoutProof.json().get("error").asString()).isEqualTo("invalid_dpop_proof");
+        assertThat(withoutProof.json().get("error_description").asString()).contains("DPoP").doesNotContain(refresh);
+        Http.Response otherKey = software.token(Map.of("grant_type", "refresh_token", "refresh_token", refresh),
+                OAuthClient.dpopProof(OAuthClient.dpopKey(), "POST", tokenUrl));
+        assertThat(otherKey.status()).as(otherKey.toString()).isEqualTo(400);
+        assertThat(otherKey.json().get("error").asString()).isEqualTo("invalid_dpop_proof");
+
+        // Refused, not used: the software with its key refreshes, and the new tokens are bound to the key again.
+        Http.Response refreshed = software.token(Map.of("grant_type", "refresh_token", "refresh_token", refresh),
+                OAuthClient.dpopProof(key, "POST", tokenUrl));
+        assertThat(refreshed.status()).as(refreshed.toString()).isEqualTo(200);
+        assertThat(refreshed.json().get("token_type").asString()).isEqualTo("DPoP");
+        assertThat(OAuthClient.claims(refreshed.json().get("access_token").asString()).get("cnf").get("jkt")
+                .asString()).isEqualTo(OAuthClient.claims(granted.json().get("access_token").asString())
+                        .get("cnf").get("jkt").asString());
+        Http.Response again = software.refresh(refreshed.json().get("refresh_token").asString());
+        assertThat(again.json().get("error").asString()).isEqualTo("invalid_dpop_proof");
+    }
+
     /** RFC 8628, 3.5: software that polls faster than the interval it was given is told to slow down. */
     @Test
     void aDeviceCodePolledSoonerThanItsIntervalIsToldToSlowDownButNeverOnceApproved() {
