@@ -106,12 +106,14 @@ final class DeviceCodePolls implements AuthenticationProvider {
     /**
      * A device code Spring invalidated while its user code still waits: another client polled with it. Spring
      * goes on answering {@code authorization_pending} until it expires, and the activation page refuses its user
-     * code (DeviceOrganizations), so the software would wait for nothing.
+     * code (DeviceOrganizations), so the software would wait for nothing. Not an expired one, which Spring
+     * invalidates as it answers {@code expired_token}, and answers so again.
      */
     private static boolean usedByAnotherClient(OAuth2Authorization authorization) {
         OAuth2Authorization.Token<OAuth2UserCode> userCode = authorization.getToken(OAuth2UserCode.class);
         OAuth2Authorization.Token<OAuth2DeviceCode> deviceCode = authorization.getToken(OAuth2DeviceCode.class);
-        return userCode != null && !userCode.isInvalidated() && deviceCode != null && deviceCode.isInvalidated();
+        return userCode != null && !userCode.isInvalidated() && deviceCode != null && deviceCode.isInvalidated()
+                && !deviceCode.isExpired();
     }
 
     /** Records this poll; true when the code's previous one was less than the shortest gap ago. */

@@ -82,6 +82,24 @@ class DeviceCodePollsTest {
         assertThat(reachedSpring).hasValue(6);
     }
 
+    /**
+     * Spring invalidates an expired device code when it answers its poll expired_token, as it does one another
+     * client polled with: software polling again was told "another client used it" (invalid_grant), not that the
+     * code expired. Spring answers expired_token again.
+     */
+    @Test
+    void anExpiredCodePolledAgainIsLeftToSpringNotSaidToBeAnotherClients() {
+        Instant issued = Instant.now().minus(Duration.ofMinutes(11));
+        OAuth2DeviceCode expired = new OAuth2DeviceCode("device-1", issued, issued.plus(Duration.ofMinutes(10)));
+        authorizations.save(OAuth2Authorization.withRegisteredClient(software).id("authorization-device-1")
+                .principalName("desktop").authorizationGrantType(AuthorizationGrantType.DEVICE_CODE)
+                .token(expired, metadata -> metadata.put(OAuth2Authorization.Token.INVALIDATED_METADATA_NAME, true))
+                .token(new OAuth2UserCode("user-device-1", issued, issued.plus(Duration.ofMinutes(10))))
+                .build());
+        assertThat(errorOf("device-1", software)).isEqualTo("authorization_pending"); // the stub's answer
+        assertThat(reachedSpring).hasValue(1);
+    }
+
     @Test
     void codesNotPolledForAnHourAreForgotten() {
         waiting("device-1");
