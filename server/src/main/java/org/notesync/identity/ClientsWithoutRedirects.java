@@ -61,7 +61,7 @@ class ClientsWithoutRedirects extends OncePerRequestFilter {
     }
 
     /** Where the request would be sent back: its redirect_uri if the client registered it, or the client's only one. */
-    private static String redirect(HttpServletRequest request, RegisteredClient client) {
+    static String redirect(HttpServletRequest request, RegisteredClient client) {
         String[] given = request.getParameterValues(OAuth2ParameterNames.REDIRECT_URI);
         if (given != null && given.length == 1) {
             return client.getRedirectUris().contains(given[0]) ? given[0] : null;

@@ -106,7 +106,7 @@ class SecurityConfiguration {
                                 .authenticationProvider(new PublicDeviceClients.Provider(clients))
                                 .errorResponseHandler(new ClientAuthenticationErrors()))
                         .authorizationEndpoint(authorize -> authorize.consentPage(ConsentPage.PATH)
-                                .errorResponseHandler(new AuthorizationRequestErrors(json)))
+                                .errorResponseHandler(new AuthorizationRequestErrors(json, clients)))
                         .tokenEndpoint(token -> token.authenticationProviders(providers -> providers.replaceAll(
                                 provider -> singleUse.around(provider instanceof OAuth2DeviceCodeAuthenticationProvider
                                         ? new DeviceCodePolls(provider, authorizations, clock,

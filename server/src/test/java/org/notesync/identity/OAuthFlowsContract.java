@@ -635,6 +635,27 @@ abstract class OAuthFlowsContract {
         assertThat(back.status()).as(back.toString()).isEqualTo(302);
         assertThat(back.header("Location")).startsWith(OAuthClient.REDIRECT_URI + "?error=invalid_scope")
                 .contains("state=s1");
+
+        // A response_type other than code (an implicit grant's token) goes back too (RFC 6749, 4.1.2.1): Spring
+        // refused it before reading the client, and the browser got a 400 page instead of the client its error.
+        for (Map<String, String> implicit : List.of(Map.of("response_type", "token", "client_id",
+                tenant.client().clientId(), "redirect_uri", OAuthClient.REDIRECT_URI, "scope", "read:notes",
+                "state", "s1"), Map.of("response_type", "token", "client_id", tenant.client().clientId(),
+                        "scope", "read:notes", "state", "s1"))) {
+            Http.Response token = browser.get("/oauth2/authorize?" + Http.form(implicit), "text/html");
+            assertThat(token.status()).as(token.toString()).isEqualTo(302);
+            assertThat(token.header("Location")).startsWith(OAuthClient.REDIRECT_URI + "?error=unsupported_response_type")
+                    .contains("state=s1");
+        }
+        // Not to a redirect URI the client did not register, nor for an unknown client.
+        for (Map<String, String> elsewhere : List.of(Map.of("response_type", "token", "client_id",
+                tenant.client().clientId(), "redirect_uri", "https://elsewhere.example/cb", "state", "s1"),
+                Map.of("response_type", "token", "client_id", "no-such-client", "redirect_uri",
+                        OAuthClient.REDIRECT_URI, "state", "s1"))) {
+            Http.Response refused = browser.get("/oauth2/authorize?" + Http.form(elsewhere), "text/html");
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+            assertThat(refused.json().get("detail").asString()).contains("response_type", "unsupported_response_type");
+        }
     }
 
     /** A password in the sign-in URL (kept by proxies and access logs) is refused, not used to sign in. */
