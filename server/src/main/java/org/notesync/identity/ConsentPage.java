@@ -4,12 +4,15 @@ import java.security.Principal;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import org.notesync.web.ApiException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsent;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationConsentAuthenticationContext;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationConsentAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.stereotype.Controller;
@@ -114,6 +117,20 @@ class ConsentPage {
                 </div></body></html>""".formatted(action, htmlEscape(client.getClientName()),
                 organization.isEmpty() ? "" : " from " + htmlEscape(organization), htmlEscape(principal.getName()),
                 choices, already, hidden, input("hidden", CANCEL, "true"));
+    }
+
+    /**
+     * The consent providers' customizer: Spring adds the scopes approved before to those submitted, so a Cancel
+     * (which submits none) approved them, and the client got a code for them. The Cancel form is marked, and it
+     * grants nothing, which Spring answers {@code access_denied}.
+     */
+    static Consumer<OAuth2AuthorizationConsentAuthenticationContext> refusedOnCancel() {
+        return context -> {
+            OAuth2AuthorizationConsentAuthenticationToken submitted = context.getAuthentication();
+            if (submitted.getAdditionalParameters().containsKey(CANCEL)) {
+                context.getAuthorizationConsent().authorities(Set::clear);
+            }
+        };
     }
 
     static String describe(String scope) {

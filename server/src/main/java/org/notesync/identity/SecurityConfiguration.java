@@ -50,7 +50,7 @@ import org.springframework.security.oauth2.server.authorization.JdbcOAuth2Author
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
-import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationConsentAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationConsentAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2DeviceAuthorizationConsentAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2DeviceCodeAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2DeviceVerificationAuthenticationProvider;
@@ -106,6 +106,13 @@ class SecurityConfiguration {
                                 .authenticationProvider(new PublicDeviceClients.Provider(clients))
                                 .errorResponseHandler(new ClientAuthenticationErrors()))
                         .authorizationEndpoint(authorize -> authorize.consentPage(ConsentPage.PATH)
+                                // As on the device flow's consent (below): a Cancel refuses even the scopes
+                                // approved before, which Spring would otherwise put in the code.
+                                .authenticationProviders(providers -> providers.forEach(provider -> {
+                                    if (provider instanceof OAuth2AuthorizationConsentAuthenticationProvider consent) {
+                                        consent.setAuthorizationConsentCustomizer(ConsentPage.refusedOnCancel());
+                                    }
+                                }))
                                 .errorResponseHandler(new AuthorizationRequestErrors(json, clients)))
                         .tokenEndpoint(token -> token.authenticationProviders(providers -> providers.replaceAll(
                                 provider -> singleUse.around(provider instanceof OAuth2DeviceCodeAuthenticationProvider
@@ -139,13 +146,7 @@ class SecurityConfiguration {
                                     // (which submits none) would approve them: the page marks it, and it grants
                                     // nothing, which denies the code.
                                     if (provider instanceof OAuth2DeviceAuthorizationConsentAuthenticationProvider consent) {
-                                        consent.setAuthorizationConsentCustomizer(context -> {
-                                            OAuth2AuthorizationConsentAuthenticationToken submitted =
-                                                    context.getAuthentication();
-                                            if (submitted.getAdditionalParameters().containsKey(ConsentPage.CANCEL)) {
-                                                context.getAuthorizationConsent().authorities(Set::clear);
-                                            }
-                                        });
+                                        consent.setAuthorizationConsentCustomizer(ConsentPage.refusedOnCancel());
                                     }
                                     return provider;
                                 }))

@@ -277,6 +277,16 @@ abstract class OAuthFlowsContract {
             assertThat(page.getWebResponse().getStatusCode()).isEqualTo(302);
             assertThat(OAuthClient.query(Browser.location(page))).containsEntry("error", "access_denied")
                     .containsEntry("state", "s3").doesNotContainKey("code");
+
+            // Having allowed profile before, the clinician cancels a request for it and more: Spring added the
+            // scopes approved before to the none a Cancel submits, and the client got a code for profile.
+            page = browser.approve(browser.open(practice.authorizeUrl("profile", "s4", OAuthClient.Pkce.create())));
+            assertThat(OAuthClient.query(Browser.location(page))).containsKey("code");
+            page = browser.open(practice.authorizeUrl("profile read:notes", "s5", OAuthClient.Pkce.create()));
+            assertThat(Browser.html(page).asNormalizedText()).contains("You already allowed it to");
+            page = browser.submit(Browser.html(page).getForms().get(1)); // Cancel
+            assertThat(OAuthClient.query(Browser.location(page))).containsEntry("error", "access_denied")
+                    .containsEntry("state", "s5").doesNotContainKey("code");
         }
     }
 
