@@ -46,7 +46,8 @@ final class NoteImporter {
      * @throws RuntimeException when the database or the API fails; the caller tries again later
      */
     synchronized Outcome importNote(Note note, Source source) {
-        Optional<NoteVersion> stored = storedVersion(note.uuid());
+        Optional<Stored> row = stored(note.uuid());
+        Optional<NoteVersion> stored = row.map(Stored::version);
         NoteVersion incoming = NoteVersion.of(note);
         if (incoming.isCoveredBy(stored.orElse(null))) {
             state.duplicateSkipped();
@@ -66,8 +67,11 @@ final class NoteImporter {
             }
         }
         Note version = current;
-        String externalId = patients.externalId(version.patient() == null ? null : version.patient().uuid())
-                .orElse(null);
+        UUID patient = version.patient() == null ? null : version.patient().uuid();
+        // A patient deleted since is not found: its row keeps the id it has, not a null written over it.
+        String lastStored = row.filter(r -> patient != null && patient.equals(r.patient()))
+                .map(Stored::externalId).orElse(null);
+        String externalId = patients.externalId(patient, lastStored).orElse(null);
         boolean first = stored.isEmpty();
         database.inTransaction(c -> {
             if (first) {
@@ -81,17 +85,21 @@ final class NoteImporter {
         return first ? Outcome.IMPORTED : Outcome.UPDATED;
     }
 
-    private Optional<NoteVersion> storedVersion(UUID note) {
+    /** A note's row as the importer needs it: the version imported, and the patient it was mapped to. */
+    private record Stored(NoteVersion version, UUID patient, String externalId) {
+    }
+
+    private Optional<Stored> stored(UUID note) {
         return database.inTransaction(c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT note_updated_at, fingerprint FROM imported_notes WHERE note_uuid = ?")) {
+            try (PreparedStatement s = c.prepareStatement("SELECT note_updated_at, fingerprint, patient_uuid,"
+                    + " patient_external_id FROM imported_notes WHERE note_uuid = ?")) {
                 s.setObject(1, note);
                 try (ResultSet rs = s.executeQuery()) {
                     if (!rs.next()) {
                         return Optional.empty();
                     }
-                    return Optional.of(new NoteVersion(rs.getObject(1, OffsetDateTime.class).toInstant(),
-                            rs.getString(2)));
+                    return Optional.of(new Stored(new NoteVersion(rs.getObject(1, OffsetDateTime.class).toInstant(),
+                            rs.getString(2)), rs.getObject(3, UUID.class), rs.getString(4)));
                 }
             }
         });

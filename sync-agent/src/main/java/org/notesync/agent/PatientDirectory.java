@@ -37,11 +37,16 @@ final class PatientDirectory {
         this.clock = clock;
     }
 
+    Optional<String> externalId(UUID patient) {
+        return externalId(patient, null);
+    }
+
     /**
      * The externalId, empty when the patient has none, or is no longer visible and was never seen with one;
-     * throws when the API fails. A patient deleted (or made private) since keeps the id last seen.
+     * throws when the API fails. A patient deleted (or made private) since keeps the id last seen: in this
+     * process, or else {@code lastStored}, the id the agent's row already has for it (a restart forgets the rest).
      */
-    Optional<String> externalId(UUID patient) {
+    Optional<String> externalId(UUID patient, String lastStored) {
         if (patient == null) {
             return Optional.empty();
         }
@@ -55,7 +60,7 @@ final class PatientDirectory {
             Patient p = patients.get(patient);
             found = Optional.ofNullable(p.externalId());
         } catch (NotFoundException gone) {
-            found = cached != null ? cached.externalId() : Optional.empty();
+            found = cached != null ? cached.externalId() : Optional.ofNullable(lastStored);
         }
         if (known.size() > 100_000) {
             known.clear();   // bounded; the next notes ask again

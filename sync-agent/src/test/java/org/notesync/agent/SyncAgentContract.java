@@ -340,6 +340,31 @@ abstract class SyncAgentContract {
         assertThat(agent.status().duplicatesSkipped()).as("the note imported before, read again").isEqualTo(1);
     }
 
+    /**
+     * A patient deleted in notesync keeps the externalId its rows have, also after a restart: the agent asked
+     * the API, was answered 404, had forgotten the id with its memory, and wrote null over the row's id
+     * (found by a drill: the agent restarted, then a deleted patient's note edited).
+     */
+    @Test
+    void aDeletedPatientsNoteEditedAfterARestartKeepsItsExternalId() throws Exception {
+        Tenants.Tenant tenant = tenants.create();
+        NotesyncClient client = client(tenant);
+        Patient patient = client.patients().create(PatientInput.create().firstName("Ada").lastName("King")
+                .externalId("PMS-7"));
+        SyncAgent agent = start(tenant, null, 0, NO_POLLING);
+        Note note = writeNote(client, tenant, patient.uuid(), "Written before the patient was deleted.");
+        await(() -> agent.pollNow() >= 0 && row(agent, note.uuid()).isPresent(), "the first import");
+        assertThat(row(agent, note.uuid()).orElseThrow().patientExternalId()).isEqualTo("PMS-7");
+
+        client.patients().delete(patient.uuid());
+        client.notes().update(note.uuid(), NoteInput.create().content("Edited after the patient was deleted."));
+        SyncAgent restarted = restart(tenant, agent);
+        await(() -> restarted.pollNow() >= 0 && row(restarted, note.uuid()).orElseThrow().content()
+                .equals("Edited after the patient was deleted."), "the edit");
+        assertThat(row(restarted, note.uuid()).orElseThrow().patientExternalId()).as("the id the row had")
+                .isEqualTo("PMS-7");
+    }
+
     // --- the agent, its database, and the requests
 
     private String jdbcUrl;
@@ -356,6 +381,18 @@ abstract class SyncAgentContract {
         await(() -> agent.status().lastPollAt() != null || agent.status().lastPollError() != null,
                 "the start-up catch-up");
         return agent;
+    }
+
+    /** Stops {@code agent} and starts another on its database, with nothing in memory. */
+    SyncAgent restart(Tenants.Tenant tenant, SyncAgent agent) {
+        agent.close();
+        open.remove(agent);
+        AgentConfig config = new AgentConfig("http://127.0.0.1:" + port, tenant.client().clientId(),
+                tenant.client().clientSecret(), null, "127.0.0.1", 0, "/notesync/webhook", jdbcUrl,
+                AgentDatabaseUser.user(jdbcUrl), "", NO_POLLING);
+        SyncAgent again = new SyncAgent(config, Clock.systemUTC()).start();
+        open.add(again);
+        return again;
     }
 
     static String webhookUrl(int port) {
