@@ -109,9 +109,17 @@ record AgentConfig(String serverUrl, String clientId, String clientSecret, Strin
             throw new ConfigException("Set server-url, client-id and client-secret (" + ENV_PREFIX
                     + "SERVER_URL, " + ENV_PREFIX + "CLIENT_ID, " + ENV_PREFIX + "CLIENT_SECRET)");
         }
-        URI uri = URI.create(serverUrl);
-        if (uri.getScheme() == null || uri.getHost() == null) {
-            throw new ConfigException("server-url must be an absolute http(s) URL");
+        URI uri;
+        try {
+            uri = URI.create(serverUrl);
+        } catch (IllegalArgumentException e) {
+            // Not a URL at all (127.0.0.1:8080, no scheme): it was told as the database failing, status 1.
+            uri = null;
+        }
+        if (uri == null || uri.getHost() == null || !List.of("http", "https").contains(String.valueOf(
+                uri.getScheme()).toLowerCase(Locale.ROOT))) {
+            throw new ConfigException("server-url must be an absolute http(s) URL such as https://notes.example.com"
+                    + " (it is " + serverUrl + ")");
         }
         return this;
     }

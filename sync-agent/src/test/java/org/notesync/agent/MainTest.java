@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -144,6 +145,23 @@ class MainTest {
         String said = err.toString(StandardCharsets.UTF_8);
         assertThat(said).startsWith("Cannot start the agent: ").contains("127.0.0.1:" + closed)
                 .doesNotContain("hunter2").doesNotContain("\tat ");
+    }
+
+    /**
+     * A server-url that is not a URL (no scheme) is a configuration error naming it: it was "Cannot start the
+     * agent: Illegal character in scheme name ... (its database: ...)", status 1, blaming the database.
+     */
+    @Test
+    void aServerUrlThatIsNotAUrlIsAConfigurationErrorNamingIt() throws Exception {
+        for (String url : List.of("127.0.0.1:8080", "ftp://notes.example.com", "notes.example.com")) {
+            err.reset();
+            Map<String, String> env = Map.of("NOTESYNC_AGENT_JDBC_URL", "jdbc:h2:file:" + dir.resolve("agent")
+                    .toAbsolutePath(), "NOTESYNC_AGENT_SERVER_URL", url, "NOTESYNC_AGENT_CLIENT_ID", "c",
+                    "NOTESYNC_AGENT_CLIENT_SECRET", "s");
+            assertThat(run(env, "run", "--config=" + dir.resolve("empty.properties"))).as(url).isEqualTo(2);
+            assertThat(err.toString(StandardCharsets.UTF_8)).as(url).startsWith("Configuration error: server-url")
+                    .contains(url).doesNotContain("database");
+        }
     }
 
     @Test
