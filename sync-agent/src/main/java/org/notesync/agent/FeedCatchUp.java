@@ -2,9 +2,14 @@ package org.notesync.agent;
 
 import java.lang.System.Logger.Level;
 
+import org.notesync.client.ForbiddenException;
+import org.notesync.client.NotFoundException;
 import org.notesync.client.NoteChanges;
 import org.notesync.client.Notes;
 import org.notesync.client.NotesyncException;
+import org.notesync.client.OAuthException;
+import org.notesync.client.TransportException;
+import org.notesync.client.UnauthorizedException;
 
 /**
  * Catch-up through the change feed ({@code GET /notes/feed}): at start-up and every poll interval, reads
@@ -20,11 +25,13 @@ final class FeedCatchUp {
     private final Notes notes;
     private final NoteImporter importer;
     private final SyncState state;
+    private final String serverUrl;
 
-    FeedCatchUp(Notes notes, NoteImporter importer, SyncState state) {
+    FeedCatchUp(Notes notes, NoteImporter importer, SyncState state, String serverUrl) {
         this.notes = notes;
         this.importer = importer;
         this.state = state;
+        this.serverUrl = serverUrl;
     }
 
     /** Reads the feed until caught up; returns the number of changes read. Called by one thread only. */
@@ -59,11 +66,32 @@ final class FeedCatchUp {
                 }
             }
         } catch (RuntimeException e) {
-            // An API problem (its title and status) or the kind of error; never a note.
-            String error = e instanceof NotesyncException ? e.getMessage() : e.getClass().getSimpleName();
+            String error = describe(e, serverUrl);
             LOG.log(Level.WARNING, "Polling the change feed failed: {0}; trying again at the next poll", error);
             state.pollFailed(error);
             return read;
         }
+    }
+
+    /**
+     * An API problem (its title and status) or the kind of error, never a note; and for a mistake in the
+     * settings, which one to check: "invalid_client" or "ConnectException" alone did not say.
+     */
+    static String describe(RuntimeException e, String serverUrl) {
+        String error = e instanceof NotesyncException ? e.getMessage() : e.getClass().getSimpleName();
+        String oauth = e instanceof OAuthException o ? o.error() : "";
+        if (oauth.equals("invalid_client") || oauth.equals("unauthorized_client") || e instanceof UnauthorizedException) {
+            return error + "; check client-id and client-secret";
+        }
+        if (oauth.equals("invalid_scope") || e instanceof ForbiddenException) {
+            return error + "; client-id must be an integration client with the scopes read:notes and read:patients";
+        }
+        if (e instanceof TransportException) {
+            return error + "; check that server-url (" + serverUrl + ") is right and reachable from here";
+        }
+        if (e instanceof NotFoundException) {
+            return error + "; check that server-url (" + serverUrl + ") is notesync's base URL";
+        }
+        return error;
     }
 }

@@ -57,7 +57,7 @@ final class SyncAgent implements AutoCloseable {
         NoteImporter importer = new NoteImporter(database, state, client.notes(),
                 new PatientDirectory(client.patients(), clock), clock);
         this.inbox = new Inbox(database, state, importer, clock);
-        this.feed = new FeedCatchUp(client.notes(), importer, state);
+        this.feed = new FeedCatchUp(client.notes(), importer, state, config.serverUrl());
     }
 
     synchronized SyncAgent start() {
