@@ -31,6 +31,17 @@ final class SyncAgent implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(SyncAgent.class.getName());
     private static final long INBOX_SWEEP_MILLIS = 1000;
+    /**
+     * How long the JDK's server waits for a request to arrive, in seconds (its default: for ever). A connection
+     * that sent its headers and then stalled held one of the 4 handler threads for good: four of them (a
+     * scanner, a broken proxy) stopped the webhooks and {@code /status}. notesync gives up after 5 s anyway.
+     */
+    static final String MAX_REQUEST_SECONDS = "10";
+
+    static {
+        // Read once, when the JDK's server is first used; a value given with -D wins.
+        System.getProperties().putIfAbsent("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
+    }
     /** As lenient as the SDK's: a field or an action added by a newer server never fails a stored request. */
     static final JsonMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
