@@ -9,6 +9,8 @@ import java.util.function.Consumer;
 import org.notesync.web.ApiException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsent;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationConsentAuthenticationContext;
@@ -35,6 +37,8 @@ class ConsentPage {
     static final String PATH = "/oauth2/consent";
     /** Marks the Cancel form: a consent that grants nothing, even where scopes were approved before. */
     static final String CANCEL = "cancel";
+    /** How Spring names a scope among a consent's authorities. */
+    private static final String SCOPE = "SCOPE_";
 
     /** What each scope lets a practice system do, in the clinician's words. */
     private static final Map<String, String> DESCRIPTIONS = Map.ofEntries(
@@ -120,17 +124,34 @@ class ConsentPage {
     }
 
     /**
-     * The consent providers' customizer: Spring adds the scopes approved before to those submitted, so a Cancel
-     * (which submits none) approved them, and the client got a code for them. The Cancel form is marked, and it
-     * grants nothing, which Spring answers {@code access_denied}.
+     * The consent providers' customizer: Spring adds every scope approved before to those submitted, so a Cancel
+     * (which submits none) approved them, and the client got a code for them; and Allow with nothing ticked, when
+     * what was approved before is not asked for now, got the client a code for no scope that still named the
+     * clinician. Either grants nothing here, which Spring answers {@code access_denied}.
      */
     static Consumer<OAuth2AuthorizationConsentAuthenticationContext> refusedOnCancel() {
         return context -> {
             OAuth2AuthorizationConsentAuthenticationToken submitted = context.getAuthentication();
-            if (submitted.getAdditionalParameters().containsKey(CANCEL)) {
-                context.getAuthorizationConsent().authorities(Set::clear);
-            }
+            boolean cancelled = submitted.getAdditionalParameters().containsKey(CANCEL);
+            Set<String> requested = requested(context);
+            context.getAuthorizationConsent().authorities(authorities -> {
+                boolean grantsAsked = authorities.stream().map(GrantedAuthority::getAuthority)
+                        .anyMatch(a -> a.startsWith(SCOPE) && requested.contains(a.substring(SCOPE.length())));
+                if (cancelled || !grantsAsked) {
+                    authorities.clear();
+                }
+            });
         };
+    }
+
+    /** The scopes the client asked for: its authorization request's, or the device authorization's. */
+    private static Set<String> requested(OAuth2AuthorizationConsentAuthenticationContext context) {
+        if (context.getAuthorizationRequest() != null) {
+            return context.getAuthorizationRequest().getScopes();
+        }
+        Set<String> device = context.getAuthorization() == null ? null
+                : context.getAuthorization().getAttribute(OAuth2ParameterNames.SCOPE);
+        return device == null ? Set.of() : device;
     }
 
     static String describe(String scope) {

@@ -287,6 +287,20 @@ abstract class OAuthFlowsContract {
             page = browser.submit(Browser.html(page).getForms().get(1)); // Cancel
             assertThat(OAuthClient.query(Browser.location(page))).containsEntry("error", "access_denied")
                     .containsEntry("state", "s5").doesNotContainKey("code");
+
+            // Allow with nothing ticked refuses too, when what was allowed before is not asked for: the client got a
+            // code whose token had no scope but named the clinician.
+            page = browser.approve(browser.open(practice.authorizeUrl("profile", "s6", OAuthClient.Pkce.create())));
+            assertThat(OAuthClient.query(Browser.location(page))).containsKey("code");
+            page = browser.open(practice.authorizeUrl("read:notes", "s7", OAuthClient.Pkce.create()));
+            page = browser.submit(Browser.html(page).getForms().get(0)); // Allow, nothing ticked
+            assertThat(OAuthClient.query(Browser.location(page))).containsEntry("error", "access_denied")
+                    .containsEntry("state", "s7").doesNotContainKey("code");
+            // What was allowed before and is asked for again is still granted without a tick.
+            page = browser.approve(browser.open(practice.authorizeUrl("profile", "s8", OAuthClient.Pkce.create())));
+            page = browser.open(practice.authorizeUrl("profile read:notes", "s9", OAuthClient.Pkce.create()));
+            page = browser.submit(Browser.html(page).getForms().get(0)); // Allow, nothing ticked
+            assertThat(OAuthClient.query(Browser.location(page))).containsKey("code").containsEntry("state", "s9");
         }
     }
 
@@ -1057,6 +1071,18 @@ abstract class OAuthFlowsContract {
         Http.Response denied = software.pollDevice(device.get("device_code").asString());
         assertThat(denied.status()).isEqualTo(400);
         assertThat(denied.json().get("error").asString()).isEqualTo("access_denied");
+
+        // Allow with nothing ticked declines as well.
+        JsonNode second = software.deviceAuthorization("read:notes").json();
+        try (Browser browser = new Browser(port)) {
+            Page page = browser.logIn(browser.open(second.get("verification_uri_complete").asString()),
+                    tenant.clinician().email(), tenant.password());
+            HtmlPage consent = Browser.html(browser.submit(Browser.html(page).getForms().get(0)));
+            page = browser.submit(consent.getForms().get(0)); // Allow, nothing ticked
+            assertThat(Browser.html(page).asNormalizedText()).contains("declined");
+        }
+        assertThat(software.pollDevice(second.get("device_code").asString()).json().get("error").asString())
+                .isEqualTo("access_denied");
     }
 
     // ---- client credentials and /me
