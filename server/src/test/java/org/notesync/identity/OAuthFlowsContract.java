@@ -321,6 +321,18 @@ abstract class OAuthFlowsContract {
         }
     }
 
+    /** The sign-in session's cookie is HttpOnly and SameSite=Lax: no script reads it, no other site's form sends it. */
+    @Test
+    void theSignInSessionCookieIsHttpOnlyAndSameSiteLax() {
+        Tenants.Tenant tenant = tenants.create();
+        String authorize = new OAuthClient(port, tenant.client()).authorizeUrl("profile", "s1",
+                OAuthClient.Pkce.create());
+        Http.Response toLogin = new Http(port, null).get(authorize.replaceFirst("^http://[^/]+", ""), "text/html");
+        assertThat(toLogin.status()).as(toLogin.toString()).isEqualTo(302);
+        assertThat(toLogin.raw().headers().allValues("Set-Cookie")).anySatisfy(cookie -> assertThat(cookie)
+                .startsWith("JSESSIONID=").contains("HttpOnly").containsIgnoringCase("SameSite=Lax"));
+    }
+
     @Test
     void aWrongPasswordKeepsTheClinicianOnTheLoginPage() {
         Tenants.Tenant tenant = tenants.create();
