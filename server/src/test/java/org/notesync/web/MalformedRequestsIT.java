@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -22,6 +23,8 @@ import org.notesync.support.Http;
 import org.notesync.support.ServerTest;
 import org.notesync.support.Tenants;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
@@ -32,6 +35,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * ({@code order[createdAt]=desc}); clients that send them so are answered as if they had encoded them.
  */
 @ServerTest
+@ExtendWith(OutputCaptureExtension.class)
 class MalformedRequestsIT {
 
     @LocalServerPort
@@ -292,8 +296,10 @@ class MalformedRequestsIT {
     }
 
     @Test
-    void aMethodNotAllowedListsHeadAndOptionsWhereSpringAnswersThem() throws IOException {
+    void aMethodNotAllowedListsHeadAndOptionsWhereSpringAnswersThem(CapturedOutput output) throws IOException {
         Raw me = send("PUT /me", null, null, token);
+        assertThat(output.getOut()).as("a client's mistake, answered; not a warning in the server's log")
+                .doesNotContain("Request method 'PUT' is not supported");
         assertThat(me.status()).as(me.toString()).isEqualTo(405);
         assertThat(me.header("allow").split(",\\s*")).as(me.toString())
                 .containsExactlyInAnyOrder("GET", "HEAD", "OPTIONS");
