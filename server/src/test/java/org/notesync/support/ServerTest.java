@@ -20,7 +20,7 @@ import org.springframework.boot.test.context.SpringBootTest;
         "server.address=127.0.0.1",
         "spring.datasource.url=jdbc:h2:mem:notesync-it;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000;DB_CLOSE_DELAY=-1",
         "notesync.data-dir=target/it-data",
-        "notesync.secret-key=integration-test-master-key",
+        "notesync.secret-key=integration-test-master-key-0123456789",
         "logging.level.org.notesync=info",
         // The feed's fallback scan never runs on its own, so tests see what the commit wake-up numbers.
         "notesync.feed.sequencer-interval=1h",
