@@ -37,11 +37,13 @@ import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.util.Timeout;
@@ -56,6 +58,12 @@ import org.apache.hc.core5.util.Timeout;
 public final class HttpWebhookSender implements WebhookSender, AutoCloseable {
 
     static final int EXCERPT_BYTES = 1024;
+    /**
+     * An answer's header line (status, header, chunk size) and header count at most: HttpClient's are unbounded,
+     * so a receiver that sent one endless header line filled the heap within the timeout (OutOfMemoryError).
+     */
+    static final int MAX_LINE_LENGTH = 16 * 1024;
+    static final int MAX_HEADER_COUNT = 100;
 
     private final AddressPolicy policy;
     private final Duration timeout;
@@ -71,6 +79,10 @@ public final class HttpWebhookSender implements WebhookSender, AutoCloseable {
         Timeout t = Timeout.of(timeout);
         PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setDnsResolver(new CheckingResolver(policy))
+                .setConnectionFactory(ManagedHttpClientConnectionFactory.builder()
+                        .http1Config(Http1Config.custom().setMaxLineLength(MAX_LINE_LENGTH)
+                                .setMaxHeaderCount(MAX_HEADER_COUNT).build())
+                        .build())
                 .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(t).setSocketTimeout(t)
                         .build())
                 .setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(t).build())

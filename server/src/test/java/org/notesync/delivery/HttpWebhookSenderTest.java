@@ -86,6 +86,37 @@ class HttpWebhookSenderTest {
     }
 
     @Test
+    void anAnswerWithAHugeHeaderLineOrTooManyHeadersIsAnIoErrorNotAHeapFilled() throws Exception {
+        // An endless header line filled the server's heap before the timeout: a bounded one shows the limit.
+        String longLine = "HTTP/1.1 200 OK\r\nX-Long: " + "a".repeat(2 * 1024 * 1024)
+                + "\r\nContent-Length: 2\r\n\r\nok";
+        String manyHeaders = "HTTP/1.1 200 OK\r\n" + "X-A: b\r\n".repeat(10_000) + "Content-Length: 2\r\n\r\nok";
+        String fine = "HTTP/1.1 200 OK\r\nX-Csp: " + "c".repeat(8 * 1024) + "\r\n" + "X-A: b\r\n".repeat(50)
+                + "Content-Length: 2\r\n\r\nok";
+        for (String answer : List.of(longLine, manyHeaders, fine)) {
+            try (java.net.ServerSocket raw = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                Thread server = new Thread(() -> {
+                    try (java.net.Socket s = raw.accept()) {
+                        s.getOutputStream().write(answer.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        s.getOutputStream().flush();
+                        s.getInputStream().read(); // until the client drops the connection
+                    } catch (java.io.IOException e) {
+                        // the client stopped reading
+                    }
+                });
+                server.start();
+                SendResult result = sender.send("http://127.0.0.1:" + raw.getLocalPort() + "/hook", HEADERS, BODY);
+                if (answer == fine) {
+                    assertThat(result).as("8 KiB and 50 headers pass").isEqualTo(new SendResult.Answered(200, "ok", null));
+                } else {
+                    assertThat(result).as(answer.substring(0, 30)).isEqualTo(new SendResult.NotAnswered(ErrorKind.IO));
+                }
+                server.join(5_000);
+            }
+        }
+    }
+
+    @Test
     void aClosedPortIsAConnectionError() {
         assertThat(sender.send("http://127.0.0.1:9/hook", HEADERS, BODY))
                 .isEqualTo(new SendResult.NotAnswered(ErrorKind.CONNECTION));
