@@ -16,15 +16,20 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLException;
 
@@ -40,6 +45,7 @@ import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.utils.DateUtils;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
@@ -221,25 +227,46 @@ public final class HttpWebhookSender implements WebhookSender, AutoCloseable {
     private record Excerpt(String text, boolean cut) {
     }
 
-    /** Retry-After as delta-seconds or an HTTP date; null when absent or unreadable. */
+    /**
+     * Retry-After as delta-seconds or an HTTP date (in any of the three forms RFC 9110 asks a recipient to
+     * read); null when absent or unreadable. Seconds too many for a long are a wait past any bound, not none.
+     */
     Duration retryAfter(Header header) {
         if (header == null || header.getValue() == null) {
             return null;
         }
         String value = header.getValue().trim();
-        try {
-            long seconds = Long.parseLong(value);
-            return seconds < 0 ? null : Duration.ofSeconds(seconds);
-        } catch (NumberFormatException e) {
+        if (DELTA_SECONDS.matcher(value).matches()) {
             try {
-                ZonedDateTime at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
-                Duration wait = Duration.between(clock.instant(), at.toInstant());
-                return wait.isNegative() ? Duration.ZERO : wait;
-            } catch (DateTimeParseException ignored) {
+                return Duration.ofSeconds(Long.parseLong(value));
+            } catch (NumberFormatException tooLarge) {
+                return Duration.ofSeconds(Long.MAX_VALUE);
+            }
+        }
+        Instant at;
+        try {
+            at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        } catch (DateTimeParseException e) {
+            at = DateUtils.parseStandardDate(value); // the obsolete RFC 850 form
+        }
+        if (at == null) {
+            try {
+                at = LocalDateTime.parse(value, ASCTIME).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException e) {
                 return null;
             }
         }
+        if (at == null) {
+            return null;
+        }
+        Duration wait = Duration.between(clock.instant(), at);
+        return wait.isNegative() ? Duration.ZERO : wait;
     }
+
+    private static final Pattern DELTA_SECONDS = Pattern.compile("[0-9]+");
+    /** C's asctime(), in GMT: {@code Sun Nov  6 08:49:37 1994}. */
+    private static final DateTimeFormatter ASCTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy",
+            Locale.US);
 
     @Override
     public void close() {

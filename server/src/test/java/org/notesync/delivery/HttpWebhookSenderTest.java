@@ -170,6 +170,18 @@ class HttpWebhookSenderTest {
             assertThat(s.retryAfter(new BasicHeader("Retry-After", date))).isEqualTo(Duration.ofMinutes(1));
             assertThat(s.retryAfter(new BasicHeader("Retry-After", "soon"))).isNull();
             assertThat(s.retryAfter(null)).isNull();
+            assertThat(s.retryAfter(new BasicHeader("Retry-After", "-5"))).isNull();
+            assertThat(s.retryAfter(new BasicHeader("Retry-After", "999999999999999999999999")))
+                    .as("more seconds than a long holds: as long as can be, bounded later, not absent")
+                    .isEqualTo(Duration.ofSeconds(Long.MAX_VALUE));
+            assertThat(RetryPolicy.GUIDE.waitAfter(1, s.retryAfter(new BasicHeader("Retry-After",
+                    "999999999999999999999999")))).contains(Duration.ofMinutes(10));
+            assertThat(s.retryAfter(new BasicHeader("Retry-After", "Tuesday, 24-Feb-26 10:31:00 GMT")))
+                    .as("RFC 850").isEqualTo(Duration.ofMinutes(1));
+            assertThat(s.retryAfter(new BasicHeader("Retry-After", "Tue Feb 24 10:31:00 2026")))
+                    .as("asctime").isEqualTo(Duration.ofMinutes(1));
+            assertThat(s.retryAfter(new BasicHeader("Retry-After", "Sun Mar  1 10:30:00 2026")))
+                    .as("asctime, one digit's day").isEqualTo(Duration.ofDays(5));
         }
     }
 }
