@@ -43,7 +43,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The operator's API (scope {@code admin}, checked by the security configuration): organizations,
- * their clinicians and their OAuth 2 clients. A client secret is in the creation response only.
+ * their clinicians and their OAuth 2 clients. A client secret is in the answer to its creation (or rotation) only.
  */
 @RestController
 @RequestMapping("/admin/organizations")
@@ -86,7 +86,7 @@ class AdminController {
         }
     }
 
-    /** The only representation that carries the secret: the answer to the creation. */
+    /** The only representation that carries the secret: the answer to the creation, and to a rotate-secret. */
     @Schema(name = "CreatedClient")
     record CreatedClientView(String clientId, @Nullable String clientSecret, String name, List<String> grantTypes,
             List<String> scopes, List<String> redirectUris, @JsonProperty("public") boolean publicClient,
@@ -226,6 +226,26 @@ class AdminController {
             throw ApiException.notFound("Client");
         }
         return ResponseEntity.noContent().build();
+    }
+
+    /**
+     * A new secret for a confidential client, shown once in this answer, as the webhooks' rotate-secret does; the old
+     * one is refused at once, and the tokens the client holds are revoked (see {@link Clients#rotateSecret}).
+     */
+    @PostMapping("/{uuid}/clients/{clientId}/rotate-secret")
+    ResponseEntity<Object> rotateClientSecret(@PathVariable UUID uuid, @PathVariable String clientId,
+            HttpServletRequest request) {
+        Accounts.Organization org = organizationOrNotFound(uuid);
+        Clients.Summary client = clients.find(org.id(), clientId).orElseThrow(() -> ApiException.notFound("Client"));
+        if (client.publicClient()) {
+            throw ApiException.conflict("This client is public: it has no secret to rotate (it proves itself with "
+                    + "PKCE, or by a clinician's approval of its device code). To replace it, create a new client "
+                    + "and delete this one.");
+        }
+        String secret = clients.rotateSecret(org.id(), clientId).orElseThrow(() -> ApiException.notFound("Client"));
+        CreatedClientView view = new CreatedClientView(client.clientId(), secret, client.name(), client.grantTypes(),
+                client.scopes(), client.redirectUris(), false, org.id(), Dates.format(client.createdAt()));
+        return representations.item(request, clients(org.id()), clientId, view);
     }
 
     /** Reads and checks a client registration, collecting every violation. */

@@ -137,7 +137,7 @@ public final class BootstrapAdmin {
      */
     @EnableAutoConfiguration
     @EnableConfigurationProperties(NotesyncProperties.class)
-    @Import({Accounts.class, Clients.class, ActiveClients.class})
+    @Import({Accounts.class, Clients.class, ActiveClients.class, RevokedTokens.class})
     static class Store {
 
         @Bean

@@ -59,16 +59,18 @@ public class Clients {
     private final PasswordEncoder passwords;
     private final JdbcClient jdbc;
     private final ActiveClients activeClients;
+    private final RevokedTokens revokedTokens;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
     Clients(RegisteredClientRepository repository, Accounts accounts, PasswordEncoder passwords, JdbcClient jdbc,
-            ActiveClients activeClients, Clock clock) {
+            ActiveClients activeClients, RevokedTokens revokedTokens, Clock clock) {
         this.repository = repository;
         this.accounts = accounts;
         this.passwords = passwords;
         this.jdbc = jdbc;
         this.activeClients = activeClients;
+        this.revokedTokens = revokedTokens;
         this.clock = clock;
     }
 
@@ -139,11 +141,7 @@ public class Clients {
      */
     @Transactional
     public boolean revoke(UUID organizationId, String clientId) {
-        Optional<String> id = jdbc.sql("""
-                        SELECT c.id FROM oauth2_registered_client c
-                        JOIN client_organizations o ON o.registered_client_id = c.id
-                        WHERE o.organization_id = ? AND c.client_id = ?""")
-                .params(organizationId, clientId).query(String.class).optional();
+        Optional<String> id = idOf(organizationId, clientId, false);
         if (id.isEmpty()) {
             return false;
         }
@@ -162,6 +160,56 @@ public class Clients {
             activeClients.forget(clientId);
         }
         return true;
+    }
+
+    /**
+     * Gives an organization's confidential client a new secret, returned here only and stored as a hash: the old
+     * one is refused from the commit on, on every node (each token request reads the client). A leaked secret may
+     * have got tokens, so every token the client holds goes as with {@link #revoke}: its access tokens are listed
+     * in {@link RevokedTokens} (each one, and each clinician grant's, so also the ones refreshed away) and its
+     * grants deleted (refresh tokens, codes and device codes in flight); the clinicians' consents are kept. Empty
+     * when the organization has no such confidential client.
+     */
+    @Transactional
+    public Optional<String> rotateSecret(UUID organizationId, String clientId) {
+        Optional<String> id = idOf(organizationId, clientId, true);
+        if (id.isEmpty()) {
+            return Optional.empty();
+        }
+        String secret = "nss_" + token(32);
+        jdbc.sql("UPDATE oauth2_registered_client SET client_secret = ?, client_secret_expires_at = NULL WHERE id = ?")
+                .params(passwords.encode(secret), id.get()).update();
+        Instant now = clock.instant();
+        jdbc.sql("""
+                        SELECT id, authorization_grant_type, access_token_value, access_token_expires_at
+                        FROM oauth2_authorization WHERE registered_client_id = ? AND access_token_value IS NOT NULL""")
+                .param(id.get()).query((rs, row) -> {
+                    Instant expiresAt = rs.getObject("access_token_expires_at", OffsetDateTime.class).toInstant();
+                    if (expiresAt.isAfter(now.minus(RevokedTokens.SKEW))) {
+                        revokedTokens.list(TokenHashes.of(rs.getString("access_token_value")), expiresAt);
+                        if (!AuthorizationGrantType.CLIENT_CREDENTIALS.getValue()
+                                .equals(rs.getString("authorization_grant_type"))) {
+                            // Its current access token expires last: the ones refreshed away before it go with it.
+                            revokedTokens.listGrant(rs.getString("id"), expiresAt);
+                        }
+                    }
+                    return null;
+                }).list();
+        jdbc.sql("DELETE FROM oauth2_authorization WHERE registered_client_id = ?").param(id.get()).update();
+        return Optional.of(secret);
+    }
+
+    /** The registered client's id, when the organization has a client with this client_id (confidential only). */
+    private Optional<String> idOf(UUID organizationId, String clientId, boolean confidential) {
+        return jdbc.sql("""
+                        SELECT c.id, c.client_authentication_methods FROM oauth2_registered_client c
+                        JOIN client_organizations o ON o.registered_client_id = c.id
+                        WHERE o.organization_id = ? AND c.client_id = ?""")
+                .params(organizationId, clientId)
+                .query((rs, row) -> List.of(rs.getString("id"), rs.getString("client_authentication_methods")))
+                .optional()
+                .filter(c -> !confidential || !commaSeparated(c.get(1)).contains(ClientAuthenticationMethod.NONE.getValue()))
+                .map(c -> c.get(0));
     }
 
     private static final String SELECT_SUMMARY = """

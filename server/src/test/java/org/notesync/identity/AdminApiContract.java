@@ -37,10 +37,12 @@ abstract class AdminApiContract {
     PasswordEncoder passwords;
 
     Http admin;
+    Tenants.Tenant operator;
 
     @BeforeEach
     void operator() {
-        admin = tenants.createWithAdminScope().api(port, "admin");
+        operator = tenants.createWithAdminScope();
+        admin = operator.api(port, "admin");
     }
 
     // ---- organizations
@@ -109,6 +111,7 @@ abstract class AdminApiContract {
         String unknown = "/admin/organizations/" + UUID.randomUUID();
         for (Http.Response response : List.of(admin.get(unknown), admin.get(unknown + "/users"),
                 admin.get(unknown + "/clients"), admin.delete(unknown + "/clients/nsc_x"),
+                admin.post(unknown + "/clients/nsc_x/rotate-secret", Map.of()),
                 admin.post(unknown + "/users", validUser("someone-" + UUID.randomUUID() + "@example.test")),
                 admin.post(unknown + "/clients", Map.of("name", "x", "grantTypes", List.of("client_credentials"),
                         "scopes", List.of("read:notes"))))) {
@@ -353,6 +356,107 @@ abstract class AdminApiContract {
         assertThat(admin.delete("/admin/organizations/" + org + "/clients/" + clientId).status()).isEqualTo(404);
     }
 
+    @Test
+    void aRotatedSecretIsShownOnceTheOldOneIsRefusedAtOnceAndTheClientsTokensAreRevoked() {
+        String org = createOrganization();
+        String email = "rotate-" + UUID.randomUUID() + "@example.test";
+        admin.post("/admin/organizations/" + org + "/users", validUser(email));
+        JsonNode client = admin.post("/admin/organizations/" + org + "/clients", Map.of("name", "Leaky",
+                "grantTypes", List.of("client_credentials", "authorization_code", "refresh_token"),
+                "scopes", List.of("profile", "read:notes"), "redirectUris", List.of(OAuthClient.REDIRECT_URI))).json();
+        String clientId = client.get("clientId").asString();
+        String oldSecret = client.get("clientSecret").asString();
+        OAuthClient leaky = new OAuthClient(port, created(client, org));
+        Map<String, String> credentials = Map.of("grant_type", "client_credentials", "scope", "profile");
+        String older = leaky.token(credentials).json().get("access_token").asString();
+        String integration = leaky.token(credentials).json().get("access_token").asString();
+        OAuthClient.Pkce pkce = OAuthClient.Pkce.create();
+        JsonNode granted = leaky.exchange(leaky.authorizationCode(email, "correct horse battery", "profile", pkce), pkce)
+                .json();
+        JsonNode refreshed = leaky.refresh(granted.get("refresh_token").asString()).json();
+        List<String> issued = List.of(older, integration, granted.get("access_token").asString(),
+                refreshed.get("access_token").asString());
+        for (String token : issued) {
+            assertThat(new Http(port, token).get("/me").status()).isEqualTo(200);
+        }
+
+        Http.Response otherOrganization = admin.post("/admin/organizations/" + createOrganization() + "/clients/"
+                + clientId + "/rotate-secret", Map.of());
+        assertThat(otherOrganization.status()).as("another organization's client is not found").isEqualTo(404);
+        assertThat(otherOrganization.json().get("detail").asString()).isEqualTo("Client not found.");
+        Http.Response unknown = admin.post("/admin/organizations/" + org + "/clients/nsc_unknown/rotate-secret",
+                Map.of());
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(leaky.token(credentials).status()).as("nothing changed").isEqualTo(200);
+
+        Http.Response rotated = admin.post("/admin/organizations/" + org + "/clients/" + clientId + "/rotate-secret",
+                Map.of());
+        assertThat(rotated.status()).as(rotated.toString()).isEqualTo(200);
+        assertThat(rotated.header("Cache-Control")).contains("no-store");
+        JsonNode answer = rotated.json();
+        String newSecret = answer.get("clientSecret").asString();
+        assertThat(newSecret).startsWith("nss_").isNotEqualTo(oldSecret);
+        assertThat(answer.get("clientId").asString()).isEqualTo(clientId);
+        assertThat(answer.get("@id").asString()).isEqualTo("/admin/organizations/" + org + "/clients/" + clientId);
+        assertThat(answer.get("name").asString()).isEqualTo("Leaky");
+        assertThat(answer.get("public").asBoolean()).isFalse();
+        assertThat(answer.get("createdAt").asString()).isEqualTo(client.get("createdAt").asString());
+        String stored = jdbc.sql("SELECT client_secret FROM oauth2_registered_client WHERE client_id = ?")
+                .param(clientId).query(String.class).single();
+        assertThat(stored).startsWith("{bcrypt}").doesNotContain(newSecret);
+        assertThat(passwords.matches(newSecret, stored)).isTrue();
+        assertThat(passwords.matches(oldSecret, stored)).isFalse();
+
+        Http.Response withOld = leaky.token(credentials);
+        assertThat(withOld.status()).as("the old secret, at once").isEqualTo(401);
+        assertThat(withOld.json().get("error").asString()).isEqualTo("invalid_client");
+        for (String token : issued) {
+            Http.Response me = new Http(port, token).get("/me");
+            assertThat(me.status()).as("a token the old secret got").isEqualTo(401);
+            assertThat(me.json().get("detail").asString()).isEqualTo("This access token has been revoked.");
+        }
+        OAuthClient renewed = new OAuthClient(port, new Clients.Created(null, clientId, newSecret, "Leaky", List.of(),
+                List.of(), List.of(), UUID.fromString(org)));
+        Http.Response refresh = renewed.refresh(refreshed.get("refresh_token").asString());
+        assertThat(refresh.status()).as("the refresh tokens are dead: " + refresh).isEqualTo(400);
+        assertThat(refresh.json().get("error").asString()).isEqualTo("invalid_grant");
+        Http.Response fresh = renewed.token(credentials);
+        assertThat(fresh.status()).as(fresh.toString()).isEqualTo(200);
+        assertThat(new Http(port, fresh.json().get("access_token").asString()).get("/me").status()).isEqualTo(200);
+        OAuthClient.Pkce again = OAuthClient.Pkce.create();
+        String code;
+        try (Browser browser = new Browser(port)) {
+            // The clinician signs in again; the consent given before the rotation stands, so no consent page.
+            org.htmlunit.Page page = browser.logIn(browser.open(renewed.authorizeUrl("profile", "s", again)), email,
+                    "correct horse battery");
+            assertThat(page.getWebResponse().getStatusCode()).isEqualTo(302);
+            code = OAuthClient.query(Browser.location(page)).get("code");
+        }
+        Http.Response regranted = renewed.exchange(code, again);
+        assertThat(regranted.status()).as(regranted.toString()).isEqualTo(200);
+        assertThat(new Http(port, regranted.json().get("access_token").asString()).get("/me").status()).isEqualTo(200);
+
+        Http.Response listed = admin.get("/admin/organizations/" + org + "/clients", "application/json");
+        assertThat(listed.json()).hasSize(1);
+        assertThat(listed.body()).doesNotContain(newSecret).doesNotContain("clientSecret");
+    }
+
+    @Test
+    void aPublicClientHasNoSecretToRotate() {
+        String org = createOrganization();
+        JsonNode client = admin.post("/admin/organizations/" + org + "/clients", Map.of("name", "Desktop",
+                "grantTypes", List.of(OAuthClient.DEVICE_CODE, "refresh_token"), "scopes", List.of("read:notes"),
+                "public", true)).json();
+        Http.Response refused = admin.post("/admin/organizations/" + org + "/clients/"
+                + client.get("clientId").asString() + "/rotate-secret", Map.of());
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
+        assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(refused.json().get("detail").asString()).contains("public", "no secret");
+        assertThat(new OAuthClient(port, created(client, org)).deviceAuthorization("read:notes").status())
+                .isEqualTo(200);
+    }
+
     // ---- scopes
 
     @Test
@@ -371,7 +475,8 @@ abstract class AdminApiContract {
                     caller.post("/admin/organizations/" + org + "/clients", Map.of("name", "x",
                             "grantTypes", List.of("client_credentials"), "scopes", List.of("admin"))),
                     caller.get("/admin/organizations/" + org + "/clients"),
-                    caller.delete("/admin/organizations/" + org + "/clients/nsc_x"));
+                    caller.delete("/admin/organizations/" + org + "/clients/nsc_x"),
+                    caller.post("/admin/organizations/" + org + "/clients/nsc_x/rotate-secret", Map.of()));
             for (Http.Response response : responses) {
                 assertThat(response.status()).as(response.toString()).isEqualTo(expected);
                 assertThat(response.header("Content-Type")).startsWith("application/problem+json");

@@ -515,6 +515,8 @@ class OperationDescriptionsIT {
                         "/admin/organizations/" + o + "/clients", null, accept));
                 String c = admin.get("/admin/organizations/" + o + "/clients", "application/json").json().get(0)
                         .path("clientId").asString();
+                answers.check("POST /admin/organizations/{uuid}/clients/{clientId}/rotate-secret", call(admin, "POST",
+                        "/admin/organizations/" + o + "/clients/" + c + "/rotate-secret", Map.of(), accept));
                 answers.empty("DELETE /admin/organizations/{uuid}/clients/{clientId}", admin.delete(
                         "/admin/organizations/" + o + "/clients/" + c));
                 answers.empty("DELETE /audios/{uuid}", api.delete("/audios/" + a));
