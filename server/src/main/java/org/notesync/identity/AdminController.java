@@ -220,10 +220,20 @@ class AdminController {
     }
 
     @DeleteMapping("/{uuid}/clients/{clientId}")
-    ResponseEntity<Void> revokeClient(@PathVariable UUID uuid, @PathVariable String clientId) {
+    ResponseEntity<Void> revokeClient(@PathVariable UUID uuid, @PathVariable String clientId, Viewer viewer) {
         organizationOrNotFound(uuid);
-        if (!clients.revoke(uuid, clientId)) {
-            throw ApiException.notFound("Client");
+        try {
+            if (!clients.revoke(uuid, clientId)) {
+                throw ApiException.notFound("Client");
+            }
+        } catch (Clients.LastAdminClient last) {
+            // Without an admin client no one could use this API until bootstrap-admin is run on the server again.
+            throw ApiException.conflict((clientId.equals(viewer.clientId())
+                    ? "This client is the one this request's token belongs to, and the only client with the admin "
+                    : "This client is the only one left with the admin ")
+                    + "scope: deleting it would leave no client able to use the admin API. Create another admin "
+                    + "client first (POST /admin/organizations/{uuid}/clients with grantTypes [client_credentials] "
+                    + "and scopes [admin]), then delete this one with that client's token.");
         }
         return ResponseEntity.noContent().build();
     }

@@ -134,16 +134,28 @@ public class Clients {
                 .params(organizationId, clientId).query(Clients::summary).optional();
     }
 
+    /** Why the last client with the admin scope is not deleted: no one could use the admin API afterwards. */
+    public static final class LastAdminClient extends RuntimeException {
+        LastAdminClient() {
+            super("the last client with the admin scope");
+        }
+    }
+
     /**
      * Deletes an organization's client with its grants and consents: it gets no new token, its refresh
      * tokens are dead, and its access tokens are refused (see {@link ActiveClients}). False when the
      * organization has no such client.
+     *
+     * @throws LastAdminClient when it is the only client left with the admin scope
      */
     @Transactional
     public boolean revoke(UUID organizationId, String clientId) {
         Optional<String> id = idOf(organizationId, clientId, false);
         if (id.isEmpty()) {
             return false;
+        }
+        if (lastWithAdminScope(id.get())) {
+            throw new LastAdminClient();
         }
         for (String table : List.of("oauth2_authorization", "oauth2_authorization_consent", "client_organizations")) {
             jdbc.sql("DELETE FROM " + table + " WHERE registered_client_id = ?").param(id.get()).update();
@@ -210,6 +222,18 @@ public class Clients {
                 .optional()
                 .filter(c -> !confidential || !commaSeparated(c.get(1)).contains(ClientAuthenticationMethod.NONE.getValue()))
                 .map(c -> c.get(0));
+    }
+
+    /**
+     * Whether this client has the admin scope and no other client has it. The admin clients are locked to the
+     * commit, so that two deleting at once (each its own, or each the other) cannot both go.
+     */
+    private boolean lastWithAdminScope(String id) {
+        List<String> admins = jdbc.sql("SELECT id, scopes FROM oauth2_registered_client WHERE scopes LIKE ? FOR UPDATE")
+                .param("%" + Scopes.ADMIN + "%")
+                .query((rs, row) -> List.of(rs.getString("id"), rs.getString("scopes"))).list().stream()
+                .filter(c -> commaSeparated(c.get(1)).contains(Scopes.ADMIN)).map(c -> c.get(0)).toList();
+        return admins.contains(id) && admins.size() == 1;
     }
 
     private static final String SELECT_SUMMARY = """

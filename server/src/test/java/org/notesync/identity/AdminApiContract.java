@@ -457,6 +457,48 @@ abstract class AdminApiContract {
                 .isEqualTo(200);
     }
 
+    @Test
+    void theLastAdminClientIsNotDeletedWithItsOwnToken() {
+        String org = operator.organization().id().toString();
+        String mine = operator.client().clientId();
+        // Every other admin client (other tests', dev mode's) loses the scope for this test, and gets it back after.
+        Map<String, String> others = new java.util.LinkedHashMap<>();
+        jdbc.sql("SELECT id, scopes FROM oauth2_registered_client WHERE scopes LIKE '%admin%' AND client_id <> ?")
+                .param(mine).query((rs, row) -> others.put(rs.getString("id"), rs.getString("scopes"))).list();
+        try {
+            others.forEach((id, scopes) -> jdbc.sql("UPDATE oauth2_registered_client SET scopes = ? WHERE id = ?")
+                    .params(String.join(",", Arrays.stream(scopes.split(",")).filter(s -> !s.equals(Scopes.ADMIN))
+                            .toList()), id).update());
+
+            Http.Response refused = admin.delete("/admin/organizations/" + org + "/clients/" + mine);
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
+            assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+            assertThat(refused.json().get("detail").asString())
+                    .contains("this request's token", "only client with the admin scope", "Create another admin client");
+            assertThat(admin.get("/admin/organizations/" + org + "/clients").status()).as("still an admin").isEqualTo(200);
+            Http.Response rotated = admin.post("/admin/organizations/" + org + "/clients/" + mine + "/rotate-secret",
+                    Map.of());
+            assertThat(rotated.status()).as("its secret may be rotated: " + rotated).isEqualTo(200);
+            Http rotatedAdmin = new Tenants.Tenant(operator.organization(), operator.clinician(), new Clients.Created(
+                    null, mine, rotated.json().get("clientSecret").asString(), "Admin", List.of(), List.of(), List.of(),
+                    operator.organization().id()), operator.password(), tenants).api(port, "admin");
+
+            JsonNode second = rotatedAdmin.post("/admin/organizations/" + org + "/clients", Map.of("name", "Ops 2",
+                    "grantTypes", List.of("client_credentials"), "scopes", List.of("admin"))).json();
+            Http.Response deleted = rotatedAdmin.delete("/admin/organizations/" + org + "/clients/" + mine);
+            assertThat(deleted.status()).as("with another admin client: " + deleted).isEqualTo(204);
+            Http.Response last = new OAuthClient(port, created(second, org)).token(Map.of("grant_type",
+                    "client_credentials", "scope", "admin"));
+            Http secondAdmin = new Http(port, last.json().get("access_token").asString());
+            Http.Response refusedAgain = secondAdmin.delete("/admin/organizations/" + org + "/clients/"
+                    + second.get("clientId").asString());
+            assertThat(refusedAgain.status()).isEqualTo(409);
+        } finally {
+            others.forEach((id, scopes) -> jdbc.sql("UPDATE oauth2_registered_client SET scopes = ? WHERE id = ?")
+                    .params(scopes, id).update());
+        }
+    }
+
     // ---- scopes
 
     @Test
