@@ -1,0 +1,4 @@
+package org.notesync.identity;
+
+class ExpiredGrantsH2IT extends ExpiredGrantsContract {
+}
