@@ -16,6 +16,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.annotation.Nullable;
 import jakarta.servlet.http.HttpServletRequest;
+import org.notesync.NotesyncProperties;
 import org.notesync.web.ApiException;
 import org.notesync.web.CollectionQuery;
 import org.notesync.web.Dates;
@@ -97,12 +98,15 @@ class AdminController {
     private final Clients clients;
     private final PasswordEncoder passwords;
     private final Representations representations;
+    private final boolean production;
 
-    AdminController(Accounts accounts, Clients clients, PasswordEncoder passwords, Representations representations) {
+    AdminController(Accounts accounts, Clients clients, PasswordEncoder passwords, Representations representations,
+            NotesyncProperties notesync) {
         this.accounts = accounts;
         this.clients = clients;
         this.passwords = passwords;
         this.representations = representations;
+        this.production = notesync.production();
     }
 
     // ---- organizations
@@ -197,7 +201,7 @@ class AdminController {
     ResponseEntity<Object> createClient(@PathVariable UUID uuid, @RequestBody JsonNode body,
             HttpServletRequest request) {
         Accounts.Organization org = organizationOrNotFound(uuid);
-        Clients.Registration registration = registration(JsonFields.of(body));
+        Clients.Registration registration = registration(JsonFields.of(body), production);
         Clients.Created created = clients.create(org.id(), registration);
         Clients.Summary stored = clients.find(org.id(), created.clientId()).orElseThrow();
         CreatedClientView view = new CreatedClientView(created.clientId(), created.clientSecret(), stored.name(),
@@ -259,7 +263,11 @@ class AdminController {
     }
 
     /** Reads and checks a client registration, collecting every violation. */
-    static Clients.Registration registration(JsonFields fields) {
+    /**
+     * @param production whether redirect URIs must be https, but for a native app's loopback address (RFC 9700,
+     *                   2.1; RFC 8252, 7.3): a code sent over plain http to another host can be read on the way
+     */
+    static Clients.Registration registration(JsonFields fields, boolean production) {
         String name = fields.requiredString("name", 200);
         boolean publicClient = fields.bool("public").orElse(false);
         List<String> sentGrantTypes = fields.strings("grantTypes");
@@ -302,10 +310,16 @@ class AdminController {
                     + "redirect URI.", Violation.NOT_BLANK);
         }
         for (int i = 0; i < sentRedirectUris.size(); i++) {
-            if (!isRedirectUri(sentRedirectUris.get(i).trim())) {
+            String uri = sentRedirectUris.get(i).trim();
+            if (!isRedirectUri(uri)) {
                 fields.reject("redirectUris[" + i + "]", "This value is not a valid redirect URI: an absolute http "
                         + "or https URI without credentials, a fragment or a comma, on a port from 1 to 65535, its "
                         + "characters ASCII and %-encoded where RFC 3986 wants them so.", Violation.INVALID_FORMAT);
+            } else if (production && !secureOrLoopback(uri)) {
+                fields.reject("redirectUris[" + i + "]", "This value should be an https URI: production mode takes "
+                        + "http only for a native app's loopback address (127.0.0.1, [::1] or localhost), since a "
+                        + "code sent over plain http to another host can be read on the way.",
+                        Violation.INVALID_FORMAT);
             }
         }
         if (String.join(",", redirectUris).length() > 1000) {
@@ -343,6 +357,13 @@ class AdminController {
         } catch (URISyntaxException | IllegalArgumentException e) {
             return false;
         }
+    }
+
+    private static boolean secureOrLoopback(String value) {
+        URI uri = URI.create(value);
+        String host = uri.getHost().toLowerCase(Locale.ROOT);
+        return "https".equals(uri.getScheme()) || host.equals("127.0.0.1") || host.equals("[::1]")
+                || host.equals("localhost");
     }
 
     private static List<String> distinct(List<String> values) {
