@@ -37,6 +37,8 @@ final class PipelineWorker {
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
     private volatile ScheduledExecutorService scheduler;
     private volatile ExecutorService executor;
+    private volatile ScheduledFuture<?> polling;
+    private volatile boolean stopping;
 
     PipelineWorker(PipelineJobs jobs, PipelineSteps steps, Clock clock, Settings settings) {
         this.jobs = jobs;
@@ -49,23 +51,27 @@ final class PipelineWorker {
         if (isRunning()) {
             return;
         }
+        stopping = false;
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> thread(r, "pipeline-poller"));
         AtomicInteger n = new AtomicInteger();
         executor = Executors.newFixedThreadPool(settings.workers(),
                 r -> thread(r, "pipeline-worker-" + n.incrementAndGet()));
-        scheduler.scheduleWithFixedDelay(this::pollQuietly, 0, settings.pollInterval().toMillis(),
+        polling = scheduler.scheduleWithFixedDelay(this::pollQuietly, 0, settings.pollInterval().toMillis(),
                 TimeUnit.MILLISECONDS);
     }
 
     /**
      * Stops claiming, and interrupts the steps still running after {@code grace}: each gives its step back
-     * (see {@link PipelineSteps#run}), and one that cannot is reclaimed when its lease runs out.
+     * (see {@link PipelineSteps#run}), and one that cannot is reclaimed when its lease runs out. The leases are
+     * renewed until then: a lease shorter than the grace ran out while its step finished, and another node ran
+     * the step again (a second paid transcription) while this one's outcome was dropped.
      */
     synchronized void stop(Duration grace) {
         if (!isRunning()) {
             return;
         }
-        scheduler.shutdownNow();
+        stopping = true;
+        polling.cancel(false);
         executor.shutdown();
         try {
             if (!executor.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -76,6 +82,7 @@ final class PipelineWorker {
             executor.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        scheduler.shutdownNow();
         scheduler = null;
         executor = null;
     }
@@ -110,6 +117,9 @@ final class PipelineWorker {
     }
 
     private void pollQuietly() {
+        if (stopping) {
+            return;
+        }
         try {
             int free = settings.workers() - running.get();
             if (free <= 0) {
@@ -144,6 +154,11 @@ final class PipelineWorker {
     private void runWithLease(PipelineJobs.Job job) {
         ScheduledExecutorService s = scheduler;
         ScheduledFuture<?> renewal = null;
+        if (s != null && stopping) {
+            // Claimed as the node began stopping: given back now rather than started.
+            jobs.release(settings.nodeId(), job.id(), Dates.now(clock));
+            return;
+        }
         if (s != null) {
             long every = Math.max(1, settings.lease().toMillis() / 3);
             try {

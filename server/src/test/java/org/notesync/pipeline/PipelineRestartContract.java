@@ -197,6 +197,48 @@ abstract class PipelineRestartContract {
     }
 
     @Test
+    void aStoppingWorkerKeepsRenewingTheLeasesOfTheStepsItLetsFinish() throws Exception {
+        Tenants.Tenant t = tenants.create();
+        Http api = t.clinicianApi(port);
+        UUID audio = upload(api, t, null);
+
+        CountDownLatch transcribing = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        Transcriber slow = new NamedTranscriber("slow", input -> {
+            transcribing.countDown();
+            finish.await();
+            return new Transcriber.Transcript(TRANSCRIPT, Duration.ofSeconds(42));
+        });
+        // A lease far shorter than the grace: the step still runs when it would have run out.
+        PipelineWorker stopping = new PipelineWorker(jobs, steps(slow, applicationClock), applicationClock,
+                new PipelineWorker.Settings("stopping-node", 8, Duration.ofMillis(100), Duration.ofMillis(900)));
+        stopping.start();
+        assertThat(transcribing.await(30, TimeUnit.SECONDS)).isTrue();
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> stop = thread.submit(() -> stopping.stop(Duration.ofSeconds(30)));
+            Thread.sleep(2_000); // two leases into the grace
+
+            java.time.Instant now = applicationClock.instant();
+            List<PipelineJobs.Job> takenOver = jobs.claim("other-node", now, now.plus(Duration.ofMinutes(5)), 100);
+            takenOver.stream().filter(j -> !j.audioId().equals(audio))
+                    .forEach(j -> jobs.release("other-node", j.id(), now));
+            assertThat(takenOver).noneMatch(j -> j.audioId().equals(audio));
+
+            finish.countDown();
+            stop.get(30, TimeUnit.SECONDS);
+        } finally {
+            finish.countDown();
+            thread.shutdownNow();
+        }
+        JsonNode after = api.get("/audios/" + audio).json();
+        assertThat(after.get("status").asString()).as(after.toString()).isEqualTo("transcribed");
+        assertThat(after.get("transcriptSource").asString()).isEqualTo("slow");
+        assertThat(jdbc.sql("SELECT status FROM pipeline_jobs WHERE audio_id = ? AND step = 'transcribe'")
+                .param(audio).query(String.class).single()).isEqualTo("done");
+    }
+
+    @Test
     void uploadsWaitWhileNoWorkerRunsAndTheApplicationsWorkerFinishesThemWhenItStarts() throws Exception {
         Tenants.Tenant t = tenants.create();
         Http api = t.clinicianApi(port);
