@@ -9,7 +9,9 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.notesync.BackgroundCount;
 import org.notesync.audio.AudioProgress;
 import org.notesync.note.Notes;
 import org.notesync.web.Databases;
@@ -102,6 +104,17 @@ class PipelineConfiguration {
                 throw new IllegalStateException("notesync.pipeline.generation.engine must be auto, openai or "
                         + "extractive");
         }
+    }
+
+    /**
+     * {@code notesync_pipeline_steps_waiting}: the steps due that no worker holds, counted at most every 10 s in the
+     * background; one that stays above 0 means no node takes them (their workers stalled, or none runs).
+     */
+    @Bean
+    Gauge pipelineStepsWaiting(MeterRegistry meters, PipelineJobs jobs, Clock clock) {
+        return BackgroundCount.register(meters, "notesync.pipeline.steps.waiting",
+                "Pipeline steps due that no worker holds", "pipeline-steps-count", () -> jobs.waiting(clock.instant()),
+                Duration.ofSeconds(10));
     }
 
     @Bean

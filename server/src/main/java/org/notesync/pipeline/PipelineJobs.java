@@ -99,6 +99,15 @@ final class PipelineJobs {
                 .addValue("limit", limit));
     }
 
+    /** The steps due that no worker holds: a count that stays up means no node is taking them. */
+    long waiting(Instant now) {
+        Long count = jdbc.queryForObject("""
+                SELECT COUNT(*) FROM pipeline_jobs
+                WHERE status = 'pending' AND next_attempt_at <= :now AND (locked_until IS NULL OR locked_until < :now)""",
+                new MapSqlParameterSource().addValue("now", utc(now)), Long.class);
+        return count == null ? 0 : count;
+    }
+
     /** Extends a lease this owner still holds; false when it was lost. */
     boolean extend(String owner, UUID jobId, Instant leaseUntil) {
         return jdbc.update("""

@@ -1,56 +1,23 @@
 package org.notesync.webhook;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.notesync.BackgroundCount;
 
 /**
- * The failure queue's depth ({@code notesync_webhook_failure_queue}), counted at most every {@code every} however
- * often it is scraped, on a thread of its own: a scrape reads the last count and never waits for the database.
- * Counted on the scraping thread, a scrape while PostgreSQL was unreachable waited the pool's 30 s for a
- * connection, longer than Prometheus waits, and the node's every metric went missing when most needed.
+ * The failure queue's depth ({@code notesync_webhook_failure_queue}), counted in the background
+ * ({@link BackgroundCount}): a scrape never waits for the database.
  */
 final class FailureQueueGauge {
 
-    private final LongSupplier count;
-    private final long everyNanos;
-    private final AtomicLong value = new AtomicLong();
-    private final AtomicLong countedAt = new AtomicLong(Long.MIN_VALUE);
-    private final AtomicBoolean counting = new AtomicBoolean();
-
-    private FailureQueueGauge(LongSupplier count, Duration every) {
-        this.count = count;
-        this.everyNanos = every.toNanos();
+    private FailureQueueGauge() {
     }
 
     static Gauge register(MeterRegistry meters, LongSupplier count, Duration every) {
-        FailureQueueGauge depth = new FailureQueueGauge(count, every);
-        return Gauge.builder("notesync.webhook.failure.queue", depth::read)
-                .description("Failed webhook deliveries waiting for a replay").register(meters);
-    }
-
-    /** The last count (0 before the first one ends), starting another in the background when it is stale. */
-    private long read() {
-        long now = System.nanoTime();
-        long last = countedAt.get();
-        if ((last == Long.MIN_VALUE || now - last > everyNanos) && counting.compareAndSet(false, true)) {
-            countedAt.set(now);
-            Thread counter = new Thread(() -> {
-                try {
-                    value.set(count.getAsLong());
-                } catch (RuntimeException e) {
-                    // keep the last known depth while the database is unreachable
-                } finally {
-                    counting.set(false);
-                }
-            }, "failure-queue-count");
-            counter.setDaemon(true);
-            counter.start();
-        }
-        return value.get();
+        return BackgroundCount.register(meters, "notesync.webhook.failure.queue",
+                "Failed webhook deliveries waiting for a replay", "failure-queue-count", count, every);
     }
 }

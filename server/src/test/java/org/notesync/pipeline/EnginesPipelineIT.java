@@ -177,6 +177,8 @@ class EnginesPipelineIT {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^notesync_pipeline_steps_total\\{outcome=\""
                 + outcome + "\",step=\"" + step + "\"} (\\S+)$").matcher(metrics);
         assertThat(m.find()).as("notesync_pipeline_steps_total{outcome=%s,step=%s}", outcome, step).isTrue();
+        assertThat(metrics).as("the steps no worker holds, counted in the background")
+                .containsPattern("(?m)^notesync_pipeline_steps_waiting \\S+$");
         return Double.parseDouble(m.group(1));
     }
 

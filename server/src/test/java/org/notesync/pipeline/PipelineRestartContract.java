@@ -100,9 +100,12 @@ abstract class PipelineRestartContract {
         UUID audio = upload(api, t, TRANSCRIPT);
         SettableClock clock = new SettableClock().freeze();
 
+        long waiting = jobs.waiting(clock.instant()); // notesync_pipeline_steps_waiting: this step among them
+
         // The dead worker claims the step for five minutes, and is never heard of again.
         PipelineJobs.Job claimedByTheDead = claim(audio, "dead-node", clock);
         assertThat(claimedByTheDead.attempts()).isEqualTo(1);
+        assertThat(jobs.waiting(clock.instant())).as("held by a worker").isEqualTo(waiting - 1);
 
         PipelineWorker survivor = new PipelineWorker(jobs, steps, clock,
                 new PipelineWorker.Settings("survivor", 4, Duration.ofSeconds(1), Duration.ofMinutes(5)));
@@ -111,6 +114,7 @@ abstract class PipelineRestartContract {
         assertThat(lockedBy(audio, "transcribe")).isEqualTo("dead-node");
 
         clock.advance(Duration.ofMinutes(5).plusSeconds(1));
+        assertThat(jobs.waiting(clock.instant())).as("its lease ran out").isGreaterThanOrEqualTo(waiting);
         survivor.runDue(); // transcribe (taken over), which queues generate
         survivor.runDue(); // generate
 
