@@ -140,7 +140,12 @@ class DatabaseCutPostgresIT {
         System.out.println("Cut while these statements waited for a lock: " + waiting);
 
         Thread.sleep(SOCKET_TIMEOUT.plusSeconds(2).toMillis());
-        assertThat(threadsStuckInDatabaseReads()).as("threads still waiting for PostgreSQL's answer").isEmpty();
+        // A thread may then wait a while longer on a new connection, for a lock the cut session held: PostgreSQL
+        // ends that session 10 s after its last statement (the feed lock's idle limit). Without the socket
+        // timeout, the threads above wait for ever.
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(threadsStuckInDatabaseReads())
+                        .as("threads still waiting for PostgreSQL's answer").isEmpty());
         Http.Response cutOff = inFlight.get(5, TimeUnit.SECONDS);
         assertThat(cutOff.status()).as(cutOff.toString()).isGreaterThanOrEqualTo(500);
 
