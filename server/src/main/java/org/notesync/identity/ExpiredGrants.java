@@ -23,7 +23,7 @@ import org.springframework.stereotype.Component;
  * Removes the authorizations ({@code oauth2_authorization}) whose every token and code expired more than an hour
  * ago. Spring's authorization server writes one per token request and never removes one: a client asking for a
  * token per call grew the table by a row each time, for ever. An authorization waiting for the clinician's consent
- * has no token and no expiry, and is kept.
+ * has no token and no expiry: it is removed a day after it was written ({@code created_at}, V24).
  */
 @Component
 class ExpiredGrants implements SchedulingConfigurer {
@@ -40,6 +40,13 @@ class ExpiredGrants implements SchedulingConfigurer {
     private static final String WITH_TOKENS = """
             access_token_expires_at < :before
             AND (refresh_token_expires_at IS NULL OR refresh_token_expires_at < :before)""";
+    /** Requests never answered: waiting for a consent (no code, no token, no expiry) since a day or more. */
+    private static final String ABANDONED = """
+            access_token_value IS NULL AND authorization_code_value IS NULL AND device_code_value IS NULL
+            AND user_code_value IS NULL AND created_at < :abandoned""";
+    /** How long an authorization request waits for the clinician's consent at most. */
+    static final Duration ABANDONED_AFTER = Duration.ofDays(1);
+
     /** Codes never exchanged: an authorization code or a device code that expired first. */
     private static final String CODES_ONLY = """
             access_token_value IS NULL
@@ -81,11 +88,12 @@ class ExpiredGrants implements SchedulingConfigurer {
     int expire(Instant now) {
         Instant before = now.minus(GRACE);
         int total = 0;
-        for (String which : new String[] {WITH_TOKENS, CODES_ONLY}) {
+        for (String which : new String[] {WITH_TOKENS, CODES_ONLY, ABANDONED}) {
             for (int chunk = CHUNK; chunk == CHUNK; ) {
                 chunk = jdbc.sql("DELETE FROM oauth2_authorization WHERE id IN (SELECT id FROM oauth2_authorization "
                                 + "WHERE " + which + " FETCH FIRST " + CHUNK + " ROWS ONLY" + lockRows + ")")
-                        .param("before", before.atOffset(ZoneOffset.UTC)).update();
+                        .param("before", before.atOffset(ZoneOffset.UTC))
+                        .param("abandoned", now.minus(ABANDONED_AFTER).atOffset(ZoneOffset.UTC)).update();
                 total += chunk;
             }
         }

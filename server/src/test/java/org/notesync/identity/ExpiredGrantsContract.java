@@ -58,11 +58,15 @@ abstract class ExpiredGrantsContract {
         String unusedDeviceCode = insert(tenant, "device_code", now.minus(2, ChronoUnit.HOURS));
         String waitingDeviceCode = insert(tenant, "device_code", now.plus(5, ChronoUnit.MINUTES));
         String waitingForConsent = insert(tenant, null, null);
+        String abandoned = insert(tenant, null, null);
+        jdbc.sql("UPDATE oauth2_authorization SET created_at = ? WHERE id = ?")
+                .params(now.minus(ExpiredGrants.ABANDONED_AFTER).minusSeconds(1).atOffset(ZoneOffset.UTC), abandoned)
+                .update();
 
-        assertThat(grants.expire(now)).isGreaterThanOrEqualTo(2);
+        assertThat(grants.expire(now)).isGreaterThanOrEqualTo(3);
 
         assertThat(ids(tenant)).contains(withinTheGrace, refreshable, current, waitingDeviceCode, waitingForConsent)
-                .doesNotContain(expired, unusedDeviceCode);
+                .doesNotContain(expired, unusedDeviceCode, abandoned);
     }
 
     private String token(Tenants.Tenant tenant) {
