@@ -107,12 +107,13 @@ public class SecretBox {
 
     /**
      * The ciphertext encrypted again under the master key when the previous one encrypted it; empty when the
-     * master key did (or no previous key is set).
+     * master key did.
      *
      * @throws UnreadableSecret when neither did
      */
     public Optional<String> resealed(String ciphertext) {
         if (previous == null) {
+            decrypt(ciphertext);
             return Optional.empty();
         }
         byte[] sealed = Base64.getDecoder().decode(ciphertext);

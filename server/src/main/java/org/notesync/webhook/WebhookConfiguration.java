@@ -110,14 +110,17 @@ class WebhookConfiguration {
 
     /**
      * After a change of master key (NOTESYNC_PREVIOUS_SECRET_KEY set), the webhooks' secrets encrypted under the
-     * previous one are encrypted again under the new one; until then they are read with either.
+     * previous one are encrypted again under the new one; until then they are read with either. A secret neither
+     * key reads stops the start, naming its webhook: the delivery engine would fail every batch that holds one of
+     * its deliveries, the other webhooks' with them.
      */
     @Bean
     ApplicationRunner webhookSecretsResealed(Webhooks webhooks, SecretBox secrets) {
         return arguments -> {
+            int resealed = webhooks.reseal(secrets);
             if (secrets.changingKeys()) {
                 log.info("Master key changed: {} webhook secrets encrypted again under NOTESYNC_SECRET_KEY",
-                        webhooks.reseal(secrets));
+                        resealed);
             }
         };
     }

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
+import org.notesync.StartupMistake;
 import org.notesync.identity.SecretBox;
 import org.notesync.identity.Viewer;
 import org.notesync.web.CollectionQuery;
@@ -184,6 +185,8 @@ class Webhooks {
     /**
      * Encrypts again under the master key the secrets its predecessor encrypted (a change of master key), each
      * only if it is still what was read; returns how many.
+     *
+     * @throws StartupMistake naming the webhook whose secret neither key encrypted
      */
     int reseal(SecretBox secrets) {
         record Stored(UUID id, String secret, String previous) {
@@ -191,12 +194,18 @@ class Webhooks {
         int resealed = 0;
         for (Stored webhook : jdbc.sql("SELECT id, secret, previous_secret FROM webhooks")
                 .query((rs, n) -> new Stored(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3))).list()) {
-            Optional<String> secret = secrets.resealed(webhook.secret());
+            Optional<String> secret;
+            Optional<String> previous;
+            try {
+                secret = secrets.resealed(webhook.secret());
+                previous = Optional.ofNullable(webhook.previous()).flatMap(secrets::resealed);
+            } catch (SecretBox.UnreadableSecret e) {
+                throw new StartupMistake("Webhook " + webhook.id() + ": " + e.getMessage());
+            }
             if (secret.isPresent()) {
                 resealed += jdbc.sql("UPDATE webhooks SET secret = ? WHERE id = ? AND secret = ?")
                         .params(secret.get(), webhook.id(), webhook.secret()).update();
             }
-            Optional<String> previous = Optional.ofNullable(webhook.previous()).flatMap(secrets::resealed);
             if (previous.isPresent()) {
                 resealed += jdbc.sql("UPDATE webhooks SET previous_secret = ? WHERE id = ? AND previous_secret = ?")
                         .params(previous.get(), webhook.id(), webhook.previous()).update();

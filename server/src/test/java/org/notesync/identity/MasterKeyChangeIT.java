@@ -83,6 +83,18 @@ class MasterKeyChangeIT {
                 .as("a key that encrypted nothing stored").rootCause()
                 .hasMessageContaining("cannot be decrypted with NOTESYNC_SECRET_KEY")
                 .hasMessageContaining("NOTESYNC_PREVIOUS_SECRET_KEY");
+
+        // A webhook secret neither key reads (a node that still had the old key alone wrote it) stops the start,
+        // naming the webhook: the delivery engine would fail every batch holding one of its deliveries.
+        String webhook;
+        try (ConfigurableApplicationContext server = Apps.start(settings(NEW, null))) {
+            JdbcClient jdbc = server.getBean(JdbcClient.class);
+            webhook = jdbc.sql("SELECT id FROM webhooks").query(String.class).single();
+            jdbc.sql("UPDATE webhooks SET secret = ?").param(box("an-unknown-master-key-0123456789abcdef")
+                    .encrypt(webhookSecret)).update();
+        }
+        assertThatThrownBy(() -> Apps.start(settings(NEW, null)).close())
+                .hasMessageStartingWith("Webhook " + webhook + ": A stored secret cannot be decrypted");
     }
 
     @Test

@@ -82,7 +82,9 @@ class SecretBoxTest {
         assertThatThrownBy(() -> changing.resealed(third)).isInstanceOf(SecretBox.UnreadableSecret.class);
         SecretBox steady = new SecretBox(properties(NotesyncProperties.Mode.PRODUCTION, "key-two-0123456789abcdef0123456789"));
         assertThat(steady.changingKeys()).isFalse();
-        assertThat(steady.resealed(third)).as("nothing to do without a previous key").isEmpty();
+        assertThat(steady.resealed(resealed)).as("nothing to do without a previous key").isEmpty();
+        assertThatThrownBy(() -> steady.resealed(third)).as("but what it cannot read is said")
+                .isInstanceOf(SecretBox.UnreadableSecret.class);
         assertThat(steady.derivePrevious("p")).isEmpty();
     }
 
